@@ -1,0 +1,331 @@
+import { ExpiryQueue } from "./expiry-queue";
+import { PlayerIds } from "./player-ids";
+import { RankedIndex } from "./ranked-index";
+import { aggregate, DEFAULT_RULES, type PlayerState, type RankedEntry, type RankingRules, type Report } from "./rules";
+
+/**
+ * One game's ranked board: every known player's state in typed-array columns
+ * indexed by slot, and the players inside the window in a RankedIndex ordered
+ * by (score in the board's order, ts, player). Time never comes from a clock
+ * here: callers pass `now`, which keeps the engine deterministic.
+ */
+export class Board {
+  private ids = new PlayerIds();
+  private scores = new Float64Array(0);
+  private times = new Float64Array(0);
+  private teams = new Uint32Array(0);
+  /** 1 while the slot's player is inside the window, i.e. in `index`. */
+  private ranked = new Uint8Array(0);
+  private teamNames: (string | undefined)[] = [undefined];
+  private teamIds = new Map<string, number>();
+  private index = new RankedIndex((a, b) => this.compare(a, b));
+  private expiry = new ExpiryQueue();
+  private current: RankingRules;
+  /** `current.order === "asc"`, read on every comparison. */
+  private ascending: boolean;
+
+  constructor(rules: RankingRules = DEFAULT_RULES) {
+    this.current = { ...rules };
+    this.ascending = rules.order === "asc";
+    this.growColumns();
+  }
+
+  get rules(): RankingRules {
+    return { ...this.current };
+  }
+
+  /** Players on the board (inside the window). */
+  get total(): number {
+    return this.index.size;
+  }
+
+  /** Players known, including those outside the window. */
+  get players(): number {
+    return this.ids.size;
+  }
+
+  /**
+   * The new states of the players `reports` change, one per player, in the
+   * order they first changed. Does not modify the board: persist, then `apply`.
+   * Throws ScoreOverflowError when a sum would leave the safe-integer range.
+   */
+  plan(reports: readonly Report[]): PlayerState[] {
+    const pending = new Map<string, PlayerState>();
+    const rule = this.current.aggregate;
+    for (const report of reports) {
+      const next = aggregate(rule, pending.get(report.player) ?? this.state(report.player), report);
+      if (next !== undefined) pending.set(report.player, next);
+    }
+    return [...pending.values()];
+  }
+
+  /** Sets each player's state (insert or replace). */
+  apply(states: readonly PlayerState[], now: number): void {
+    for (const state of states) {
+      const slot = this.slotFor(state.player);
+      if (this.ranked[slot] === 1) this.index.remove(slot);
+      this.write(slot, state);
+      this.place(slot, now);
+    }
+    this.compactExpiry();
+  }
+
+  /** Replaces the whole board with `states` (one per player), sorting once. */
+  load(states: Iterable<PlayerState>, now: number, expectedPlayers = 0): void {
+    this.ids = new PlayerIds();
+    this.ids.reserve(expectedPlayers);
+    this.scores = new Float64Array(0);
+    this.times = new Float64Array(0);
+    this.teams = new Uint32Array(0);
+    this.ranked = new Uint8Array(0);
+    this.growColumns();
+    this.expiry.clear();
+    for (const state of states) this.write(this.slotFor(state.player), state);
+    this.rerank(now);
+  }
+
+  /** Removes a player; false when unknown. */
+  remove(player: string): boolean {
+    const slot = this.ids.find(player);
+    if (slot === -1) return false;
+    if (this.ranked[slot] === 1) this.index.remove(slot);
+    this.ranked[slot] = 0;
+    this.ids.release(slot);
+    return true;
+  }
+
+  /** Takes players whose ts fell out of the window off the board; returns how many. */
+  expire(now: number): number {
+    if (this.current.window === 0) return 0;
+    const cutoff = this.cutoff(now);
+    let expired = 0;
+    while (this.expiry.peekTime() < cutoff) {
+      const slot = this.expiry.peekSlot();
+      const ts = this.expiry.peekTime();
+      this.expiry.pop();
+      if (this.ranked[slot] === 1 && this.times[slot] === ts) {
+        this.index.remove(slot);
+        this.ranked[slot] = 0;
+        expired++;
+      }
+    }
+    return expired;
+  }
+
+  /** The earliest time at which `expire` would take someone off, or Infinity. */
+  nextExpiry(): number {
+    if (this.current.window === 0) return Number.POSITIVE_INFINITY;
+    return this.expiry.peekTime() + this.current.window * 1000;
+  }
+
+  /** The player's state, also when outside the window; undefined when unknown. */
+  state(player: string): PlayerState | undefined {
+    const slot = this.ids.find(player);
+    return slot === -1 ? undefined : this.stateOf(slot);
+  }
+
+  /** The player's ranked entry; undefined when not on the board. */
+  entry(player: string): RankedEntry | undefined {
+    const slot = this.ids.find(player);
+    if (slot === -1 || this.ranked[slot] === 0) return undefined;
+    const position = this.index.positionOf(slot);
+    return this.entryOf(slot, this.rankAt(slot, position));
+  }
+
+  /** Up to `limit` entries from 0-based `offset`. */
+  page(offset: number, limit: number): RankedEntry[] {
+    const entries: RankedEntry[] = [];
+    let previous = -1;
+    let previousRank = 0;
+    this.index.forRange(offset, limit, (slot, position) => {
+      let rank = position + 1;
+      if (this.current.ties === "shared") {
+        rank =
+          previous === -1
+            ? this.rankAt(slot, position)
+            : this.scores[slot] === this.scores[previous]
+              ? previousRank
+              : position + 1;
+      }
+      entries.push(this.entryOf(slot, rank));
+      previous = slot;
+      previousRank = rank;
+    });
+    return entries;
+  }
+
+  /** The player's entry with up to `radius` neighbours on each side; undefined when not on the board. */
+  around(player: string, radius: number): RankedEntry[] | undefined {
+    const slot = this.ids.find(player);
+    if (slot === -1 || this.ranked[slot] === 0) return undefined;
+    const position = this.index.positionOf(slot);
+    const start = Math.max(0, position - radius);
+    return this.page(start, position - start + radius + 1);
+  }
+
+  /** Changes the rules; the board is re-ranked at once when order or window change. */
+  reconfigure(rules: RankingRules, now: number): void {
+    const rerank = rules.order !== this.current.order || rules.window !== this.current.window;
+    this.current = { ...rules };
+    this.ascending = rules.order === "asc";
+    if (rerank) this.rerank(now);
+  }
+
+  /** Every player's state, board players in rank order first. */
+  *states(): IterableIterator<PlayerState> {
+    const onBoard = this.index.toArray();
+    for (const slot of onBoard) yield this.stateOf(slot);
+    const outside: number[] = [];
+    this.ids.forEachSlot((slot) => {
+      if (this.ranked[slot] === 0) outside.push(slot);
+    });
+    for (const slot of outside) yield this.stateOf(slot);
+  }
+
+  /** Bytes held in typed arrays (the heap also holds team names and block headers). */
+  get byteSize(): number {
+    return (
+      this.ids.byteSize +
+      this.scores.byteLength +
+      this.times.byteLength +
+      this.teams.byteLength +
+      this.ranked.byteLength +
+      this.index.byteSize +
+      this.expiry.byteSize
+    );
+  }
+
+  private compare(a: number, b: number): number {
+    const sa = this.scores[a];
+    const sb = this.scores[b];
+    if (sa !== sb) return sa < sb === this.ascending ? -1 : 1;
+    const ta = this.times[a];
+    const tb = this.times[b];
+    if (ta !== tb) return ta < tb ? -1 : 1;
+    return this.ids.compare(a, b);
+  }
+
+  /** 1-based rank of `slot` at 0-based `position` under the tie mode. */
+  private rankAt(slot: number, position: number): number {
+    if (this.current.ties === "first") return position + 1;
+    const score = this.scores[slot];
+    const scores = this.scores;
+    const better = this.ascending ? (other: number) => scores[other] < score : (other: number) => scores[other] > score;
+    return this.index.countWhile(better) + 1;
+  }
+
+  private slotFor(player: string): number {
+    const known = this.ids.size;
+    const slot = this.ids.intern(player);
+    if (this.ids.size !== known) {
+      if (this.ids.capacity > this.scores.length) this.growColumns();
+      this.ranked[slot] = 0;
+    }
+    return slot;
+  }
+
+  private write(slot: number, state: PlayerState): void {
+    this.scores[slot] = state.score;
+    this.times[slot] = state.ts;
+    this.teams[slot] = state.team === undefined ? 0 : this.teamId(state.team);
+  }
+
+  private stateOf(slot: number): PlayerState {
+    const team = this.teamNames[this.teams[slot]];
+    const state: PlayerState = { player: this.ids.idOf(slot), score: this.scores[slot], ts: this.times[slot] };
+    if (team !== undefined) state.team = team;
+    return state;
+  }
+
+  private entryOf(slot: number, rank: number): RankedEntry {
+    const team = this.teamNames[this.teams[slot]];
+    const entry: RankedEntry = { rank, player: this.ids.idOf(slot), score: this.scores[slot], ts: this.times[slot] };
+    if (team !== undefined) entry.team = team;
+    return entry;
+  }
+
+  /** Puts `slot` on the board if its ts is inside the window. */
+  private place(slot: number, now: number): void {
+    const ts = this.times[slot];
+    if (ts < this.cutoff(now)) {
+      this.ranked[slot] = 0;
+      return;
+    }
+    this.index.insert(slot);
+    this.ranked[slot] = 1;
+    if (this.current.window > 0) this.expiry.push(ts, slot);
+  }
+
+  /** Rebuilds the index (and expiry queue) from every known player. */
+  private rerank(now: number): void {
+    const cutoff = this.cutoff(now);
+    const inside: number[] = [];
+    this.ids.forEachSlot((slot) => {
+      const isInside = this.times[slot] >= cutoff;
+      this.ranked[slot] = isInside ? 1 : 0;
+      if (isInside) inside.push(slot);
+    });
+    this.index.build(sortMostlySorted(inside, (a, b) => this.compare(a, b)));
+    this.expiry.clear();
+    if (this.current.window > 0) for (const slot of inside) this.expiry.push(this.times[slot], slot);
+  }
+
+  /** Lazy deletion lets the queue grow with every ts change; rebuild it when mostly stale. */
+  private compactExpiry(): void {
+    if (this.current.window === 0 || this.expiry.size < 2 * this.index.size + 1024) return;
+    this.expiry.clear();
+    this.ids.forEachSlot((slot) => {
+      if (this.ranked[slot] === 1) this.expiry.push(this.times[slot], slot);
+    });
+  }
+
+  private cutoff(now: number): number {
+    return this.current.window === 0 ? Number.NEGATIVE_INFINITY : now - this.current.window * 1000;
+  }
+
+  private teamId(team: string): number {
+    let id = this.teamIds.get(team);
+    if (id === undefined) {
+      id = this.teamNames.length;
+      this.teamNames.push(team);
+      this.teamIds.set(team, id);
+    }
+    return id;
+  }
+
+  private growColumns(): void {
+    const capacity = this.ids.capacity;
+    const grow = <T extends Float64Array | Uint32Array | Uint8Array>(old: T, make: (n: number) => T): T => {
+      const next = make(capacity);
+      next.set(old.subarray(0, Math.min(old.length, capacity)));
+      return next;
+    };
+    this.scores = grow(this.scores, (n) => new Float64Array(n));
+    this.times = grow(this.times, (n) => new Float64Array(n));
+    this.teams = grow(this.teams, (n) => new Uint32Array(n));
+    this.ranked = grow(this.ranked, (n) => new Uint8Array(n));
+  }
+}
+
+/**
+ * Sorts input that is usually already in order (boards are persisted in rank
+ * order): one pass keeps the ascending run, only the misfits are sorted, then
+ * the two are merged. O(n + m log m) for m misfits; a full sort at worst.
+ */
+function sortMostlySorted(slots: number[], compare: (a: number, b: number) => number): number[] {
+  const run: number[] = [];
+  const misfits: number[] = [];
+  for (const slot of slots) {
+    if (run.length === 0 || compare(run[run.length - 1], slot) < 0) run.push(slot);
+    else misfits.push(slot);
+  }
+  if (misfits.length === 0) return run;
+  misfits.sort(compare);
+  const merged: number[] = new Array(slots.length);
+  let i = 0;
+  let j = 0;
+  for (let k = 0; k < merged.length; k++) {
+    merged[k] = j >= misfits.length || (i < run.length && compare(run[i], misfits[j]) < 0) ? run[i++] : misfits[j++];
+  }
+  return merged;
+}

@@ -1,0 +1,291 @@
+/**
+ * The player directory of one board: player id <-> dense slot number.
+ *
+ * Ids live as UTF-8 in fixed-size byte chunks (an arena) rather than as JS
+ * strings, and are found through an open-addressing hash table of slots. A JS
+ * string plus a Map entry costs ~70 bytes per player; this costs the id's bytes
+ * plus ~13. UTF-8 byte order equals code-point order, so ids compare in place.
+ * Ids must be well-formed Unicode (the edge rejects lone surrogates).
+ */
+
+const CHUNK_BITS = 20;
+const CHUNK_SIZE = 1 << CHUNK_BITS;
+const CHUNK_MASK = CHUNK_SIZE - 1;
+const MAX_ID_BYTES = 4 * 1024; // far above the 128 code points the API allows
+const EMPTY = -1;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export class PlayerIds {
+  private chunks: Uint8Array[] = [];
+  private chunkUsed = CHUNK_SIZE;
+  private deadBytes = 0;
+  private liveBytes = 0;
+  /** slot -> arena address of the id's length prefix; EMPTY for free slots. */
+  private addresses = new Int32Array(1024).fill(EMPTY);
+  private table = new Int32Array(2048).fill(EMPTY);
+  private freeSlots: number[] = [];
+  private highWater = 0;
+  private live = 0;
+  private scratch = new Uint8Array(512);
+  private scratchLength = 0;
+  private idStart = 0;
+  private idLength = 0;
+
+  /** Number of players in the directory. */
+  get size(): number {
+    return this.live;
+  }
+
+  /** Slots below this number are addressable; slot columns must be this long. */
+  get capacity(): number {
+    return this.addresses.length;
+  }
+
+  /** The slot of `id`, or -1. */
+  find(id: string): number {
+    return this.findEncoded(this.encode(id));
+  }
+
+  /** Makes room for `players` players without further growth. */
+  reserve(players: number): void {
+    let size = this.table.length;
+    while (players * 10 > size * 7) size *= 2;
+    if (size > this.table.length) this.resizeTable(size);
+    if (players > this.addresses.length) {
+      const grown = new Int32Array(players).fill(EMPTY);
+      grown.set(this.addresses);
+      this.addresses = grown;
+    }
+  }
+
+  private findEncoded(hash: number): number {
+    const mask = this.table.length - 1;
+    for (let i = hash & mask; ; i = (i + 1) & mask) {
+      const slot = this.table[i];
+      if (slot === EMPTY) return -1;
+      if (this.equalsScratch(slot)) return slot;
+    }
+  }
+
+  /** The slot of `id`, adding it when new. */
+  intern(id: string): number {
+    const hash = this.encode(id);
+    const found = this.findEncoded(hash);
+    if (found !== -1) return found;
+    if ((this.live + 1) * 10 > this.table.length * 7) this.resizeTable(this.table.length * 2);
+    const slot = this.takeSlot();
+    this.addresses[slot] = this.store(this.scratch, this.scratchLength);
+    this.insertIntoTable(slot, hash);
+    this.live++;
+    return slot;
+  }
+
+  /** Removes the player in `slot`; the slot may be handed out again. */
+  release(slot: number): void {
+    const mask = this.table.length - 1;
+    let i = this.hashOfSlot(slot) & mask;
+    while (this.table[i] !== slot) i = (i + 1) & mask;
+    // Backward-shift deletion keeps linear probing free of tombstones.
+    for (let j = (i + 1) & mask; this.table[j] !== EMPTY; j = (j + 1) & mask) {
+      const other = this.table[j];
+      const home = this.hashOfSlot(other) & mask;
+      const distanceFromHomeToJ = (j - home) & mask;
+      const distanceFromIToJ = (j - i) & mask;
+      if (distanceFromHomeToJ >= distanceFromIToJ) {
+        this.table[i] = other;
+        i = j;
+      }
+    }
+    this.table[i] = EMPTY;
+    const bytes = this.byteLengthOf(slot);
+    this.deadBytes += bytes;
+    this.liveBytes -= bytes;
+    this.addresses[slot] = EMPTY;
+    this.freeSlots.push(slot);
+    this.live--;
+    if (this.deadBytes > 1 << 20 && this.deadBytes > this.liveBytes) this.compactArena();
+  }
+
+  /** The id held in `slot`. */
+  idOf(slot: number): string {
+    const chunk = this.locate(slot);
+    const start = this.idStart;
+    const end = start + this.idLength;
+    // Short ASCII ids (the common case) build faster by char code than through TextDecoder.
+    if (this.idLength <= 32) {
+      let id = "";
+      for (let k = start; k < end; k++) {
+        const byte = chunk[k];
+        if (byte >= 0x80) return decoder.decode(chunk.subarray(start, end));
+        id += String.fromCharCode(byte);
+      }
+      return id;
+    }
+    return decoder.decode(chunk.subarray(start, end));
+  }
+
+  /** Code-point order of the ids in two slots. */
+  compare(a: number, b: number): number {
+    if (a === b) return 0;
+    const x = this.locate(a);
+    const xStart = this.idStart;
+    const xLength = this.idLength;
+    const y = this.locate(b);
+    const yStart = this.idStart;
+    const n = Math.min(xLength, this.idLength);
+    for (let k = 0; k < n; k++) {
+      const d = x[xStart + k] - y[yStart + k];
+      if (d !== 0) return d;
+    }
+    return xLength - this.idLength;
+  }
+
+  /** Calls `visit` for every slot in use. */
+  forEachSlot(visit: (slot: number) => void): void {
+    for (let slot = 0; slot < this.highWater; slot++) {
+      if (this.addresses[slot] !== EMPTY) visit(slot);
+    }
+  }
+
+  /** Bytes held by the directory's typed arrays. */
+  get byteSize(): number {
+    return this.chunks.length * CHUNK_SIZE + this.addresses.byteLength + this.table.byteLength;
+  }
+
+  private takeSlot(): number {
+    const reused = this.freeSlots.pop();
+    if (reused !== undefined) return reused;
+    const slot = this.highWater++;
+    if (slot >= this.addresses.length) {
+      const grown = new Int32Array(Math.ceil(this.addresses.length * 1.5)).fill(EMPTY);
+      grown.set(this.addresses);
+      this.addresses = grown;
+    }
+    return slot;
+  }
+
+  /** Writes id bytes with a 1-2 byte length prefix; returns the prefix's address. */
+  private store(bytes: Uint8Array, length: number): number {
+    const needed = length + (length < 128 ? 1 : 2);
+    if (this.chunkUsed + needed > CHUNK_SIZE) {
+      this.chunks.push(new Uint8Array(CHUNK_SIZE));
+      this.chunkUsed = 0;
+    }
+    const chunkIndex = this.chunks.length - 1;
+    const chunk = this.chunks[chunkIndex];
+    let at = this.chunkUsed;
+    const address = (chunkIndex << CHUNK_BITS) | at;
+    if (length < 128) {
+      chunk[at++] = length;
+    } else {
+      chunk[at++] = 0x80 | (length >> 8);
+      chunk[at++] = length & 0xff;
+    }
+    chunk.set(bytes.subarray(0, length), at);
+    this.chunkUsed = at + length;
+    this.liveBytes += needed;
+    return address;
+  }
+
+  /** Points `idStart`/`idLength` at the id in `slot` and returns its chunk. */
+  private locate(slot: number): Uint8Array {
+    const address = this.addresses[slot];
+    const chunk = this.chunks[address >>> CHUNK_BITS];
+    let at = address & CHUNK_MASK;
+    let length = chunk[at++];
+    if (length >= 128) length = ((length & 0x7f) << 8) | chunk[at++];
+    this.idStart = at;
+    this.idLength = length;
+    return chunk;
+  }
+
+  private byteLengthOf(slot: number): number {
+    this.locate(slot);
+    return this.idLength + (this.idLength < 128 ? 1 : 2);
+  }
+
+  /** Encodes `id` into the scratch buffer and returns its hash. */
+  private encode(id: string): number {
+    let scratch = this.scratch;
+    if (id.length * 3 > scratch.length) {
+      if (id.length * 3 > MAX_ID_BYTES * 4) throw new RangeError("player id too long");
+      scratch = this.scratch = new Uint8Array(id.length * 3);
+    }
+    let length = 0;
+    let ascii = true;
+    for (let k = 0; k < id.length; k++) {
+      const code = id.charCodeAt(k);
+      if (code >= 0x80) {
+        ascii = false;
+        break;
+      }
+      scratch[length++] = code;
+    }
+    if (!ascii) length = encoder.encodeInto(id, scratch).written;
+    if (length > MAX_ID_BYTES) throw new RangeError("player id too long");
+    this.scratchLength = length;
+    return hashBytes(scratch, 0, length);
+  }
+
+  private equalsScratch(slot: number): boolean {
+    const chunk = this.locate(slot);
+    const length = this.idLength;
+    if (length !== this.scratchLength) return false;
+    const start = this.idStart;
+    const scratch = this.scratch;
+    for (let k = 0; k < length; k++) {
+      if (chunk[start + k] !== scratch[k]) return false;
+    }
+    return true;
+  }
+
+  private hashOfSlot(slot: number): number {
+    const chunk = this.locate(slot);
+    return hashBytes(chunk, this.idStart, this.idLength);
+  }
+
+  private insertIntoTable(slot: number, hash: number): void {
+    const mask = this.table.length - 1;
+    let i = hash & mask;
+    while (this.table[i] !== EMPTY) i = (i + 1) & mask;
+    this.table[i] = slot;
+  }
+
+  private resizeTable(size: number): void {
+    this.table = new Int32Array(size).fill(EMPTY);
+    this.forEachSlot((slot) => this.insertIntoTable(slot, this.hashOfSlot(slot)));
+  }
+
+  private compactArena(): void {
+    const old = { chunks: this.chunks, addresses: this.addresses.slice() };
+    this.chunks = [];
+    this.chunkUsed = CHUNK_SIZE;
+    this.liveBytes = 0;
+    this.deadBytes = 0;
+    for (let slot = 0; slot < this.highWater; slot++) {
+      const address = old.addresses[slot];
+      if (address === EMPTY) continue;
+      const chunk = old.chunks[address >>> CHUNK_BITS];
+      let at = address & CHUNK_MASK;
+      let length = chunk[at++];
+      if (length >= 128) length = ((length & 0x7f) << 8) | chunk[at++];
+      this.addresses[slot] = this.store(chunk.subarray(at, at + length), length);
+    }
+  }
+}
+
+/** FNV-1a with a murmur finalizer, so linear probing sees well-spread low bits. */
+function hashBytes(bytes: Uint8Array, start: number, length: number): number {
+  let h = 0x811c9dc5;
+  for (let k = start, end = start + length; k < end; k++) {
+    h = Math.imul(h ^ bytes[k], 0x01000193);
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}

@@ -1,0 +1,60 @@
+import type { PlayerState, RankedEntry, RankingRules, Report } from "../../objects/ranking/rules";
+
+/** The specification in its plainest form: a map of states, sorted on every read. */
+export class NaiveBoard {
+  readonly states = new Map<string, PlayerState>();
+
+  constructor(public rules: RankingRules) {}
+
+  /** Applies reports one by one; returns false (changing nothing) if a sum overflows. */
+  report(reports: Report[]): boolean {
+    const next = new Map(this.states);
+    for (const r of reports) {
+      const cur = next.get(r.player);
+      const team = r.team ?? cur?.team;
+      let state: PlayerState | undefined;
+      if (!cur) state = { player: r.player, score: r.score, ts: r.ts };
+      else if (this.rules.aggregate === "last") {
+        state = r.ts >= cur.ts ? { player: r.player, score: r.score, ts: r.ts } : undefined;
+      } else if (this.rules.aggregate === "sum") {
+        const score = cur.score + r.score;
+        if (Math.abs(score) > Number.MAX_SAFE_INTEGER) return false;
+        state = { player: r.player, score, ts: Math.max(cur.ts, r.ts) };
+      } else {
+        const sign = this.rules.aggregate === "max" ? 1 : -1;
+        if ((r.score - cur.score) * sign > 0) state = { player: r.player, score: r.score, ts: r.ts };
+        else if (r.score === cur.score) state = { player: r.player, score: cur.score, ts: Math.min(cur.ts, r.ts) };
+        else state = { player: r.player, score: cur.score, ts: cur.ts };
+      }
+      if (state) {
+        if (team !== undefined) state.team = team;
+        next.set(r.player, state);
+      }
+    }
+    this.states.clear();
+    for (const [k, v] of next) this.states.set(k, v);
+    return true;
+  }
+
+  visible(now: number): RankedEntry[] {
+    const cutoff = this.rules.window === 0 ? -Infinity : now - this.rules.window * 1000;
+    const sign = this.rules.order === "desc" ? -1 : 1;
+    const sorted = [...this.states.values()]
+      .filter((s) => s.ts >= cutoff)
+      .sort((a, b) => (a.score - b.score) * sign || a.ts - b.ts || codePointCompare(a.player, b.player));
+    return sorted.map((s, i) => {
+      let rank = i + 1;
+      if (this.rules.ties === "shared") rank = sorted.findIndex((o) => o.score === s.score) + 1;
+      return { rank, ...s };
+    });
+  }
+}
+
+export function codePointCompare(a: string, b: string): number {
+  const x = [...a].map((c) => c.codePointAt(0) as number);
+  const y = [...b].map((c) => c.codePointAt(0) as number);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    if (x[i] !== y[i]) return (x[i] as number) - (y[i] as number);
+  }
+  return x.length - y.length;
+}

@@ -1,0 +1,60 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { RankedIndex } from "../../objects/ranking/ranked-index";
+
+// Slots are compared by a key array, so thousands of entries exercise block
+// splits (at 1024), merges and the Fenwick tree.
+describe("RankedIndex against a sorted array", () => {
+  it("keeps order, positions and counts through inserts and removals", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 3999 }), { minLength: 0, maxLength: 6000 }),
+        fc.integer({ min: 0, max: 3000 }),
+        fc.integer({ min: 0, max: 1 }),
+        (toggles, initial, buildFirst) => {
+          const key = Array.from({ length: 4000 }, (_, i) => (i * 7919) % 4001);
+          const index = new RankedIndex((a, b) => key[a] - key[b]);
+          const present = new Set<number>();
+          if (buildFirst) {
+            for (let s = 0; s < initial; s++) present.add(s);
+            index.build([...present].sort((a, b) => key[a] - key[b]));
+          }
+          for (const slot of toggles) {
+            if (present.has(slot)) {
+              index.remove(slot);
+              present.delete(slot);
+            } else {
+              index.insert(slot);
+              present.add(slot);
+            }
+          }
+          const want = [...present].sort((a, b) => key[a] - key[b]);
+          expect(index.size).toBe(want.length);
+          expect([...index.toArray()]).toEqual(want);
+          for (let p = 0; p < want.length; p += 97) {
+            expect(index.at(p)).toBe(want[p]);
+            expect(index.positionOf(want[p])).toBe(p);
+          }
+          const threshold = 2000;
+          expect(index.countWhile((s) => key[s] < threshold)).toBe(want.filter((s) => key[s] < threshold).length);
+          const seen: number[] = [];
+          index.forRange(Math.floor(want.length / 2), 50, (s) => seen.push(s));
+          expect(seen).toEqual(want.slice(Math.floor(want.length / 2), Math.floor(want.length / 2) + 50));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it("is empty-safe", () => {
+    const index = new RankedIndex((a, b) => a - b);
+    expect(index.countWhile(() => true)).toBe(0);
+    index.insert(3);
+    index.remove(3);
+    expect(index.size).toBe(0);
+    expect(index.countWhile(() => true)).toBe(0);
+    const visited: number[] = [];
+    index.forRange(0, 10, (s) => visited.push(s));
+    expect(visited).toEqual([]);
+  });
+});

@@ -1,0 +1,215 @@
+import { DurableObject } from "cloudflare:workers";
+import type { GameInfo, Leaderboard, PlayerStanding } from "../worker/protocol/boards";
+import { DEFAULT_CONFIG, type GameConfig, type GameConfigPatch } from "../worker/protocol/config";
+import type { ApiError, Outcome } from "../worker/protocol/errors";
+import type { Accepted, ScoreReport } from "../worker/protocol/reports";
+import { BoardStorage } from "./board-storage";
+import { DirectoryPublisher } from "./game-directory";
+import { Board } from "./ranking/board";
+import { type RankingRules, type Report, ScoreOverflowError } from "./ranking/rules";
+
+const ID_SWEEP_EVERY_MS = 10 * 60 * 1000;
+
+/**
+ * One game's board. Every call from the Worker names the game (the object
+ * cannot learn its name from its id); the object remembers it once created.
+ * Writes go to SQLite first and to the engine after, so an answer always
+ * describes durable state (responses wait on the output gate).
+ */
+export class GameBoard extends DurableObject<Env> {
+  private storage!: BoardStorage;
+  private board!: Board;
+  private config: GameConfig = DEFAULT_CONFIG;
+  private game: string | undefined;
+  private createdAt = 0;
+  private updatedAt = 0;
+  private directory: DirectoryPublisher;
+  private maintenance: ReturnType<typeof setTimeout> | undefined;
+  private compactionStep: (() => boolean) | undefined;
+  private nextIdSweep = 0;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.directory = new DirectoryPublisher(env.DB, () => this.directoryEntry());
+    ctx.blockConcurrencyWhile(async () => this.restore());
+  }
+
+  async applyReports(game: string, reports: ScoreReport[]): Promise<Outcome<Accepted>> {
+    const now = Date.now();
+    const ids = reports.flatMap((r) => (r.id === undefined ? [] : [r.id]));
+    const seen = ids.length > 0 ? this.storage.knownIds(ids) : new Set<string>();
+    const fresh: Report[] = [];
+    const newIds: string[] = [];
+    for (const { player, score, ts, id, team } of reports) {
+      if (id !== undefined) {
+        if (seen.has(id)) continue;
+        seen.add(id);
+        newIds.push(id);
+      }
+      fresh.push(team === undefined ? { player, score, ts: ts ?? now } : { player, score, ts: ts ?? now, team });
+    }
+    let states: ReturnType<Board["plan"]>;
+    try {
+      states = this.board.plan(fresh);
+    } catch (error) {
+      if (error instanceof ScoreOverflowError) {
+        return refuse({ status: 400, code: "score_out_of_range", message: error.message });
+      }
+      throw error;
+    }
+    this.ctx.storage.transactionSync(() => {
+      this.create(game, now);
+      this.storage.append(states, newIds, now);
+    });
+    this.board.apply(states, now);
+    if (states.length > 0) this.changed(now);
+    if (newIds.length > 0 && now >= this.nextIdSweep) this.scheduleMaintenance();
+    return { ok: true, value: { accepted: fresh.length, duplicates: reports.length - fresh.length } };
+  }
+
+  async info(): Promise<Outcome<GameInfo>> {
+    if (this.game === undefined) return gameNotFound();
+    this.board.expire(Date.now());
+    return {
+      ok: true,
+      value: { game: this.game, config: this.config, players: this.board.total, updatedAt: this.updatedAt },
+    };
+  }
+
+  async configure(game: string, patch: GameConfigPatch): Promise<Outcome<GameConfig>> {
+    const now = Date.now();
+    if (patch.aggregate !== undefined && patch.aggregate !== this.config.aggregate && this.board.players > 0) {
+      return refuse({
+        status: 409,
+        code: "aggregate_locked",
+        message: `aggregate can only change while the board is empty; it has ${this.board.players} players`,
+      });
+    }
+    const config = { ...this.config, ...patch };
+    this.ctx.storage.transactionSync(() => {
+      this.create(game, now);
+      this.storage.writeMeta("config", config);
+      this.storage.writeMeta("updatedAt", now);
+    });
+    this.config = config;
+    this.board.reconfigure(rulesOf(config), now);
+    this.changed(now);
+    return { ok: true, value: config };
+  }
+
+  async leaderboard(offset: number, limit: number): Promise<Outcome<Leaderboard>> {
+    if (this.game === undefined) return gameNotFound();
+    this.board.expire(Date.now());
+    return {
+      ok: true,
+      value: {
+        game: this.game,
+        updatedAt: this.updatedAt,
+        total: this.board.total,
+        entries: this.board.page(offset, limit),
+      },
+    };
+  }
+
+  async standing(player: string, around: number): Promise<Outcome<PlayerStanding>> {
+    if (this.game === undefined) return gameNotFound();
+    this.board.expire(Date.now());
+    const entry = this.board.entry(player);
+    if (entry === undefined) return playerNotFound(player);
+    const standing: PlayerStanding = { ...entry, total: this.board.total };
+    if (around > 0) standing.around = this.board.around(player, around);
+    return { ok: true, value: standing };
+  }
+
+  async removePlayer(player: string): Promise<Outcome<null>> {
+    if (this.game === undefined) return gameNotFound();
+    if (this.board.state(player) === undefined) return playerNotFound(player);
+    const now = Date.now();
+    this.storage.appendRemoval(player, now);
+    this.board.remove(player);
+    this.changed(now);
+    return { ok: true, value: null };
+  }
+
+  private async restore(): Promise<void> {
+    const now = Date.now();
+    this.storage = new BoardStorage(this.ctx.storage.sql, (work) => this.ctx.storage.transactionSync(work));
+    this.game = this.storage.readMeta<string>("game");
+    this.config = { ...DEFAULT_CONFIG, ...this.storage.readMeta<GameConfig>("config") };
+    this.createdAt = this.storage.readMeta<number>("createdAt") ?? 0;
+    this.updatedAt = this.storage.readMeta<number>("updatedAt") ?? this.createdAt;
+    this.board = new Board(rulesOf(this.config));
+    this.board.load(this.storage.baseStates(), now, this.storage.basePlayers);
+    // Log rows are either one batch of states or one removal, so order within a row is free.
+    for (const { states, removed } of this.storage.logTail()) {
+      this.board.apply(states, now);
+      for (const player of removed) this.board.remove(player);
+    }
+    if (this.game !== undefined) this.directory.touch();
+    if (this.storage.compactionDue) this.scheduleMaintenance();
+  }
+
+  /** Records the game's name and creation time with its first write. */
+  private create(game: string, now: number): void {
+    if (this.game !== undefined) return;
+    this.storage.writeMeta("game", game);
+    this.storage.writeMeta("createdAt", now);
+    this.game = game;
+    this.createdAt = now;
+  }
+
+  private changed(now: number): void {
+    this.updatedAt = now;
+    this.directory.touch();
+    if (this.storage.compactionDue && this.compactionStep === undefined) this.scheduleMaintenance();
+  }
+
+  /** Background work (compaction, id retention) in small steps between requests. */
+  private scheduleMaintenance(): void {
+    if (this.maintenance !== undefined) return;
+    this.maintenance = setTimeout(() => {
+      this.maintenance = undefined;
+      if (this.maintain()) this.scheduleMaintenance();
+    }, 0);
+  }
+
+  /** One step of background work; true when more remains. */
+  private maintain(): boolean {
+    const now = Date.now();
+    if (now >= this.nextIdSweep) {
+      if (this.storage.sweepIds(now)) return true;
+      this.nextIdSweep = now + ID_SWEEP_EVERY_MS;
+    }
+    if (this.compactionStep === undefined && this.storage.compactionDue) {
+      this.compactionStep = this.storage.compaction(this.board.states());
+    }
+    if (this.compactionStep === undefined) return false;
+    if (this.compactionStep()) this.compactionStep = undefined;
+    return this.compactionStep !== undefined;
+  }
+
+  private directoryEntry() {
+    if (this.game === undefined) return undefined;
+    return { game: this.game, players: this.board.total, updatedAt: this.updatedAt, createdAt: this.createdAt };
+  }
+}
+
+function rulesOf({ aggregate, order, ties, window }: GameConfig): RankingRules {
+  return { aggregate, order, ties, window };
+}
+
+function refuse(error: ApiError): { ok: false; error: ApiError } {
+  return { ok: false, error };
+}
+
+function gameNotFound() {
+  return refuse({ status: 404, code: "game_not_found", message: "no such game" });
+}
+
+function playerNotFound(player: string) {
+  return refuse({
+    status: 404,
+    code: "player_not_found",
+    message: `player ${JSON.stringify(player)} is not on the board`,
+  });
+}

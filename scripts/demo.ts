@@ -1,0 +1,170 @@
+// `npm run demo`: drives a running Podium with Kapacitor's leaderboard workload
+// (games x players, each player reporting its score every second over line
+// protocol, some games over JSON batches), prints progress, then checks every
+// board against what was sent: last value per player, ties by earlier ts.
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+
+const { values: args } = parseArgs({
+  options: {
+    url: { type: "string", default: "http://127.0.0.1:8787" },
+    key: { type: "string" },
+    games: { type: "string", default: "10" },
+    players: { type: "string", default: "100" },
+    seconds: { type: "string", default: "30" },
+    prefix: { type: "string", default: "demo" },
+    help: { type: "boolean", short: "h", default: false },
+  },
+});
+
+if (args.help) {
+  console.log(`usage: npm run demo -- [--url http://127.0.0.1:8787] [--key <ingest key>]
+                    [--games 10] [--players 100] [--seconds 30] [--prefix demo]
+The key defaults to the first INGEST_KEYS entry in .dev.vars (created by npm start).`);
+  process.exit(0);
+}
+
+const url = args.url.replace(/\/$/, "");
+const gameCount = positive("games");
+const playerCount = positive("players");
+const seconds = positive("seconds");
+const key = args.key ?? keyFromDevVars();
+
+function positive(name: "games" | "players" | "seconds"): number {
+  const n = Number(args[name]);
+  if (!Number.isInteger(n) || n < 1) fail(`--${name} must be a positive whole number`);
+  return n;
+}
+
+function fail(message: string): never {
+  console.error(`demo: ${message}`);
+  process.exit(1);
+}
+
+function keyFromDevVars(): string {
+  try {
+    const line = readFileSync(".dev.vars", "utf8")
+      .split("\n")
+      .find((l) => l.startsWith("INGEST_KEYS="));
+    const first = line?.slice("INGEST_KEYS=".length).split(",")[0]?.split(":")[0]?.trim();
+    if (first) return first;
+  } catch {}
+  return fail("no --key given and no INGEST_KEYS in .dev.vars; run `npm start` first or pass --key");
+}
+
+interface Sent {
+  score: number;
+  ts: number;
+}
+
+const games = Array.from({ length: gameCount }, (_, g) => `${args.prefix}-${g + 1}`);
+const players = Array.from({ length: playerCount }, (_, p) => `player-${String(p + 1).padStart(3, "0")}`);
+/** The last report sent per game and player: what each board must show. */
+const sent = new Map(games.map((g) => [g, new Map<string, Sent>()]));
+const skill = players.map(() => 1 + Math.random() * 9);
+let reports = 0;
+let requests = 0;
+let failures = 0;
+
+async function post(path: string, body: string, type: string): Promise<void> {
+  requests++;
+  try {
+    const res = await fetch(`${url}${path}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": type },
+      body,
+    });
+    if (!res.ok) {
+      failures++;
+      console.error(`demo: ${path} answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
+    }
+  } catch (error) {
+    failures++;
+    console.error(`demo: ${path} failed: ${(error as Error).message}`);
+  }
+}
+
+/** One second of play: every player of every game reports its new score. */
+async function tick(second: number): Promise<void> {
+  const now = Date.now();
+  const lines: string[] = [];
+  const posts: Promise<void>[] = [];
+  games.forEach((game, g) => {
+    const scores = players.map((player, p) => {
+      const previous = sent.get(game)?.get(player)?.score ?? 0;
+      // Scores climb at each player's own pace, with ties now and then.
+      const score = previous + Math.round(Math.random() * skill[p]);
+      const report = { player, score, ts: now + p };
+      sent.get(game)?.set(player, { score, ts: report.ts });
+      return report;
+    });
+    reports += scores.length;
+    if (g % 2 === 0 || second % 5 === 0) {
+      for (const r of scores) lines.push(`scores,game=${game},player=${r.player} value=${r.score} ${r.ts}000000`);
+    } else {
+      posts.push(post(`/v1/games/${game}/scores`, JSON.stringify({ scores }), "application/json"));
+    }
+  });
+  for (let i = 0; i < lines.length; i += 5000) {
+    posts.push(post("/v1/write", lines.slice(i, i + 5000).join("\n"), "text/plain"));
+  }
+  await Promise.all(posts);
+}
+
+function expectedTop(game: string): { player: string; score: number; ts: number }[] {
+  return [...(sent.get(game) ?? [])]
+    .map(([player, { score, ts }]) => ({ player, score, ts }))
+    .sort((a, b) => b.score - a.score || a.ts - b.ts || (a.player < b.player ? -1 : 1));
+}
+
+async function verify(): Promise<boolean> {
+  let ok = true;
+  for (const game of games) {
+    const res = await fetch(`${url}/v1/games/${game}/leaderboard?limit=1000`);
+    if (!res.ok) {
+      console.error(`  ✗ ${game}: leaderboard answered ${res.status}`);
+      ok = false;
+      continue;
+    }
+    const board = (await res.json()) as { total: number; entries: { player: string; score: number; ts: number }[] };
+    const want = expectedTop(game);
+    const got = board.entries.map(({ player, score, ts }) => ({ player, score, ts }));
+    const same = board.total === want.length && JSON.stringify(got) === JSON.stringify(want);
+    const leader = board.entries[0];
+    console.log(
+      `  ${same ? "✓" : "✗"} ${game}: ${board.total} players, leader ${leader?.player} with ${leader?.score}` +
+        (same ? "" : ` (expected ${want[0]?.player} with ${want[0]?.score})`),
+    );
+    ok &&= same;
+  }
+  return ok;
+}
+
+async function main(): Promise<void> {
+  try {
+    await fetch(`${url}/v1/games`);
+  } catch {
+    fail(`no Podium at ${url}; start one with \`npm start\` (or pass --url)`);
+  }
+  console.log(`demo: ${gameCount} games x ${playerCount} players for ${seconds}s against ${url}`);
+  console.log(`demo: watch ${url}/games/${games[0]} or ${url}/v1/games/${games[0]}/leaderboard`);
+  const started = Date.now();
+  for (let second = 0; second < seconds; second++) {
+    const tickStart = Date.now();
+    await tick(second);
+    const elapsed = (Date.now() - started) / 1000;
+    process.stdout.write(
+      `\rdemo: ${second + 1}/${seconds}s  ${reports} reports in ${requests} requests` +
+        `  (${Math.round(reports / elapsed)}/s)  failures ${failures}   `,
+    );
+    const wait = 1000 - (Date.now() - tickStart);
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  }
+  process.stdout.write("\n");
+  console.log("demo: checking every board against what was sent");
+  const ok = await verify();
+  console.log(ok && failures === 0 ? "demo: all boards match" : "demo: some boards do not match (see above)");
+  process.exit(ok && failures === 0 ? 0 : 1);
+}
+
+await main();

@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { call, errorOf } from "./client";
+
+describe("routing, errors and docs", () => {
+  it("answers unknown routes with 404 in the error envelope", async () => {
+    const res = await call("/v1/nope");
+    expect(res.status).toBe(404);
+    expect((await errorOf(res)).code).toBe("not_found");
+  });
+
+  it("answers a wrong method on a known path with 405 and Allow", async () => {
+    const res = await call("/v1/games", { method: "POST" });
+    expect(res.status).toBe(405);
+    expect(res.headers.get("allow")).toContain("GET");
+    expect((await errorOf(res)).code).toBe("method_not_allowed");
+    const del = await call("/v1/games/g1/leaderboard", { method: "DELETE" });
+    expect(del.status).toBe(405);
+  });
+
+  it("serves the OpenAPI document, generated from the validating schemas", async () => {
+    const res = await call("/v1/openapi.json");
+    expect(res.status).toBe(200);
+    const doc = await res.json<{ openapi: string; paths: Record<string, Record<string, unknown>> }>();
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        "/v1/games/{game}/scores",
+        "/v1/write",
+        "/v1/games",
+        "/v1/games/{game}",
+        "/v1/games/{game}/leaderboard",
+        "/v1/games/{game}/players/{player}",
+      ]),
+    );
+    expect(Object.keys(doc.paths["/v1/games/{game}"])).toEqual(expect.arrayContaining(["get", "put"]));
+  });
+
+  it("renders /v1/docs from local assets only", async () => {
+    const res = await call("/v1/docs");
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain("/v1/openapi.json");
+    expect(html).not.toMatch(/https?:\/\//);
+  });
+});

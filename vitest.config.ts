@@ -1,0 +1,38 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+// Two projects: the Worker and its Durable Objects run inside workerd; the pure
+// modules (ranking engine, parsers, web client logic) run in plain Node, faster.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        extends: true,
+        plugins: [
+          cloudflareTest(async () => ({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: {
+                TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+                INGEST_KEYS: "ingest-test-key,scoped-test-key:scoped-*|solo",
+                ADMIN_KEYS: "admin-test-key",
+              },
+            },
+          })),
+        ],
+        test: {
+          name: "workers",
+          include: ["test/worker/**/*.test.ts", "test/objects/**/*.test.ts"],
+          setupFiles: ["./test/apply-migrations.ts"],
+        },
+      },
+      {
+        test: {
+          name: "node",
+          environment: "node",
+          include: ["test/engine/**/*.test.ts", "test/node/**/*.test.ts"],
+        },
+      },
+    ],
+  },
+});

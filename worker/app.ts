@@ -1,0 +1,63 @@
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { createRouter, fail } from "./http";
+import { DEFAULT_CODES } from "./protocol/errors";
+import { docsRoutes } from "./routes/docs";
+import { gameRoutes } from "./routes/games";
+import { scoreRoutes } from "./routes/scores";
+
+const app = createRouter();
+
+export const routes = app.route("/", scoreRoutes).route("/", gameRoutes).route("/", docsRoutes);
+
+app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+  type: "http",
+  scheme: "bearer",
+  description: "An ingest key (scores) or an admin key (everything), from INGEST_KEYS / ADMIN_KEYS",
+});
+
+app.doc31("/v1/openapi.json", {
+  openapi: "3.1.0",
+  info: {
+    title: "Podium",
+    version: "1.0.0",
+    description: "Real-time leaderboards for games: one Durable Object per game, history in D1.",
+  },
+});
+
+/** Answers 405 with `Allow` for a known path and another method, else 404. */
+app.notFound((c) => {
+  const allowed = allowedMethods(c.req.path);
+  if (allowed.length > 0) {
+    c.header("Allow", allowed.join(", "));
+    return fail(c, {
+      status: 405,
+      code: "method_not_allowed",
+      message: `${c.req.method} is not allowed here; use ${allowed.join(" or ")}`,
+    });
+  }
+  return fail(c, { status: 404, code: "not_found", message: `no route for ${c.req.method} ${c.req.path}` });
+});
+
+app.onError((error, c) => {
+  if (error instanceof HTTPException) {
+    const status = error.status as ContentfulStatusCode;
+    return fail(c, { status, code: DEFAULT_CODES[status] ?? "error", message: error.message || "request failed" });
+  }
+  console.error(`${c.req.method} ${c.req.path} failed`, error);
+  return fail(c, { status: 500, code: "internal_error", message: "something went wrong; it has been logged" });
+});
+
+function allowedMethods(path: string): string[] {
+  const methods = new Set<string>();
+  for (const route of app.routes) {
+    if (route.method === "ALL") continue;
+    const pattern = new RegExp(`^${route.path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/:[^/]+/g, "[^/]+")}$`);
+    if (pattern.test(path)) methods.add(route.method);
+  }
+  if (methods.has("GET")) methods.add("HEAD");
+  return [...methods];
+}
+
+export type AppType = typeof routes;
+export default app;

@@ -1,0 +1,99 @@
+import type { ApiError } from "./protocol/errors";
+
+/**
+ * Keys come from two secrets, each a comma-separated list:
+ *   ADMIN_KEYS   keys that may do everything
+ *   INGEST_KEYS  keys that may report scores; `key:game1|game2` limits a key
+ *                to those games, and a trailing `*` matches a prefix
+ *                (`key:league-*`).
+ * Presented keys are compared by SHA-256 digest in constant time, against
+ * every configured key, so neither timing nor early exit reveals a match.
+ */
+
+export type Grant = { role: "admin" } | { role: "ingest"; games: GameScope };
+
+/** Which games an ingest key may write; undefined = all. */
+type GameScope = string[] | undefined;
+
+interface ConfiguredKey {
+  digest: ArrayBuffer;
+  grant: Grant;
+}
+
+const encoder = new TextEncoder();
+let cache: { source: string; keys: Promise<ConfiguredKey[]> } | undefined;
+
+function configuredKeys(ingestKeys: string, adminKeys: string): Promise<ConfiguredKey[]> {
+  const source = `${ingestKeys}\n${adminKeys}`;
+  if (cache?.source !== source) cache = { source, keys: parseKeys(ingestKeys, adminKeys) };
+  return cache.keys;
+}
+
+async function parseKeys(ingestKeys: string, adminKeys: string): Promise<ConfiguredKey[]> {
+  const entries: { key: string; grant: Grant }[] = [];
+  for (const key of splitList(adminKeys)) entries.push({ key, grant: { role: "admin" } });
+  for (const item of splitList(ingestKeys)) {
+    const colon = item.indexOf(":");
+    if (colon === -1) entries.push({ key: item, grant: { role: "ingest", games: undefined } });
+    else {
+      const games = item
+        .slice(colon + 1)
+        .split("|")
+        .map((g) => g.trim())
+        .filter(Boolean);
+      entries.push({ key: item.slice(0, colon), grant: { role: "ingest", games } });
+    }
+  }
+  return Promise.all(entries.map(async ({ key, grant }) => ({ digest: await digest(key), grant })));
+}
+
+function splitList(list: string): string[] {
+  return list
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+function digest(key: string): Promise<ArrayBuffer> {
+  return crypto.subtle.digest("SHA-256", encoder.encode(key));
+}
+
+/** The grant of the bearer key in `authorization`, or a 401 error. */
+export async function authenticate(
+  authorization: string | undefined,
+  env: { INGEST_KEYS?: string; ADMIN_KEYS?: string },
+): Promise<Grant | ApiError> {
+  const match = authorization?.match(/^Bearer\s+(\S+)\s*$/i);
+  if (!match) {
+    return { status: 401, code: "unauthorized", message: "send a key as `Authorization: Bearer <key>`" };
+  }
+  const presented = await digest(match[1]);
+  let found: Grant | undefined;
+  for (const key of await configuredKeys(env.INGEST_KEYS ?? "", env.ADMIN_KEYS ?? "")) {
+    if (crypto.subtle.timingSafeEqual(presented, key.digest) && found === undefined) found = key.grant;
+  }
+  return found ?? { status: 401, code: "unauthorized", message: "the key is not valid" };
+}
+
+/** A 403 error unless `grant` may write scores to every game in `games`. */
+export function mayIngest(grant: Grant, games: Iterable<string>): ApiError | undefined {
+  if (grant.role === "admin" || grant.games === undefined) return undefined;
+  const scope = grant.games;
+  for (const game of games) {
+    if (!scope.some((pattern) => matches(pattern, game))) {
+      return { status: 403, code: "forbidden", message: `this key may not write to game ${game}` };
+    }
+  }
+  return undefined;
+}
+
+/** A 403 error unless `grant` is an admin key. */
+export function mayAdminister(grant: Grant): ApiError | undefined {
+  return grant.role === "admin"
+    ? undefined
+    : { status: 403, code: "forbidden", message: "this operation needs an admin key" };
+}
+
+function matches(pattern: string, game: string): boolean {
+  return pattern.endsWith("*") ? game.startsWith(pattern.slice(0, -1)) : pattern === game;
+}

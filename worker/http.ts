@@ -1,0 +1,88 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { z } from "zod";
+import { type ApiError, ErrorBody, errorBody, type Outcome } from "./protocol/errors";
+
+export type AppEnv = { Bindings: Env };
+
+/** A router whose validation failures answer 400 with the error envelope. */
+export function createRouter() {
+  return new OpenAPIHono<AppEnv>({
+    defaultHook: (result, c) => {
+      if (result.success) return;
+      const details = describeIssues(result.error.issues);
+      const message = details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message)).join("; ");
+      return c.json(errorBody({ status: 400, code: "invalid_request", message, details }), 400);
+    },
+  });
+}
+
+/**
+ * Sends an error in the envelope every error uses. Typed `never` so handlers
+ * keep their success types for the typed client; every error status a route
+ * can answer is declared in its OpenAPI responses instead.
+ */
+export function fail(c: Context, error: ApiError): never {
+  return c.json(errorBody(error), error.status) as never;
+}
+
+/** Sends an object call's outcome: its value with 200, or its error. */
+export function reply<T extends object>(c: Context, outcome: Outcome<T>) {
+  if (!outcome.ok) return fail(c, outcome.error);
+  return c.json(outcome.value, 200);
+}
+
+/** Rejects bodies over `maxSize` bytes with 413, before reading them whole. */
+export function limitBody(maxSize: number) {
+  return bodyLimit({
+    maxSize,
+    onError: (c) =>
+      fail(c, {
+        status: 413,
+        code: "payload_too_large",
+        message: `the body is larger than ${maxSize} bytes`,
+      }),
+  });
+}
+
+type Issue = z.core.$ZodIssue;
+
+/** Flattens zod issues to `{path, message}`; of a failed union, keeps the closest branch. */
+export function describeIssues(issues: readonly Issue[]): { path: string; message: string }[] {
+  return issues.flatMap((issue) => {
+    if (issue.code === "invalid_union" && issue.errors.length > 0) {
+      const closest = issue.errors.reduce((a, b) => (b.length < a.length ? b : a));
+      return describeIssues(closest.map((sub) => ({ ...sub, path: [...issue.path, ...sub.path] })));
+    }
+    return [{ path: formatPath(issue.path), message: issue.message }];
+  });
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const key of path) {
+    if (typeof key === "number") out += `[${key}]`;
+    else out += out === "" ? String(key) : `.${String(key)}`;
+  }
+  return out;
+}
+
+const ERROR_TEXT: Record<number, string> = {
+  400: "Invalid input; `details` says where. Nothing was applied.",
+  401: "No key, or an invalid key",
+  403: "The key may not do this (game or operation)",
+  404: "Unknown game or player",
+  409: "The change conflicts with the board's state",
+  413: "Body too large",
+  415: "Wrong content type",
+  426: "Not a websocket upgrade",
+  429: "Over a limit",
+};
+
+/** OpenAPI response entries for the error statuses a route can answer. */
+export function errorResponses(...statuses: (keyof typeof ERROR_TEXT)[]) {
+  return Object.fromEntries(
+    statuses.map((s) => [s, { description: ERROR_TEXT[s], content: { "application/json": { schema: ErrorBody } } }]),
+  );
+}

@@ -1,0 +1,4 @@
+import app from "./app";
+
+export { GameBoard } from "../objects/game-board";
+export default app;

@@ -1,0 +1,24 @@
+import { z } from "@hono/zod-openapi";
+import { AGGREGATES, DEFAULT_RULES, ORDERS, TIE_MODES } from "../../objects/ranking/rules";
+
+export const MAX_WINDOW_SECONDS = 365 * 24 * 60 * 60;
+
+const settings = {
+  aggregate: z.enum(AGGREGATES).openapi({ description: "How reports combine: newest value, max, min or sum" }),
+  order: z.enum(ORDERS).openapi({ description: "desc: higher is better" }),
+  ties: z.enum(TIE_MODES).openapi({ description: "first: 1,2,3,4; shared: equal scores share a rank (1,2,2,4)" }),
+  window: z
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_WINDOW_SECONDS)
+    .openapi({ description: "Seconds; players whose ts is older leave the board. 0 = forever" }),
+};
+
+export const GameConfig = z.strictObject(settings).openapi("GameConfig");
+export const GameConfigPatch = z.strictObject(settings).partial().openapi("GameConfigPatch");
+
+export type GameConfig = z.infer<typeof GameConfig>;
+export type GameConfigPatch = z.infer<typeof GameConfigPatch>;
+
+export const DEFAULT_CONFIG: GameConfig = { ...DEFAULT_RULES };

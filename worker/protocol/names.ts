@@ -1,0 +1,44 @@
+import { z } from "@hono/zod-openapi";
+
+/** The largest magnitude a score (or a sum of scores) may have. */
+export const MAX_SCORE = Number.MAX_SAFE_INTEGER;
+
+/** Reports may be stamped at most this far in the future (clock skew allowance). */
+export const MAX_FUTURE_MS = 24 * 60 * 60 * 1000;
+
+export const GAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+// The `u` flag makes {1,128} count code points and \p{Cs} match lone surrogates.
+export const NAME_PATTERN = /^[^\p{Cc}\p{Cs}]{1,128}$/u;
+
+export const GameName = z
+  .string()
+  .regex(GAME_PATTERN, "a game is 1-64 characters of A-Z a-z 0-9 _ . -")
+  .openapi({ example: "g1", description: "1-64 characters of `[A-Za-z0-9_.-]`" });
+
+const printableName = (what: string) =>
+  z.string().regex(NAME_PATTERN, `${what} is 1-128 printable characters, no control characters`);
+
+export const PlayerName = printableName("a player").openapi({
+  example: "p1",
+  description: "1-128 characters of printable Unicode, no control characters",
+});
+
+export const TeamName = printableName("a team").openapi({ example: "red" });
+
+export const ReportId = printableName("an id").openapi({
+  example: "evt-1",
+  description: "Makes the report idempotent: a repeated id for the same game is not applied twice (kept 24 h).",
+});
+
+export const Score = z
+  .number()
+  .min(-MAX_SCORE, "a score's magnitude is at most 2^53-1")
+  .max(MAX_SCORE, "a score's magnitude is at most 2^53-1")
+  .openapi({ example: 120, description: "A finite number, |score| <= 2^53-1" });
+
+export const Timestamp = z
+  .number()
+  .int("a timestamp is whole milliseconds since the Unix epoch")
+  .min(0, "a timestamp is milliseconds since the Unix epoch, not negative")
+  .refine((ts) => ts <= Date.now() + MAX_FUTURE_MS, "a timestamp may be at most 24 hours in the future")
+  .openapi({ example: 1700000000000, description: "Milliseconds since the Unix epoch (UTC)" });

@@ -1,0 +1,28 @@
+import { z } from "@hono/zod-openapi";
+import { PlayerName, ReportId, Score, TeamName, Timestamp } from "./names";
+
+export const MAX_BATCH = 1000;
+
+export const ScoreReport = z
+  .strictObject({
+    player: PlayerName,
+    score: Score,
+    ts: Timestamp.optional().openapi({ description: "Defaults to the server's time" }),
+    id: ReportId.optional(),
+    team: TeamName.optional(),
+  })
+  .openapi("ScoreReport");
+
+export const ScoreBatch = z.strictObject({ scores: z.array(ScoreReport).min(1).max(MAX_BATCH) }).openapi("ScoreBatch");
+
+export const ScoresBody = z.union([ScoreBatch, ScoreReport]);
+
+export const Accepted = z
+  .object({
+    accepted: z.number().int().openapi({ description: "Reports accepted (durable before this answer)" }),
+    duplicates: z.number().int().openapi({ description: "Reports whose id was already seen; not applied again" }),
+  })
+  .openapi("Accepted");
+
+export type ScoreReport = z.infer<typeof ScoreReport>;
+export type Accepted = z.infer<typeof Accepted>;

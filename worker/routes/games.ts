@@ -1,0 +1,147 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { asc, gt } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { games } from "../db/schema";
+import { createRouter, errorResponses as errors, fail, limitBody, reply } from "../http";
+import { GameInfo, GameList, Leaderboard, PlayerStanding } from "../protocol/boards";
+import { GameConfig, GameConfigPatch } from "../protocol/config";
+import { GameName, PlayerName } from "../protocol/names";
+import { requireAdmin, requireKey } from "./guards";
+
+const MAX_CONFIG_BYTES = 16 * 1024;
+const MAX_LIST = 1000;
+
+/** Query integers arrive as strings; empty or malformed ones are 400s, not zeros. */
+const queryInt = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, "expected a whole number")
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .optional()
+    .transform((v) => v ?? fallback)
+    .openapi({ type: "integer", minimum: min, maximum: max, default: fallback });
+
+const GameParams = z.object({ game: GameName });
+const PlayerParams = z.object({ game: GameName, player: PlayerName });
+
+const listGames = createRoute({
+  method: "get",
+  path: "/v1/games",
+  summary: "List games",
+  description: "From the D1 directory, which follows each game within about a second.",
+  request: {
+    query: z.object({
+      limit: queryInt(1, MAX_LIST, MAX_LIST),
+      after: GameName.optional().openapi({ description: "Continue after this game (the `next` of a page)" }),
+    }),
+  },
+  responses: {
+    200: { description: "Games by name", content: { "application/json": { schema: GameList } } },
+    ...errors(400),
+  },
+});
+
+const getGame = createRoute({
+  method: "get",
+  path: "/v1/games/{game}",
+  summary: "A game's config and size",
+  request: { params: GameParams },
+  responses: {
+    200: { description: "The game", content: { "application/json": { schema: GameInfo } } },
+    ...errors(400, 404),
+  },
+});
+
+const putGame = createRoute({
+  method: "put",
+  path: "/v1/games/{game}",
+  summary: "Change a game's config (creates the game)",
+  description:
+    "A partial config. `order`, `ties` and `window` may change at any time (the board is re-ranked at once); " +
+    "`aggregate` only while the board has no players (409 otherwise).",
+  security: [{ bearer: [] }],
+  middleware: [requireKey, requireAdmin, limitBody(MAX_CONFIG_BYTES)] as const,
+  request: {
+    params: GameParams,
+    body: { required: true, content: { "application/json": { schema: GameConfigPatch } } },
+  },
+  responses: {
+    200: { description: "The new config", content: { "application/json": { schema: GameConfig } } },
+    ...errors(400, 401, 403, 409, 413, 415),
+  },
+});
+
+const getLeaderboard = createRoute({
+  method: "get",
+  path: "/v1/games/{game}/leaderboard",
+  summary: "A page of the board",
+  request: {
+    params: GameParams,
+    query: z.object({ limit: queryInt(1, 1000, 15), offset: queryInt(0, Number.MAX_SAFE_INTEGER, 0) }),
+  },
+  responses: {
+    200: { description: "Entries in rank order", content: { "application/json": { schema: Leaderboard } } },
+    ...errors(400, 404),
+  },
+});
+
+const getPlayer = createRoute({
+  method: "get",
+  path: "/v1/games/{game}/players/{player}",
+  summary: "A player's rank, with neighbours",
+  request: { params: PlayerParams, query: z.object({ around: queryInt(0, 100, 0) }) },
+  responses: {
+    200: { description: "The player's standing", content: { "application/json": { schema: PlayerStanding } } },
+    ...errors(400, 404),
+  },
+});
+
+const deletePlayer = createRoute({
+  method: "delete",
+  path: "/v1/games/{game}/players/{player}",
+  summary: "Remove a player",
+  security: [{ bearer: [] }],
+  middleware: [requireKey, requireAdmin] as const,
+  request: { params: PlayerParams },
+  responses: {
+    204: { description: "Removed" },
+    ...errors(400, 401, 403, 404),
+  },
+});
+
+export const gameRoutes = createRouter()
+  .openapi(listGames, async (c) => {
+    const { limit, after } = c.req.valid("query");
+    const rows = await drizzle(c.env.DB)
+      .select({ game: games.game, players: games.players, updatedAt: games.updatedAt })
+      .from(games)
+      .where(after === undefined ? undefined : gt(games.game, after))
+      .orderBy(asc(games.game))
+      .limit(limit + 1);
+    const page = rows.slice(0, limit);
+    const next = rows.length > limit ? page[page.length - 1]?.game : undefined;
+    return c.json(next === undefined ? { games: page } : { games: page, next }, 200);
+  })
+  .openapi(getGame, async (c) => {
+    const { game } = c.req.valid("param");
+    return reply(c, await c.env.BOARD.getByName(game).info());
+  })
+  .openapi(putGame, async (c) => {
+    const { game } = c.req.valid("param");
+    return reply(c, await c.env.BOARD.getByName(game).configure(game, c.req.valid("json")));
+  })
+  .openapi(getLeaderboard, async (c) => {
+    const { game } = c.req.valid("param");
+    const { offset, limit } = c.req.valid("query");
+    return reply(c, await c.env.BOARD.getByName(game).leaderboard(offset, limit));
+  })
+  .openapi(getPlayer, async (c) => {
+    const { game, player } = c.req.valid("param");
+    return reply(c, await c.env.BOARD.getByName(game).standing(player, c.req.valid("query").around));
+  })
+  .openapi(deletePlayer, async (c) => {
+    const { game, player } = c.req.valid("param");
+    const outcome = await c.env.BOARD.getByName(game).removePlayer(player);
+    return outcome.ok ? c.body(null, 204) : fail(c, outcome.error);
+  });

@@ -1,8 +1,9 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
-// Two projects: the Worker and its Durable Objects run inside workerd; the pure
-// modules (ranking engine, parsers, web client logic) run in plain Node, faster.
+// The Worker and its Durable Objects run inside workerd; the pure modules
+// (ranking engine, parsers, web client logic) run in plain Node, faster; the
+// end-to-end tests drive a real `wrangler dev`.
 export default defineConfig({
   test: {
     projects: [
@@ -31,6 +32,16 @@ export default defineConfig({
           name: "node",
           environment: "node",
           include: ["test/engine/**/*.test.ts", "test/node/**/*.test.ts"],
+        },
+      },
+      {
+        // Against a real `wrangler dev`, as a user runs it.
+        test: {
+          name: "e2e",
+          environment: "node",
+          include: ["test/e2e/**/*.test.ts"],
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
         },
       },
     ],

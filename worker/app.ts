@@ -1,3 +1,4 @@
+import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { createRouter, fail } from "./http";
@@ -7,6 +8,10 @@ import { gameRoutes } from "./routes/games";
 import { scoreRoutes } from "./routes/scores";
 
 const app = createRouter();
+
+// Dashboards on other origins read boards from the browser; keys are bearer
+// tokens, never cookies, so allowing every origin exposes nothing.
+app.use("/v1/*", cors({ origin: "*", allowHeaders: ["Authorization", "Content-Type"], maxAge: 86400 }));
 
 export const routes = app.route("/", scoreRoutes).route("/", gameRoutes).route("/", docsRoutes);
 

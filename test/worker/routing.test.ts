@@ -17,6 +17,21 @@ describe("routing, errors and docs", () => {
     expect(del.status).toBe(405);
   });
 
+  it("allows cross-origin reads and preflights", async () => {
+    const read = await call("/v1/games", { headers: { origin: "https://dash.example" } });
+    expect(read.headers.get("access-control-allow-origin")).toBe("*");
+    const preflight = await call("/v1/games/g1/scores", {
+      method: "OPTIONS",
+      headers: {
+        origin: "https://dash.example",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization, content-type",
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get("access-control-allow-headers")?.toLowerCase()).toContain("authorization");
+  });
+
   it("serves the OpenAPI document, generated from the validating schemas", async () => {
     const res = await call("/v1/openapi.json");
     expect(res.status).toBe(200);

@@ -5,8 +5,10 @@ import type { ApiError, Outcome } from "../worker/protocol/errors";
 import type { Accepted, ScoreReport } from "../worker/protocol/reports";
 import { BoardStorage } from "./board-storage";
 import { DirectoryPublisher } from "./game-directory";
+import type { ViewSpec } from "./live-views";
 import { Board } from "./ranking/board";
 import { type RankingRules, type Report, ScoreOverflowError } from "./ranking/rules";
+import { Spectators } from "./spectators";
 
 const ID_SWEEP_EVERY_MS = 10 * 60 * 1000;
 
@@ -24,6 +26,7 @@ export class GameBoard extends DurableObject<Env> {
   private createdAt = 0;
   private updatedAt = 0;
   private directory: DirectoryPublisher;
+  private spectators: Spectators;
   private maintenance: ReturnType<typeof setTimeout> | undefined;
   private compactionStep: (() => boolean) | undefined;
   private nextIdSweep = 0;
@@ -31,7 +34,33 @@ export class GameBoard extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.directory = new DirectoryPublisher(env.DB, () => this.directoryEntry());
+    this.spectators = new Spectators(
+      ctx,
+      () => this.board,
+      () => this.config,
+    );
     ctx.blockConcurrencyWhile(async () => this.restore());
+  }
+
+  /** Live spectators: the Worker forwards validated websocket upgrades here. */
+  override async fetch(request: Request): Promise<Response> {
+    const query = new URL(request.url).searchParams;
+    const spec: ViewSpec = { limit: Number(query.get("limit")), around: Number(query.get("around")) };
+    const player = query.get("player");
+    if (player !== null) spec.player = player;
+    return this.spectators.accept(spec);
+  }
+
+  override webSocketMessage(socket: WebSocket, message: string | ArrayBuffer): void {
+    this.spectators.message(socket, message);
+  }
+
+  override webSocketClose(socket: WebSocket, code: number, reason: string): void {
+    this.spectators.closed(socket, code, reason);
+  }
+
+  override webSocketError(socket: WebSocket): void {
+    this.spectators.closed(socket);
   }
 
   async applyReports(game: string, reports: ScoreReport[]): Promise<Outcome<Accepted>> {
@@ -161,6 +190,7 @@ export class GameBoard extends DurableObject<Env> {
   private changed(now: number): void {
     this.updatedAt = now;
     this.directory.touch();
+    this.spectators.changed();
     if (this.storage.compactionDue && this.compactionStep === undefined) this.scheduleMaintenance();
   }
 

@@ -33,13 +33,9 @@ describe("games", () => {
     const game = uniqueGame();
     const res = await put(game, { order: "asc" });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ aggregate: "last", order: "asc", ties: "first", window: 0 });
-    expect(await (await put(game, { ties: "shared" })).json()).toEqual({
-      aggregate: "last",
-      order: "asc",
-      ties: "shared",
-      window: 0,
-    });
+    const defaults = { aggregate: "last", ties: "first", window: 0, liveEvery: 100, maxSpectators: 10_000 };
+    expect(await res.json()).toEqual({ ...defaults, order: "asc" });
+    expect(await (await put(game, { ties: "shared" })).json()).toEqual({ ...defaults, order: "asc", ties: "shared" });
     expect((await call(`/v1/games/${game}/leaderboard`)).status).toBe(200);
   });
 

@@ -13,6 +13,18 @@ const settings = {
     .min(0)
     .max(MAX_WINDOW_SECONDS)
     .openapi({ description: "Seconds; players whose ts is older leave the board. 0 = forever" }),
+  liveEvery: z
+    .number()
+    .int()
+    .min(50)
+    .max(60_000)
+    .openapi({ description: "Least time between two live updates of the game, in ms" }),
+  maxSpectators: z
+    .number()
+    .int()
+    .min(1)
+    .max(32_768)
+    .openapi({ description: "Most live websocket spectators of the game at once" }),
 };
 
 export const GameConfig = z.strictObject(settings).openapi("GameConfig");
@@ -21,4 +33,4 @@ export const GameConfigPatch = z.strictObject(settings).partial().openapi("GameC
 export type GameConfig = z.infer<typeof GameConfig>;
 export type GameConfigPatch = z.infer<typeof GameConfigPatch>;
 
-export const DEFAULT_CONFIG: GameConfig = { ...DEFAULT_RULES };
+export const DEFAULT_CONFIG: GameConfig = { ...DEFAULT_RULES, liveEvery: 100, maxSpectators: 10_000 };

@@ -6,21 +6,11 @@ import { createRouter, errorResponses as errors, fail, limitBody, reply } from "
 import { GameInfo, GameList, Leaderboard, PlayerStanding } from "../protocol/boards";
 import { GameConfig, GameConfigPatch } from "../protocol/config";
 import { GameName, PlayerName } from "../protocol/names";
+import { queryInt } from "../protocol/query";
 import { requireAdmin, requireKey } from "./guards";
 
 const MAX_CONFIG_BYTES = 16 * 1024;
 const MAX_LIST = 1000;
-
-/** Query integers arrive as strings; empty or malformed ones are 400s, not zeros. */
-const queryInt = (min: number, max: number, fallback: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, "expected a whole number")
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max))
-    .optional()
-    .transform((v) => v ?? fallback)
-    .openapi({ type: "integer", minimum: min, maximum: max, default: fallback });
 
 const GameParams = z.object({ game: GameName });
 const PlayerParams = z.object({ game: GameName, player: PlayerName });

@@ -1,0 +1,206 @@
+import { errorBody } from "../worker/protocol/errors";
+import { CLOSE, type LiveEntry, PING, PONG, type SnapshotMessage, type UpdateMessage } from "../worker/protocol/live";
+import { diffEntries, type ViewSpec, type ViewState, viewKey, visibleEntries } from "./live-views";
+import type { Board } from "./ranking/board";
+
+export interface LiveSettings {
+  /** Least time between two updates of one game (ms). */
+  liveEvery: number;
+  maxSpectators: number;
+}
+
+interface View {
+  spec: ViewSpec;
+  sockets: Set<WebSocket>;
+  state: ViewState;
+}
+
+/**
+ * A game's spectators on hibernatable websockets. Spectators with the same
+ * view share its messages: each update is diffed and encoded once per view,
+ * not per socket. A view's last sent state and seq are kept in SQLite, so
+ * after the object hibernates or is evicted, the next update still follows on
+ * from what every socket last received. Views are rebuilt lazily from
+ * `getWebSockets()` and the sockets' attachments.
+ */
+export class Spectators {
+  private views: Map<string, View> | undefined;
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private expiryTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastFlush = 0;
+
+  constructor(
+    private readonly ctx: DurableObjectState,
+    private readonly board: () => Board,
+    private readonly settings: () => LiveSettings,
+  ) {
+    ctx.storage.sql.exec(
+      "CREATE TABLE IF NOT EXISTS live_views (view TEXT PRIMARY KEY, seq INTEGER NOT NULL, total INTEGER NOT NULL, entries TEXT NOT NULL) WITHOUT ROWID",
+    );
+    // Keep-alives are answered by the runtime, without waking the object.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
+  }
+
+  /** Upgrades a request to a spectator socket, or refuses with 429 when full. */
+  accept(spec: ViewSpec): Response {
+    const views = this.loadViews();
+    const connected = this.ctx.getWebSockets().length;
+    if (connected >= this.settings().maxSpectators) {
+      return Response.json(
+        errorBody({
+          status: 429,
+          code: "too_many_spectators",
+          message: `this game already has ${connected} spectators (the limit is ${this.settings().maxSpectators})`,
+        }),
+        { status: 429 },
+      );
+    }
+    const { 0: client, 1: server } = new WebSocketPair();
+    this.ctx.acceptWebSocket(server);
+    server.serializeAttachment(spec);
+    const key = viewKey(spec);
+    let view = views.get(key);
+    if (view === undefined) {
+      const board = this.board();
+      board.expire(Date.now());
+      view = { spec, sockets: new Set(), state: { seq: 0, total: board.total, entries: visibleEntries(board, spec) } };
+      views.set(key, view);
+      this.save(key, view.state);
+    }
+    view.sockets.add(server);
+    const snapshot: SnapshotMessage = {
+      type: "snapshot",
+      seq: view.state.seq,
+      total: view.state.total,
+      entries: [...view.state.entries.values()],
+    };
+    server.send(JSON.stringify(snapshot));
+    this.scheduleExpiry();
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  /** The board changed: spectators get one update within `liveEvery`. */
+  changed(): void {
+    if (this.flushTimer !== undefined) return;
+    if (this.views === undefined && this.ctx.getWebSockets().length === 0) return;
+    if (this.views !== undefined && this.views.size === 0) return;
+    const wait = Math.max(0, this.lastFlush + this.settings().liveEvery - Date.now());
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      this.flush();
+    }, wait);
+  }
+
+  /** A spectator sent something: only `ping` is expected (answered by the runtime). */
+  message(socket: WebSocket, message: string | ArrayBuffer): void {
+    if (message === PING) {
+      socket.send(PONG);
+      return;
+    }
+    this.forget(socket);
+    socket.close(CLOSE.unexpectedMessage, `spectators may only send "${PING}"`);
+  }
+
+  closed(socket: WebSocket, code?: number, reason?: string): void {
+    this.forget(socket);
+    try {
+      socket.close(code === 1005 || code === undefined ? 1000 : code, reason);
+    } catch {
+      // Already closed.
+    }
+  }
+
+  /** Sends each view whose visible part (or total) changed its update. */
+  private flush(): void {
+    this.lastFlush = Date.now();
+    const board = this.board();
+    board.expire(this.lastFlush);
+    const total = board.total;
+    for (const [key, view] of this.loadViews()) {
+      const entries = visibleEntries(board, view.spec);
+      const changes = diffEntries(view.state.entries, entries);
+      if (changes.length === 0 && total === view.state.total) continue;
+      view.state = { seq: view.state.seq + 1, total, entries };
+      this.save(key, view.state);
+      const update: UpdateMessage = { type: "update", seq: view.state.seq, total, entries: changes };
+      const encoded = JSON.stringify(update);
+      for (const socket of view.sockets) {
+        try {
+          socket.send(encoded);
+        } catch {
+          this.forget(socket);
+        }
+      }
+    }
+    this.scheduleExpiry();
+  }
+
+  /** Players leaving a sliding window change the board with no report: wake for that. */
+  private scheduleExpiry(): void {
+    if (this.expiryTimer !== undefined || this.views?.size === 0) return;
+    const at = this.board().nextExpiry();
+    if (!Number.isFinite(at)) return;
+    this.expiryTimer = setTimeout(
+      () => {
+        this.expiryTimer = undefined;
+        if (this.board().expire(Date.now()) > 0) this.changed();
+        else this.scheduleExpiry();
+      },
+      Math.max(0, at - Date.now()) + 1,
+    );
+  }
+
+  private forget(socket: WebSocket): void {
+    const views = this.loadViews();
+    for (const [key, view] of views) {
+      if (!view.sockets.delete(socket)) continue;
+      if (view.sockets.size === 0) {
+        views.delete(key);
+        this.ctx.storage.sql.exec("DELETE FROM live_views WHERE view = ?", key);
+      }
+      return;
+    }
+  }
+
+  private save(key: string, state: ViewState): void {
+    this.ctx.storage.sql.exec(
+      "INSERT OR REPLACE INTO live_views (view, seq, total, entries) VALUES (?, ?, ?, ?)",
+      key,
+      state.seq,
+      state.total,
+      JSON.stringify([...state.entries.values()]),
+    );
+  }
+
+  /** The views of the connected sockets, rebuilt after a wake-up from attachments and SQLite. */
+  private loadViews(): Map<string, View> {
+    if (this.views !== undefined) return this.views;
+    const sql = this.ctx.storage.sql;
+    const saved = new Map<string, ViewState>();
+    for (const row of sql.exec<{ view: string; seq: number; total: number; entries: string }>(
+      "SELECT view, seq, total, entries FROM live_views",
+    )) {
+      const entries = JSON.parse(row.entries) as LiveEntry[];
+      saved.set(row.view, { seq: row.seq, total: row.total, entries: new Map(entries.map((e) => [e.player, e])) });
+    }
+    const views = new Map<string, View>();
+    for (const socket of this.ctx.getWebSockets()) {
+      const spec = socket.deserializeAttachment() as ViewSpec | null;
+      const key = spec === null ? undefined : viewKey(spec);
+      const state = key === undefined ? undefined : saved.get(key);
+      if (spec === null || key === undefined || state === undefined) {
+        // Without its last state a socket cannot follow updates: let it resync.
+        socket.close(1011, "the view was lost; reconnect for a fresh snapshot");
+        continue;
+      }
+      const view = views.get(key);
+      if (view === undefined) views.set(key, { spec, sockets: new Set([socket]), state });
+      else view.sockets.add(socket);
+    }
+    for (const key of saved.keys()) {
+      if (!views.has(key)) sql.exec("DELETE FROM live_views WHERE view = ?", key);
+    }
+    this.views = views;
+    return views;
+  }
+}

@@ -1,0 +1,49 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { createRouter, errorResponses as errors, fail } from "../http";
+import { LIVE_AROUND, LIVE_LIMIT } from "../protocol/live";
+import { GameName, PlayerName } from "../protocol/names";
+import { queryInt } from "../protocol/query";
+
+const watchGame = createRoute({
+  method: "get",
+  path: "/v1/games/{game}/live",
+  summary: "Watch a board live (websocket)",
+  description:
+    "Upgrade with `Upgrade: websocket`. The first message is a `snapshot` (top `limit`, plus the followed " +
+    "`player` and `around` neighbours each side); then `update` messages carry only entries whose rank, score " +
+    "or presence changed (leavers as `{player, rank: null}`), at most one per `liveEvery` ms, with `seq` " +
+    "increasing by one per message. Send `ping` to get `pong`; anything else closes the socket (1008). " +
+    "On a `seq` gap, reconnect for a fresh snapshot.",
+  request: {
+    params: z.object({ game: GameName }),
+    query: z.strictObject({
+      limit: queryInt(LIVE_LIMIT.min, LIVE_LIMIT.max, LIVE_LIMIT.default),
+      player: PlayerName.optional().openapi({ description: "Follow this player: its entry and neighbours" }),
+      around: queryInt(LIVE_AROUND.min, LIVE_AROUND.max, LIVE_AROUND.default),
+    }),
+  },
+  responses: {
+    101: { description: "Switching protocols: the socket is open" },
+    ...errors(400, 426, 429),
+  },
+});
+
+export const liveRoutes = createRouter().openapi(watchGame, async (c) => {
+  const { game } = c.req.valid("param");
+  if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
+    return fail(c, {
+      status: 426,
+      code: "upgrade_required",
+      message: "this is a websocket endpoint: connect with Upgrade: websocket",
+    });
+  }
+  const { limit, player, around } = c.req.valid("query");
+  const url = new URL(c.req.url);
+  url.search = new URLSearchParams({
+    limit: String(limit),
+    around: String(around),
+    ...(player ? { player } : {}),
+  }).toString();
+  // The upgrade is answered by the game's object, which keeps the socket.
+  return c.env.BOARD.getByName(game).fetch(new Request(url, c.req.raw)) as never;
+});

@@ -4,6 +4,7 @@
 // board against what was sent: last value per player, ties by earlier ts.
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { applyLiveMessage, type LiveBoard, type LiveMessage, rankedEntries } from "../worker/protocol/live";
 
 const { values: args } = parseArgs({
   options: {
@@ -12,6 +13,7 @@ const { values: args } = parseArgs({
     games: { type: "string", default: "10" },
     players: { type: "string", default: "100" },
     seconds: { type: "string", default: "30" },
+    spectators: { type: "string", default: "5" },
     prefix: { type: "string", default: "demo" },
     help: { type: "boolean", short: "h", default: false },
   },
@@ -19,7 +21,8 @@ const { values: args } = parseArgs({
 
 if (args.help) {
   console.log(`usage: npm run demo -- [--url http://127.0.0.1:8787] [--key <ingest key>]
-                    [--games 10] [--players 100] [--seconds 30] [--prefix demo]
+                    [--games 10] [--players 100] [--seconds 30] [--spectators 5] [--prefix demo]
+Spectators are live websocket watchers per game (0 for none).
 The key defaults to the first INGEST_KEYS entry in .dev.vars (created by npm start).`);
   process.exit(0);
 }
@@ -28,6 +31,8 @@ const url = args.url.replace(/\/$/, "");
 const gameCount = positive("games");
 const playerCount = positive("players");
 const seconds = positive("seconds");
+const spectatorsPerGame = Number(args.spectators);
+if (!Number.isInteger(spectatorsPerGame) || spectatorsPerGame < 0) fail("--spectators must be 0 or more");
 const key = args.key ?? keyFromDevVars();
 
 function positive(name: "games" | "players" | "seconds"): number {
@@ -111,6 +116,37 @@ async function tick(second: number): Promise<void> {
   await Promise.all(posts);
 }
 
+interface Spectator {
+  game: string;
+  board: LiveBoard | undefined;
+  updates: number;
+  gaps: number;
+}
+
+const spectators: Spectator[] = [];
+
+/** A live watcher of a game's top 15, applying updates the way a browser does. */
+function spectate(game: string): Promise<void> {
+  const spectator: Spectator = { game, board: undefined, updates: 0, gaps: 0 };
+  spectators.push(spectator);
+  const socket = new WebSocket(`${url.replace(/^http/, "ws")}/v1/games/${game}/live?limit=15`);
+  socket.addEventListener("message", (event) => {
+    const message = JSON.parse(String(event.data)) as LiveMessage;
+    if (message.type === "update") spectator.updates++;
+    const next = applyLiveMessage(spectator.board, message);
+    if (next === undefined) spectator.gaps++;
+    else spectator.board = next;
+  });
+  return new Promise((resolve) => {
+    socket.addEventListener("open", () => resolve());
+    socket.addEventListener("error", () => {
+      failures++;
+      console.error(`demo: a spectator of ${game} could not connect`);
+      resolve();
+    });
+  });
+}
+
 function expectedTop(game: string): { player: string; score: number; ts: number }[] {
   return [...(sent.get(game) ?? [])]
     .map(([player, { score, ts }]) => ({ player, score, ts }))
@@ -136,7 +172,16 @@ async function verify(): Promise<boolean> {
         (same ? "" : ` (expected ${want[0]?.player} with ${want[0]?.score})`),
     );
     ok &&= same;
+    for (const s of spectators.filter((s) => s.game === game)) {
+      const seen = s.board === undefined ? [] : rankedEntries(s.board).map(({ player, score }) => ({ player, score }));
+      const top = want.slice(0, 15).map(({ player, score }) => ({ player, score }));
+      if (JSON.stringify(seen) !== JSON.stringify(top) || s.gaps > 0) {
+        console.error(`  ✗ ${game}: a spectator sees a different top 15 (gaps: ${s.gaps})`);
+        ok = false;
+      }
+    }
   }
+  if (spectators.length > 0) console.log(`  ${spectators.length} spectators followed along live`);
   return ok;
 }
 
@@ -148,6 +193,7 @@ async function main(): Promise<void> {
   }
   console.log(`demo: ${gameCount} games x ${playerCount} players for ${seconds}s against ${url}`);
   console.log(`demo: watch ${url}/games/${games[0]} or ${url}/v1/games/${games[0]}/leaderboard`);
+  await Promise.all(games.flatMap((game) => Array.from({ length: spectatorsPerGame }, () => spectate(game))));
   const started = Date.now();
   for (let second = 0; second < seconds; second++) {
     const tickStart = Date.now();
@@ -155,13 +201,15 @@ async function main(): Promise<void> {
     const elapsed = (Date.now() - started) / 1000;
     process.stdout.write(
       `\rdemo: ${second + 1}/${seconds}s  ${reports} reports in ${requests} requests` +
-        `  (${Math.round(reports / elapsed)}/s)  failures ${failures}   `,
+        `  (${Math.round(reports / elapsed)}/s)  ${spectators.length} spectators got ` +
+        `${spectators.reduce((n, s) => n + s.updates, 0)} updates  failures ${failures}   `,
     );
     const wait = 1000 - (Date.now() - tickStart);
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   }
   process.stdout.write("\n");
-  console.log("demo: checking every board against what was sent");
+  await new Promise((r) => setTimeout(r, 500)); // the last live updates
+  console.log("demo: checking every board (and every spectator) against what was sent");
   const ok = await verify();
   console.log(ok && failures === 0 ? "demo: all boards match" : "demo: some boards do not match (see above)");
   process.exit(ok && failures === 0 ? 0 : 1);

@@ -26,7 +26,8 @@ async function settled(spectator: Spectator, expected: () => Promise<unknown>, t
   expect(spectator.gap).toBe(false);
   expect(spectator.ranked).toEqual(await expected());
   expect(spectator.board?.total).toBe(await total());
-  spectator.messages.forEach((m, i) => i > 0 && expect(m.seq).toBe(spectator.messages[i - 1].seq + 1));
+  const seqs = spectator.messages.map((m) => m.seq);
+  expect(seqs).toEqual(seqs.map((_, i) => seqs[0] + i));
 }
 
 describe("live spectators", () => {
@@ -130,7 +131,7 @@ describe("live spectators", () => {
     await evictDurableObject(env.BOARD.getByName(game), { webSockets: "hibernate" });
     await postScores(game, { player: "a", score: 9 });
     await until(() => spectators.every((s) => s.updates === 2));
-    spectators.forEach((s, i) => expect(s.messages.at(-1)?.seq).toBe((seqs[i] as number) + 1));
+    expect(spectators.map((s) => s.messages.at(-1)?.seq)).toEqual(seqs.map((seq) => (seq as number) + 1));
     expect(spectators[0].ranked).toEqual((await top(game, 15)).entries);
     expect(spectators[2].ranked.map((e) => e.player)).toEqual(["a", "c", "b"]);
     expect(spectators.every((s) => !s.gap && s.closed === undefined)).toBe(true);

@@ -1,0 +1,48 @@
+// `npm run bench`: every suite (or `--suite live,engine`), with progress, a
+// table, and bench/results/latest.json. `--quick` shrinks sizes for CI.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { type BenchContext, type BenchResult, formatTable, machine } from "./report";
+
+const SUITES: Record<string, () => Promise<{ run(ctx: BenchContext): Promise<BenchResult[]> }>> = {
+  live: () => import("./suites/live"),
+};
+
+const { values } = parseArgs({
+  options: {
+    suite: { type: "string", multiple: true },
+    quick: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  },
+});
+if (values.help) {
+  console.log(`usage: npm run bench -- [--suite ${Object.keys(SUITES).join("|")}]... [--quick]`);
+  process.exit(0);
+}
+const chosen = (values.suite ?? Object.keys(SUITES)).flatMap((s) => s.split(","));
+const unknown = chosen.filter((s) => !(s in SUITES));
+if (unknown.length > 0) {
+  console.error(`bench: unknown suite ${unknown.join(", ")}; choose from ${Object.keys(SUITES).join(", ")}`);
+  process.exit(2);
+}
+
+const started = Date.now();
+const results: BenchResult[] = [];
+for (const name of chosen) {
+  const ctx: BenchContext = {
+    quick: values.quick,
+    progress: (message) => console.log(`[${name} +${((Date.now() - started) / 1000).toFixed(0)}s] ${message}`),
+  };
+  ctx.progress(`starting${values.quick ? " (quick)" : ""}`);
+  const suite = await SUITES[name]();
+  results.push(...(await suite.run(ctx)));
+}
+
+const dir = join(import.meta.dirname, "results");
+mkdirSync(dir, { recursive: true });
+const report = { date: new Date().toISOString(), quick: values.quick, machine: machine(), results };
+writeFileSync(join(dir, "latest.json"), `${JSON.stringify(report, null, 2)}\n`);
+console.log(`\n${formatTable(results)}\n`);
+console.log(`machine: ${report.machine.cpu}, ${report.machine.cores} cores, Node ${report.machine.node}`);
+console.log(`written to bench/results/latest.json in ${((Date.now() - started) / 1000).toFixed(0)} s`);

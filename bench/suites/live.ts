@@ -1,0 +1,230 @@
+// Live spectators: N websocket spectators of one game while a load generator
+// posts 1000-report batches. Podium (coalesced per-view diffs) against the
+// naive baseline in bench/naive-live (full top-15 snapshot to every socket
+// after every report request), same load, same run.
+import { diffEntries, visibleEntries } from "../../objects/live-views";
+import { Board } from "../../objects/ranking/board";
+import { DevServer, INGEST_KEY } from "../../scripts/dev-server";
+import { type BenchContext, type BenchResult, compared, percentile } from "../report";
+
+const MARKER = "~marker";
+const MARKER_BASE = 1e12;
+const BATCH = 1000;
+const POSTERS = 4; // concurrent clients posting as fast as they are answered
+
+interface Measures {
+  delays: number[];
+  messagesPerSecond: number;
+  bytesPerSecond: number;
+  broadcasts: number;
+  batchesPerSecond: number;
+  cpuMsPerBroadcast: number;
+  cpuMsPerSecond: number;
+}
+
+export async function run(ctx: BenchContext): Promise<BenchResult[]> {
+  const spectators = ctx.quick ? 100 : 1000;
+  const seconds = ctx.quick ? 3 : 10;
+  const podium = await measureServer(ctx, new DevServer(), "podium", spectators, seconds);
+  const naive = await measureServer(ctx, new DevServer("bench/naive-live/wrangler.toml"), "naive", spectators, seconds);
+  const baseline = "naive (snapshot per report request)";
+  const row = (name: string, value: number, baselineValue: number, unit: string, lowerIsBetter: boolean) =>
+    compared({ suite: "live", name, n: spectators, value, unit, baseline, baselineValue }, lowerIsBetter);
+  const p = (m: Measures, q: number) =>
+    percentile(
+      [...m.delays].sort((a, b) => a - b),
+      q,
+    );
+  return [
+    row("delay ack->update p50", p(podium, 0.5), p(naive, 0.5), "ms", true),
+    row("delay ack->update p99", p(podium, 0.99), p(naive, 0.99), "ms", true),
+    row("messages sent per second", podium.messagesPerSecond, naive.messagesPerSecond, "msg/s", true),
+    row("bytes sent per second", podium.bytesPerSecond, naive.bytesPerSecond, "B/s", true),
+    row("server CPU per update sent", podium.cpuMsPerBroadcast, naive.cpuMsPerBroadcast, "ms", true),
+    row("server CPU for spectators", podium.cpuMsPerSecond, naive.cpuMsPerSecond, "ms/s", true),
+    row("batches ingested with spectators", podium.batchesPerSecond, naive.batchesPerSecond, "batch/s", false),
+    ...objectWork(ctx),
+  ];
+}
+
+/**
+ * The object's own work per update, without socket I/O (which wrangler dev's
+ * local proxy dominates above): Podium diffs one view and encodes it once;
+ * the naive board re-sorts every player and encodes a full snapshot. Node,
+ * since workerd freezes the clock while code runs.
+ */
+function objectWork(ctx: BenchContext): BenchResult[] {
+  const players = ctx.quick ? 20_000 : 100_000;
+  const rounds = ctx.quick ? 20 : 60;
+  ctx.progress(`object work per update at ${players} players (Node)`);
+  const batch = (round: number) =>
+    Array.from({ length: BATCH }, (_, k) => ({
+      player: `player-${((round * BATCH + k) * 7919) % players}`,
+      score: (round * 131 + k * 17) % 1_000_000,
+      ts: 1_700_000_000_000 + round,
+    }));
+  const board = new Board();
+  board.load(batch(0).concat(...Array.from({ length: players / BATCH }, (_, r) => batch(r + 1))), 0);
+  const spec = { limit: 15, around: 2 };
+  let seen = visibleEntries(board, spec);
+  const naive = new Map(board.page(0, players).map((e) => [e.player, e.score]));
+  let podiumMs = 0;
+  let naiveMs = 0;
+  for (let round = 0; round < rounds; round++) {
+    const reports = batch(1000 + round);
+    board.apply(board.plan(reports), 0);
+    let t = performance.now();
+    const next = visibleEntries(board, spec);
+    JSON.stringify({ type: "update", seq: round, total: board.total, entries: diffEntries(seen, next) });
+    seen = next;
+    podiumMs += performance.now() - t;
+    for (const r of reports) naive.set(r.player, r.score);
+    t = performance.now();
+    const top = [...naive].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 15);
+    JSON.stringify({ type: "snapshot", seq: round, total: naive.size, entries: top });
+    naiveMs += performance.now() - t;
+  }
+  return [
+    compared(
+      {
+        suite: "live",
+        name: "object work per update (Node, no I/O)",
+        n: players,
+        value: podiumMs / rounds,
+        unit: "ms",
+        baseline: "naive re-sort + snapshot",
+        baselineValue: naiveMs / rounds,
+      },
+      true,
+    ),
+  ];
+}
+
+async function measureServer(
+  ctx: BenchContext,
+  server: DevServer,
+  label: string,
+  spectators: number,
+  seconds: number,
+): Promise<Measures> {
+  ctx.progress(`${label}: starting wrangler dev`);
+  await server.start();
+  try {
+    const game = "bench-live";
+    ctx.progress(`${label}: ${seconds}s of load with no spectators (CPU of ingestion alone)`);
+    let cpu = server.cpuSeconds();
+    const alone = await load(server, game, seconds, 0);
+    const ingestPerBatch = (server.cpuSeconds() - cpu) / alone.size;
+
+    ctx.progress(`${label}: connecting ${spectators} spectators`);
+    const watchers = await Promise.all(Array.from({ length: spectators }, () => watch(server, game)));
+    await new Promise((r) => setTimeout(r, 500));
+    for (const w of watchers) w.reset();
+
+    ctx.progress(`${label}: ${seconds}s of load with ${spectators} spectators`);
+    cpu = server.cpuSeconds();
+    const acks = await load(server, game, seconds, 1_000_000);
+    const withSpectators = server.cpuSeconds() - cpu;
+    const forSpectators = withSpectators - ingestPerBatch * acks.size;
+    await new Promise((r) => setTimeout(r, 3000)); // the backlog of the last updates
+    for (const w of watchers) w.socket.close();
+
+    const delays: number[] = [];
+    for (const w of watchers) {
+      for (const [batch, ackedAt] of acks) {
+        const seenAt = w.firstSeen(batch);
+        if (seenAt !== undefined) delays.push(Math.max(0, seenAt - ackedAt));
+      }
+    }
+    const missed = watchers.length * acks.size - delays.length;
+    if (missed > 0) ctx.progress(`${label}: ${missed} batch markers never reached a spectator`);
+    const messages = watchers.reduce((sum, w) => sum + w.messages, 0);
+    const bytes = watchers.reduce((sum, w) => sum + w.bytes, 0);
+    const broadcasts = watchers[0]?.messages ?? 0;
+    ctx.progress(
+      `${label}: ${acks.size} batches, ${broadcasts} updates per spectator, ${messages} messages; ` +
+        `CPU ${withSpectators.toFixed(2)} s, of which spectators ~${forSpectators.toFixed(2)} s`,
+    );
+    return {
+      delays,
+      messagesPerSecond: messages / seconds,
+      bytesPerSecond: bytes / seconds,
+      broadcasts,
+      batchesPerSecond: acks.size / seconds,
+      cpuMsPerBroadcast: broadcasts === 0 ? Number.NaN : (forSpectators * 1000) / broadcasts,
+      cpuMsPerSecond: (forSpectators * 1000) / seconds,
+    };
+  } finally {
+    await server.dispose();
+  }
+}
+
+/** POSTERS clients post batches as fast as they are answered for `seconds`; returns each batch's ack time. */
+async function load(
+  server: DevServer,
+  game: string,
+  seconds: number,
+  firstMarker: number,
+): Promise<Map<number, number>> {
+  const acks = new Map<number, number>();
+  const end = Date.now() + seconds * 1000;
+  let next = firstMarker;
+  const poster = async () => {
+    while (Date.now() < end) {
+      const marker = next++;
+      const scores = Array.from({ length: BATCH - 1 }, (_, k) => ({
+        player: `player-${((marker * BATCH + k) * 7919) % 100_000}`,
+        score: (marker * 131 + k * 17) % 1_000_000,
+      }));
+      scores.push({ player: MARKER, score: MARKER_BASE + marker });
+      const res = await fetch(`${server.url}/v1/games/${game}/scores`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${INGEST_KEY}`, "content-type": "application/json" },
+        body: JSON.stringify({ scores }),
+      });
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`load: ${res.status}`);
+      acks.set(marker, Date.now());
+    }
+  };
+  await Promise.all(Array.from({ length: POSTERS }, poster));
+  return acks;
+}
+
+/** A spectator that only counts and finds the marker: full JSON parsing would load the client, not the server. */
+function watch(server: DevServer, game: string) {
+  const socket = new WebSocket(`${server.url.replace("http", "ws")}/v1/games/${game}/live?limit=15`);
+  const firstSeenAt = new Map<number, number>();
+  let highest = -1;
+  const watcher = {
+    socket,
+    messages: 0,
+    bytes: 0,
+    reset() {
+      watcher.messages = 0;
+      watcher.bytes = 0;
+    },
+    /** When this spectator first saw batch `marker` (or a later one). */
+    firstSeen(marker: number): number | undefined {
+      let best: number | undefined;
+      for (const [seen, at] of firstSeenAt) if (seen >= marker && (best === undefined || at < best)) best = at;
+      return best;
+    },
+  };
+  socket.addEventListener("message", (event) => {
+    const text = event.data as string;
+    watcher.messages++;
+    watcher.bytes += text.length;
+    const at = text.indexOf(`"${MARKER}","score":`);
+    if (at === -1) return;
+    const value = Number.parseInt(text.slice(at + MARKER.length + 11, at + MARKER.length + 11 + 16), 10) - MARKER_BASE;
+    if (value > highest) {
+      highest = value;
+      firstSeenAt.set(value, Date.now());
+    }
+  });
+  return new Promise<typeof watcher>((resolve, reject) => {
+    socket.addEventListener("open", () => resolve(watcher));
+    socket.addEventListener("error", () => reject(new Error("websocket failed")));
+  });
+}

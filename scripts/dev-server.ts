@@ -1,0 +1,113 @@
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const root = join(import.meta.dirname, "..");
+const wrangler = join(root, "node_modules", "wrangler", "bin", "wrangler.js");
+const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", CI: "true" };
+
+export const INGEST_KEY = "dev-server-ingest-key";
+export const ADMIN_KEY = "dev-server-admin-key";
+
+/**
+ * `wrangler dev` as a user runs it (for end-to-end tests and benchmarks), on a
+ * free port and a private state directory, in its own process group so a hard
+ * kill takes workerd with it.
+ */
+export class DevServer {
+  readonly stateDir = mkdtempSync(join(tmpdir(), "podium-dev-"));
+  private child: ChildProcess | undefined;
+  private output = "";
+  url = "";
+
+  /** `config` is a wrangler config relative to the repository (benchmarks run baselines). */
+  constructor(private readonly config = "wrangler.toml") {}
+
+  async start(): Promise<void> {
+    if (this.config === "wrangler.toml") this.migrate();
+    const port = await freePort();
+    this.url = `http://127.0.0.1:${port}`;
+    this.output = "";
+    const args = ["dev", "--config", this.config, "--ip", "127.0.0.1", "--port", String(port)];
+    args.push("--persist-to", this.stateDir, "--show-interactive-dev-session=false");
+    args.push("--var", `INGEST_KEYS:${INGEST_KEY}`, "--var", `ADMIN_KEYS:${ADMIN_KEY}`);
+    this.child = spawn(process.execPath, [wrangler, ...args], {
+      cwd: root,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    this.child.stdout?.on("data", (d) => {
+      this.output += d;
+    });
+    this.child.stderr?.on("data", (d) => {
+      this.output += d;
+    });
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      if (this.child.exitCode !== null) throw new Error(`wrangler dev exited:\n${this.output}`);
+      try {
+        if ((await fetch(`${this.url}/v1/games`)).status < 500) return;
+      } catch {}
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`wrangler dev did not answer within 60 s:\n${this.output}`);
+  }
+
+  /** Stops the whole process group; SIGKILL is the hard kill a crash would be. */
+  async stop(signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
+    const child = this.child;
+    if (!child?.pid || child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once("exit", r));
+    try {
+      process.kill(-child.pid, signal);
+    } catch {}
+    await exited;
+    this.child = undefined;
+  }
+
+  async dispose(): Promise<void> {
+    await this.stop("SIGKILL");
+    rmSync(this.stateDir, { recursive: true, force: true });
+  }
+
+  /** User+system CPU seconds of every process in the server's group (wrangler and workerd). */
+  cpuSeconds(): number {
+    const group = this.child?.pid;
+    if (group === undefined) return 0;
+    let ticks = 0;
+    for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+      try {
+        // After "(comm) ": state ppid pgrp ... with utime and stime the 12th and 13th.
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        if (Number(fields[2]) === group) ticks += Number(fields[11]) + Number(fields[12]);
+      } catch {}
+    }
+    return ticks / 100;
+  }
+
+  private migrate(): void {
+    const result = spawnSync(
+      process.execPath,
+      [wrangler, "d1", "migrations", "apply", "DB", "--local", "--persist-to", this.stateDir],
+      { cwd: root, env, stdio: "pipe", encoding: "utf8" },
+    );
+    if (result.status !== 0) throw new Error(`migrations failed:\n${result.stdout}${result.stderr}`);
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
+    });
+  });
+}

@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { DevServer, INGEST_KEY } from "../../scripts/dev-server";
+import { applyLiveMessage, type LiveBoard, type LiveMessage, rankedEntries } from "../../worker/protocol/live";
+
+const server = new DevServer();
+beforeAll(() => server.start(), 120_000);
+afterAll(() => server.dispose());
+
+interface Watcher {
+  socket: WebSocket;
+  board: LiveBoard | undefined;
+  gaps: number;
+  updates: number;
+  pongs: number;
+}
+
+function watch(game: string): Promise<Watcher> {
+  const socket = new WebSocket(`${server.url.replace("http", "ws")}/v1/games/${game}/live?limit=15`);
+  const watcher: Watcher = { socket, board: undefined, gaps: 0, updates: 0, pongs: 0 };
+  socket.addEventListener("message", (event) => {
+    if (event.data === "pong") {
+      watcher.pongs++;
+      return;
+    }
+    const message = JSON.parse(event.data as string) as LiveMessage;
+    if (message.type === "update") watcher.updates++;
+    const next = applyLiveMessage(watcher.board, message);
+    if (next === undefined) watcher.gaps++;
+    else watcher.board = next;
+  });
+  return new Promise((resolve, reject) => {
+    socket.addEventListener("open", () => resolve(watcher));
+    socket.addEventListener("error", () => reject(new Error("websocket failed")));
+  });
+}
+
+it("50 spectators converge on the true top 15 while reports stream in, one update per 100 ms at most", async () => {
+  const game = "e2e-live";
+  const watchers = await Promise.all(Array.from({ length: 50 }, () => watch(game)));
+  const started = Date.now();
+  for (let batch = 0; batch < 60; batch++) {
+    const scores = Array.from({ length: 50 }, (_, i) => ({
+      player: `p${(batch * 7 + i) % 200}`,
+      score: (batch * 31 + i * 17) % 1000,
+    }));
+    const res = await fetch(`${server.url}/v1/games/${game}/scores`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${INGEST_KEY}`, "content-type": "application/json" },
+      body: JSON.stringify({ scores }),
+    });
+    expect(res.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  const streaming = Date.now() - started;
+  await new Promise((r) => setTimeout(r, 500));
+  const truth = (await (await fetch(`${server.url}/v1/games/${game}/leaderboard?limit=15`)).json()) as {
+    total: number;
+    entries: { rank: number; player: string; score: number }[];
+  };
+  const want = truth.entries.map(({ rank, player, score }) => ({ rank, player, score }));
+  for (const w of watchers) {
+    expect(w.gaps).toBe(0);
+    expect(rankedEntries(w.board as LiveBoard).map(({ rank, player, score }) => ({ rank, player, score }))).toEqual(
+      want,
+    );
+    expect(w.board?.total).toBe(truth.total);
+    expect(w.updates).toBeGreaterThan(3);
+    expect(w.updates).toBeLessThanOrEqual(Math.ceil((streaming + 500) / 100) + 1);
+  }
+  watchers[0].socket.send("ping");
+  await new Promise((r) => setTimeout(r, 200));
+  expect(watchers[0].pongs).toBe(1);
+  for (const w of watchers) w.socket.close();
+}, 60_000);

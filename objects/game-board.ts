@@ -5,6 +5,8 @@ import type { ApiError, Outcome } from "../worker/protocol/errors";
 import type { Accepted, ScoreReport } from "../worker/protocol/reports";
 import { BoardStorage } from "./board-storage";
 import { DirectoryPublisher } from "./game-directory";
+import { HistorySampler } from "./history-sampler";
+import { HistoryWriter } from "./history-writer";
 import type { ViewSpec } from "./live-views";
 import { Board } from "./ranking/board";
 import { type RankingRules, type Report, ScoreOverflowError } from "./ranking/rules";
@@ -27,6 +29,7 @@ export class GameBoard extends DurableObject<Env> {
   private updatedAt = 0;
   private directory: DirectoryPublisher;
   private spectators: Spectators;
+  private history: HistorySampler;
   private maintenance: ReturnType<typeof setTimeout> | undefined;
   private compactionStep: (() => boolean) | undefined;
   private nextIdSweep = 0;
@@ -39,6 +42,14 @@ export class GameBoard extends DurableObject<Env> {
       () => this.board,
       () => this.config,
     );
+    this.history = new HistorySampler(ctx, new HistoryWriter(env.DB), {
+      game: () => this.game,
+      settings: () => this.config,
+      top: (limit) => {
+        this.board.expire(Date.now());
+        return { total: this.board.total, entries: this.board.page(0, limit) };
+      },
+    });
     ctx.blockConcurrencyWhile(async () => this.restore());
   }
 
@@ -49,6 +60,11 @@ export class GameBoard extends DurableObject<Env> {
     const player = query.get("player");
     if (player !== null) spec.player = player;
     return this.spectators.accept(spec);
+  }
+
+  /** History snapshots, archive and retention (see HistorySampler). */
+  override async alarm(): Promise<void> {
+    await this.history.alarm();
   }
 
   override webSocketMessage(socket: WebSocket, message: string | ArrayBuffer): void {
@@ -67,7 +83,7 @@ export class GameBoard extends DurableObject<Env> {
     const now = Date.now();
     const ids = reports.flatMap((r) => (r.id === undefined ? [] : [r.id]));
     const seen = ids.length > 0 ? this.storage.knownIds(ids) : new Set<string>();
-    const fresh: Report[] = [];
+    const fresh: (Report & { id?: string })[] = [];
     const newIds: string[] = [];
     for (const { player, score, ts, id, team } of reports) {
       if (id !== undefined) {
@@ -75,7 +91,10 @@ export class GameBoard extends DurableObject<Env> {
         seen.add(id);
         newIds.push(id);
       }
-      fresh.push(team === undefined ? { player, score, ts: ts ?? now } : { player, score, ts: ts ?? now, team });
+      const report: Report & { id?: string } = { player, score, ts: ts ?? now };
+      if (team !== undefined) report.team = team;
+      if (id !== undefined) report.id = id;
+      fresh.push(report);
     }
     let states: ReturnType<Board["plan"]>;
     try {
@@ -89,6 +108,7 @@ export class GameBoard extends DurableObject<Env> {
     this.ctx.storage.transactionSync(() => {
       this.create(game, now);
       this.storage.append(states, newIds, now);
+      if (this.config.archive) this.history.keepForArchive(fresh);
     });
     this.board.apply(states, now);
     if (states.length > 0) this.changed(now);
@@ -191,6 +211,7 @@ export class GameBoard extends DurableObject<Env> {
     this.updatedAt = now;
     this.directory.touch();
     this.spectators.changed();
+    this.history.touch(now);
     if (this.storage.compactionDue && this.compactionStep === undefined) this.scheduleMaintenance();
   }
 

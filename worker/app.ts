@@ -5,6 +5,7 @@ import { createRouter, fail } from "./http";
 import { DEFAULT_CODES } from "./protocol/errors";
 import { docsRoutes } from "./routes/docs";
 import { gameRoutes } from "./routes/games";
+import { historyRoutes } from "./routes/history";
 import { liveRoutes } from "./routes/live";
 import { scoreRoutes } from "./routes/scores";
 
@@ -14,7 +15,12 @@ const app = createRouter();
 // tokens, never cookies, so allowing every origin exposes nothing.
 app.use("/v1/*", cors({ origin: "*", allowHeaders: ["Authorization", "Content-Type"], maxAge: 86400 }));
 
-export const routes = app.route("/", scoreRoutes).route("/", gameRoutes).route("/", liveRoutes).route("/", docsRoutes);
+export const routes = app
+  .route("/", scoreRoutes)
+  .route("/", gameRoutes)
+  .route("/", liveRoutes)
+  .route("/", historyRoutes)
+  .route("/", docsRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   type: "http",

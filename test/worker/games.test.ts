@@ -33,7 +33,17 @@ describe("games", () => {
     const game = uniqueGame();
     const res = await put(game, { order: "asc" });
     expect(res.status).toBe(200);
-    const defaults = { aggregate: "last", ties: "first", window: 0, liveEvery: 100, maxSpectators: 10_000 };
+    const defaults = {
+      aggregate: "last",
+      ties: "first",
+      window: 0,
+      liveEvery: 100,
+      maxSpectators: 10_000,
+      snapshotEvery: 10,
+      snapshotTop: 15,
+      historyDays: 30,
+      archive: false,
+    };
     expect(await res.json()).toEqual({ ...defaults, order: "asc" });
     expect(await (await put(game, { ties: "shared" })).json()).toEqual({ ...defaults, order: "asc", ties: "shared" });
     expect((await call(`/v1/games/${game}/leaderboard`)).status).toBe(200);

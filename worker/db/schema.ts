@@ -1,4 +1,4 @@
-import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /** The games directory behind `GET /v1/games`, kept current by each game's object. */
 export const games = sqliteTable("games", {
@@ -7,3 +7,55 @@ export const games = sqliteTable("games", {
   updatedAt: integer("updated_at").notNull(),
   createdAt: integer("created_at").notNull(),
 });
+
+/**
+ * One row per sample of a game's board (every `snapshotEvery` seconds while it
+ * changes). The key on (game, ts) makes a retried alarm's write a no-op.
+ */
+export const snapshots = sqliteTable(
+  "snapshots",
+  {
+    game: text("game").notNull(),
+    ts: integer("ts").notNull(),
+    leader: text("leader").notNull(),
+    topFirst: real("top_first").notNull(),
+    topLast: real("top_last").notNull(),
+    gap: real("gap").notNull(),
+    total: integer("total").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.game, t.ts] })],
+);
+
+/** The sampled top entries of each snapshot, in board order (`position` 0 is the leader). */
+export const snapshotEntries = sqliteTable(
+  "snapshot_entries",
+  {
+    game: text("game").notNull(),
+    ts: integer("ts").notNull(),
+    position: integer("position").notNull(),
+    rank: integer("rank").notNull(),
+    player: text("player").notNull(),
+    score: real("score").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.game, t.ts, t.position] }),
+    index("snapshot_entries_by_player").on(t.game, t.player, t.ts),
+  ],
+);
+
+/** Every accepted report of games with `archive: true`, as reported. */
+export const archivedReports = sqliteTable(
+  "archived_reports",
+  {
+    game: text("game").notNull(),
+    ts: integer("ts").notNull(),
+    player: text("player").notNull(),
+    score: real("score").notNull(),
+    team: text("team"),
+    reportId: text("report_id"),
+  },
+  (t) => [
+    index("archived_reports_by_time").on(t.game, t.ts),
+    index("archived_reports_by_player").on(t.game, t.player, t.ts),
+  ],
+);

@@ -25,6 +25,15 @@ const settings = {
     .min(1)
     .max(32_768)
     .openapi({ description: "Most live websocket spectators of the game at once" }),
+  snapshotEvery: z
+    .number()
+    .int()
+    .min(1)
+    .max(86_400)
+    .openapi({ description: "Seconds between two history snapshots while the board changes" }),
+  snapshotTop: z.number().int().min(1).max(100).openapi({ description: "Entries sampled into each snapshot" }),
+  historyDays: z.number().int().min(1).max(3650).openapi({ description: "Days of history kept in D1" }),
+  archive: z.boolean().openapi({ description: "Also archive every accepted report in D1" }),
 };
 
 export const GameConfig = z.strictObject(settings).openapi("GameConfig");
@@ -33,4 +42,12 @@ export const GameConfigPatch = z.strictObject(settings).partial().openapi("GameC
 export type GameConfig = z.infer<typeof GameConfig>;
 export type GameConfigPatch = z.infer<typeof GameConfigPatch>;
 
-export const DEFAULT_CONFIG: GameConfig = { ...DEFAULT_RULES, liveEvery: 100, maxSpectators: 10_000 };
+export const DEFAULT_CONFIG: GameConfig = {
+  ...DEFAULT_RULES,
+  liveEvery: 100,
+  maxSpectators: 10_000,
+  snapshotEvery: 10,
+  snapshotTop: 15,
+  historyDays: 30,
+  archive: false,
+};

@@ -7,6 +7,7 @@ import { type BenchContext, type BenchResult, formatTable, machine } from "./rep
 
 const SUITES: Record<string, () => Promise<{ run(ctx: BenchContext): Promise<BenchResult[]> }>> = {
   live: () => import("./suites/live"),
+  history: () => import("./suites/history"),
 };
 
 const { values } = parseArgs({

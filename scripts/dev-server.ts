@@ -17,16 +17,24 @@ export const ADMIN_KEY = "dev-server-admin-key";
  * kill takes workerd with it.
  */
 export class DevServer {
-  readonly stateDir = mkdtempSync(join(tmpdir(), "podium-dev-"));
+  readonly stateDir: string;
   private child: ChildProcess | undefined;
   private output = "";
   url = "";
 
-  /** `config` is a wrangler config relative to the repository (benchmarks run baselines). */
-  constructor(private readonly config = "wrangler.toml") {}
+  /**
+   * `config`: a wrangler config relative to the repository (benchmarks run
+   * their own workers); `stateDir`: share local state with another server.
+   */
+  constructor(
+    private readonly config = "wrangler.toml",
+    stateDir?: string,
+  ) {
+    this.stateDir = stateDir ?? mkdtempSync(join(tmpdir(), "podium-dev-"));
+  }
 
   async start(): Promise<void> {
-    if (this.config === "wrangler.toml") this.migrate();
+    this.migrate();
     const port = await freePort();
     this.url = `http://127.0.0.1:${port}`;
     this.output = "";
@@ -68,9 +76,10 @@ export class DevServer {
     this.child = undefined;
   }
 
-  async dispose(): Promise<void> {
+  /** Stops the server and deletes its state (unless `keepState`, for a server that shares it). */
+  async dispose(keepState = false): Promise<void> {
     await this.stop("SIGKILL");
-    rmSync(this.stateDir, { recursive: true, force: true });
+    if (!keepState) rmSync(this.stateDir, { recursive: true, force: true });
   }
 
   /** User+system CPU seconds of every process in the server's group (wrangler and workerd). */
@@ -92,7 +101,7 @@ export class DevServer {
   private migrate(): void {
     const result = spawnSync(
       process.execPath,
-      [wrangler, "d1", "migrations", "apply", "DB", "--local", "--persist-to", this.stateDir],
+      [wrangler, "d1", "migrations", "apply", "DB", "--local", "--persist-to", this.stateDir, "--config", this.config],
       { cwd: root, env, stdio: "pipe", encoding: "utf8" },
     );
     if (result.status !== 0) throw new Error(`migrations failed:\n${result.stdout}${result.stderr}`);

@@ -31,7 +31,18 @@ export default defineConfig({
         test: {
           name: "node",
           environment: "node",
-          include: ["test/engine/**/*.test.ts", "test/node/**/*.test.ts"],
+          include: ["test/engine/**/*.test.ts", "test/node/**/*.test.ts", "test/web/**/*.test.ts"],
+          exclude: ["test/web/**/*.browser.test.ts"],
+        },
+      },
+      {
+        // Pages in Debian's Chromium (never a downloaded browser), against `wrangler dev`.
+        test: {
+          name: "browser",
+          environment: "node",
+          include: ["test/web/**/*.browser.test.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
         },
       },
       {

@@ -20,6 +20,7 @@ export class DevServer {
   readonly stateDir: string;
   private child: ChildProcess | undefined;
   private output = "";
+  private port: number | undefined;
   url = "";
 
   /**
@@ -35,7 +36,9 @@ export class DevServer {
 
   async start(): Promise<void> {
     this.migrate();
-    const port = await freePort();
+    // A restart keeps the port, as a redeploy keeps the address clients reconnect to.
+    this.port ??= await freePort();
+    const port = this.port;
     this.url = `http://127.0.0.1:${port}`;
     this.output = "";
     const args = ["dev", "--config", this.config, "--ip", "127.0.0.1", "--port", String(port)];

@@ -71,6 +71,10 @@ describe("history routes", () => {
     }>();
     expect(rest.snapshots.map((s) => s.ts)).toEqual([1_000_000]);
     expect(rest.next).toBeUndefined();
+    const light = await (await call(`/v1/games/${game}/history?entries=false&limit=1`)).json<{ snapshots: object[] }>();
+    expect(light.snapshots).toEqual([
+      { ts: 1_020_000, total: 3, entries: [], gap: { topFirst: 102, topLast: 12, gap: 90 } },
+    ]);
     const ranged = await (await call(`/v1/games/${game}/history?from=1005000&to=1015000`)).json<{
       snapshots: { ts: number }[];
     }>();

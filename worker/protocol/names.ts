@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { GAME_PATTERN, NAME_PATTERN } from "./patterns";
 
 /** The largest magnitude a score (or a sum of scores) may have. */
 export const MAX_SCORE = Number.MAX_SAFE_INTEGER;
@@ -6,9 +7,7 @@ export const MAX_SCORE = Number.MAX_SAFE_INTEGER;
 /** Reports may be stamped at most this far in the future (clock skew allowance). */
 export const MAX_FUTURE_MS = 24 * 60 * 60 * 1000;
 
-export const GAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
-// The `u` flag makes {1,128} count code points and \p{Cs} match lone surrogates.
-export const NAME_PATTERN = /^[^\p{Cc}\p{Cs}]{1,128}$/u;
+export { GAME_PATTERN, NAME_PATTERN } from "./patterns";
 
 export const GameName = z
   .string()

@@ -4,7 +4,8 @@ import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
 import type { Context } from "hono";
 import { archivedReports, games, snapshotEntries, snapshots } from "../db/schema";
 import { createRouter, errorResponses as errors, fail } from "../http";
-import { GameName, PlayerName, ReportId, Score, TeamName } from "../protocol/names";
+import { LeaderList, PlayerHistory, ReportList, SnapshotList } from "../protocol/history";
+import { GameName, PlayerName } from "../protocol/names";
 import { queryInt } from "../protocol/query";
 
 const MAX_TS = Number.MAX_SAFE_INTEGER;
@@ -21,6 +22,16 @@ const inOrder = (q: { from: number; to: number }) => q.from <= q.to;
 
 const rangeQuery = (defaultLimit: number) => z.object(rangeFields(defaultLimit)).refine(inOrder, ordered);
 
+const SnapshotsQuery = z
+  .object({
+    ...rangeFields(100),
+    entries: z
+      .enum(["true", "false"])
+      .default("true")
+      .openapi({ description: "false: only ts, total and gap (lighter, for charts over long ranges)" }),
+  })
+  .refine(inOrder, ordered);
+
 const LeadersQuery = z.object({ from: rangeFields(1).from, to: rangeFields(1).to }).refine(inOrder, ordered);
 
 const ReportsQuery = z
@@ -34,57 +45,6 @@ const ReportsQuery = z
   })
   .refine(inOrder, ordered);
 
-const Next = z.number().int().optional().openapi({ description: "Pass as `to` to get the next (older) page" });
-
-const SnapshotList = z
-  .object({
-    snapshots: z.array(
-      z.object({
-        ts: z.number().int(),
-        total: z.number().int().openapi({ description: "Players on the board when sampled" }),
-        entries: z.array(z.object({ rank: z.number().int(), player: PlayerName, score: Score })),
-        gap: z.object({ topFirst: Score, topLast: Score, gap: Score }),
-      }),
-    ),
-    next: Next,
-  })
-  .openapi("History");
-
-const LeaderList = z
-  .object({
-    leaders: z.array(
-      z.object({
-        player: PlayerName,
-        seconds: z.number().openapi({ description: "Total time at rank 1 within the range" }),
-        spells: z.number().int().openapi({ description: "Separate stretches at rank 1" }),
-      }),
-    ),
-  })
-  .openapi("Leaders");
-
-const PlayerHistory = z
-  .object({
-    player: PlayerName,
-    snapshots: z.array(z.object({ ts: z.number().int(), rank: z.number().int(), score: Score })),
-    next: Next,
-  })
-  .openapi("PlayerHistory");
-
-const ReportList = z
-  .object({
-    reports: z.array(
-      z.object({
-        ts: z.number().int(),
-        player: PlayerName,
-        score: Score,
-        team: TeamName.optional(),
-        id: ReportId.optional(),
-      }),
-    ),
-    next: z.string().optional().openapi({ description: "Pass as `cursor` to get the next (older) page" }),
-  })
-  .openapi("ArchivedReports");
-
 const params = z.object({ game: GameName });
 
 const listSnapshots = createRoute({
@@ -92,7 +52,7 @@ const listSnapshots = createRoute({
   path: "/v1/games/{game}/history",
   summary: "Snapshots of the top, newest first",
   description: "Sampled every `snapshotEvery` s while the board changes, with the gap between first and last.",
-  request: { params, query: rangeQuery(100) },
+  request: { params, query: SnapshotsQuery },
   responses: {
     200: { description: "Snapshots", content: { "application/json": { schema: SnapshotList } } },
     ...errors(400, 404),
@@ -146,7 +106,7 @@ const notFound = (c: Context) => fail(c, { status: 404, code: "game_not_found", 
 export const historyRoutes = createRouter()
   .openapi(listSnapshots, async (c) => {
     const { game } = c.req.valid("param");
-    const { from, to, limit } = c.req.valid("query");
+    const { from, to, limit, entries: withEntries } = c.req.valid("query");
     const db = drizzle(c.env.DB);
     if (!(await known(db, game))) return notFound(c);
     const page = await db
@@ -159,7 +119,7 @@ export const historyRoutes = createRouter()
     const oldest = shown[shown.length - 1];
     const newest = shown[0];
     const entries =
-      oldest === undefined || newest === undefined
+      oldest === undefined || newest === undefined || withEntries === "false"
         ? []
         : await db
             .select()

@@ -1,0 +1,81 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { diffEntries, visibleEntries } from "../../objects/live-views";
+import { Board } from "../../objects/ranking/board";
+import { boardRows } from "../../web/src/board-state";
+import { applyLiveMessage, type LiveBoard } from "../../worker/protocol/live";
+
+describe("the web client's live state", () => {
+  it("converges on the server's visible board through any sequence of updates (rows, ranks, arrows)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.array(fc.record({ player: fc.constantFrom(..."abcdefghij"), score: fc.integer({ min: 0, max: 9 }) }), {
+            maxLength: 8,
+          }),
+          {
+            minLength: 1,
+            maxLength: 15,
+          },
+        ),
+        fc.constantFrom(undefined, "c"),
+        (batches, followed) => {
+          const server = new Board();
+          const spec = { limit: 3, around: 1, ...(followed ? { player: followed } : {}) };
+          let sent = visibleEntries(server, spec);
+          let client: LiveBoard | undefined = applyLiveMessage(undefined, {
+            type: "snapshot",
+            seq: 7,
+            total: 0,
+            entries: [...sent.values()],
+          });
+          let rows = boardRows(client as LiveBoard, 3, followed, undefined);
+          expect(rows.every((r) => r.movement === "same")).toBe(true);
+          batches.forEach((batch, i) => {
+            server.apply(server.plan(batch.map((r) => ({ ...r, ts: i }))), 0);
+            const next = visibleEntries(server, spec);
+            const entries = diffEntries(sent, next);
+            sent = next;
+            client = applyLiveMessage(client, { type: "update", seq: 8 + i, total: server.total, entries });
+            expect(client).toBeDefined();
+            const before = new Map(rows.map((r) => [r.player, r.rank]));
+            rows = boardRows(client as LiveBoard, 3, followed, rows);
+            const truth = [...next.values()];
+            expect(rows.map(({ rank, player, score }) => ({ rank, player, score }))).toEqual(
+              truth.map(({ rank, player, score }) => ({ rank, player, score })),
+            );
+            for (const row of rows) {
+              const was = before.get(row.player);
+              const want = was === undefined ? "new" : row.rank < was ? "up" : row.rank > was ? "down" : "same";
+              expect(row.movement).toBe(want);
+              expect(row.followed).toBe(row.player === followed);
+            }
+          });
+        },
+      ),
+    );
+  });
+
+  it("refuses an update that does not follow (a seq gap), so the client resyncs", () => {
+    const board = applyLiveMessage(undefined, { type: "snapshot", seq: 1, total: 0, entries: [] });
+    expect(applyLiveMessage(board, { type: "update", seq: 3, total: 0, entries: [] })).toBeUndefined();
+  });
+
+  it("marks the first row of a followed player's neighbourhood below the top as detached", () => {
+    const board: LiveBoard = {
+      seq: 1,
+      total: 40,
+      entries: new Map(
+        [1, 2, 30, 31, 32].map((rank) => [`p${rank}`, { rank, player: `p${rank}`, score: 100 - rank, ts: 0 }]),
+      ),
+    };
+    const rows = boardRows(board, 2, "p31", undefined);
+    expect(rows.map((r) => [r.player, r.detached, r.followed])).toEqual([
+      ["p1", false, false],
+      ["p2", false, false],
+      ["p30", true, false],
+      ["p31", false, true],
+      ["p32", false, false],
+    ]);
+  });
+});

@@ -1,0 +1,211 @@
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ADMIN_KEY, DevServer, INGEST_KEY } from "../../scripts/dev-server";
+
+// Debian's Chromium, never a downloaded browser; no background traffic.
+const CHROMIUM = "/usr/bin/chromium";
+const ARTIFACTS = join(import.meta.dirname, "..", "..", "test-results", "web");
+
+const server = new DevServer();
+let browser: Browser;
+const metrics: Record<string, number> = {};
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM))
+    throw new Error(`browser tests need Debian's Chromium at ${CHROMIUM}: apt-get install chromium`);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await server.start();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--no-sandbox",
+      "--disable-background-networking",
+      "--disable-gpu",
+      "--disable-component-update",
+      "--no-first-run",
+      "--disable-sync",
+    ],
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server.dispose();
+  writeFileSync(join(ARTIFACTS, "metrics.json"), `${JSON.stringify(metrics, null, 2)}\n`);
+});
+
+async function report(game: string, scores: { player: string; score: number; team?: string }[]) {
+  const res = await fetch(`${server.url}/v1/games/${game}/scores`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${INGEST_KEY}`, "content-type": "application/json" },
+    body: JSON.stringify({ scores }),
+  });
+  expect(res.status).toBe(200);
+}
+
+async function configure(game: string, config: object) {
+  const res = await fetch(`${server.url}/v1/games/${game}`, {
+    method: "PUT",
+    headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" },
+    body: JSON.stringify(config),
+  });
+  expect(res.status).toBe(200);
+}
+
+async function open(path: string, width = 1024): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
+  await page.goto(`${server.url}${path}`);
+  return page;
+}
+
+const boardPlayers = (page: Page) =>
+  page.locator("#board tbody tr[data-player]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-player")));
+
+describe("web client in Chromium", () => {
+  it("shows the leader of a seeded game, 15 rows, and renders fast", async () => {
+    const game = "web-leader";
+    await report(
+      game,
+      Array.from({ length: 30 }, (_, i) => ({ player: `p${i}`, score: i * 10, team: i % 2 ? "red" : "blue" })),
+    );
+    const page = await open(`/games/${game}`);
+    await page.locator("#board tbody tr[data-player]").nth(14).waitFor();
+    expect((await boardPlayers(page)).slice(0, 3)).toEqual(["p29", "p28", "p27"]);
+    expect(await page.locator("#board tbody tr[data-player]").count()).toBe(15);
+    await expect.poll(() => page.locator(".status").textContent()).toBe("live");
+    expect(await page.locator(".total").textContent()).toBe("30 players");
+    const firstRender = await page.evaluate(
+      () => performance.getEntriesByName("podium:first-board")[0]?.startTime ?? -1,
+    );
+    metrics.firstRenderMs = Math.round(firstRender);
+    console.log(`first render of a 15-row board: ${metrics.firstRenderMs} ms after navigation start`);
+    expect(firstRender).toBeGreaterThan(0);
+    await page.screenshot({ path: join(ARTIFACTS, "game.png"), fullPage: true });
+    await page.close();
+  });
+
+  it("moves the right row within a second of a posted report", async () => {
+    const game = "web-move";
+    await report(
+      game,
+      Array.from({ length: 10 }, (_, i) => ({ player: `p${i}`, score: i })),
+    );
+    const page = await open(`/games/${game}`);
+    await page.locator('#board tr[data-player="p0"]').waitFor();
+    const posted = Date.now();
+    await report(game, [{ player: "p0", score: 100 }]);
+    await page
+      .locator("#board tbody tr[data-player]")
+      .first()
+      .and(page.locator('[data-player="p0"]'))
+      .waitFor({ timeout: 1000 });
+    metrics.reportToRowMs = Date.now() - posted;
+    expect(await page.locator('#board tr[data-player="p0"] td.move').getAttribute("class")).toContain("up");
+    expect(await page.locator('#board tr[data-player="p0"]').getAttribute("class")).toContain("moved-up");
+    expect((await boardPlayers(page)).slice(0, 2)).toEqual(["p0", "p9"]);
+    await page.close();
+  });
+
+  it("reconnects after the server drops the socket, and shows the right board", async () => {
+    const game = "web-reconnect";
+    await report(game, [{ player: "a", score: 1 }]);
+    const page = await open(`/games/${game}`);
+    await expect.poll(() => page.locator(".status").textContent()).toBe("live");
+    await server.stop("SIGKILL");
+    await expect.poll(() => page.locator(".status").textContent()).toMatch(/reconnecting/);
+    await server.start();
+    await report(game, [{ player: "b", score: 5 }]);
+    await expect.poll(() => page.locator(".status").textContent(), { timeout: 20_000 }).toBe("live");
+    await expect.poll(() => boardPlayers(page), { timeout: 5000 }).toEqual(["b", "a"]);
+    await page.close();
+  });
+
+  it("pins a followed player with its neighbours, and keeps it in the URL", async () => {
+    const game = "web-follow";
+    await report(
+      game,
+      Array.from({ length: 50 }, (_, i) => ({ player: `p${i}`, score: i })),
+    );
+    const page = await open(`/games/${game}`);
+    await page.locator("#board tbody tr[data-player]").nth(14).waitFor();
+    await page.getByLabel("Follow player").fill("p3");
+    await page.getByLabel("Follow player").press("Enter");
+    await page.locator('#board tr.followed[data-player="p3"]').waitFor();
+    expect(new URL(page.url()).searchParams.get("player")).toBe("p3");
+    const players = await boardPlayers(page);
+    expect(players.slice(15)).toEqual(["p5", "p4", "p3", "p2", "p1"]);
+    expect(await page.locator("#board tr.gap-row").count()).toBe(1);
+    await page.close();
+    const deep = await open(`/games/${game}?player=p10&limit=5`);
+    await deep.locator('#board tr.followed[data-player="p10"]').waitFor();
+    expect((await boardPlayers(deep)).slice(0, 5)).toEqual(["p49", "p48", "p47", "p46", "p45"]);
+    await deep.close();
+  });
+
+  it("draws the history charts for a game with snapshots", async () => {
+    const game = "web-history";
+    await configure(game, { snapshotEvery: 1 });
+    for (let i = 0; i < 12; i++) {
+      await report(game, [
+        { player: i < 6 ? "alice" : "bob", score: 100 + i * 3 },
+        { player: "carol", score: 90 + i },
+      ]);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    await new Promise((r) => setTimeout(r, 1500));
+    const page = await open(`/games/${game}`);
+    for (const id of ["chart-scores", "chart-leaders", "chart-gap"]) {
+      const canvas = page.locator(`#${id} canvas`);
+      await canvas.waitFor();
+      const painted = await canvas.evaluate((c: HTMLCanvasElement) => {
+        const { data } = (c.getContext("2d") as CanvasRenderingContext2D).getImageData(0, 0, c.width, c.height);
+        let n = 0;
+        for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
+        return n;
+      });
+      expect(painted, id).toBeGreaterThan(200);
+    }
+    expect(await page.locator(".history-status").textContent()).toMatch(/snapshots from/);
+    await page.screenshot({ path: join(ARTIFACTS, "history.png"), fullPage: true });
+    await page.close();
+  });
+
+  it("says so when a range has no snapshots", async () => {
+    const game = "web-quiet";
+    await report(game, [{ player: "a", score: 1 }]);
+    const page = await open(`/games/${game}`);
+    await expect.poll(() => page.locator(".history-status").textContent()).toMatch(/No snapshots/);
+    await page.close();
+  });
+
+  it("lists the games on the home page, filters them, and is readable at 360 px", async () => {
+    const page = await open("/", 360);
+    await page.locator("table.games a", { hasText: "web-leader" }).waitFor();
+    await page.getByLabel("Go to game").fill("web-fol");
+    expect(await page.locator("table.games tbody a").allTextContents()).toEqual(["web-follow"]);
+    await page.getByLabel("Go to game").fill("");
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: join(ARTIFACTS, "home.png"), fullPage: true });
+    await page.getByRole("link", { name: "web-leader" }).click();
+    await page.waitForURL(/\/games\/web-leader$/);
+    await page.locator("#board tbody tr[data-player]").first().waitFor();
+    await page.close();
+  });
+
+  it("reaches every control by keyboard", async () => {
+    const page = await open("/games/web-leader");
+    await page.locator("#board tbody tr[data-player]").first().waitFor();
+    const focused: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press("Tab");
+      focused.push(
+        await page.evaluate(() => document.activeElement?.id || document.activeElement?.textContent?.trim() || ""),
+      );
+    }
+    expect(focused).toEqual(expect.arrayContaining(["follow", "Follow", "Last hour", "Custom"]));
+    await page.close();
+  });
+});

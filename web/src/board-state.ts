@@ -1,0 +1,43 @@
+import { type LiveBoard, type LiveEntry, rankedEntries } from "../../worker/protocol/live";
+
+export type Movement = "up" | "down" | "new" | "same";
+
+export interface BoardRow extends LiveEntry {
+  movement: Movement;
+  /** True for the followed player's row. */
+  followed: boolean;
+  /** True for the first row of the followed player's neighbourhood when it is detached from the top. */
+  detached: boolean;
+}
+
+/**
+ * The rows to show for a live board: the top `limit`, then the followed
+ * player's neighbourhood when it lies below, each with how it moved since the
+ * previous rows (none on a first render, when `previous` is undefined). Pure,
+ * so it is tested in Node.
+ */
+export function boardRows(
+  board: LiveBoard,
+  limit: number,
+  followed: string | undefined,
+  previous: BoardRow[] | undefined,
+): BoardRow[] {
+  const before = new Map(previous?.map((r) => [r.player, r.rank]));
+  const entries = rankedEntries(board);
+  const top = entries.slice(0, limit);
+  const below = entries.slice(limit);
+  return [...top, ...below].map((entry, i) => {
+    const was = before.get(entry.player);
+    const movement: Movement =
+      previous === undefined
+        ? "same"
+        : was === undefined
+          ? "new"
+          : entry.rank < was
+            ? "up"
+            : entry.rank > was
+              ? "down"
+              : "same";
+    return { ...entry, movement, followed: entry.player === followed, detached: i === top.length && below.length > 0 };
+  });
+}

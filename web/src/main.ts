@@ -1,0 +1,10 @@
+import { h } from "./dom";
+import { renderGame } from "./game-page";
+import { renderHome } from "./home";
+
+// One page for every route; the Worker's assets fall back to it (SPA mode).
+const root = document.getElementById("app") as HTMLElement;
+const game = location.pathname.match(/^\/games\/([^/]+)\/?$/);
+if (location.pathname === "/") void renderHome(root);
+else if (game) renderGame(root, decodeURIComponent(game[1] as string));
+else root.replaceChildren(h("h1", {}, "Not found"), h("p", {}, h("a", { href: "/" }, "See all games")));

@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { type BenchContext, type BenchResult, formatTable, machine } from "./report";
 
 const SUITES: Record<string, () => Promise<{ run(ctx: BenchContext): Promise<BenchResult[]> }>> = {
+  engine: () => import("./suites/engine"),
   live: () => import("./suites/live"),
   history: () => import("./suites/history"),
 };

@@ -18,7 +18,7 @@ export class Board {
   private ranked = new Uint8Array(0);
   private teamNames: (string | undefined)[] = [undefined];
   private teamIds = new Map<string, number>();
-  private index = new RankedIndex((a, b) => this.compare(a, b));
+  private index = new RankedIndex((a, b) => this.tieBreak(a, b));
   private expiry = new ExpiryQueue();
   private current: RankingRules;
   /** `current.order === "asc"`, read on every comparison. */
@@ -63,7 +63,7 @@ export class Board {
   apply(states: readonly PlayerState[], now: number): void {
     for (const state of states) {
       const slot = this.slotFor(state.player);
-      if (this.ranked[slot] === 1) this.index.remove(slot);
+      if (this.ranked[slot] === 1) this.index.remove(slot, this.keyOf(slot));
       this.write(slot, state);
       this.place(slot, now);
     }
@@ -88,7 +88,7 @@ export class Board {
   remove(player: string): boolean {
     const slot = this.ids.find(player);
     if (slot === -1) return false;
-    if (this.ranked[slot] === 1) this.index.remove(slot);
+    if (this.ranked[slot] === 1) this.index.remove(slot, this.keyOf(slot));
     this.ranked[slot] = 0;
     this.ids.release(slot);
     return true;
@@ -104,7 +104,7 @@ export class Board {
       const ts = this.expiry.peekTime();
       this.expiry.pop();
       if (this.ranked[slot] === 1 && this.times[slot] === ts) {
-        this.index.remove(slot);
+        this.index.remove(slot, this.keyOf(slot));
         this.ranked[slot] = 0;
         expired++;
       }
@@ -128,7 +128,7 @@ export class Board {
   entry(player: string): RankedEntry | undefined {
     const slot = this.ids.find(player);
     if (slot === -1 || this.ranked[slot] === 0) return undefined;
-    const position = this.index.positionOf(slot);
+    const position = this.index.positionOf(slot, this.keyOf(slot));
     return this.entryOf(slot, this.rankAt(slot, position));
   }
 
@@ -158,7 +158,7 @@ export class Board {
   around(player: string, radius: number): RankedEntry[] | undefined {
     const slot = this.ids.find(player);
     if (slot === -1 || this.ranked[slot] === 0) return undefined;
-    const position = this.index.positionOf(slot);
+    const position = this.index.positionOf(slot, this.keyOf(slot));
     const start = Math.max(0, position - radius);
     return this.page(start, position - start + radius + 1);
   }
@@ -195,23 +195,30 @@ export class Board {
     );
   }
 
-  private compare(a: number, b: number): number {
-    const sa = this.scores[a];
-    const sb = this.scores[b];
-    if (sa !== sb) return sa < sb === this.ascending ? -1 : 1;
+  /** The index's sort key: ascending in board order, so better scores come first. */
+  private keyOf(slot: number): number {
+    return this.ascending ? this.scores[slot] : -this.scores[slot];
+  }
+
+  /** Order among equal scores: who reached the score first, then player code points. */
+  private tieBreak(a: number, b: number): number {
     const ta = this.times[a];
     const tb = this.times[b];
     if (ta !== tb) return ta < tb ? -1 : 1;
     return this.ids.compare(a, b);
   }
 
+  private compare(a: number, b: number): number {
+    const ka = this.keyOf(a);
+    const kb = this.keyOf(b);
+    if (ka !== kb) return ka < kb ? -1 : 1;
+    return this.tieBreak(a, b);
+  }
+
   /** 1-based rank of `slot` at 0-based `position` under the tie mode. */
   private rankAt(slot: number, position: number): number {
     if (this.current.ties === "first") return position + 1;
-    const score = this.scores[slot];
-    const scores = this.scores;
-    const better = this.ascending ? (other: number) => scores[other] < score : (other: number) => scores[other] > score;
-    return this.index.countWhile(better) + 1;
+    return this.index.countLess(this.keyOf(slot)) + 1;
   }
 
   private slotFor(player: string): number {
@@ -251,7 +258,7 @@ export class Board {
       this.ranked[slot] = 0;
       return;
     }
-    this.index.insert(slot);
+    this.index.insert(slot, this.keyOf(slot));
     this.ranked[slot] = 1;
     if (this.current.window > 0) this.expiry.push(ts, slot);
   }
@@ -265,7 +272,11 @@ export class Board {
       this.ranked[slot] = isInside ? 1 : 0;
       if (isInside) inside.push(slot);
     });
-    this.index.build(sortMostlySorted(inside, (a, b) => this.compare(a, b)));
+    const sorted = sortMostlySorted(inside, (a, b) => this.compare(a, b));
+    this.index.build(
+      sorted,
+      sorted.map((slot) => this.keyOf(slot)),
+    );
     this.expiry.clear();
     if (this.current.window > 0) for (const slot of inside) this.expiry.push(this.times[slot], slot);
   }

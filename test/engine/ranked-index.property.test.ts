@@ -12,31 +12,38 @@ describe("RankedIndex against a sorted array", () => {
         fc.integer({ min: 0, max: 3000 }),
         fc.integer({ min: 0, max: 1 }),
         (toggles, initial, buildFirst) => {
-          const key = Array.from({ length: 4000 }, (_, i) => (i * 7919) % 4001);
-          const index = new RankedIndex((a, b) => key[a] - key[b]);
+          // Few distinct keys, so ties (broken by slot number) are everywhere.
+          const key = Array.from({ length: 4000 }, (_, i) => ((i * 7919) % 4001) % 97);
+          const index = new RankedIndex((a, b) => a - b);
+          const order = (a: number, b: number) => key[a] - key[b] || a - b;
           const present = new Set<number>();
           if (buildFirst) {
             for (let s = 0; s < initial; s++) present.add(s);
-            index.build([...present].sort((a, b) => key[a] - key[b]));
+            const slots = [...present].sort(order);
+            index.build(
+              slots,
+              slots.map((s) => key[s]),
+            );
           }
           for (const slot of toggles) {
             if (present.has(slot)) {
-              index.remove(slot);
+              index.remove(slot, key[slot]);
               present.delete(slot);
             } else {
-              index.insert(slot);
+              index.insert(slot, key[slot]);
               present.add(slot);
             }
           }
-          const want = [...present].sort((a, b) => key[a] - key[b]);
+          const want = [...present].sort(order);
           expect(index.size).toBe(want.length);
           expect([...index.toArray()]).toEqual(want);
           for (let p = 0; p < want.length; p += 97) {
             expect(index.at(p)).toBe(want[p]);
-            expect(index.positionOf(want[p])).toBe(p);
+            expect(index.positionOf(want[p], key[want[p]])).toBe(p);
           }
-          const threshold = 2000;
-          expect(index.countWhile((s) => key[s] < threshold)).toBe(want.filter((s) => key[s] < threshold).length);
+          for (const threshold of [0, 40, 96, 97]) {
+            expect(index.countLess(threshold)).toBe(want.filter((s) => key[s] < threshold).length);
+          }
           const seen: number[] = [];
           index.forRange(Math.floor(want.length / 2), 50, (s) => seen.push(s));
           expect(seen).toEqual(want.slice(Math.floor(want.length / 2), Math.floor(want.length / 2) + 50));
@@ -48,13 +55,16 @@ describe("RankedIndex against a sorted array", () => {
 
   it("is empty-safe", () => {
     const index = new RankedIndex((a, b) => a - b);
-    expect(index.countWhile(() => true)).toBe(0);
-    index.insert(3);
-    index.remove(3);
+    expect(index.countLess(5)).toBe(0);
+    index.insert(3, 1);
+    index.remove(3, 1);
     expect(index.size).toBe(0);
-    expect(index.countWhile(() => true)).toBe(0);
+    expect(index.countLess(5)).toBe(0);
     const visited: number[] = [];
     index.forRange(0, 10, (s) => visited.push(s));
     expect(visited).toEqual([]);
+    index.insert(4, 2);
+    expect(index.countLess(5)).toBe(1);
+    expect(index.countLess(2)).toBe(0);
   });
 });

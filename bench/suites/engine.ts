@@ -1,0 +1,170 @@
+// The ranking engine in plain Node at N = 1e4, 1e5, 1e6 players, against a
+// Redis sorted set and a naive re-sorted array on the same ids, scores and
+// operations, in the same run.
+import { Board } from "../../objects/ranking/board";
+import type { PlayerState } from "../../objects/ranking/rules";
+import { memberName, redisAvailable, runRedis } from "../redis";
+import { type BenchContext, type BenchResult, compared } from "../report";
+
+const NOW = 2_000_000_000_000;
+const BATCH = 1000;
+
+export async function run(ctx: BenchContext): Promise<BenchResult[]> {
+  const sizes = ctx.quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
+  const results: BenchResult[] = [];
+  const haveRedis = redisAvailable();
+  if (!haveRedis) ctx.progress("redis-server/redis-benchmark not installed: skipping the Redis baseline");
+  for (const n of sizes) {
+    ctx.progress(`engine at ${n.toLocaleString("en-US")} players`);
+    const podium = measurePodium(n, ctx);
+    const naive = n <= 100_000 ? measureNaive(n, ctx) : undefined;
+    const redis = haveRedis ? await runRedis(n, ctx.quick ? 200_000 : 1_000_000, ctx.progress) : undefined;
+    const row = (
+      name: string,
+      value: number,
+      unit: string,
+      lowerIsBetter: boolean,
+      redisValue?: number,
+      naiveValue?: number,
+    ) => {
+      if (redisValue !== undefined) {
+        results.push(
+          compared(
+            { suite: "engine", name, n, value, unit, baseline: "redis", baselineValue: redisValue },
+            lowerIsBetter,
+          ),
+        );
+      } else if (naiveValue === undefined) {
+        results.push({ suite: "engine", name, n, value, unit });
+      }
+      if (naiveValue !== undefined) {
+        results.push(
+          compared(
+            { suite: "engine", name, n, value, unit, baseline: "naive", baselineValue: naiveValue },
+            lowerIsBetter,
+          ),
+        );
+      }
+    };
+    row("upsert existing (batches of 1000)", podium.upserts, "ops/s", false, redis?.zaddPerSecond, naive?.upserts);
+    row("insert new players", podium.inserts, "ops/s", false, undefined, naive?.inserts);
+    row("rank of player", podium.ranks, "ops/s", false, redis?.zrevrankPerSecond, naive?.ranks);
+    row("top 15", podium.top15, "ops/s", false, redis?.top15PerSecond, naive?.top15);
+    row("page of 50 at the middle", podium.middle50, "ops/s", false, redis?.middle50PerSecond, naive?.middle50);
+    row("around player (±5)", podium.around, "ops/s", false, undefined, naive?.around);
+    row("bulk build from unsorted", podium.buildMs, "ms", true, undefined, naive?.buildMs);
+    row("heap per player", podium.bytesPerPlayer, "B", true, redis?.bytesPerMember);
+  }
+  return results;
+}
+
+interface Measures {
+  upserts: number;
+  inserts: number;
+  ranks: number;
+  top15: number;
+  middle50: number;
+  around: number;
+  buildMs: number;
+  bytesPerPlayer: number;
+}
+
+/** Calls `op` with 0, 1, 2... for about `ms`; returns calls per second. */
+function rate(op: (i: number) => void, ms = 400): number {
+  let i = 0;
+  const start = performance.now();
+  let elapsed = 0;
+  while (elapsed < ms) {
+    for (const end = i + 64; i < end; i++) op(i);
+    elapsed = performance.now() - start;
+  }
+  return (i / elapsed) * 1000;
+}
+
+/** A deterministic pseudo-random sequence, the same for every contender. */
+function scrambled(i: number, n: number): number {
+  return Math.abs(Math.imul(i + 1, 2654435761) ^ Math.imul(i, 40503)) % n;
+}
+
+function initialStates(n: number): PlayerState[] {
+  return Array.from({ length: n }, (_, i) => ({
+    player: memberName(i),
+    score: scrambled(i, n),
+    ts: 1_700_000_000_000 + i,
+  }));
+}
+
+function heapNow(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
+function measurePodium(n: number, ctx: BenchContext): Measures {
+  const states = initialStates(n);
+  const before = heapNow();
+  let board: Board | undefined = new Board();
+  const start = performance.now();
+  board.load(states, NOW);
+  const buildMs = performance.now() - start;
+  const bytesPerPlayer = (heapNow() - before) / n;
+  if (!("gc" in globalThis)) ctx.progress("run node with --expose-gc for exact heap figures (npm run bench does)");
+
+  const updates = Array.from({ length: BATCH * 64 }, (_, i) => ({
+    player: memberName(scrambled(i * 7 + 3, n)),
+    score: scrambled(i * 13 + 5, n),
+    ts: 1_800_000_000_000 + i,
+  }));
+  let round = 0;
+  const upserts =
+    rate(() => {
+      const at = (round++ % 64) * BATCH;
+      board?.apply(updates.slice(at, at + BATCH), NOW);
+    }) * BATCH;
+  const ranks = rate((i) => board?.entry(memberName(scrambled(i, n))));
+  const top15 = rate(() => board?.page(0, 15));
+  const middle50 = rate(() => board?.page(n >> 1, 50));
+  const around = rate((i) => board?.around(memberName(scrambled(i, n)), 5));
+  let fresh = n;
+  const inserts =
+    rate(() => {
+      const batch = Array.from({ length: BATCH }, () => ({ player: memberName(fresh++), score: fresh % n, ts: NOW }));
+      board?.apply(batch, NOW);
+    }, 200) * BATCH;
+  board = undefined;
+  return { upserts, inserts, ranks, top15, middle50, around, buildMs, bytesPerPlayer };
+}
+
+/** The naive board: an array kept sorted by re-sorting it after every update. */
+function measureNaive(n: number, ctx: BenchContext): Measures {
+  ctx.progress(`naive sorted array at ${n.toLocaleString("en-US")}`);
+  const compare = (a: PlayerState, b: PlayerState) =>
+    b.score - a.score || a.ts - b.ts || (a.player < b.player ? -1 : a.player > b.player ? 1 : 0);
+  const states = initialStates(n);
+  const start = performance.now();
+  const sorted = [...states].sort(compare);
+  const buildMs = performance.now() - start;
+  const byPlayer = new Map(sorted.map((s) => [s.player, s]));
+  const cap = 300;
+  const upserts = rate((i) => {
+    const state = byPlayer.get(memberName(scrambled(i * 7 + 3, n))) as PlayerState;
+    state.score = scrambled(i * 13 + 5, n);
+    sorted.sort(compare);
+  }, cap);
+  const rankOf = (player: string) => sorted.findIndex((s) => s.player === player);
+  const ranks = rate((i) => rankOf(memberName(scrambled(i, n))), cap);
+  const top15 = rate(() => sorted.slice(0, 15).map((s, i) => ({ rank: i + 1, ...s })));
+  const middle50 = rate(() => sorted.slice(n >> 1, (n >> 1) + 50).map((s, i) => ({ rank: i + 1, ...s })));
+  const around = rate((i) => {
+    const at = rankOf(memberName(scrambled(i, n)));
+    return sorted.slice(Math.max(0, at - 5), at + 6);
+  }, cap);
+  let fresh = n;
+  const inserts = rate(() => {
+    const state = { player: memberName(fresh++), score: fresh % n, ts: NOW };
+    sorted.push(state);
+    byPlayer.set(state.player, state);
+    sorted.sort(compare);
+  }, cap);
+  return { upserts, inserts, ranks, top15, middle50, around, buildMs, bytesPerPlayer: Number.NaN };
+}

@@ -1,5 +1,6 @@
 import { ExpiryQueue } from "./expiry-queue";
 import { PlayerIds } from "./player-ids";
+import { sortSlotsByKey } from "./radix-sort";
 import { RankedIndex } from "./ranked-index";
 import { aggregate, DEFAULT_RULES, type PlayerState, type RankedEntry, type RankingRules, type Report } from "./rules";
 
@@ -71,7 +72,7 @@ export class Board {
   }
 
   /** Replaces the whole board with `states` (one per player), sorting once. */
-  load(states: Iterable<PlayerState>, now: number, expectedPlayers = 0): void {
+  load(states: Iterable<PlayerState>, now: number, expectedPlayers = Array.isArray(states) ? states.length : 0): void {
     this.ids = new PlayerIds();
     this.ids.reserve(expectedPlayers);
     this.scores = new Float64Array(0);
@@ -195,9 +196,13 @@ export class Board {
     );
   }
 
-  /** The index's sort key: ascending in board order, so better scores come first. */
+  /**
+   * The index's sort key: ascending in board order, so better scores come
+   * first. `+ 0` and `0 -` turn -0 into 0: equal keys must have equal bits
+   * for the radix sort.
+   */
   private keyOf(slot: number): number {
-    return this.ascending ? this.scores[slot] : -this.scores[slot];
+    return this.ascending ? this.scores[slot] + 0 : 0 - this.scores[slot];
   }
 
   /** Order among equal scores: who reached the score first, then player code points. */
@@ -206,13 +211,6 @@ export class Board {
     const tb = this.times[b];
     if (ta !== tb) return ta < tb ? -1 : 1;
     return this.ids.compare(a, b);
-  }
-
-  private compare(a: number, b: number): number {
-    const ka = this.keyOf(a);
-    const kb = this.keyOf(b);
-    if (ka !== kb) return ka < kb ? -1 : 1;
-    return this.tieBreak(a, b);
   }
 
   /** 1-based rank of `slot` at 0-based `position` under the tie mode. */
@@ -266,19 +264,20 @@ export class Board {
   /** Rebuilds the index (and expiry queue) from every known player. */
   private rerank(now: number): void {
     const cutoff = this.cutoff(now);
-    const inside: number[] = [];
+    let slots = new Uint32Array(this.ids.size);
+    let count = 0;
     this.ids.forEachSlot((slot) => {
       const isInside = this.times[slot] >= cutoff;
       this.ranked[slot] = isInside ? 1 : 0;
-      if (isInside) inside.push(slot);
+      if (isInside) slots[count++] = slot;
     });
-    const sorted = sortMostlySorted(inside, (a, b) => this.compare(a, b));
-    this.index.build(
-      sorted,
-      sorted.map((slot) => this.keyOf(slot)),
-    );
+    slots = slots.subarray(0, count);
+    const keys = new Float64Array(count);
+    for (let i = 0; i < count; i++) keys[i] = this.keyOf(slots[i]);
+    sortSlotsByKey(slots, keys, (a, b) => this.tieBreak(a, b));
+    this.index.build(slots, keys);
     this.expiry.clear();
-    if (this.current.window > 0) for (const slot of inside) this.expiry.push(this.times[slot], slot);
+    if (this.current.window > 0) for (const slot of slots) this.expiry.push(this.times[slot], slot);
   }
 
   /** Lazy deletion lets the queue grow with every ts change; rebuild it when mostly stale. */
@@ -316,27 +315,4 @@ export class Board {
     this.teams = grow(this.teams, (n) => new Uint32Array(n));
     this.ranked = grow(this.ranked, (n) => new Uint8Array(n));
   }
-}
-
-/**
- * Sorts input that is usually already in order (boards are persisted in rank
- * order): one pass keeps the ascending run, only the misfits are sorted, then
- * the two are merged. O(n + m log m) for m misfits; a full sort at worst.
- */
-function sortMostlySorted(slots: number[], compare: (a: number, b: number) => number): number[] {
-  const run: number[] = [];
-  const misfits: number[] = [];
-  for (const slot of slots) {
-    if (run.length === 0 || compare(run[run.length - 1], slot) < 0) run.push(slot);
-    else misfits.push(slot);
-  }
-  if (misfits.length === 0) return run;
-  misfits.sort(compare);
-  const merged: number[] = new Array(slots.length);
-  let i = 0;
-  let j = 0;
-  for (let k = 0; k < merged.length; k++) {
-    merged[k] = j >= misfits.length || (i < run.length && compare(run[i], misfits[j]) < 0) ? run[i++] : misfits[j++];
-  }
-  return merged;
 }

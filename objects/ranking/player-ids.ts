@@ -13,6 +13,14 @@ const CHUNK_SIZE = 1 << CHUNK_BITS;
 const CHUNK_MASK = CHUNK_SIZE - 1;
 const MAX_ID_BYTES = 4 * 1024; // far above the 128 code points the API allows
 const EMPTY = -1;
+/**
+ * A table entry is (8-bit hash fingerprint << 24) | (slot + 1), 0 when free:
+ * a probe that meets another id is rejected by its fingerprint almost always,
+ * without reading that id's bytes (a cache miss) and without more memory.
+ */
+const SLOT_BITS = 24;
+const SLOT_MASK = (1 << SLOT_BITS) - 1;
+export const MAX_PLAYERS = SLOT_MASK - 1;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -24,7 +32,7 @@ export class PlayerIds {
   private liveBytes = 0;
   /** slot -> arena address of the id's length prefix; EMPTY for free slots. */
   private addresses = new Int32Array(1024).fill(EMPTY);
-  private table = new Int32Array(2048).fill(EMPTY);
+  private table = new Uint32Array(2048);
   private freeSlots: number[] = [];
   private highWater = 0;
   private live = 0;
@@ -61,11 +69,15 @@ export class PlayerIds {
   }
 
   private findEncoded(hash: number): number {
-    const mask = this.table.length - 1;
+    const table = this.table;
+    const mask = table.length - 1;
+    const fingerprint = hash >>> SLOT_BITS;
     for (let i = hash & mask; ; i = (i + 1) & mask) {
-      const slot = this.table[i];
-      if (slot === EMPTY) return -1;
-      if (this.equalsScratch(slot)) return slot;
+      const entry = table[i];
+      if (entry === 0) return -1;
+      if (entry >>> SLOT_BITS === fingerprint && this.equalsScratch((entry & SLOT_MASK) - 1)) {
+        return (entry & SLOT_MASK) - 1;
+      }
     }
   }
 
@@ -75,6 +87,7 @@ export class PlayerIds {
     const found = this.findEncoded(hash);
     if (found !== -1) return found;
     if ((this.live + 1) * 10 > this.table.length * 7) this.resizeTable(this.table.length * 2);
+    if (this.live >= MAX_PLAYERS) throw new RangeError(`a board holds at most ${MAX_PLAYERS} players`);
     const slot = this.takeSlot();
     this.addresses[slot] = this.store(this.scratch, this.scratchLength);
     this.insertIntoTable(slot, hash);
@@ -84,21 +97,22 @@ export class PlayerIds {
 
   /** Removes the player in `slot`; the slot may be handed out again. */
   release(slot: number): void {
-    const mask = this.table.length - 1;
+    const table = this.table;
+    const mask = table.length - 1;
     let i = this.hashOfSlot(slot) & mask;
-    while (this.table[i] !== slot) i = (i + 1) & mask;
+    while ((table[i] & SLOT_MASK) - 1 !== slot) i = (i + 1) & mask;
     // Backward-shift deletion keeps linear probing free of tombstones.
-    for (let j = (i + 1) & mask; this.table[j] !== EMPTY; j = (j + 1) & mask) {
-      const other = this.table[j];
-      const home = this.hashOfSlot(other) & mask;
+    for (let j = (i + 1) & mask; table[j] !== 0; j = (j + 1) & mask) {
+      const other = table[j];
+      const home = this.hashOfSlot((other & SLOT_MASK) - 1) & mask;
       const distanceFromHomeToJ = (j - home) & mask;
       const distanceFromIToJ = (j - i) & mask;
       if (distanceFromHomeToJ >= distanceFromIToJ) {
-        this.table[i] = other;
+        table[i] = other;
         i = j;
       }
     }
-    this.table[i] = EMPTY;
+    table[i] = 0;
     const bytes = this.byteLengthOf(slot);
     this.deadBytes += bytes;
     this.liveBytes -= bytes;
@@ -183,7 +197,7 @@ export class PlayerIds {
       chunk[at++] = 0x80 | (length >> 8);
       chunk[at++] = length & 0xff;
     }
-    chunk.set(bytes.subarray(0, length), at);
+    for (let k = 0; k < length; k++) chunk[at + k] = bytes[k];
     this.chunkUsed = at + length;
     this.liveBytes += needed;
     return address;
@@ -213,17 +227,20 @@ export class PlayerIds {
       if (id.length * 3 > MAX_ID_BYTES * 4) throw new RangeError("player id too long");
       scratch = this.scratch = new Uint8Array(id.length * 3);
     }
+    // ASCII ids (the common case) are copied and hashed in one pass.
+    let h = 0x811c9dc5;
     let length = 0;
-    let ascii = true;
-    for (let k = 0; k < id.length; k++) {
-      const code = id.charCodeAt(k);
-      if (code >= 0x80) {
-        ascii = false;
-        break;
-      }
-      scratch[length++] = code;
+    for (; length < id.length; length++) {
+      const code = id.charCodeAt(length);
+      if (code >= 0x80) break;
+      scratch[length] = code;
+      h = Math.imul(h ^ code, 0x01000193);
     }
-    if (!ascii) length = encoder.encodeInto(id, scratch).written;
+    if (length === id.length) {
+      this.scratchLength = length;
+      return finish(h);
+    }
+    length = encoder.encodeInto(id, scratch).written;
     if (length > MAX_ID_BYTES) throw new RangeError("player id too long");
     this.scratchLength = length;
     return hashBytes(scratch, 0, length);
@@ -247,14 +264,15 @@ export class PlayerIds {
   }
 
   private insertIntoTable(slot: number, hash: number): void {
-    const mask = this.table.length - 1;
+    const table = this.table;
+    const mask = table.length - 1;
     let i = hash & mask;
-    while (this.table[i] !== EMPTY) i = (i + 1) & mask;
-    this.table[i] = slot;
+    while (table[i] !== 0) i = (i + 1) & mask;
+    table[i] = (((hash >>> SLOT_BITS) << SLOT_BITS) | (slot + 1)) >>> 0;
   }
 
   private resizeTable(size: number): void {
-    this.table = new Int32Array(size).fill(EMPTY);
+    this.table = new Uint32Array(size);
     this.forEachSlot((slot) => this.insertIntoTable(slot, this.hashOfSlot(slot)));
   }
 
@@ -282,6 +300,11 @@ function hashBytes(bytes: Uint8Array, start: number, length: number): number {
   for (let k = start, end = start + length; k < end; k++) {
     h = Math.imul(h ^ bytes[k], 0x01000193);
   }
+  return finish(h);
+}
+
+function finish(hash: number): number {
+  let h = hash;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { sortSlotsByKey } from "../../objects/ranking/radix-sort";
 import { RankedIndex } from "../../objects/ranking/ranked-index";
 
 // Slots are compared by a key array, so thousands of entries exercise block
@@ -66,5 +67,25 @@ describe("RankedIndex against a sorted array", () => {
     index.insert(4, 2);
     expect(index.countLess(5)).toBe(1);
     expect(index.countLess(2)).toBe(0);
+  });
+});
+
+describe("sortSlotsByKey", () => {
+  it("orders by key then tie-break, like a comparator sort, for any floats (with -0 normalized)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer({ min: -3, max: 3 })), {
+          maxLength: 300,
+        }),
+        (raw) => {
+          const keys = Float64Array.from(raw, (k) => k + 0);
+          const slots = Uint32Array.from(raw, (_, i) => (i * 7) % raw.length);
+          const want = [...slots].map((s, i) => ({ s, k: keys[i] })).sort((a, b) => a.k - b.k || a.s - b.s);
+          sortSlotsByKey(slots, keys, (a, b) => a - b);
+          expect([...slots]).toEqual(want.map((w) => w.s));
+          expect([...keys]).toEqual(want.map((w) => w.k));
+        },
+      ),
+    );
   });
 });

@@ -7,6 +7,8 @@ import { type BenchContext, type BenchResult, formatTable, machine } from "./rep
 
 const SUITES: Record<string, () => Promise<{ run(ctx: BenchContext): Promise<BenchResult[]> }>> = {
   engine: () => import("./suites/engine"),
+  storage: () => import("./suites/storage"),
+  ingest: () => import("./suites/ingest"),
   live: () => import("./suites/live"),
   history: () => import("./suites/history"),
 };

@@ -10,6 +10,8 @@ import { aggregate, DEFAULT_RULES, type PlayerState, type RankedEntry, type Rank
  * by (score in the board's order, ts, player). Time never comes from a clock
  * here: callers pass `now`, which keeps the engine deterministic.
  */
+const TOP_CACHE = 100;
+
 export class Board {
   private ids = new PlayerIds();
   private scores = new Float64Array(0);
@@ -22,6 +24,12 @@ export class Board {
   private index = new RankedIndex((a, b) => this.tieBreak(a, b));
   private expiry = new ExpiryQueue();
   private current: RankingRules;
+  /**
+   * The top TOP_CACHE entries, built on the first read after a change: nearly
+   * every read of a board is its top (leaderboard pages, live views, snapshots),
+   * and boards are read far more often than they change.
+   */
+  private topCache: RankedEntry[] | undefined;
   /** `current.order === "asc"`, read on every comparison. */
   private ascending: boolean;
 
@@ -68,6 +76,7 @@ export class Board {
       this.write(slot, state);
       this.place(slot, now);
     }
+    if (states.length > 0) this.topCache = undefined;
     this.compactExpiry();
   }
 
@@ -92,6 +101,7 @@ export class Board {
     if (this.ranked[slot] === 1) this.index.remove(slot, this.keyOf(slot));
     this.ranked[slot] = 0;
     this.ids.release(slot);
+    this.topCache = undefined;
     return true;
   }
 
@@ -108,6 +118,7 @@ export class Board {
         this.index.remove(slot, this.keyOf(slot));
         this.ranked[slot] = 0;
         expired++;
+        this.topCache = undefined;
       }
     }
     return expired;
@@ -135,6 +146,15 @@ export class Board {
 
   /** Up to `limit` entries from 0-based `offset`. */
   page(offset: number, limit: number): RankedEntry[] {
+    if (offset + limit <= TOP_CACHE) {
+      // Frozen: every caller shares these objects until the next change.
+      this.topCache ??= this.materialize(0, TOP_CACHE).map((entry) => Object.freeze(entry));
+      return this.topCache.slice(offset, offset + limit);
+    }
+    return this.materialize(offset, limit);
+  }
+
+  private materialize(offset: number, limit: number): RankedEntry[] {
     const entries: RankedEntry[] = [];
     let previous = -1;
     let previousRank = 0;
@@ -169,6 +189,7 @@ export class Board {
     const rerank = rules.order !== this.current.order || rules.window !== this.current.window;
     this.current = { ...rules };
     this.ascending = rules.order === "asc";
+    this.topCache = undefined;
     if (rerank) this.rerank(now);
   }
 
@@ -263,6 +284,7 @@ export class Board {
 
   /** Rebuilds the index (and expiry queue) from every known player. */
   private rerank(now: number): void {
+    this.topCache = undefined;
     const cutoff = this.cutoff(now);
     let slots = new Uint32Array(this.ids.size);
     let count = 0;

@@ -1,0 +1,38 @@
+import type { GameBoard } from "../../objects/game-board";
+
+export { GameBoard } from "../../objects/game-board";
+
+interface Env {
+  BOARD: DurableObjectNamespace<GameBoard>;
+}
+
+/**
+ * POST /fill?game=g&from=0&batches=10&players=1000000 applies `batches`
+ * batches of 1000 generated reports through GameBoard.applyReports.
+ * GET /read?game=g answers the top 15 (the first read after a restart is
+ * the rebuild).
+ */
+export default {
+  async fetch(request: Request, env: Env): Promise<Response> {
+    const query = new URL(request.url).searchParams;
+    const game = query.get("game") ?? "bench";
+    const board = env.BOARD.getByName(game);
+    if (request.method === "POST") {
+      const from = Number(query.get("from") ?? 0);
+      const batches = Number(query.get("batches") ?? 1);
+      const players = Number(query.get("players") ?? 1000);
+      for (let b = from; b < from + batches; b++) {
+        const reports = Array.from({ length: 1000 }, (_, k) => {
+          const i = b * 1000 + k;
+          const player = `m:${String(i < players ? i : (i * 7919) % players).padStart(12, "0")}`;
+          return { player, score: (i * 2654435761) % 1_000_000, ts: 1_700_000_000_000 + i };
+        });
+        const outcome = await board.applyReports(game, reports);
+        if (!outcome.ok) return Response.json(outcome.error, { status: 500 });
+      }
+      return Response.json({ applied: batches * 1000 });
+    }
+    if (new URL(request.url).pathname === "/read") return Response.json(await board.leaderboard(0, 15));
+    return new Response("storage bench: POST /fill or GET /read");
+  },
+};

@@ -35,7 +35,7 @@ export class DevServer {
   }
 
   async start(): Promise<void> {
-    this.migrate();
+    if (readFileSync(join(root, this.config), "utf8").includes("[[d1_databases]]")) this.migrate();
     // A restart keeps the port, as a redeploy keeps the address clients reconnect to.
     this.port ??= await freePort();
     const port = this.port;

@@ -25,7 +25,7 @@ export class Board {
   private expiry = new ExpiryQueue();
   private current: RankingRules;
   /**
-   * The top TOP_CACHE entries, built on the first read after a change: nearly
+   * The top entries (as many as were asked, up to TOP_CACHE), built on the first read after a change: nearly
    * every read of a board is its top (leaderboard pages, live views, snapshots),
    * and boards are read far more often than they change.
    */
@@ -141,17 +141,18 @@ export class Board {
     const slot = this.ids.find(player);
     if (slot === -1 || this.ranked[slot] === 0) return undefined;
     const position = this.index.positionOf(slot, this.keyOf(slot));
-    return this.entryOf(slot, this.rankAt(slot, position));
+    return this.entryOf(slot, this.rankAt(slot, position), player);
   }
 
   /** Up to `limit` entries from 0-based `offset`. */
   page(offset: number, limit: number): RankedEntry[] {
-    if (offset + limit <= TOP_CACHE) {
+    const end = offset + limit;
+    if (end > TOP_CACHE) return this.materialize(offset, limit);
+    if (this.topCache === undefined || (this.topCache.length < end && this.topCache.length < this.total)) {
       // Frozen: every caller shares these objects until the next change.
-      this.topCache ??= this.materialize(0, TOP_CACHE).map((entry) => Object.freeze(entry));
-      return this.topCache.slice(offset, offset + limit);
+      this.topCache = this.materialize(0, Math.max(end, 16)).map((entry) => Object.freeze(entry));
     }
-    return this.materialize(offset, limit);
+    return this.topCache.slice(offset, end);
   }
 
   private materialize(offset: number, limit: number): RankedEntry[] {
@@ -263,9 +264,10 @@ export class Board {
     return state;
   }
 
-  private entryOf(slot: number, rank: number): RankedEntry {
+  /** The entry in `slot`; `player` when the caller already holds the id (no decoding). */
+  private entryOf(slot: number, rank: number, player = this.ids.idOf(slot)): RankedEntry {
     const team = this.teamNames[this.teams[slot]];
-    const entry: RankedEntry = { rank, player: this.ids.idOf(slot), score: this.scores[slot], ts: this.times[slot] };
+    const entry: RankedEntry = { rank, player, score: this.scores[slot], ts: this.times[slot] };
     if (team !== undefined) entry.team = team;
     return entry;
   }

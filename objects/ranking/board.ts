@@ -205,19 +205,6 @@ export class Board {
     for (const slot of outside) yield this.stateOf(slot);
   }
 
-  /** Bytes held in typed arrays (the heap also holds team names and block headers). */
-  get byteSize(): number {
-    return (
-      this.ids.byteSize +
-      this.scores.byteLength +
-      this.times.byteLength +
-      this.teams.byteLength +
-      this.ranked.byteLength +
-      this.index.byteSize +
-      this.expiry.byteSize
-    );
-  }
-
   /**
    * The index's sort key: ascending in board order, so better scores come
    * first. `+ 0` and `0 -` turn -0 into 0: equal keys must have equal bits

@@ -59,10 +59,6 @@ export class ExpiryQueue {
     this.slots[i] = slot;
   }
 
-  get byteSize(): number {
-    return this.times.byteLength + this.slots.byteLength;
-  }
-
   private grow(): void {
     const times = new Float64Array(this.times.length * 2);
     times.set(this.times);

@@ -163,11 +163,6 @@ export class PlayerIds {
     }
   }
 
-  /** Bytes held by the directory's typed arrays. */
-  get byteSize(): number {
-    return this.chunks.length * CHUNK_SIZE + this.addresses.byteLength + this.table.byteLength;
-  }
-
   private takeSlot(): number {
     const reused = this.freeSlots.pop();
     if (reused !== undefined) return reused;

@@ -152,11 +152,6 @@ export class RankedIndex {
     return out;
   }
 
-  /** Bytes held by the blocks and their directory. */
-  get byteSize(): number {
-    return this.blockCount * BLOCK * 12 + this.sizes.byteLength + this.lastKeys.byteLength + this.tree.byteLength;
-  }
-
   /** Whether (key, slot) goes after (otherKey, otherSlot). */
   private after(key: number, slot: number, otherKey: number, otherSlot: number): boolean {
     return key > otherKey || (key === otherKey && this.tieBreak(slot, otherSlot) > 0);

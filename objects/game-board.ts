@@ -188,12 +188,14 @@ export class GameBoard extends DurableObject<Env> {
     this.createdAt = this.storage.readMeta<number>("createdAt") ?? 0;
     this.updatedAt = this.storage.readMeta<number>("updatedAt") ?? this.createdAt;
     this.board = new Board(rulesOf(this.config));
-    this.board.load(this.storage.baseStates(), now, this.storage.basePlayers);
+    this.board.beginLoad(this.storage.basePlayers);
+    for (const state of this.storage.baseStates()) this.board.put(state);
     // Log rows are either one batch of states or one removal, so order within a row is free.
     for (const { states, removed } of this.storage.logTail()) {
-      this.board.apply(states, now);
-      for (const player of removed) this.board.remove(player);
+      for (const state of states) this.board.put(state);
+      for (const player of removed) this.board.drop(player);
     }
+    this.board.finishLoad(now);
     if (this.game !== undefined) this.directory.touch();
     if (this.storage.compactionDue) this.scheduleMaintenance();
   }

@@ -80,8 +80,20 @@ export class Board {
     this.compactExpiry();
   }
 
-  /** Replaces the whole board with `states` (one per player), sorting once. */
+  /** Replaces the whole board with `states` (one per player, each read once and not kept), sorting once. */
   load(states: Iterable<PlayerState>, now: number, expectedPlayers = Array.isArray(states) ? states.length : 0): void {
+    this.beginLoad(expectedPlayers);
+    for (const state of states) this.put(state);
+    this.finishLoad(now);
+  }
+
+  /**
+   * Starts replacing the whole board. `put` and `drop` then set and remove
+   * players in order (a rebuild: the stored base, then the log after it)
+   * without ranking anything; `finishLoad` ranks everyone once. Replaying a
+   * change this way costs a column write, not an index update.
+   */
+  beginLoad(expectedPlayers = 0): void {
     this.ids = new PlayerIds();
     this.ids.reserve(expectedPlayers);
     this.scores = new Float64Array(0);
@@ -90,7 +102,21 @@ export class Board {
     this.ranked = new Uint8Array(0);
     this.growColumns();
     this.expiry.clear();
-    for (const state of states) this.write(this.slotFor(state.player), state);
+    this.index.build([], []);
+  }
+
+  /** Sets a player's state during a load (the state is read, not kept). */
+  put(state: PlayerState): void {
+    this.write(this.slotFor(state.player), state);
+  }
+
+  /** Removes a player during a load. */
+  drop(player: string): void {
+    const slot = this.ids.find(player);
+    if (slot !== -1) this.ids.release(slot);
+  }
+
+  finishLoad(now: number): void {
     this.rerank(now);
   }
 

@@ -118,3 +118,39 @@ describe("Board against a naive sorted-array model", () => {
     );
   });
 });
+
+describe("Board rebuilt by replaying a log", () => {
+  it("equals the board the same changes built live, removals included", () => {
+    const change = fc.oneof(
+      fc.record({
+        player: playerArb,
+        score: scoreArb,
+        ts: fc.integer({ min: 0, max: 50 }),
+        team: fc.constantFrom(undefined, "red"),
+      }),
+      fc.record({ drop: playerArb }),
+    );
+    fc.assert(
+      fc.property(rulesArb, fc.array(change, { maxLength: 60 }), (rules, changes) => {
+        const now = 1000;
+        const live = new Board({ ...rules, window: 0 });
+        const replayed = new Board({ ...rules, window: 0 });
+        replayed.beginLoad();
+        for (const c of changes) {
+          if ("drop" in c) {
+            live.remove(c.drop);
+            replayed.drop(c.drop);
+          } else {
+            const state =
+              c.team === undefined ? { player: c.player, score: c.score, ts: c.ts } : { ...c, team: c.team };
+            live.apply([state], now);
+            replayed.put(state);
+          }
+        }
+        replayed.finishLoad(now);
+        expect(replayed.page(0, 1000)).toEqual(live.page(0, 1000));
+        expect(replayed.players).toBe(live.players);
+      }),
+    );
+  });
+});

@@ -67,16 +67,33 @@ export class DevServer {
     throw new Error(`wrangler dev did not answer within 60 s:\n${this.output}`);
   }
 
-  /** Stops the whole process group; SIGKILL is the hard kill a crash would be. */
+  /**
+   * Stops the whole process group (SIGKILL is the hard kill a crash would be)
+   * and waits until no process of it is left, workerd included.
+   */
   async stop(signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
     const child = this.child;
     if (!child?.pid || child.exitCode !== null) return;
+    const group = child.pid;
     const exited = new Promise((r) => child.once("exit", r));
     try {
-      process.kill(-child.pid, signal);
+      process.kill(-group, signal);
     } catch {}
     await exited;
+    for (let i = 0; i < 100 && this.groupAlive(group); i++) await new Promise((r) => setTimeout(r, 50));
     this.child = undefined;
+  }
+
+  private groupAlive(group: number): boolean {
+    return readdirSync("/proc").some((pid) => {
+      if (!/^\d+$/.test(pid)) return false;
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]) === group;
+      } catch {
+        return false;
+      }
+    });
   }
 
   /** Stops the server and deletes its state (unless `keepState`, for a server that shares it). */

@@ -37,9 +37,9 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
         unit: "reports/s",
       });
 
-      // Let background compaction finish, then take the object away with the process.
+      // Let background compaction run, then take the object away with the process (hard kill).
       await new Promise((r) => setTimeout(r, ctx.quick ? 2000 : 8000));
-      await server.stop("SIGTERM");
+      await server.stop("SIGKILL");
       ctx.progress("restarting wrangler dev to time the rebuild");
       await server.start();
       const t = performance.now();

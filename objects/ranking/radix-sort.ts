@@ -14,30 +14,33 @@ export function sortSlotsByKey(
   if (n < 2) return;
   if (isSorted(slots, keys, tieBreak)) return;
   const bits = new Uint32Array(keys.buffer, keys.byteOffset, n * 2);
-  // Map each key to an order-preserving pair of unsigned words (hi, lo).
-  let hi = new Uint32Array(n);
-  let lo = new Uint32Array(n);
-  let order = new Uint32Array(n);
+  // Map each key to an order-preserving pair of unsigned words (hi, lo). When
+  // every lo word is the same (whole-number scores below 2^20, the usual
+  // case), only hi is carried: fewer passes and arrays to allocate.
+  let hi: Uint32Array = new Uint32Array(n);
+  let order: Uint32Array = new Uint32Array(n);
+  const loOf = (i: number) => (bits[2 * i + 1] & 0x80000000 ? ~bits[2 * i] >>> 0 : bits[2 * i]);
+  const firstLo = loOf(0);
+  let uniformLo = true;
   for (let i = 0; i < n; i++) {
-    const l = bits[2 * i];
     const h = bits[2 * i + 1];
-    if (h & 0x80000000) {
-      hi[i] = ~h >>> 0;
-      lo[i] = ~l >>> 0;
-    } else {
-      hi[i] = (h | 0x80000000) >>> 0;
-      lo[i] = l;
-    }
+    hi[i] = h & 0x80000000 ? ~h >>> 0 : (h | 0x80000000) >>> 0;
+    if (uniformLo && loOf(i) !== firstLo) uniformLo = false;
     order[i] = i;
+  }
+  let lo: Uint32Array | undefined;
+  if (!uniformLo) {
+    lo = new Uint32Array(n);
+    for (let i = 0; i < n; i++) lo[i] = loOf(i);
   }
   // 8-bit digits, least significant first; the words travel with the order so
   // every pass reads sequentially (256 buckets stay in cache).
-  let nextHi = new Uint32Array(n);
-  let nextLo = new Uint32Array(n);
-  let nextOrder = new Uint32Array(n);
+  let nextHi: Uint32Array = new Uint32Array(n);
+  let nextLo: Uint32Array | undefined = lo === undefined ? undefined : new Uint32Array(n);
+  let nextOrder: Uint32Array = new Uint32Array(n);
   const counts = new Uint32Array(256);
-  for (let pass = 0; pass < 8; pass++) {
-    const words = pass < 4 ? lo : hi;
+  for (let pass = lo === undefined ? 4 : 0; pass < 8; pass++) {
+    const words = pass < 4 ? (lo as Uint32Array) : hi;
     const shift = (pass & 3) * 8;
     counts.fill(0);
     for (let i = 0; i < n; i++) counts[(words[i] >>> shift) & 0xff]++;
@@ -51,21 +54,21 @@ export function sortSlotsByKey(
     for (let i = 0; i < n; i++) {
       const to = counts[(words[i] >>> shift) & 0xff]++;
       nextHi[to] = hi[i];
-      nextLo[to] = lo[i];
+      if (lo !== undefined && nextLo !== undefined) nextLo[to] = lo[i];
       nextOrder[to] = order[i];
     }
     [hi, nextHi] = [nextHi, hi];
     [lo, nextLo] = [nextLo, lo];
     [order, nextOrder] = [nextOrder, order];
   }
-  const sortedSlots = new Uint32Array(n);
-  const sortedKeys = new Float64Array(n);
+  // The spare order array holds the slots while they are permuted in place.
+  const originalSlots = nextOrder;
+  originalSlots.set(slots);
+  const originalKeys = keys.slice();
   for (let i = 0; i < n; i++) {
-    sortedSlots[i] = slots[order[i]];
-    sortedKeys[i] = keys[order[i]];
+    slots[i] = originalSlots[order[i]];
+    keys[i] = originalKeys[order[i]];
   }
-  slots.set(sortedSlots);
-  keys.set(sortedKeys);
   orderTies(slots, keys, tieBreak);
 }
 

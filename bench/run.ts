@@ -1,6 +1,6 @@
 // `npm run bench`: every suite (or `--suite live,engine`), with progress, a
 // table, and bench/results/latest.json. `--quick` shrinks sizes for CI.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { type BenchContext, type BenchResult, formatTable, machine } from "./report";
@@ -44,9 +44,24 @@ for (const name of chosen) {
 }
 
 const dir = join(import.meta.dirname, "results");
+const file = join(dir, "latest.json");
 mkdirSync(dir, { recursive: true });
-const report = { date: new Date().toISOString(), quick: values.quick, machine: machine(), results };
-writeFileSync(join(dir, "latest.json"), `${JSON.stringify(report, null, 2)}\n`);
+// A run of some suites replaces those suites' rows and keeps the others (from a run of the same kind).
+const previous = existsSync(file)
+  ? (JSON.parse(readFileSync(file, "utf8")) as {
+      quick: boolean;
+      results: BenchResult[];
+      suites?: Record<string, string>;
+    })
+  : undefined;
+const kept = previous?.quick === values.quick ? previous.results.filter((r) => !chosen.includes(r.suite)) : [];
+const now = new Date().toISOString();
+const suites = {
+  ...(previous?.quick === values.quick ? previous.suites : {}),
+  ...Object.fromEntries(chosen.map((s) => [s, now])),
+};
+const report = { date: now, quick: values.quick, machine: machine(), suites, results: [...kept, ...results] };
+writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 console.log(`\n${formatTable(results)}\n`);
 console.log(`machine: ${report.machine.cpu}, ${report.machine.cores} cores, Node ${report.machine.node}`);
 console.log(`written to bench/results/latest.json in ${((Date.now() - started) / 1000).toFixed(0)} s`);

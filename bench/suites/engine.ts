@@ -16,7 +16,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
   if (!haveRedis) ctx.progress("redis-server/redis-benchmark not installed: skipping the Redis baseline");
   for (const n of sizes) {
     ctx.progress(`engine at ${n.toLocaleString("en-US")} players`);
-    const podium = measurePodium(n, ctx);
+    const podium = await measurePodium(n, ctx);
     const naive = n <= 100_000 ? measureNaive(n, ctx) : undefined;
     const redis = haveRedis ? await runRedis(n, ctx.quick ? 200_000 : 1_000_000, ctx.progress) : undefined;
     const row = (
@@ -96,20 +96,24 @@ function initialStates(n: number): PlayerState[] {
   }));
 }
 
-function heapNow(): number {
-  (globalThis as { gc?: () => void }).gc?.();
+/** Heap plus array buffers once garbage is gone: V8 frees buffers' memory after a GC, asynchronously. */
+async function heapNow(): Promise<number> {
+  for (let i = 0; i < 3; i++) {
+    (globalThis as { gc?: () => void }).gc?.();
+    await new Promise((r) => setTimeout(r, 100));
+  }
   const m = process.memoryUsage();
   return m.heapUsed + m.arrayBuffers;
 }
 
-function measurePodium(n: number, ctx: BenchContext): Measures {
+async function measurePodium(n: number, ctx: BenchContext): Promise<Measures> {
   const states = initialStates(n);
-  const before = heapNow();
+  const before = await heapNow();
   let board: Board | undefined = new Board();
   const start = performance.now();
   board.load(states, NOW);
   const buildMs = performance.now() - start;
-  const bytesPerPlayer = (heapNow() - before) / n;
+  const bytesPerPlayer = ((await heapNow()) - before) / n;
   if (!("gc" in globalThis)) ctx.progress("run node with --expose-gc for exact heap figures (npm run bench does)");
 
   const updates = Array.from({ length: BATCH * 64 }, (_, i) => ({

@@ -16,7 +16,8 @@ export class Board {
   private ids = new PlayerIds();
   private scores = new Float64Array(0);
   private times = new Float64Array(0);
-  private teams = new Uint32Array(0);
+  /** Team per slot; allocated with the first team seen, so teamless boards pay nothing. */
+  private teams: Uint32Array | undefined;
   /** 1 while the slot's player is inside the window, i.e. in `index`. */
   private ranked = new Uint8Array(0);
   private teamNames: (string | undefined)[] = [undefined];
@@ -98,7 +99,7 @@ export class Board {
     this.ids.reserve(expectedPlayers);
     this.scores = new Float64Array(0);
     this.times = new Float64Array(0);
-    this.teams = new Uint32Array(0);
+    this.teams = undefined;
     this.ranked = new Uint8Array(0);
     this.growColumns();
     this.expiry.clear();
@@ -267,11 +268,16 @@ export class Board {
   private write(slot: number, state: PlayerState): void {
     this.scores[slot] = state.score;
     this.times[slot] = state.ts;
-    this.teams[slot] = state.team === undefined ? 0 : this.teamId(state.team);
+    if (state.team !== undefined) {
+      this.teams ??= new Uint32Array(this.scores.length);
+      this.teams[slot] = this.teamId(state.team);
+    } else if (this.teams !== undefined) {
+      this.teams[slot] = 0;
+    }
   }
 
   private stateOf(slot: number): PlayerState {
-    const team = this.teamNames[this.teams[slot]];
+    const team = this.teams === undefined ? undefined : this.teamNames[this.teams[slot]];
     const state: PlayerState = { player: this.ids.idOf(slot), score: this.scores[slot], ts: this.times[slot] };
     if (team !== undefined) state.team = team;
     return state;
@@ -279,7 +285,7 @@ export class Board {
 
   /** The entry in `slot`; `player` when the caller already holds the id (no decoding). */
   private entryOf(slot: number, rank: number, player = this.ids.idOf(slot)): RankedEntry {
-    const team = this.teamNames[this.teams[slot]];
+    const team = this.teams === undefined ? undefined : this.teamNames[this.teams[slot]];
     const entry: RankedEntry = { rank, player, score: this.scores[slot], ts: this.times[slot] };
     if (team !== undefined) entry.team = team;
     return entry;
@@ -349,7 +355,7 @@ export class Board {
     };
     this.scores = grow(this.scores, (n) => new Float64Array(n));
     this.times = grow(this.times, (n) => new Float64Array(n));
-    this.teams = grow(this.teams, (n) => new Uint32Array(n));
+    if (this.teams !== undefined) this.teams = grow(this.teams, (n) => new Uint32Array(n));
     this.ranked = grow(this.ranked, (n) => new Uint8Array(n));
   }
 }

@@ -68,13 +68,19 @@ export class PlayerIds {
     }
   }
 
+  /** Where the last unsuccessful `findEncoded` stopped: the free entry a new id goes into. */
+  private freeEntry = 0;
+
   private findEncoded(hash: number): number {
     const table = this.table;
     const mask = table.length - 1;
     const fingerprint = hash >>> SLOT_BITS;
     for (let i = hash & mask; ; i = (i + 1) & mask) {
       const entry = table[i];
-      if (entry === 0) return -1;
+      if (entry === 0) {
+        this.freeEntry = i;
+        return -1;
+      }
       if (entry >>> SLOT_BITS === fingerprint && this.equalsScratch((entry & SLOT_MASK) - 1)) {
         return (entry & SLOT_MASK) - 1;
       }
@@ -86,11 +92,14 @@ export class PlayerIds {
     const hash = this.encode(id);
     const found = this.findEncoded(hash);
     if (found !== -1) return found;
-    if ((this.live + 1) * 10 > this.table.length * 7) this.resizeTable(this.table.length * 2);
     if (this.live >= MAX_PLAYERS) throw new RangeError(`a board holds at most ${MAX_PLAYERS} players`);
     const slot = this.takeSlot();
     this.addresses[slot] = this.store(this.scratch, this.scratchLength);
-    this.insertIntoTable(slot, hash);
+    if ((this.live + 1) * 10 > this.table.length * 7) {
+      this.resizeTable(this.table.length * 2); // rehashes every stored id, this one included
+    } else {
+      this.table[this.freeEntry] = (((hash >>> SLOT_BITS) << SLOT_BITS) | (slot + 1)) >>> 0;
+    }
     this.live++;
     return slot;
   }

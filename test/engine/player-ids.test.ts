@@ -36,12 +36,15 @@ describe("PlayerIds", () => {
     for (let i = 0; i < 120_000; i++) live.set(`player-${i}-${"x".repeat(i % 17)}`, -1);
     for (const name of live.keys()) live.set(name, ids.intern(name));
     let i = 0;
+    const released: string[] = [];
     for (const name of [...live.keys()]) {
       if (i++ % 3 !== 0) {
         ids.release(live.get(name) as number);
         live.delete(name);
+        released.push(name);
       }
     }
+    for (const name of released) expect(ids.find(name)).toBe(-1);
     for (let j = 0; j < 5000; j++) live.set(`late-${j}`, ids.intern(`late-${j}`));
     expect(ids.size).toBe(live.size);
     for (const [name, slot] of live) {

@@ -3,7 +3,8 @@
 // redis-server / redis-benchmark are not installed (apt-get install
 // redis-server redis-tools).
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { createConnection, createServer } from "node:net";
+import { createConnection } from "node:net";
+import { freePort } from "../scripts/dev-server";
 
 export interface RedisRun {
   zaddPerSecond: number;

@@ -81,9 +81,8 @@ export class Spectators {
 
   /** The board changed: spectators get one update within `liveEvery`. */
   changed(): void {
-    if (this.flushTimer !== undefined) return;
-    if (this.views === undefined && this.ctx.getWebSockets().length === 0) return;
-    if (this.views !== undefined && this.views.size === 0) return;
+    // loadViews() asks the runtime for sockets once per wake-up; later batches answer from memory.
+    if (this.flushTimer !== undefined || this.loadViews().size === 0) return;
     const wait = Math.max(0, this.lastFlush + this.settings().liveEvery - Date.now());
     this.flushTimer = setTimeout(() => {
       this.flushTimer = undefined;

@@ -204,22 +204,11 @@ class LineScanner {
     let id: string | undefined;
     let others: string[] | undefined; // other tag keys, to refuse repeats
     while (i < end && s.charCodeAt(i) === COMMA) {
-      const keyStart = ++i;
-      let escaped = false;
-      for (; i < end; i++) {
-        const c = s.charCodeAt(i);
-        if (c === EQUALS || c === COMMA || c === SPACE) break;
-        if (c === BACKSLASH && i + 1 < end && escapes(KEY, s.charCodeAt(i + 1))) {
-          escaped = true;
-          i++;
-        }
-      }
-      const key = escaped ? unescaped(s, keyStart, i, KEY) : s.slice(keyStart, i);
-      if (key === "") fail("tag key is missing");
-      if (i === end || s.charCodeAt(i) !== EQUALS) fail(`tag ${show(key)} has no value`);
+      const key = this.key(i + 1, end, "tag");
+      i = this.at;
 
       const valueStart = ++i;
-      escaped = false;
+      let escaped = false;
       for (; i < end; i++) {
         const c = s.charCodeAt(i);
         if (c === COMMA || c === SPACE) break;
@@ -265,19 +254,9 @@ class LineScanner {
     let scoreKey = "";
     let idField = false;
     for (;;) {
-      const keyStart = i;
+      const key = this.key(i, end, "field");
+      i = this.at;
       let escaped = false;
-      for (; i < end; i++) {
-        const c = s.charCodeAt(i);
-        if (c === EQUALS || c === COMMA || c === SPACE) break;
-        if (c === BACKSLASH && i + 1 < end && escapes(KEY, s.charCodeAt(i + 1))) {
-          escaped = true;
-          i++;
-        }
-      }
-      const key = escaped ? unescaped(s, keyStart, i, KEY) : s.slice(keyStart, i);
-      if (key === "") fail("field key is missing");
-      if (i === end || s.charCodeAt(i) !== EQUALS) fail(`field ${show(key)} has no value`);
       const valueStart = ++i;
 
       if (i < end && s.charCodeAt(i) === QUOTE) {
@@ -369,6 +348,29 @@ class LineScanner {
     if (team !== undefined) report.team = team;
     if (id !== undefined) report.id = id;
     return report;
+  }
+
+  /** Position after the last `key` scanned (at its "="). */
+  private at = 0;
+
+  /** A tag or field key from `start`, unescaped; leaves `at` on the "=" that must follow it. */
+  private key(start: number, end: number, what: "tag" | "field"): string {
+    const s = this.s;
+    let i = start;
+    let escaped = false;
+    for (; i < end; i++) {
+      const c = s.charCodeAt(i);
+      if (c === EQUALS || c === COMMA || c === SPACE) break;
+      if (c === BACKSLASH && i + 1 < end && escapes(KEY, s.charCodeAt(i + 1))) {
+        escaped = true;
+        i++;
+      }
+    }
+    const key = escaped ? unescaped(s, start, i, KEY) : s.slice(start, i);
+    if (key === "") fail(`${what} key is missing`);
+    if (i === end || s.charCodeAt(i) !== EQUALS) fail(`${what} ${show(key)} has no value`);
+    this.at = i;
+    return key;
   }
 
   /** Classifies the unquoted field value `s[start, end)` into `kind` (and `number`). */

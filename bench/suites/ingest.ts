@@ -1,119 +1,160 @@
 // Ingestion over HTTP against wrangler dev (started here): 1000-report JSON
 // batches to one game and to 100 games, single-report requests at moderate
 // load, and 5000-line line-protocol bodies. Acks are durable.
+//
+// Every load also runs against bench/empty-worker, which reads the body and
+// answers with no work: wrangler dev's own cost per request on this machine
+// (its proxy, the runtime and the load generator share the same cores), so
+// each figure comes with the ceiling the local harness allows.
 import { DevServer, INGEST_KEY } from "../../scripts/dev-server";
-import { type BenchContext, type BenchResult, percentile } from "../report";
+import { type BenchContext, type BenchResult, compared, percentile } from "../report";
 
 interface Load {
+  name: string;
+  /** Reports per request. */
+  n: number;
+  clients: number;
+  /** Open loop: each client sends one request every `everyMs` (0: as fast as answered). */
+  everyMs: number;
+  /** Sends one request to the server at `url`; resolves once answered. */
+  send(url: string): Promise<void>;
+}
+
+interface Measured {
   reportsPerSecond: number;
   p50: number;
   p99: number;
+  /** Server CPU (wrangler and workerd, user+system) per request. */
+  cpuMsPerRequest: number;
 }
 
-export async function run(ctx: BenchContext): Promise<BenchResult[]> {
-  const seconds = ctx.quick ? 3 : 10;
-  const server = new DevServer();
-  await server.start();
-  const results: BenchResult[] = [];
-  const add = (name: string, load: Load, n: number) => {
-    results.push({ suite: "ingest", name: `${name}: throughput`, n, value: load.reportsPerSecond, unit: "reports/s" });
-    results.push({ suite: "ingest", name: `${name}: ack p50`, n, value: load.p50, unit: "ms" });
-    results.push({ suite: "ingest", name: `${name}: ack p99`, n, value: load.p99, unit: "ms" });
-  };
-  try {
-    let counter = 0;
-    const batch = (size: number) =>
-      Array.from({ length: size }, () => {
-        const i = counter++;
-        return { player: `player-${(i * 7919) % 100_000}`, score: i % 1_000_000, ts: 1_700_000_000_000 + i };
-      });
-    const json = (game: () => string, size: number) => async () => {
-      const res = await fetch(`${server.url}/v1/games/${game()}/scores`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${INGEST_KEY}`, "content-type": "application/json" },
-        body: JSON.stringify(size === 1 ? batch(1)[0] : { scores: batch(size) }),
-      });
-      await res.arrayBuffer();
-      if (res.status !== 200) throw new Error(`ingest: ${res.status}`);
-      return size;
-    };
+const CEILING = "empty Worker (wrangler dev ceiling)";
+const EMPTY_WORKER = "bench/empty-worker/wrangler.toml";
 
-    ctx.progress(`1000-report batches to one game, 4 clients, ${seconds}s`);
-    add(
-      "1000-report batches, one game",
-      await drive(
-        4,
-        seconds,
-        json(() => "ingest-one", 1000),
-      ),
-      1000,
+export async function run(ctx: BenchContext): Promise<BenchResult[]> {
+  const seconds = ctx.quick ? 2 : 10;
+  const loads = ingestLoads();
+  const podium = await measureAll(ctx, new DevServer(), "podium", loads, seconds);
+  const ceiling = await measureAll(ctx, new DevServer(EMPTY_WORKER), "empty Worker", loads, seconds);
+  return loads.flatMap((load, i) => {
+    const row = (measure: string, unit: string, pick: (m: Measured) => number, lowerIsBetter: boolean) =>
+      compared(
+        {
+          suite: "ingest",
+          name: `${load.name}: ${measure}`,
+          n: load.n,
+          value: pick(podium[i]),
+          unit,
+          baseline: CEILING,
+          baselineValue: pick(ceiling[i]),
+        },
+        lowerIsBetter,
+      );
+    return [
+      row("throughput", "reports/s", (m) => m.reportsPerSecond, false),
+      row("ack p50", "ms", (m) => m.p50, true),
+      row("ack p99", "ms", (m) => m.p99, true),
+      row("server CPU per request", "ms", (m) => m.cpuMsPerRequest, true),
+    ];
+  });
+}
+
+function ingestLoads(): Load[] {
+  let counter = 0;
+  const batch = (size: number) =>
+    Array.from({ length: size }, () => {
+      const i = counter++;
+      return { player: `player-${(i * 7919) % 100_000}`, score: i % 1_000_000, ts: 1_700_000_000_000 + i };
+    });
+  const post = async (url: string, body: string, type: string, status: number) => {
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { authorization: `Bearer ${INGEST_KEY}`, "content-type": type },
+      body,
+    });
+    await res.arrayBuffer();
+    if (res.status !== status) throw new Error(`${url}: ${res.status}`);
+  };
+  const json = (game: () => string, size: number) => (url: string) =>
+    post(
+      `${url}/v1/games/${game()}/scores`,
+      JSON.stringify(size === 1 ? batch(1)[0] : { scores: batch(size) }),
+      "application/json",
+      200,
     );
-    ctx.progress(`1000-report batches to 100 games, 4 clients, ${seconds}s`);
-    add(
-      "1000-report batches, 100 games",
-      await drive(
-        4,
-        seconds,
-        json(() => `ingest-${Math.floor(Math.random() * 100)}`, 1000),
-      ),
-      1000,
-    );
-    ctx.progress(`single reports at a moderate 100 requests/s, ${seconds}s`);
-    add(
-      "single reports at 100 req/s",
-      await drive(
-        4,
-        seconds,
-        json(() => "ingest-single", 1),
-        40,
-      ),
-      1,
-    );
-    ctx.progress(`5000-line line-protocol bodies, 4 clients, ${seconds}s`);
-    add(
-      "5000-line line protocol, one game",
-      await drive(4, seconds, async () => {
-        const lines = batch(5000).map((r) => `scores,game=ingest-lines,player=${r.player} value=${r.score} ${r.ts}`);
-        const res = await fetch(`${server.url}/v1/write?precision=ms`, {
-          method: "POST",
-          headers: { authorization: `Bearer ${INGEST_KEY}`, "content-type": "text/plain" },
-          body: lines.join("\n"),
-        });
-        await res.arrayBuffer();
-        if (res.status !== 204) throw new Error(`write: ${res.status}`);
-        return 5000;
-      }),
-      5000,
-    );
+  return [
+    { name: "1000-report batches, one game", n: 1000, clients: 4, everyMs: 0, send: json(() => "ingest-one", 1000) },
+    {
+      name: "1000-report batches, 100 games",
+      n: 1000,
+      clients: 4,
+      everyMs: 0,
+      send: json(() => `ingest-${Math.floor(Math.random() * 100)}`, 1000),
+    },
+    { name: "single reports at 100 req/s", n: 1, clients: 4, everyMs: 40, send: json(() => "ingest-single", 1) },
+    {
+      name: "5000-line line protocol, one game",
+      n: 5000,
+      clients: 4,
+      everyMs: 0,
+      send: (url) =>
+        post(
+          `${url}/v1/write?precision=ms`,
+          batch(5000)
+            .map((r) => `scores,game=ingest-lines,player=${r.player} value=${r.score} ${r.ts}`)
+            .join("\n"),
+          "text/plain",
+          204,
+        ),
+    },
+  ];
+}
+
+async function measureAll(
+  ctx: BenchContext,
+  server: DevServer,
+  label: string,
+  loads: Load[],
+  seconds: number,
+): Promise<Measured[]> {
+  await server.start();
+  try {
+    const measured: Measured[] = [];
+    for (const load of loads) {
+      const pace = load.everyMs > 0 ? `${(1000 / load.everyMs) * load.clients} requests/s` : "as fast as answered";
+      ctx.progress(`${label}: ${load.name}, ${load.clients} clients, ${pace}, ${seconds}s`);
+      measured.push(await drive(server, load, seconds));
+    }
+    return measured;
   } finally {
     await server.dispose();
   }
-  return results;
 }
 
-/**
- * `clients` loops calling `send` (which returns reports sent) for `seconds`,
- * as fast as answered, or one call per `everyMs` each (open loop).
- */
-async function drive(clients: number, seconds: number, send: () => Promise<number>, everyMs = 0): Promise<Load> {
+/** `load.clients` loops calling `load.send` for `seconds`. */
+async function drive(server: DevServer, load: Load, seconds: number): Promise<Measured> {
   const latencies: number[] = [];
-  let reports = 0;
   const end = Date.now() + seconds * 1000;
+  const cpuBefore = server.cpuSeconds();
   const started = performance.now();
   await Promise.all(
-    Array.from({ length: clients }, async () => {
+    Array.from({ length: load.clients }, async () => {
       while (Date.now() < end) {
         const t = performance.now();
-        // Not `reports += await send()`: that reads `reports` before the await and loses concurrent updates.
-        const sent = await send();
-        reports += sent;
+        await load.send(server.url);
         const took = performance.now() - t;
         latencies.push(took);
-        if (everyMs > took) await new Promise((r) => setTimeout(r, everyMs - took));
+        if (load.everyMs > took) await new Promise((r) => setTimeout(r, load.everyMs - took));
       }
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
+  const cpuMsPerRequest = ((server.cpuSeconds() - cpuBefore) * 1000) / latencies.length;
   latencies.sort((a, b) => a - b);
-  return { reportsPerSecond: reports / elapsed, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
+  return {
+    reportsPerSecond: (latencies.length * load.n) / elapsed,
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    cpuMsPerRequest,
+  };
 }

@@ -16,7 +16,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   const haveRedis = redisAvailable();
   const rounds = ctx.quick ? 1 : ROUNDS;
-  const rate = rater(rounds);
+  const rate = rater(rounds, ctx.quick ? 0.5 : 1);
   if (!haveRedis) ctx.progress("redis-server/redis-benchmark not installed: skipping the Redis baseline");
   for (const n of sizes) {
     ctx.progress(`engine at ${n.toLocaleString("en-US")} players`);
@@ -79,26 +79,28 @@ type Rate = (op: (i: number) => void, ms?: number) => number;
 
 /**
  * A rate measurer: it calls `op` with 0, 1, 2... for a short warm-up, then in
- * `rounds` timed rounds of about `ms` each, and returns the best round's calls
- * per second. The VMs this runs on swing timings by up to 2x, and the best
- * round is the one least disturbed; Redis gets the same treatment (runRedis).
+ * `rounds` timed rounds of about `ms` times `scale` each, and returns the best
+ * round's calls per second. The VMs this runs on swing timings by up to 2x,
+ * and the best round is the one least disturbed; Redis gets the same
+ * treatment (runRedis).
  */
 const rater =
-  (rounds: number): Rate =>
+  (rounds: number, scale: number): Rate =>
   (op, ms = 250) => {
+    const roundMs = ms * scale;
     let i = 0;
-    const round = (length: number) => {
+    const round = (windowMs: number) => {
       const first = i;
       const start = performance.now();
       let elapsed = 0;
-      while (elapsed < length) {
+      while (elapsed < windowMs) {
         for (const end = i + 64; i < end; i++) op(i);
         elapsed = performance.now() - start;
       }
       return ((i - first) / elapsed) * 1000;
     };
-    round(ms / 2);
-    return Math.max(...Array.from({ length: rounds }, () => round(ms)));
+    round(roundMs / 2);
+    return Math.max(...Array.from({ length: rounds }, () => round(roundMs)));
   };
 
 /** A deterministic pseudo-random sequence, the same for every contender. */

@@ -32,7 +32,7 @@ const CEILING = "empty Worker (wrangler dev ceiling)";
 const EMPTY_WORKER = "bench/empty-worker/wrangler.toml";
 
 export async function run(ctx: BenchContext): Promise<BenchResult[]> {
-  const seconds = ctx.quick ? 2 : 10;
+  const seconds = ctx.quick ? 1 : 10;
   const loads = ingestLoads();
   const podium = await measureAll(ctx, new DevServer(), "podium", loads, seconds);
   const ceiling = await measureAll(ctx, new DevServer(EMPTY_WORKER), "empty Worker", loads, seconds);

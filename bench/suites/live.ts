@@ -24,7 +24,7 @@ interface Measures {
 
 export async function run(ctx: BenchContext): Promise<BenchResult[]> {
   const spectators = ctx.quick ? 100 : 1000;
-  const seconds = ctx.quick ? 3 : 10;
+  const seconds = ctx.quick ? 2 : 10;
   const podium = await measureServer(ctx, new DevServer(), "podium", spectators, seconds);
   const naive = await measureServer(ctx, new DevServer("bench/naive-live/wrangler.toml"), "naive", spectators, seconds);
   const baseline = "naive (snapshot per report request)";

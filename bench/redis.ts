@@ -46,8 +46,6 @@ export async function runRedis(
     const baseline = usedMemory(port);
     await fill(port, members);
     const bytesPerMember = (usedMemory(port) - baseline) / members;
-    const bench = (n: number, ...command: string[]) =>
-      Math.max(...Array.from({ length: rounds }, () => benchOnce(n, ...command)));
     const benchOnce = (n: number, ...command: string[]) => {
       const out = spawnSync(
         "redis-benchmark",
@@ -72,6 +70,8 @@ export async function runRedis(
       if (!Number.isFinite(rps)) throw new Error(`redis-benchmark: ${out.stdout}${out.stderr}`);
       return rps;
     };
+    const bench = (n: number, ...command: string[]) =>
+      Math.max(...Array.from({ length: rounds }, () => benchOnce(n, ...command)));
     progress("redis: ZADD, ZREVRANK, ZREVRANGE (pipelined 64)");
     const middle = Math.floor(members / 2);
     return {

@@ -14,6 +14,9 @@ export const GameName = z
   .regex(GAME_PATTERN, "a game is 1-64 characters of A-Z a-z 0-9 _ . -")
   .openapi({ example: "g1", description: "1-64 characters of `[A-Za-z0-9_.-]`" });
 
+/** Path parameters of every route under /v1/games/{game}. */
+export const GamePath = z.object({ game: GameName });
+
 const printableName = (what: string) =>
   z.string().regex(NAME_PATTERN, `${what} is 1-128 printable characters, no control characters`);
 
@@ -41,3 +44,6 @@ export const Timestamp = z
   .min(0, "a timestamp is milliseconds since the Unix epoch, not negative")
   .refine((ts) => ts <= Date.now() + MAX_FUTURE_MS, "a timestamp may be at most 24 hours in the future")
   .openapi({ example: 1700000000000, description: "Milliseconds since the Unix epoch (UTC)" });
+
+/** Path parameters of routes that name a game and a player. */
+export const PlayerPath = GamePath.extend({ player: PlayerName });

@@ -5,15 +5,12 @@ import { games } from "../db/schema";
 import { createRouter, errorResponses as errors, fail, limitBody, reply } from "../http";
 import { GameInfo, GameList, Leaderboard, PlayerStanding } from "../protocol/boards";
 import { GameConfig, GameConfigPatch } from "../protocol/config";
-import { GameName, PlayerName } from "../protocol/names";
+import { GameName, GamePath, PlayerPath } from "../protocol/names";
 import { queryInt } from "../protocol/query";
 import { requireAdmin, requireKey } from "./guards";
 
 const MAX_CONFIG_BYTES = 16 * 1024;
 const MAX_LIST = 1000;
-
-const GameParams = z.object({ game: GameName });
-const PlayerParams = z.object({ game: GameName, player: PlayerName });
 
 const listGames = createRoute({
   method: "get",
@@ -36,7 +33,7 @@ const getGame = createRoute({
   method: "get",
   path: "/v1/games/{game}",
   summary: "A game's config and size",
-  request: { params: GameParams },
+  request: { params: GamePath },
   responses: {
     200: { description: "The game", content: { "application/json": { schema: GameInfo } } },
     ...errors(400, 404),
@@ -53,7 +50,7 @@ const putGame = createRoute({
   security: [{ bearer: [] }],
   middleware: [requireKey, requireAdmin, limitBody(MAX_CONFIG_BYTES)] as const,
   request: {
-    params: GameParams,
+    params: GamePath,
     body: { required: true, content: { "application/json": { schema: GameConfigPatch } } },
   },
   responses: {
@@ -67,7 +64,7 @@ const getLeaderboard = createRoute({
   path: "/v1/games/{game}/leaderboard",
   summary: "A page of the board",
   request: {
-    params: GameParams,
+    params: GamePath,
     query: z.object({ limit: queryInt(1, 1000, 15), offset: queryInt(0, Number.MAX_SAFE_INTEGER, 0) }),
   },
   responses: {
@@ -80,7 +77,7 @@ const getPlayer = createRoute({
   method: "get",
   path: "/v1/games/{game}/players/{player}",
   summary: "A player's rank, with neighbours",
-  request: { params: PlayerParams, query: z.object({ around: queryInt(0, 100, 0) }) },
+  request: { params: PlayerPath, query: z.object({ around: queryInt(0, 100, 0) }) },
   responses: {
     200: { description: "The player's standing", content: { "application/json": { schema: PlayerStanding } } },
     ...errors(400, 404),
@@ -93,7 +90,7 @@ const deletePlayer = createRoute({
   summary: "Remove a player",
   security: [{ bearer: [] }],
   middleware: [requireKey, requireAdmin] as const,
-  request: { params: PlayerParams },
+  request: { params: PlayerPath },
   responses: {
     204: { description: "Removed" },
     ...errors(400, 401, 403, 404),

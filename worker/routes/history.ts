@@ -5,7 +5,7 @@ import type { Context } from "hono";
 import { archivedReports, games, snapshotEntries, snapshots } from "../db/schema";
 import { createRouter, errorResponses as errors, fail } from "../http";
 import { LeaderList, PlayerHistory, ReportList, SnapshotList } from "../protocol/history";
-import { GameName, PlayerName } from "../protocol/names";
+import { GamePath, PlayerName, PlayerPath } from "../protocol/names";
 import { queryInt } from "../protocol/query";
 
 const MAX_TS = Number.MAX_SAFE_INTEGER;
@@ -45,14 +45,12 @@ const ReportsQuery = z
   })
   .refine(inOrder, ordered);
 
-const params = z.object({ game: GameName });
-
 const listSnapshots = createRoute({
   method: "get",
   path: "/v1/games/{game}/history",
   summary: "Snapshots of the top, newest first",
   description: "Sampled every `snapshotEvery` s while the board changes, with the gap between first and last.",
-  request: { params, query: SnapshotsQuery },
+  request: { params: GamePath, query: SnapshotsQuery },
   responses: {
     200: { description: "Snapshots", content: { "application/json": { schema: SnapshotList } } },
     ...errors(400, 404),
@@ -66,7 +64,7 @@ const listLeaders = createRoute({
   description:
     "A spell at rank 1 runs from the snapshot where a player first appears there to the next snapshot with " +
     "another leader (the last spell, to the last snapshot in the range). Longest total first.",
-  request: { params, query: LeadersQuery },
+  request: { params: GamePath, query: LeadersQuery },
   responses: {
     200: { description: "Leaders", content: { "application/json": { schema: LeaderList } } },
     ...errors(400, 404),
@@ -77,7 +75,7 @@ const playerHistory = createRoute({
   method: "get",
   path: "/v1/games/{game}/history/players/{player}",
   summary: "A player's rank and score at each snapshot where it was in the sampled top",
-  request: { params: params.extend({ player: PlayerName }), query: rangeQuery(1000) },
+  request: { params: PlayerPath, query: rangeQuery(1000) },
   responses: {
     200: { description: "Newest first", content: { "application/json": { schema: PlayerHistory } } },
     ...errors(400, 404),
@@ -88,7 +86,7 @@ const listReports = createRoute({
   method: "get",
   path: "/v1/games/{game}/history/reports",
   summary: "Archived reports (games with `archive: true`), newest first",
-  request: { params, query: ReportsQuery },
+  request: { params: GamePath, query: ReportsQuery },
   responses: {
     200: { description: "Reports as accepted", content: { "application/json": { schema: ReportList } } },
     ...errors(400, 404),

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter, errorResponses as errors, fail } from "../http";
 import { LIVE_AROUND, LIVE_LIMIT } from "../protocol/live";
-import { GameName, PlayerName } from "../protocol/names";
+import { GamePath, PlayerName } from "../protocol/names";
 import { queryInt } from "../protocol/query";
 
 const watchGame = createRoute({
@@ -15,7 +15,7 @@ const watchGame = createRoute({
     "increasing by one per message. Send `ping` to get `pong`; anything else closes the socket (1008). " +
     "On a `seq` gap, reconnect for a fresh snapshot.",
   request: {
-    params: z.object({ game: GameName }),
+    params: GamePath,
     query: z.strictObject({
       limit: queryInt(LIVE_LIMIT.min, LIVE_LIMIT.max, LIVE_LIMIT.default),
       player: PlayerName.optional().openapi({ description: "Follow this player: its entry and neighbours" }),

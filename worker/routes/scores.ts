@@ -3,7 +3,7 @@ import { mayIngest } from "../auth";
 import { createRouter, errorResponses as errors, fail, limitBody, reply } from "../http";
 import { PRECISIONS, parseLineProtocol } from "../line-protocol";
 import type { ApiError } from "../protocol/errors";
-import { GameName } from "../protocol/names";
+import { GamePath } from "../protocol/names";
 import { Accepted, type ScoreReport, ScoresBody } from "../protocol/reports";
 import { requireIngestForPathGame, requireKey } from "./guards";
 
@@ -20,7 +20,7 @@ const postScores = createRoute({
   security: [{ bearer: [] }],
   middleware: [requireKey, requireIngestForPathGame, limitBody(MAX_JSON_BYTES)] as const,
   request: {
-    params: z.object({ game: GameName }),
+    params: GamePath,
     body: { required: true, content: { "application/json": { schema: ScoresBody } } },
   },
   responses: {

@@ -112,6 +112,7 @@ export class GameBoard extends DurableObject<Env> {
     });
     this.board.apply(states, now);
     if (states.length > 0) this.changed(now);
+    if (this.config.archive && fresh.length > 0) this.history.archiveQueued(now);
     if (newIds.length > 0 && now >= this.nextIdSweep) this.scheduleMaintenance();
     return { ok: true, value: { accepted: fresh.length, duplicates: reports.length - fresh.length } };
   }
@@ -196,6 +197,7 @@ export class GameBoard extends DurableObject<Env> {
       for (const player of removed) this.board.drop(player);
     }
     this.board.finishLoad(now);
+    await this.history.resume();
     if (this.game !== undefined) this.directory.touch();
     if (this.storage.compactionDue) this.scheduleMaintenance();
   }

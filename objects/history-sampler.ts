@@ -14,23 +14,36 @@ export interface SamplerHost {
   top(limit: number): Omit<Sample, "game" | "ts">;
 }
 
+/** Reports per outbox row: a 100,000-line batch must not become one D1 batch. */
+export const ARCHIVE_ROW_REPORTS = 500;
 const ARCHIVE_PER_ALARM = 2000;
+/** While the outbox holds more, the next chunk follows this soon (D1 is shared by every game). */
+const DRAIN_AGAIN_MS = 1000;
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
+const BACKOFF_MAX_MS = 5 * 60 * 1000;
 
 /**
  * Samples a game's board into D1 on the object's alarm. While the board
  * changes one alarm stays armed; an idle board lets it lapse, so an idle game
  * costs nothing (and alarms never keep spectators' sockets from hibernating).
  *
- * The scheduled time is kept in SQLite and becomes the snapshot's ts, so an
- * alarm retried after a failed (or half-done) D1 write writes the same key
- * again, which the (game, ts) key turns into a no-op.
+ * The next sample's time and the alarm's time are kept in SQLite. A firing
+ * does the duties due by the time it was armed for (tests fire alarms early),
+ * and a sample's ts is the time it was due, so an alarm retried after a crash
+ * mid-write writes the same (game, ts) key again, which replaces the first.
  *
- * Archived reports wait in an SQLite outbox written with their batch, so they
- * are as durable as the board; the alarm moves them to D1 in bounded chunks.
+ * The alarm never throws: the platform gives up on an alarm after a few
+ * retries, and history would stop for good. A failed D1 write instead keeps
+ * the outbox, skips that sample, and re-arms with exponential backoff.
+ *
+ * Archived reports wait in an SQLite outbox written with their batch, in rows
+ * of at most ARCHIVE_ROW_REPORTS, so they are as durable as the board; the
+ * alarm moves them to D1 in bounded chunks.
  */
 export class HistorySampler {
   private nextSampleAt: number | undefined;
+  private alarmAt: number | undefined;
+  private failures = 0;
   private changedSinceSample = false;
   private nextPrune = 0;
 
@@ -42,56 +55,116 @@ export class HistorySampler {
     const sql = ctx.storage.sql;
     sql.exec("CREATE TABLE IF NOT EXISTS archive_outbox (seq INTEGER PRIMARY KEY, reports TEXT NOT NULL)");
     sql.exec("CREATE TABLE IF NOT EXISTS history_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID");
-    this.nextSampleAt = sql
-      .exec<{ value: number }>("SELECT value FROM history_state WHERE key = 'nextSampleAt'")
-      .toArray()[0]?.value;
+    const state = new Map(
+      sql
+        .exec<{ key: string; value: number }>("SELECT key, value FROM history_state")
+        .toArray()
+        .map((r) => [r.key, r.value]),
+    );
+    this.nextSampleAt = state.get("nextSampleAt");
+    this.alarmAt = state.get("alarmAt") ?? this.nextSampleAt;
+    this.failures = state.get("failures") ?? 0;
+  }
+
+  /** Re-arms an alarm that was recorded but is no longer set (lost by an older version, or by the platform). */
+  async resume(): Promise<void> {
+    if (this.alarmAt === undefined || (await this.ctx.storage.getAlarm()) !== null) return;
+    await this.ctx.storage.setAlarm(Math.max(this.alarmAt, Date.now() + 1));
   }
 
   /** The board changed: make sure a sample is coming. */
   touch(now: number): void {
     this.changedSinceSample = true;
-    if (this.nextSampleAt === undefined) this.arm(now + this.host.settings().snapshotEvery * 1000);
+    if (this.nextSampleAt !== undefined) return;
+    this.nextSampleAt = now + this.host.settings().snapshotEvery * 1000;
+    this.write("nextSampleAt", this.nextSampleAt);
+    this.arm(this.nextSampleAt);
   }
 
   /** Keeps accepted reports for the archive; call inside the batch's transaction. */
   keepForArchive(reports: readonly ArchivedReport[]): void {
-    if (reports.length === 0) return;
-    this.ctx.storage.sql.exec("INSERT INTO archive_outbox (reports) VALUES (?)", JSON.stringify(reports));
+    for (let i = 0; i < reports.length; i += ARCHIVE_ROW_REPORTS) {
+      const row = reports.slice(i, i + ARCHIVE_ROW_REPORTS);
+      this.ctx.storage.sql.exec("INSERT INTO archive_outbox (reports) VALUES (?)", JSON.stringify(row));
+    }
+  }
+
+  /** Reports wait in the outbox: drain them with the next sample, or soon if none is coming. */
+  archiveQueued(now: number): void {
+    this.arm(this.nextSampleAt ?? now + DRAIN_AGAIN_MS);
   }
 
   async alarm(): Promise<void> {
+    const firedFor = this.alarmAt ?? Date.now();
+    this.alarmAt = undefined;
     const game = this.host.game();
-    const ts = this.nextSampleAt ?? Date.now();
+    if (game === undefined) return;
     const { snapshotEvery, snapshotTop, historyDays } = this.host.settings();
+    const sampleAt = this.nextSampleAt !== undefined && this.nextSampleAt <= firedFor ? this.nextSampleAt : undefined;
     // Copy everything needed before the first await: other requests run while D1 answers.
-    const sample = game === undefined ? undefined : { game, ts, ...this.host.top(snapshotTop) };
-    this.changedSinceSample = false;
+    const sample = sampleAt === undefined ? undefined : { game, ts: sampleAt, ...this.host.top(snapshotTop) };
+    if (sample !== undefined) this.changedSinceSample = false;
     const outbox = this.takeOutbox();
 
-    if (sample !== undefined && sample.entries.length > 0) await this.writer.writeSnapshot(sample);
-    if (game !== undefined && outbox.reports.length > 0) {
-      await this.writer.archive(game, outbox.reports);
-      this.ctx.storage.sql.exec("DELETE FROM archive_outbox WHERE seq <= ?", outbox.throughSeq);
-    }
     let morePruning = false;
-    if (game !== undefined && Date.now() >= this.nextPrune) {
-      morePruning = await this.writer.prune(game, Date.now() - historyDays * 86_400_000);
-      if (!morePruning) this.nextPrune = Date.now() + PRUNE_EVERY_MS;
+    try {
+      if (sample !== undefined && sample.entries.length > 0) await this.writer.writeSnapshot(sample);
+      if (outbox.reports.length > 0) {
+        await this.writer.archive(game, outbox.reports);
+        this.ctx.storage.sql.exec("DELETE FROM archive_outbox WHERE seq <= ?", outbox.throughSeq);
+      }
+      if (Date.now() >= this.nextPrune) {
+        morePruning = await this.writer.prune(game, Date.now() - historyDays * 86_400_000);
+        if (!morePruning) this.nextPrune = Date.now() + PRUNE_EVERY_MS;
+      }
+    } catch (error) {
+      this.failures++;
+      const retryAt = Date.now() + backoff(this.failures, snapshotEvery);
+      console.error(`history of ${game}: D1 write failed (${this.failures} in a row), retrying at ${retryAt}`, error);
+      this.write("failures", this.failures);
+      // The missed sample is skipped, not back-dated: the next one shows the board when it is taken.
+      if (sampleAt !== undefined || this.nextSampleAt !== undefined) this.setNextSample(retryAt);
+      this.arm(retryAt);
+      return;
+    }
+    if (this.failures > 0) {
+      this.failures = 0;
+      this.ctx.storage.sql.exec("DELETE FROM history_state WHERE key = 'failures'");
     }
 
-    if (this.changedSinceSample || outbox.more || morePruning) {
+    if (sampleAt !== undefined) {
       // Locally, an alarm set for "now" from inside alarm() is dropped: always strictly later.
-      this.arm(Math.max(ts + snapshotEvery * 1000, Date.now() + 1));
-    } else {
-      this.nextSampleAt = undefined;
-      this.ctx.storage.sql.exec("DELETE FROM history_state WHERE key = 'nextSampleAt'");
+      this.setNextSample(
+        this.changedSinceSample ? Math.max(sampleAt + snapshotEvery * 1000, Date.now() + 1) : undefined,
+      );
     }
+    const wanted = [this.nextSampleAt];
+    if (outbox.more || morePruning) wanted.push(Date.now() + DRAIN_AGAIN_MS);
+    const next = Math.min(...wanted.filter((t): t is number => t !== undefined));
+    if (Number.isFinite(next)) this.arm(Math.max(next, Date.now() + 1));
+    else this.clear("alarmAt");
   }
 
+  /** Arms the alarm for `at` unless it is already armed for earlier. */
   private arm(at: number): void {
-    this.nextSampleAt = at;
-    this.ctx.storage.sql.exec("INSERT OR REPLACE INTO history_state (key, value) VALUES ('nextSampleAt', ?)", at);
+    if (this.alarmAt !== undefined && this.alarmAt <= at) return;
+    this.alarmAt = at;
+    this.write("alarmAt", at);
     void this.ctx.storage.setAlarm(at);
+  }
+
+  private setNextSample(at: number | undefined): void {
+    this.nextSampleAt = at;
+    if (at === undefined) this.clear("nextSampleAt");
+    else this.write("nextSampleAt", at);
+  }
+
+  private write(key: string, value: number): void {
+    this.ctx.storage.sql.exec("INSERT OR REPLACE INTO history_state (key, value) VALUES (?, ?)", key, value);
+  }
+
+  private clear(key: string): void {
+    this.ctx.storage.sql.exec("DELETE FROM history_state WHERE key = ?", key);
   }
 
   private takeOutbox(): { reports: ArchivedReport[]; throughSeq: number; more: boolean } {
@@ -110,4 +183,10 @@ export class HistorySampler {
     }
     return { reports, throughSeq, more };
   }
+}
+
+/** Exponential backoff from the sampling interval, capped, with jitter so games do not retry in step. */
+function backoff(failures: number, snapshotEvery: number): number {
+  const base = Math.min(BACKOFF_MAX_MS, Math.max(1000, snapshotEvery * 1000) * 2 ** Math.min(failures - 1, 16));
+  return Math.round(base * (0.75 + Math.random() * 0.5));
 }

@@ -188,7 +188,7 @@ export class GameBoard extends DurableObject<Env> {
     this.config = { ...DEFAULT_CONFIG, ...this.storage.readMeta<GameConfig>("config") };
     this.createdAt = this.storage.readMeta<number>("createdAt") ?? 0;
     this.updatedAt = this.storage.readMeta<number>("updatedAt") ?? this.createdAt;
-    this.board = new Board(rulesOf(this.config));
+    this.board = new Board(rulesOf(this.config), hashKey());
     this.board.beginLoad(this.storage.basePlayers);
     for (const state of this.storage.baseStates()) this.board.put(state);
     // Log rows are either one batch of states or one removal, so order within a row is free.
@@ -247,6 +247,12 @@ export class GameBoard extends DurableObject<Env> {
     if (this.game === undefined) return undefined;
     return { game: this.game, players: this.board.total, updatedAt: this.updatedAt, createdAt: this.createdAt };
   }
+}
+
+/** A secret key for the board's player-id hash, new with each instance: nothing stored depends on it. */
+function hashKey(): [number, number] {
+  const [k0, k1] = crypto.getRandomValues(new Uint32Array(2));
+  return [k0, k1];
 }
 
 function rulesOf({ aggregate, order, ties, window }: GameConfig): RankingRules {

@@ -7,7 +7,7 @@
  * `indexOf`, each line is scanned by char code, and names are sliced (and
  * unescaped only when they hold a backslash) once. Pure: no Workers APIs.
  */
-import type { ErrorDetail } from "./protocol/errors";
+import type { IssueDetail } from "./protocol/errors";
 import { GAME_PATTERN, MAX_FUTURE_MS, MAX_SCORE, NAME_PATTERN } from "./protocol/names";
 
 export const PRECISIONS = ["ns", "us", "ms", "s"] as const;
@@ -25,7 +25,10 @@ export interface LineReport {
   id?: string;
 }
 
-export type LineParseResult = { ok: true; reports: LineReport[] } | { ok: false; errors: ErrorDetail[] };
+/** Tags per line: Influx senders add a few (host, region); thousands are an attack. */
+export const MAX_TAGS = 64;
+
+export type LineParseResult = { ok: true; reports: LineReport[] } | { ok: false; errors: IssueDetail[] };
 
 export interface LineParseOptions {
   /** The time timestamps are checked against (ms); defaults to `Date.now()`. */
@@ -88,7 +91,7 @@ const TEAM_RULE = nameRule("team");
 const ID_RULE = nameRule("id");
 const FUTURE = `${MAX_FUTURE_MS / 3_600_000} h`;
 
-/** A problem with one line; caught per line and turned into an ErrorDetail. */
+/** A problem with one line; caught per line and turned into an IssueDetail. */
 class LineError extends Error {}
 
 function fail(message: string): never {
@@ -152,7 +155,7 @@ class LineScanner {
    * Scans the whole body: fills `reports` while no line is bad, `errors` (at most
    * `maxErrors`, one per line) when any is. Returns the count of report lines seen.
    */
-  body(reports: LineReport[], errors: ErrorDetail[], maxLines: number, maxErrors: number): number {
+  body(reports: LineReport[], errors: IssueDetail[], maxLines: number, maxErrors: number): number {
     const s = this.s;
     const length = s.length;
     let lines = 0;
@@ -202,8 +205,10 @@ class LineScanner {
     let player: string | undefined;
     let team: string | undefined;
     let id: string | undefined;
-    let others: string[] | undefined; // other tag keys, to refuse repeats
+    let others: Set<string> | undefined; // other tag keys, to refuse repeats
+    let tags = 0;
     while (i < end && s.charCodeAt(i) === COMMA) {
+      if (++tags > MAX_TAGS) fail(`more than ${MAX_TAGS} tags; a line may have at most ${MAX_TAGS}`);
       const key = this.key(i + 1, end, "tag");
       i = this.at;
 
@@ -241,9 +246,9 @@ class LineScanner {
           if (!NAME_PATTERN.test(id)) fail(`${ID_RULE} (got ${show(id)})`);
           break;
         default:
-          if (others === undefined) others = [key];
-          else if (others.includes(key)) fail(`tag ${show(key)} is repeated`);
-          else others.push(key);
+          others ??= new Set();
+          if (others.has(key)) fail(`tag ${show(key)} is repeated`);
+          others.add(key);
       }
     }
 
@@ -454,7 +459,7 @@ export function parseLineProtocol(body: string, precision: Precision, options: L
     now + MAX_FUTURE_MS,
   );
   const reports: LineReport[] = [];
-  const errors: ErrorDetail[] = [];
+  const errors: IssueDetail[] = [];
   const lines = scanner.body(reports, errors, options.maxLines ?? 100_000, Math.max(1, options.maxErrors ?? 100));
   if (errors.length > 0) return { ok: false, errors };
   if (lines === 0) return { ok: false, errors: [{ line: 1, message: "no lines: the body holds no reports" }] };

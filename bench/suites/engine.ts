@@ -3,6 +3,7 @@
 // operations, in the same run.
 import { Board } from "../../objects/ranking/board";
 import type { PlayerState } from "../../objects/ranking/rules";
+import { collidingNames } from "../../test/support/colliding-names";
 import { memberName, redisAvailable, runRedis } from "../redis";
 import { type BenchContext, type BenchResult, compared } from "../report";
 
@@ -60,7 +61,48 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
     row("bulk build from unsorted", podium.buildMs, "ms", true, undefined, naive?.buildMs);
     row("heap per player", podium.bytesPerPlayer, "B", true, redis?.bytesPerMember);
   }
+  results.push(measureFlooding(ctx, rounds));
   return results;
+}
+
+/**
+ * Hash flooding: names chosen to collide under the old unkeyed hash (16,384
+ * of them stalled a game for 4.3 s), against as many ordinary names, each
+ * batch inserted into a fresh board. Ratio 1 means the attack buys nothing.
+ */
+function measureFlooding(ctx: BenchContext, rounds: number): BenchResult {
+  const stages = ctx.quick ? 14 : 15;
+  ctx.progress(`hash flooding: ${2 ** stages} colliding names against as many ordinary ones`);
+  const adversarial = collidingNames(stages);
+  const ordinary = adversarial.map((name, i) => memberName(i).padEnd(name.length, "-"));
+  const insertMs = (names: string[]) => {
+    let best = Number.POSITIVE_INFINITY;
+    for (let round = 0; round < rounds + 1; round++) {
+      const board = new Board();
+      const start = performance.now();
+      for (let i = 0; i < names.length; i += BATCH) {
+        board.apply(
+          names.slice(i, i + BATCH).map((player, k) => ({ player, score: i + k, ts: NOW })),
+          NOW,
+        );
+      }
+      best = Math.min(best, performance.now() - start);
+    }
+    return best;
+  };
+  const attacked = insertMs(adversarial);
+  return compared(
+    {
+      suite: "engine",
+      name: "insert names colliding under the old hash",
+      n: adversarial.length,
+      value: attacked,
+      unit: "ms",
+      baseline: "ordinary names",
+      baselineValue: insertMs(ordinary),
+    },
+    true,
+  );
 }
 
 interface Measures {

@@ -1,5 +1,5 @@
 import { ExpiryQueue } from "./expiry-queue";
-import { PlayerIds } from "./player-ids";
+import { type HashKey, PlayerIds, randomHashKey } from "./player-ids";
 import { sortSlotsByKey } from "./radix-sort";
 import { RankedIndex } from "./ranked-index";
 import { aggregate, DEFAULT_RULES, type PlayerState, type RankedEntry, type RankingRules, type Report } from "./rules";
@@ -13,7 +13,7 @@ import { aggregate, DEFAULT_RULES, type PlayerState, type RankedEntry, type Rank
 const TOP_CACHE = 100;
 
 export class Board {
-  private ids = new PlayerIds();
+  private ids: PlayerIds;
   private scores = new Float64Array(0);
   private times = new Float64Array(0);
   /** Team per slot; allocated with the first team seen, so teamless boards pay nothing. */
@@ -34,7 +34,15 @@ export class Board {
   /** `current.order === "asc"`, read on every comparison. */
   private ascending: boolean;
 
-  constructor(rules: RankingRules = DEFAULT_RULES) {
+  /**
+   * `hashKey` keys the player-id hash; pass a secret random one (the object
+   * does) so no sender can choose names that collide.
+   */
+  constructor(
+    rules: RankingRules = DEFAULT_RULES,
+    private readonly hashKey: HashKey = randomHashKey(),
+  ) {
+    this.ids = new PlayerIds(hashKey);
     this.current = { ...rules };
     this.ascending = rules.order === "asc";
     this.growColumns();
@@ -95,7 +103,7 @@ export class Board {
    * change this way costs a column write, not an index update.
    */
   beginLoad(expectedPlayers = 0): void {
-    this.ids = new PlayerIds();
+    this.ids = new PlayerIds(this.hashKey);
     this.ids.reserve(expectedPlayers);
     this.scores = new Float64Array(0);
     this.times = new Float64Array(0);

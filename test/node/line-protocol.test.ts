@@ -195,6 +195,16 @@ describe("parseLineProtocol: errors", () => {
     expect(error("scores,game=g,player=a=b value=1")).toBe('tag player has an unescaped "=" in its value');
   });
 
+  it("takes up to 64 tags a line and refuses more, stopping at the 65th", () => {
+    const tags = (n: number) => Array.from({ length: n }, (_, i) => `,t${i}=v`).join("");
+    expect(reports(`scores,game=g,player=p${tags(62)} value=1`)).toHaveLength(1);
+    expect(error(`scores,game=g,player=p${tags(63)} value=1`)).toBe("more than 64 tags; a line may have at most 64");
+    // 100,000 distinct tags (889 KB) once took 16.8 s to check for repeats; the cap stops the scan at once.
+    expect(error(`scores,game=g,player=p${tags(100_000)} value=1`)).toBe(
+      "more than 64 tags; a line may have at most 64",
+    );
+  });
+
   it("refuses a missing measurement or missing fields", () => {
     expect(error(",game=g,player=p value=1")).toBe("measurement is missing");
     expect(error("scores,game=g,player=p")).toMatch(/^fields are missing/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { board, call, errorOf, INGEST, SCOPED, uniqueGame } from "./client";
+import { ADMIN, board, call, errorOf, INGEST, SCOPED, uniqueGame } from "./client";
 
 const write = (body: string, query = "", key = INGEST, type = "text/plain; charset=utf-8") =>
   call(`/v1/write${query}`, { method: "POST", key, headers: { "content-type": type }, body });
@@ -63,5 +63,53 @@ describe("POST /v1/write (line protocol)", () => {
     const res = await write("scores,game=g,player=a value=1", "", INGEST, "application/json");
     expect(res.status).toBe(415);
     await errorOf(res);
+  });
+
+  it("refuses a body naming more than 100 games, creating none of them", async () => {
+    const prefix = uniqueGame("fan");
+    const lines = (n: number) => Array.from({ length: n }, (_, i) => `scores,game=${prefix}-${i},player=a value=1`);
+    const res = await write(lines(101).join("\n"));
+    expect(res.status).toBe(400);
+    const error = await errorOf(res);
+    expect(error.code).toBe("too_many_games");
+    expect(error.message).toContain("100");
+    for (const i of [0, 50, 100]) expect((await call(`/v1/games/${prefix}-${i}`)).status).toBe(404);
+    expect((await write(lines(100).join("\n"))).status).toBe(204);
+    expect((await board(`${prefix}-99`)).total).toBe(1);
+  });
+
+  it("applies each game's lines atomically and says which games applied when one refuses", async () => {
+    const [ok, full] = [uniqueGame(), uniqueGame()];
+    await call(`/v1/games/${full}`, { method: "PUT", key: ADMIN, json: { aggregate: "sum" } });
+    expect((await write(`scores,game=${full},player=a value=9007199254740990`)).status).toBe(204);
+    const res = await write(
+      [
+        `scores,game=${ok},player=a value=1`,
+        `scores,game=${full},player=b value=5`,
+        `scores,game=${full},player=a value=5`,
+        `scores,game=${ok},player=b value=2`,
+      ].join("\n"),
+    );
+    expect(res.status).toBe(400);
+    const error = await errorOf(res);
+    expect(error.code).toBe("score_out_of_range");
+    expect(error.details).toEqual([
+      { game: ok, applied: true },
+      { game: full, applied: false, code: "score_out_of_range", message: expect.any(String) },
+    ]);
+    expect((await board(ok)).total).toBe(2);
+    // Nothing of the refused game's lines applied, not even its valid first line.
+    expect((await board(full)).entries).toEqual([
+      { rank: 1, player: "a", score: 9007199254740990, ts: expect.any(Number) },
+    ]);
+  });
+
+  it("refuses a line with more than 64 tags", async () => {
+    const game = uniqueGame();
+    const tags = (n: number) => Array.from({ length: n }, (_, i) => `,t${i}=v`).join("");
+    expect((await write(`scores,game=${game},player=a${tags(62)} value=1`)).status).toBe(204);
+    const res = await write(`scores,game=${game},player=a${tags(100_000)} value=1`);
+    expect(res.status).toBe(400);
+    expect((await errorOf(res)).message).toContain("more than 64 tags");
   });
 });

@@ -14,11 +14,21 @@ export const ErrorBody = z
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
 /** One problem with one part of the input: a JSON path or a line number. */
-export interface ErrorDetail {
+export interface IssueDetail {
   path?: string;
   line?: number;
   message: string;
 }
+
+/** What became of one game's part of a multi-game write. */
+export interface GameOutcomeDetail {
+  game: string;
+  applied: boolean;
+  code?: string;
+  message?: string;
+}
+
+export type ErrorDetail = IssueDetail | GameOutcomeDetail;
 
 /** An error the API answers with, carried as data across the object boundary. */
 export interface ApiError {

@@ -1,14 +1,19 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import pLimit from "p-limit";
 import { mayIngest } from "../auth";
 import { createRouter, errorResponses as errors, fail, limitBody, reply } from "../http";
 import { PRECISIONS, parseLineProtocol } from "../line-protocol";
-import type { ApiError } from "../protocol/errors";
+import type { ApiError, GameOutcomeDetail, Outcome } from "../protocol/errors";
 import { GamePath } from "../protocol/names";
 import { Accepted, type ScoreReport, ScoresBody } from "../protocol/reports";
 import { requireIngestForPathGame, requireKey } from "./guards";
 
 const MAX_JSON_BYTES = 1024 * 1024;
 const MAX_LINE_PROTOCOL_BYTES = 5 * 1024 * 1024;
+/** Games one line-protocol body may name: each is an object to wake and a directory row. */
+export const MAX_GAMES_PER_WRITE = 100;
+/** Games applied at once: a body's games queue behind a few calls, not one each. */
+const GAME_CALLS_AT_ONCE = 8;
 
 const postScores = createRoute({
   method: "post",
@@ -35,8 +40,10 @@ const postLines = createRoute({
   summary: "Report scores in InfluxDB line protocol",
   description:
     "One report per line: `scores,game=g1,player=p1[,team=red][,id=evt-1] value=120 [timestamp]` " +
-    "(field `value` or `score`). Lines may mix games. The whole body is validated first; " +
-    "any bad line rejects it with the line numbers and nothing is applied.",
+    "(field `value` or `score`). Lines may mix up to 100 games. The whole body is validated first; " +
+    "any bad line rejects it with the line numbers and nothing is applied. Each game's lines then apply " +
+    "atomically; if a game refuses its lines (a `sum` overflow), the answer is that error with `details` " +
+    "listing every game with `applied` true or false, so a client resends only what failed.",
   security: [{ bearer: [] }],
   middleware: [requireKey, limitBody(MAX_LINE_PROTOCOL_BYTES)] as const,
   request: {
@@ -78,12 +85,42 @@ export const scoreRoutes = createRouter()
       if (reports === undefined) byGame.set(game, [report]);
       else reports.push(report);
     }
+    if (byGame.size > MAX_GAMES_PER_WRITE) {
+      return fail(c, {
+        status: 400,
+        code: "too_many_games",
+        message: `the body names ${byGame.size} games; send lines for at most ${MAX_GAMES_PER_WRITE} per request`,
+      });
+    }
     const refused = mayIngest(c.var.grant, byGame.keys());
     if (refused) return fail(c, refused);
+    const limit = pLimit(GAME_CALLS_AT_ONCE);
     const outcomes = await Promise.all(
-      [...byGame].map(([game, reports]) => c.env.BOARD.getByName(game).applyReports(game, reports)),
+      [...byGame].map(([game, reports]) =>
+        limit(async (): Promise<[string, Outcome<unknown>]> => {
+          try {
+            return [game, await c.env.BOARD.getByName(game).applyReports(game, reports)];
+          } catch (error) {
+            console.error(`write: applying ${reports.length} lines to ${game} failed`, error);
+            return [game, { ok: false, error: { status: 500, code: "internal_error", message: "applying failed" } }];
+          }
+        }),
+      ),
     );
-    const failed = outcomes.find((o): o is { ok: false; error: ApiError } => !o.ok);
-    if (failed) return fail(c, failed.error);
-    return c.body(null, 204);
+    const failed = outcomes.flatMap(([, o]) => (o.ok ? [] : [o.error]));
+    const first = failed[0];
+    if (first === undefined) return c.body(null, 204);
+    return fail(c, partialWrite(first, failed.length, outcomes));
   });
+
+/** The first refusal of a multi-game write, with what became of every game. */
+function partialWrite(first: ApiError, refused: number, outcomes: [string, Outcome<unknown>][]): ApiError {
+  const details: GameOutcomeDetail[] = outcomes.map(([game, o]) =>
+    o.ok ? { game, applied: true } : { game, applied: false, code: o.error.code, message: o.error.message },
+  );
+  const message =
+    outcomes.length === 1
+      ? first.message
+      : `${refused} of ${outcomes.length} games refused their lines (${first.message}); the others were applied`;
+  return { status: first.status, code: first.code, message, details };
+}

@@ -1,3 +1,4 @@
+import type { ObjectSchema } from "./object-schema";
 import type { PlayerState } from "./ranking/rules";
 
 /**
@@ -34,38 +35,28 @@ const LOG_ROW_CHANGES = 2000;
 const IDS_PER_STATEMENT = 49;
 const ID_SWEEP_LIMIT = 5000;
 
-const SCHEMA = [
-  "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
-  "CREATE TABLE IF NOT EXISTS log (seq INTEGER PRIMARY KEY, changes TEXT NOT NULL)",
-  "CREATE TABLE IF NOT EXISTS base (generation INTEGER NOT NULL, part INTEGER NOT NULL, states TEXT NOT NULL, PRIMARY KEY (generation, part)) WITHOUT ROWID",
-  "CREATE TABLE IF NOT EXISTS report_ids (id TEXT PRIMARY KEY, at INTEGER NOT NULL) WITHOUT ROWID",
-  "CREATE INDEX IF NOT EXISTS report_ids_by_age ON report_ids (at)",
-];
-
 export class BoardStorage {
   private base: BasePointer;
   private lastSeq: number;
   /** Changes logged since the base; compaction is due when this outgrows the board. */
   private loggedChanges = 0;
 
+  /** Reads of a game never written find nothing, and touch no table (there are none). */
   constructor(
     private readonly sql: SqlStorage,
     private readonly transaction: <T>(work: () => T) => T,
+    private readonly schema: ObjectSchema,
   ) {
-    for (const statement of SCHEMA) sql.exec(statement);
     this.base = this.readMeta<BasePointer>("base") ?? { generation: 0, throughSeq: 0, players: 0 };
-    this.lastSeq =
-      sql.exec<{ seq: number | null }>("SELECT max(seq) AS seq FROM log").one().seq ?? this.base.throughSeq;
+    this.lastSeq = this.base.throughSeq;
+    if (!schema.exists) return;
+    this.lastSeq = sql.exec<{ seq: number | null }>("SELECT max(seq) AS seq FROM log").one().seq ?? this.lastSeq;
     // A compaction cut short by eviction leaves parts of an unfinished generation.
     sql.exec("DELETE FROM base WHERE generation > ?", this.base.generation);
   }
 
-  /** True when nothing was ever stored for this game. */
-  get isEmpty(): boolean {
-    return this.sql.exec("SELECT 1 FROM meta LIMIT 1").toArray().length === 0;
-  }
-
   readMeta<T>(key: string): T | undefined {
+    if (!this.schema.exists) return undefined;
     const row = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0];
     return row === undefined ? undefined : (JSON.parse(row.value) as T);
   }
@@ -85,6 +76,7 @@ export class BoardStorage {
    * rebuild): a consumer must read each state before asking for the next.
    */
   *baseStates(): Generator<PlayerState> {
+    if (!this.schema.exists) return;
     const parts = this.sql.exec<{ states: string }>(
       "SELECT states FROM base WHERE generation = ? ORDER BY part",
       this.base.generation,
@@ -103,6 +95,7 @@ export class BoardStorage {
 
   /** Log rows after the base, oldest first: the states to apply and players to remove. */
   *logTail(): Generator<{ states: PlayerState[]; removed: string[] }> {
+    if (!this.schema.exists) return;
     const rows = this.sql.exec<{ changes: string }>(
       "SELECT changes FROM log WHERE seq > ? ORDER BY seq",
       this.base.throughSeq,
@@ -123,6 +116,7 @@ export class BoardStorage {
   /** The subset of `ids` already seen. */
   knownIds(ids: readonly string[]): Set<string> {
     const known = new Set<string>();
+    if (!this.schema.exists) return known;
     for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT * 2) {
       const chunk = ids.slice(i, i + IDS_PER_STATEMENT * 2);
       const rows = this.sql.exec<{ id: string }>(

@@ -1,13 +1,14 @@
 import { DurableObject } from "cloudflare:workers";
 import type { GameInfo, Leaderboard, PlayerStanding } from "../worker/protocol/boards";
 import { DEFAULT_CONFIG, type GameConfig, type GameConfigPatch } from "../worker/protocol/config";
-import type { ApiError, Outcome } from "../worker/protocol/errors";
+import { type ApiError, errorBody, type Outcome } from "../worker/protocol/errors";
 import type { Accepted, ScoreReport } from "../worker/protocol/reports";
 import { BoardStorage } from "./board-storage";
 import { DirectoryPublisher } from "./game-directory";
 import { HistorySampler } from "./history-sampler";
 import { HistoryWriter } from "./history-writer";
 import type { ViewSpec } from "./live-views";
+import { ObjectSchema } from "./object-schema";
 import { Board } from "./ranking/board";
 import { type RankingRules, type Report, ScoreOverflowError } from "./ranking/rules";
 import { Spectators } from "./spectators";
@@ -21,6 +22,7 @@ const ID_SWEEP_EVERY_MS = 10 * 60 * 1000;
  * describes durable state (responses wait on the output gate).
  */
 export class GameBoard extends DurableObject<Env> {
+  private schema: ObjectSchema;
   private storage!: BoardStorage;
   private board!: Board;
   private config: GameConfig = DEFAULT_CONFIG;
@@ -36,25 +38,35 @@ export class GameBoard extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    this.schema = new ObjectSchema(ctx.storage.sql, (work) => ctx.storage.transactionSync(work));
     this.directory = new DirectoryPublisher(env.DB, () => this.directoryEntry());
     this.spectators = new Spectators(
       ctx,
       () => this.board,
       () => this.config,
     );
-    this.history = new HistorySampler(ctx, new HistoryWriter(env.DB), {
-      game: () => this.game,
-      settings: () => this.config,
-      top: (limit) => {
-        this.board.expire(Date.now());
-        return { total: this.board.total, entries: this.board.page(0, limit) };
+    this.history = new HistorySampler(
+      ctx,
+      new HistoryWriter(env.DB),
+      {
+        game: () => this.game,
+        settings: () => this.config,
+        top: (limit) => {
+          this.board.expire(Date.now());
+          return { total: this.board.total, entries: this.board.page(0, limit) };
+        },
       },
-    });
+      this.schema,
+    );
     ctx.blockConcurrencyWhile(async () => this.restore());
   }
 
   /** Live spectators: the Worker forwards validated websocket upgrades here. */
   override async fetch(request: Request): Promise<Response> {
+    if (this.game === undefined) {
+      const { error } = gameNotFound();
+      return Response.json(errorBody(error), { status: error.status });
+    }
     const query = new URL(request.url).searchParams;
     const spec: ViewSpec = { limit: Number(query.get("limit")), around: Number(query.get("around")) };
     const player = query.get("player");
@@ -183,7 +195,11 @@ export class GameBoard extends DurableObject<Env> {
 
   private async restore(): Promise<void> {
     const now = Date.now();
-    this.storage = new BoardStorage(this.ctx.storage.sql, (work) => this.ctx.storage.transactionSync(work));
+    this.storage = new BoardStorage(
+      this.ctx.storage.sql,
+      (work) => this.ctx.storage.transactionSync(work),
+      this.schema,
+    );
     this.game = this.storage.readMeta<string>("game");
     this.config = { ...DEFAULT_CONFIG, ...this.storage.readMeta<GameConfig>("config") };
     this.createdAt = this.storage.readMeta<number>("createdAt") ?? 0;
@@ -205,6 +221,7 @@ export class GameBoard extends DurableObject<Env> {
   /** Records the game's name and creation time with its first write. */
   private create(game: string, now: number): void {
     if (this.game !== undefined) return;
+    this.schema.migrate();
     this.storage.writeMeta("game", game);
     this.storage.writeMeta("createdAt", now);
     this.game = game;

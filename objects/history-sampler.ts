@@ -1,4 +1,5 @@
 import type { ArchivedReport, HistoryWriter, Sample } from "./history-writer";
+import type { ObjectSchema } from "./object-schema";
 
 export interface HistorySettings {
   snapshotEvery: number;
@@ -51,12 +52,11 @@ export class HistorySampler {
     private readonly ctx: DurableObjectState,
     private readonly writer: HistoryWriter,
     private readonly host: SamplerHost,
+    schema: ObjectSchema,
   ) {
-    const sql = ctx.storage.sql;
-    sql.exec("CREATE TABLE IF NOT EXISTS archive_outbox (seq INTEGER PRIMARY KEY, reports TEXT NOT NULL)");
-    sql.exec("CREATE TABLE IF NOT EXISTS history_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID");
+    if (!schema.exists) return;
     const state = new Map(
-      sql
+      ctx.storage.sql
         .exec<{ key: string; value: number }>("SELECT key, value FROM history_state")
         .toArray()
         .map((r) => [r.key, r.value]),

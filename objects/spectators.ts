@@ -34,9 +34,6 @@ export class Spectators {
     private readonly board: () => Board,
     private readonly settings: () => LiveSettings,
   ) {
-    ctx.storage.sql.exec(
-      "CREATE TABLE IF NOT EXISTS live_views (view TEXT PRIMARY KEY, seq INTEGER NOT NULL, total INTEGER NOT NULL, entries TEXT NOT NULL) WITHOUT ROWID",
-    );
     // Keep-alives are answered by the runtime, without waking the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
   }

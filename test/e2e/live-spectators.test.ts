@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { DevServer, INGEST_KEY } from "../../scripts/dev-server";
+import { ADMIN_KEY, DevServer, INGEST_KEY } from "../../scripts/dev-server";
 import { applyLiveMessage, type LiveBoard, type LiveMessage, rankedEntries } from "../../worker/protocol/live";
 
 const server = new DevServer();
@@ -36,6 +36,13 @@ function watch(game: string): Promise<Watcher> {
 
 it("50 spectators converge on the true top 15 while reports stream in, one update per 100 ms at most", async () => {
   const game = "e2e-live";
+  // A game must exist to be watched.
+  const created = await fetch(`${server.url}/v1/games/${game}`, {
+    method: "PUT",
+    headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" },
+    body: "{}",
+  });
+  expect(created.status).toBe(200);
   const watchers = await Promise.all(Array.from({ length: 50 }, () => watch(game)));
   const started = Date.now();
   for (let batch = 0; batch < 60; batch++) {

@@ -102,6 +102,7 @@ describe("live spectators", () => {
 
   it("coalesces: 200 batches in under a second give at most ~11 updates per socket", async () => {
     const game = uniqueGame("live");
+    await configure(game, {}); // a game must exist to be watched
     const spectators = [await watch(game), await watch(game), await watch(game, "?limit=50")];
     const started = Date.now();
     for (let i = 0; i < 200; i++) await postScores(game, { player: `p${i % 37}`, score: i });
@@ -155,6 +156,7 @@ describe("live spectators", () => {
 
   it("answers ping with pong and closes a socket that sends anything else", async () => {
     const game = uniqueGame("live");
+    await configure(game, {});
     const spectator = await watch(game);
     spectator.socket.send("ping");
     await until(() => spectator.texts.includes("pong"));

@@ -82,6 +82,14 @@ export function renderGame(root: HTMLElement, game: string): void {
     status.className = `status ${state}`;
     status.textContent =
       state === "live" ? "live" : state === "connecting" ? "connecting…" : `reconnecting… ${detail ?? ""}`;
+    // Sockets of unknown games are refused (reads create nothing): say so instead of just retrying.
+    if (state === "reconnecting") {
+      void fetch(`/v1/games/${encodeURIComponent(game)}`).then((res) => {
+        if (res.status === 404 && status.classList.contains("reconnecting")) {
+          status.textContent = `no such game yet: waiting for its first score (${detail ?? ""})`;
+        }
+      });
+    }
   };
 
   let connection: LiveConnection | undefined;

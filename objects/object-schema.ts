@@ -1,0 +1,57 @@
+/**
+ * The GameBoard object's SQLite tables, as numbered migrations. An object
+ * that already holds a game is migrated when it is constructed; a new one is
+ * only created by its first write (`migrate` in that write's transaction), so
+ * reads of a game that does not exist leave no storage behind.
+ *
+ * The version lives in `meta` under "schema" (Durable Objects refuse
+ * `PRAGMA user_version`). Migrations only ever append.
+ */
+const MIGRATIONS: readonly (readonly string[])[] = [
+  // 1: the board's batch log and base, idempotency ids, history outbox and state, live views.
+  [
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS log (seq INTEGER PRIMARY KEY, changes TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS base (generation INTEGER NOT NULL, part INTEGER NOT NULL, states TEXT NOT NULL, PRIMARY KEY (generation, part)) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS report_ids (id TEXT PRIMARY KEY, at INTEGER NOT NULL) WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS report_ids_by_age ON report_ids (at)",
+    "CREATE TABLE IF NOT EXISTS archive_outbox (seq INTEGER PRIMARY KEY, reports TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS history_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS live_views (view TEXT PRIMARY KEY, seq INTEGER NOT NULL, total INTEGER NOT NULL, entries TEXT NOT NULL) WITHOUT ROWID",
+  ],
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export class ObjectSchema {
+  private version: number;
+
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly transaction: <T>(work: () => T) => T,
+  ) {
+    this.version = storedVersion(sql);
+    if (this.version > 0 && this.version < SCHEMA_VERSION) this.transaction(() => this.migrate());
+  }
+
+  /** Whether the tables exist, i.e. the game was ever written. */
+  get exists(): boolean {
+    return this.version > 0;
+  }
+
+  /** Creates or upgrades the tables; a no-op when current. Call inside the first write's transaction. */
+  migrate(): void {
+    if (this.version === SCHEMA_VERSION) return;
+    for (let v = this.version; v < SCHEMA_VERSION; v++) for (const statement of MIGRATIONS[v]) this.sql.exec(statement);
+    this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?)", String(SCHEMA_VERSION));
+    this.version = SCHEMA_VERSION;
+  }
+}
+
+/** 0 for an object never written; 1 for one written before versions were kept. */
+function storedVersion(sql: SqlStorage): number {
+  const tables = sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").toArray();
+  if (tables.length === 0) return 0;
+  const row = sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'schema'").toArray()[0];
+  return row === undefined ? 1 : Number(row.value);
+}

@@ -8,7 +8,8 @@
  * unescaped only when they hold a backslash) once. Pure: no Workers APIs.
  */
 import type { IssueDetail } from "./protocol/errors";
-import { GAME_PATTERN, MAX_FUTURE_MS, MAX_SCORE, NAME_PATTERN } from "./protocol/names";
+import { MAX_FUTURE_MS, MAX_SCORE } from "./protocol/names";
+import { GAME_PATTERN, GAME_RULE, NAME_PATTERN, nameRule, normalizeName } from "./protocol/patterns";
 
 export const PRECISIONS = ["ns", "us", "ms", "s"] as const;
 export type Precision = (typeof PRECISIONS)[number];
@@ -84,8 +85,6 @@ function show(value: string): string {
   return /^[\x21\x23-\x7e]+$/.test(value) && cut === value ? value : JSON.stringify(cut);
 }
 
-const GAME_RULE = "game is 1-64 characters of A-Z a-z 0-9 _ . -";
-const nameRule = (what: string) => `${what} is 1-128 printable characters, no control characters`;
 const PLAYER_RULE = nameRule("player");
 const TEAM_RULE = nameRule("team");
 const ID_RULE = nameRule("id");
@@ -232,17 +231,17 @@ class LineScanner {
           break;
         case "player":
           if (player !== undefined) fail("tag player is repeated");
-          player = escaped ? unescaped(s, valueStart, i, KEY) : s.slice(valueStart, i);
+          player = normalizeName(escaped ? unescaped(s, valueStart, i, KEY) : s.slice(valueStart, i));
           if (!NAME_PATTERN.test(player)) fail(`${PLAYER_RULE} (got ${show(player)})`);
           break;
         case "team":
           if (team !== undefined) fail("tag team is repeated");
-          team = escaped ? unescaped(s, valueStart, i, KEY) : s.slice(valueStart, i);
+          team = normalizeName(escaped ? unescaped(s, valueStart, i, KEY) : s.slice(valueStart, i));
           if (!NAME_PATTERN.test(team)) fail(`${TEAM_RULE} (got ${show(team)})`);
           break;
         case "id":
           if (id !== undefined) fail("tag id is repeated");
-          id = escaped ? unescaped(s, valueStart, i, KEY) : s.slice(valueStart, i);
+          id = normalizeName(escaped ? unescaped(s, valueStart, i, KEY) : s.slice(valueStart, i));
           if (!NAME_PATTERN.test(id)) fail(`${ID_RULE} (got ${show(id)})`);
           break;
         default:
@@ -282,7 +281,7 @@ class LineScanner {
         }
         if (key === "id") {
           if (id !== undefined) fail(idField ? "field id is repeated" : "id is given both as a tag and as a field");
-          id = escaped ? unescaped(s, valueStart + 1, i - 1, STRING) : s.slice(valueStart + 1, i - 1);
+          id = normalizeName(escaped ? unescaped(s, valueStart + 1, i - 1, STRING) : s.slice(valueStart + 1, i - 1));
           idField = true;
           if (!NAME_PATTERN.test(id)) fail(`${ID_RULE} (got ${show(id)})`);
         } else if (key === "value" || key === "score") {

@@ -44,7 +44,9 @@ function maxUnits(precision: Precision): bigint {
 // ---- Arbitraries ----
 
 const GAME_CHARS = [..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-"];
-const gameArb = fc.string({ unit: fc.constantFrom(...GAME_CHARS), minLength: 1, maxLength: 64 });
+const gameArb = fc
+  .string({ unit: fc.constantFrom(...GAME_CHARS), minLength: 1, maxLength: 64 })
+  .filter((game) => GAME_PATTERN.test(game));
 
 const NAME_UNITS = [",", " ", "=", "\\", '"', "#", "é", "Ω", "😀", "\u00a0", "\u200b", "a", "b", "Z", "1", "-", "\\ "];
 const nameArb = fc
@@ -173,10 +175,13 @@ function serialize(g: Generated): string {
 }
 
 function expected(g: Generated, line: number, precision: Precision): LineReport {
-  const report: LineReport = { line, game: g.game, player: g.player, score: g.score.score === 0 ? 0 : g.score.score };
+  // Names come back NFC-normalized (generated names stay within 128 code points either way).
+  const nfc = (name: string) => name.normalize("NFC");
+  const score = g.score.score === 0 ? 0 : g.score.score;
+  const report: LineReport = { line, game: g.game, player: nfc(g.player), score };
   if (g.ts !== undefined) report.ts = toMs(g.ts, precision);
-  if (g.team !== undefined) report.team = g.team;
-  if (g.id !== undefined) report.id = g.id.value;
+  if (g.team !== undefined) report.team = nfc(g.team);
+  if (g.id !== undefined) report.id = nfc(g.id.value);
   return report;
 }
 

@@ -176,6 +176,9 @@ describe("parseLineProtocol: errors", () => {
     expect(error("scores,game=bad/name,player=p value=1")).toMatch(/^game is 1-64 characters .* \(got bad\/name\)$/);
     expect(error("scores,game=a\\ b,player=p value=1")).toMatch(/^game is 1-64/);
     expect(error(`scores,game=${"g".repeat(65)},player=p value=1`)).toMatch(/^game is 1-64/);
+    for (const dots of [".", "..", "..."])
+      expect(error(`scores,game=${dots},player=p value=1`)).toMatch(/not only dots/);
+    expect(reports("scores,game=.g.,player=p value=1")[0].game).toBe(".g.");
     expect(error("scores,game=g,player=a\u0001b value=1")).toBe(
       'player is 1-128 printable characters, no control characters (got "a\\u0001b")',
     );
@@ -193,6 +196,13 @@ describe("parseLineProtocol: errors", () => {
       expect(error(`scores,${key}=a,game=g,player=p,${key}=b value=1`)).toBe(`tag ${key} is repeated`);
     }
     expect(error("scores,game=g,player=a=b value=1")).toBe('tag player has an unescaped "=" in its value');
+  });
+
+  it("normalizes player, team and id to NFC", () => {
+    const [nfc, nfd] = ["caf\u00e9", "cafe\u0301"];
+    const [report] = reports(`scores,game=g,player=${nfd},team=${nfd},id=${nfd} value=1`);
+    expect([report.player, report.team, report.id]).toEqual([nfc, nfc, nfc]);
+    expect(reports(`scores,game=g,player=p value=1,id="${nfd}"`)[0].id).toBe(nfc);
   });
 
   it("takes up to 64 tags a line and refuses more, stopping at the 65th", () => {

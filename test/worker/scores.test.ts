@@ -107,6 +107,33 @@ describe("POST /v1/games/{game}/scores", () => {
     expect((await errorOf(res)).details).toContainEqual(expect.objectContaining({ path: "game" }));
   });
 
+  it("refuses game names of only dots, which URLs would normalize away", async () => {
+    const res = await postScores("...", { player: "a", score: 1 });
+    expect(res.status).toBe(400);
+    expect((await errorOf(res)).message).toMatch(/not only dots/);
+    expect((await postScores("a.b..", { player: "a", score: 1 })).status).toBe(200);
+  });
+
+  it("compares players, teams and ids after NFC normalization", async () => {
+    const game = uniqueGame();
+    const [nfc, nfd] = ["caf\u00e9", "cafe\u0301"];
+    expect(await (await postScores(game, { player: nfc, score: 1, team: nfd, id: nfc })).json()).toEqual({
+      accepted: 1,
+      duplicates: 0,
+    });
+    expect(await (await postScores(game, { player: nfd, score: 5, id: nfd })).json()).toEqual({
+      accepted: 0,
+      duplicates: 1,
+    });
+    await postScores(game, { player: nfd, score: 7 });
+    const { entries, total } = await board(game);
+    expect(total).toBe(1);
+    expect(entries[0]).toMatchObject({ player: nfc, score: 7, team: nfc });
+    const standing = await call(`/v1/games/${game}/players/${encodeURIComponent(nfd)}`);
+    expect(standing.status).toBe(200);
+    expect((await standing.json<{ player: string }>()).player).toBe(nfc);
+  });
+
   it("answers 401 without a key or with a wrong one", async () => {
     const game = uniqueGame();
     for (const key of ["", "nope"]) {

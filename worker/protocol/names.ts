@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { GAME_PATTERN, NAME_PATTERN } from "./patterns";
+import { GAME_PATTERN, GAME_RULE, NAME_PATTERN, nameRule, normalizeName } from "./patterns";
 
 /** The largest magnitude a score (or a sum of scores) may have. */
 export const MAX_SCORE = Number.MAX_SAFE_INTEGER;
@@ -11,18 +11,17 @@ export { GAME_PATTERN, NAME_PATTERN } from "./patterns";
 
 export const GameName = z
   .string()
-  .regex(GAME_PATTERN, "a game is 1-64 characters of A-Z a-z 0-9 _ . -")
-  .openapi({ example: "g1", description: "1-64 characters of `[A-Za-z0-9_.-]`" });
+  .regex(GAME_PATTERN, `a ${GAME_RULE}`)
+  .openapi({ example: "g1", description: "1-64 characters of `[A-Za-z0-9_.-]`, not only dots" });
 
 /** Path parameters of every route under /v1/games/{game}. */
 export const GamePath = z.object({ game: GameName });
 
-const printableName = (what: string) =>
-  z.string().regex(NAME_PATTERN, `${what} is 1-128 printable characters, no control characters`);
+const printableName = (what: string) => z.string().overwrite(normalizeName).regex(NAME_PATTERN, nameRule(what));
 
 export const PlayerName = printableName("a player").openapi({
   example: "p1",
-  description: "1-128 characters of printable Unicode, no control characters",
+  description: "1-128 characters of printable Unicode, no control characters; compared after NFC normalization",
 });
 
 export const TeamName = printableName("a team").openapi({ example: "red" });

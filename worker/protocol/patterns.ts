@@ -1,4 +1,14 @@
-/** Name rules as plain regexes, importable by the browser bundle without zod. */
-export const GAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+/** Name rules as plain regexes and texts, importable by the browser bundle without zod. */
+
+// Only dots would be `.` or `..`: URLs normalize those away, so such a game could never be read.
+export const GAME_PATTERN = /^(?!\.+$)[A-Za-z0-9_.-]{1,64}$/;
+export const GAME_RULE = "game is 1-64 characters of A-Z a-z 0-9 _ . -, not only dots";
+
 // The `u` flag makes {1,128} count code points and \p{Cs} match lone surrogates.
 export const NAME_PATTERN = /^[^\p{Cc}\p{Cs}]{1,128}$/u;
+export const nameRule = (what: string) => `${what} is 1-128 printable characters, no control characters`;
+
+/** Players, teams and ids are compared after NFC normalization, so `café` typed either way is one name. */
+export function normalizeName(name: string): string {
+  return name.normalize("NFC");
+}

@@ -117,6 +117,17 @@ export class GameBoard extends DurableObject<Env> {
       }
       throw error;
     }
+    const room = this.config.maxPlayers - this.board.players;
+    if (states.length > room) {
+      const added = this.board.countNew(states);
+      if (added > room) {
+        return refuse({
+          status: 409,
+          code: "board_full",
+          message: `the board holds ${this.board.players} of at most ${this.config.maxPlayers} players; this batch would add ${added}`,
+        });
+      }
+    }
     this.ctx.storage.transactionSync(() => {
       this.create(game, now);
       this.storage.append(states, newIds, now);

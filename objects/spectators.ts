@@ -7,7 +7,12 @@ export interface LiveSettings {
   /** Least time between two updates of one game (ms). */
   liveEvery: number;
   maxSpectators: number;
+  maxViews: number;
 }
+
+/** View states are saved once updates pause this long, and at least this often while they don't. */
+const SAVE_AFTER_MS = 1000;
+const SAVE_AT_LEAST_EVERY_MS = 5000;
 
 interface View {
   spec: ViewSpec;
@@ -18,16 +23,26 @@ interface View {
 /**
  * A game's spectators on hibernatable websockets. Spectators with the same
  * view share its messages: each update is diffed and encoded once per view,
- * not per socket. A view's last sent state and seq are kept in SQLite, so
- * after the object hibernates or is evicted, the next update still follows on
+ * not per socket, and distinct views are capped (`maxViews`), since each
+ * costs a diff per update. A view's last sent state and seq are kept in
+ * SQLite, so after the object hibernates, the next update still follows on
  * from what every socket last received. Views are rebuilt lazily from
  * `getWebSockets()` and the sockets' attachments.
+ *
+ * States are saved when updates pause (and every few seconds under steady
+ * load), not after every update: an object only hibernates once no timer is
+ * pending, so the pending save always lands first. Should an object be lost
+ * some other way with sockets still open, a saved seq behind what a socket
+ * holds shows it a gap, and it resyncs.
  */
 export class Spectators {
   private views: Map<string, View> | undefined;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private expiryTimer: ReturnType<typeof setTimeout> | undefined;
   private lastFlush = 0;
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  private unsaved = new Set<string>();
+  private oldestUnsaved = 0;
 
   constructor(
     private readonly ctx: DurableObjectState,
@@ -52,17 +67,27 @@ export class Spectators {
         { status: 429 },
       );
     }
+    const key = viewKey(spec);
+    let view = views.get(key);
+    if (view === undefined && views.size >= this.settings().maxViews) {
+      return Response.json(
+        errorBody({
+          status: 429,
+          code: "too_many_views",
+          message: `this game already has ${views.size} distinct views (the limit is ${this.settings().maxViews}); watch without following a player, or follow one that others follow`,
+        }),
+        { status: 429 },
+      );
+    }
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server);
     server.serializeAttachment(spec);
-    const key = viewKey(spec);
-    let view = views.get(key);
     if (view === undefined) {
       const board = this.board();
       board.expire(Date.now());
       view = { spec, sockets: new Set(), state: { seq: 0, total: board.total, entries: visibleEntries(board, spec) } };
       views.set(key, view);
-      this.save(key, view.state);
+      this.markUnsaved(key);
     }
     view.sockets.add(server);
     const snapshot: SnapshotMessage = {
@@ -117,7 +142,7 @@ export class Spectators {
       const changes = diffEntries(view.state.entries, entries);
       if (changes.length === 0 && total === view.state.total) continue;
       view.state = { seq: view.state.seq + 1, total, entries };
-      this.save(key, view.state);
+      this.markUnsaved(key);
       const update: UpdateMessage = { type: "update", seq: view.state.seq, total, entries: changes };
       const encoded = JSON.stringify(update);
       for (const socket of view.sockets) {
@@ -152,20 +177,40 @@ export class Spectators {
       if (!view.sockets.delete(socket)) continue;
       if (view.sockets.size === 0) {
         views.delete(key);
+        this.unsaved.delete(key);
         this.ctx.storage.sql.exec("DELETE FROM live_views WHERE view = ?", key);
       }
       return;
     }
   }
 
-  private save(key: string, state: ViewState): void {
-    this.ctx.storage.sql.exec(
-      "INSERT OR REPLACE INTO live_views (view, seq, total, entries) VALUES (?, ?, ?, ?)",
-      key,
-      state.seq,
-      state.total,
-      JSON.stringify([...state.entries.values()]),
-    );
+  private markUnsaved(key: string): void {
+    if (this.unsaved.size === 0) this.oldestUnsaved = Date.now();
+    this.unsaved.add(key);
+    if (this.saveTimer !== undefined) clearTimeout(this.saveTimer);
+    const wait = Math.min(SAVE_AFTER_MS, this.oldestUnsaved + SAVE_AT_LEAST_EVERY_MS - Date.now());
+    this.saveTimer = setTimeout(() => this.saveViews(), Math.max(0, wait));
+  }
+
+  /** Writes the states of the views changed since the last save, in one transaction. */
+  private saveViews(): void {
+    this.saveTimer = undefined;
+    const views = this.loadViews();
+    const keys = [...this.unsaved];
+    this.unsaved.clear();
+    this.ctx.storage.transactionSync(() => {
+      for (const key of keys) {
+        const state = views.get(key)?.state;
+        if (state === undefined) continue;
+        this.ctx.storage.sql.exec(
+          "INSERT OR REPLACE INTO live_views (view, seq, total, entries) VALUES (?, ?, ?, ?)",
+          key,
+          state.seq,
+          state.total,
+          JSON.stringify([...state.entries.values()]),
+        );
+      }
+    });
   }
 
   /** The views of the connected sockets, rebuilt after a wake-up from attachments and SQLite. */

@@ -31,6 +31,15 @@ const css = [
 ];
 await writeFile(join(out, "app.css"), css.join("\n"));
 await copyFile(join(web, "index.html"), join(out, "index.html"));
+// Security headers for every page and file the assets serve (the Worker sets the same ones on /v1/docs).
+const headers = JSON.parse(await readFile(join(web, "security-headers.json"), "utf8"));
+await writeFile(
+  join(out, "_headers"),
+  `/*\n${Object.entries(headers)
+    .map(([name, value]) => `  ${name}: ${value}\n`)
+    .join("")}`,
+);
+await copyFile(join(web, "docs-init.js"), join(out, "docs", "init.js"));
 for (const file of ["swagger-ui-bundle.js", "swagger-ui.css"]) {
   await copyFile(join(swagger, file), join(out, "docs", file));
 }

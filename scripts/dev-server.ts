@@ -118,6 +118,27 @@ export class DevServer {
     return ticks / 100;
   }
 
+  /**
+   * Resident and peak resident memory (VmRSS, VmHWM, bytes) of each workerd
+   * process of the server, by pid: wrangler dev runs two, and the one that
+   * holds the objects is the one that grows.
+   */
+  workerdMemory(): Map<number, { rss: number; peak: number }> {
+    const group = this.child?.pid;
+    const memory = new Map<number, { rss: number; peak: number }>();
+    for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+        if (comm !== "workerd" || Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]) !== group) continue;
+        const status = readFileSync(`/proc/${pid}/status`, "utf8");
+        const kb = (field: string) => Number(status.match(new RegExp(`${field}:\\s+(\\d+) kB`))?.[1] ?? 0) * 1024;
+        memory.set(Number(pid), { rss: kb("VmRSS"), peak: kb("VmHWM") });
+      } catch {}
+    }
+    return memory;
+  }
+
   private migrate(): void {
     const result = spawnSync(
       process.execPath,

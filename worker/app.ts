@@ -1,5 +1,6 @@
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
+import { secureHeaders } from "hono/secure-headers";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { createRouter, fail } from "./http";
 import { DEFAULT_CODES } from "./protocol/errors";
@@ -14,6 +15,16 @@ const app = createRouter();
 // Dashboards on other origins read boards from the browser; keys are bearer
 // tokens, never cookies, so allowing every origin exposes nothing.
 app.use("/v1/*", cors({ origin: "*", allowHeaders: ["Authorization", "Content-Type"], maxAge: 86400 }));
+// API answers are JSON for any origin: nosniff and no framing, but nothing that would stop cross-origin reads.
+app.use(
+  "/v1/*",
+  secureHeaders({
+    crossOriginResourcePolicy: false,
+    crossOriginOpenerPolicy: false,
+    xFrameOptions: "DENY",
+    referrerPolicy: "strict-origin-when-cross-origin",
+  }),
+);
 
 export const routes = app
   .route("/", scoreRoutes)

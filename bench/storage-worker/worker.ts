@@ -22,7 +22,7 @@ export default {
       const batches = Number(query.get("batches") ?? 1);
       const players = Number(query.get("players") ?? 1000);
       // No history alarm may wake the object before the timed read after a restart.
-      if (from === 0) await board.configure(game, { snapshotEvery: 86_400 });
+      if (from === 0) await board.configure(game, { snapshotEvery: 86_400, maxPlayers: Math.max(players, 1000) });
       for (let b = from; b < from + batches; b++) {
         const reports = Array.from({ length: 1000 }, (_, k) => {
           const i = b * 1000 + k;

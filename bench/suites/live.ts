@@ -4,7 +4,7 @@
 // after every report request), same load, same run.
 import { diffEntries, visibleEntries } from "../../objects/live-views";
 import { Board } from "../../objects/ranking/board";
-import { DevServer, INGEST_KEY } from "../../scripts/dev-server";
+import { ADMIN_KEY, DevServer, INGEST_KEY } from "../../scripts/dev-server";
 import { type BenchContext, type BenchResult, compared, percentile } from "../report";
 
 const MARKER = "~marker";
@@ -44,7 +44,57 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
     row("server CPU for spectators", podium.cpuMsPerSecond, naive.cpuMsPerSecond, "ms/s", true),
     row("batches ingested with spectators", podium.batchesPerSecond, naive.batchesPerSecond, "batch/s", false),
     ...objectWork(ctx),
+    await distinctViews(ctx, ctx.quick ? 100 : 500, seconds),
   ];
+}
+
+/**
+ * Spectators who each follow a different player (here, players who do not
+ * exist: the cheapest way to make a view) against as many sharing one view,
+ * under the same load: server CPU above ingestion alone. Every distinct view
+ * is diffed on each update; its state is saved when updates pause.
+ */
+async function distinctViews(ctx: BenchContext, sockets: number, seconds: number): Promise<BenchResult> {
+  const server = new DevServer();
+  await server.start();
+  try {
+    const game = "bench-views";
+    await fetch(`${server.url}/v1/games/${game}`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" },
+      body: "{}",
+    });
+    let cpu = server.cpuSeconds();
+    const alone = await load(server, game, seconds, 0);
+    const ingestPerBatch = (server.cpuSeconds() - cpu) / alone.size;
+    const spectatorCpu = async (label: string, query: (i: number) => string) => {
+      ctx.progress(`views: ${sockets} sockets, ${label}`);
+      const watchers = await Promise.all(Array.from({ length: sockets }, (_, i) => watch(server, game, query(i))));
+      await new Promise((r) => setTimeout(r, 500));
+      cpu = server.cpuSeconds();
+      const acks = await load(server, game, seconds, 1_000_000);
+      const used = server.cpuSeconds() - cpu - ingestPerBatch * acks.size;
+      for (const w of watchers) w.socket.close();
+      await new Promise((r) => setTimeout(r, 1000));
+      return (used * 1000) / seconds;
+    };
+    const shared = await spectatorCpu("one shared view", () => "?limit=15");
+    const distinct = await spectatorCpu("each following a different player", (i) => `?limit=15&player=ghost-${i}`);
+    return compared(
+      {
+        suite: "live",
+        name: "server CPU for spectators, each on its own view",
+        n: sockets,
+        value: distinct,
+        unit: "ms/s",
+        baseline: "as many sharing one view",
+        baselineValue: shared,
+      },
+      true,
+    );
+  } finally {
+    await server.dispose();
+  }
 }
 
 /**
@@ -192,8 +242,8 @@ async function load(
 }
 
 /** A spectator that only counts and finds the marker: full JSON parsing would load the client, not the server. */
-function watch(server: DevServer, game: string) {
-  const socket = new WebSocket(`${server.url.replace("http", "ws")}/v1/games/${game}/live?limit=15`);
+function watch(server: DevServer, game: string, query = "?limit=15") {
+  const socket = new WebSocket(`${server.url.replace("http", "ws")}/v1/games/${game}/live${query}`);
   const firstSeenAt = new Map<number, number>();
   let highest = -1;
   const watcher = {

@@ -2,6 +2,8 @@
 // path (RPC from a bench entry point, no HTTP per batch), then the rebuild
 // after the object is gone: wrangler dev restarted on the same state, timed
 // to the first answered read.
+import { Board } from "../../objects/ranking/board";
+import type { PlayerState } from "../../objects/ranking/rules";
 import { DevServer } from "../../scripts/dev-server";
 import type { BenchContext, BenchResult } from "../report";
 
@@ -10,6 +12,9 @@ const PER_REQUEST = 20; // batches of 1000 per /fill request
 export async function run(ctx: BenchContext): Promise<BenchResult[]> {
   const sizes = ctx.quick ? [100_000] : [100_000, 1_000_000];
   const results: BenchResult[] = [];
+  for (const players of ctx.quick ? [1_000_000] : [1_000_000, 1_500_000, 2_000_000]) {
+    results.push(...(await rebuildMemory(players, ctx)));
+  }
   for (const players of sizes) {
     const server = new DevServer("bench/storage-worker/wrangler.toml");
     await server.start();
@@ -42,6 +47,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
       await server.stop("SIGKILL");
       ctx.progress("restarting wrangler dev to time the rebuild");
       await server.start();
+      const idle = server.workerdMemory();
       const t = performance.now();
       const res = await fetch(`${server.url}/read?game=${game}`);
       const body = (await res.json()) as { ok: boolean; value?: { total: number } };
@@ -55,9 +61,77 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
         value: rebuildMs,
         unit: "ms",
       });
+      // The process's growth, which also holds workerd's SQLite page cache and V8's slack (rows above: the heap alone).
+      let growth = { peak: 0, after: 0 };
+      for (const [pid, after] of server.workerdMemory()) {
+        const before = idle.get(pid)?.rss ?? after.rss;
+        if (after.peak - before > growth.peak) growth = { peak: after.peak - before, after: after.rss - before };
+      }
+      ctx.progress(
+        `workerd grew by ${(growth.peak / 2 ** 20).toFixed(0)} MB at the rebuild's peak, ${(growth.after / 2 ** 20).toFixed(0)} MB after it`,
+      );
+      results.push({
+        suite: "storage",
+        name: "rebuild: workerd peak memory growth",
+        n: players,
+        value: growth.peak / 2 ** 20,
+        unit: "MB",
+        note: `${(growth.peak / players).toFixed(0)} B/player at the peak; ${(growth.after / players).toFixed(0)} B/player after`,
+      });
     } finally {
       await server.dispose();
     }
   }
   return results;
+}
+
+/**
+ * What a rebuild holds in the JS heap and array buffers (what a Durable
+ * Object's 128 MB counts), in Node: base parts in the stored format, loaded
+ * the way the object loads them. Sets maxPlayers' ceiling (MAX_PLAYERS_LIMIT).
+ */
+async function rebuildMemory(players: number, ctx: BenchContext): Promise<BenchResult[]> {
+  ctx.progress(`engine memory of a rebuild at ${players.toLocaleString("en-US")} players (Node)`);
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const used = async () => {
+    for (let i = 0; i < 3; i++) {
+      gc?.();
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const m = process.memoryUsage();
+    return m.heapUsed + m.arrayBuffers;
+  };
+  const parts: string[] = [];
+  for (let from = 0; from < players; from += 10_000) {
+    const part = Array.from({ length: Math.min(10_000, players - from) }, (_, k) => {
+      const i = from + k;
+      return [`m:${String(i).padStart(12, "0")}`, (i * 2654435761) % 1_000_000, 1_700_000_000_000 + i];
+    });
+    parts.push(JSON.stringify(part));
+  }
+  const before = await used();
+  const board = new Board();
+  board.beginLoad(players);
+  const state: PlayerState = { player: "", score: 0, ts: 0 };
+  for (const part of parts) {
+    for (const [player, score, ts] of JSON.parse(part) as [string, number, number][]) {
+      state.player = player;
+      state.score = score;
+      state.ts = ts;
+      board.put(state);
+    }
+  }
+  board.finishLoad(1_800_000_000_000);
+  const settled = (await used()) - before;
+  if (board.total !== players) throw new Error(`rebuilt ${board.total} of ${players}`);
+  return [
+    {
+      suite: "storage",
+      name: "rebuilt board, heap + buffers (Node)",
+      n: players,
+      value: settled / 2 ** 20,
+      unit: "MB",
+      note: `${(settled / players).toFixed(1)} B/player; a Durable Object has 128 MB`,
+    },
+  ];
 }

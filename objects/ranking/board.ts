@@ -77,6 +77,13 @@ export class Board {
     return [...pending.values()];
   }
 
+  /** How many of `states` are of players the board does not know yet. */
+  countNew(states: readonly PlayerState[]): number {
+    let added = 0;
+    for (const state of states) if (this.ids.find(state.player) === -1) added++;
+    return added;
+  }
+
   /** Sets each player's state (insert or replace). */
   apply(states: readonly PlayerState[], now: number): void {
     for (const state of states) {

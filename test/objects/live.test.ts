@@ -1,10 +1,11 @@
-import { evictDurableObject } from "cloudflare:test";
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ADMIN, call, errorOf, postScores, uniqueGame } from "../worker/client";
 import { type Spectator, until, watch } from "./live-client";
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const configure = (game: string, config: object) =>
   call(`/v1/games/${game}`, { method: "PUT", key: ADMIN, json: config });
 
@@ -177,6 +178,47 @@ describe("live spectators", () => {
     expect(res.status).toBe(429);
     expect(res.webSocket).toBeNull();
     expect((await errorOf(res)).code).toBe("too_many_spectators");
+  });
+
+  it("refuses a new distinct view over maxViews with 429, while sockets may still join existing views", async () => {
+    const game = uniqueGame("live");
+    await configure(game, { maxViews: 3 });
+    await postScores(game, { player: "a", score: 1 });
+    await watch(game);
+    await watch(game, "?player=a");
+    await watch(game, "?player=nobody");
+    const res = await exports.default.fetch(`http://podium.test/v1/games/${game}/live?player=someone-else`, {
+      headers: { upgrade: "websocket" },
+    });
+    expect(res.status).toBe(429);
+    expect(res.webSocket).toBeNull();
+    expect((await errorOf(res)).code).toBe("too_many_views");
+    const joined = await watch(game, "?player=nobody");
+    expect(joined.board?.entries.size).toBe(1);
+  });
+
+  it("saves view states when updates pause, not after every update", async () => {
+    const game = uniqueGame("live");
+    await configure(game, { liveEvery: 50 });
+    await postScores(game, { player: "a", score: 1 });
+    const spectator = await watch(game);
+    const savedSeq = () =>
+      runInDurableObject(env.BOARD.getByName(game), (_, state) =>
+        state.storage.sql
+          .exec<{ seq: number }>("SELECT seq FROM live_views")
+          .toArray()
+          .map((r) => r.seq),
+      );
+    await sleep(1100); // the first save
+    expect(await savedSeq()).toEqual([0]);
+    for (let i = 0; i < 5; i++) {
+      await postScores(game, { player: "a", score: 10 + i });
+      await until(() => spectator.updates === i + 1);
+    }
+    // Five updates sent, none saved yet: saving waits for a pause.
+    expect(await savedSeq()).toEqual([0]);
+    await sleep(1100);
+    expect(await savedSeq()).toEqual([5]);
   });
 
   it.each(["?limit=0", "?limit=101", "?limit=x", "?colour=red", "?around=11", `?player=${"x".repeat(129)}`])(

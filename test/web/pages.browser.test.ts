@@ -208,4 +208,38 @@ describe("web client in Chromium", () => {
     expect(focused).toEqual(expect.arrayContaining(["follow", "Follow", "Last hour", "Custom"]));
     await page.close();
   });
+
+  it("serves every page with security headers, and each page works under its Content-Security-Policy", async () => {
+    const violations: string[] = [];
+    const ready: Record<string, string> = {
+      "/": "table.games",
+      "/games/web-history": "#chart-scores canvas",
+      "/v1/docs": ".swagger-ui .info",
+    };
+    for (const [path, selector] of Object.entries(ready)) {
+      const page = await browser.newPage();
+      page.on("console", (message) => {
+        if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(`${path}: ${message.text()}`);
+      });
+      const res = await page.goto(`${server.url}${path}`);
+      const headers = res?.headers() ?? {};
+      expect(headers["content-security-policy"], path).toMatch(/script-src 'self'.*frame-ancestors 'none'/);
+      expect(headers["content-security-policy"], path).not.toContain("unsafe-inline");
+      expect(headers["x-content-type-options"], path).toBe("nosniff");
+      expect(headers["referrer-policy"], path).toBe("strict-origin-when-cross-origin");
+      await page.locator(selector).first().waitFor();
+      await page.close();
+    }
+    const script = await fetch(`${server.url}/app.js`);
+    expect(script.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(violations).toEqual([]);
+  });
+
+  it("says a game that does not exist yet is waiting for its first score", async () => {
+    const page = await open("/games/web-not-yet");
+    await expect.poll(() => page.locator(".status").textContent(), { timeout: 10_000 }).toMatch(/no such game yet/);
+    await report("web-not-yet", [{ player: "first", score: 1 }]);
+    await page.locator('#board tr[data-player="first"]').waitFor({ timeout: 15_000 });
+    await page.close();
+  });
 });

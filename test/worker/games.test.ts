@@ -39,10 +39,12 @@ describe("games", () => {
       window: 0,
       liveEvery: 100,
       maxSpectators: 10_000,
+      maxViews: 1000,
       snapshotEvery: 10,
       snapshotTop: 15,
       historyDays: 30,
       archive: false,
+      maxPlayers: 1_000_000,
     };
     expect(await res.json()).toEqual({ ...defaults, order: "asc" });
     expect(await (await put(game, { ties: "shared" })).json()).toEqual({ ...defaults, order: "asc", ties: "shared" });
@@ -93,6 +95,43 @@ describe("games", () => {
     }
     expect((await put(game, { order: "asc" }, INGEST)).status).toBe(403);
     expect((await put(game, { order: "asc" }, "")).status).toBe(401);
+  });
+
+  it("maxPlayers: refuses a batch that would add a player beyond it with 409 board_full, applying nothing", async () => {
+    const game = uniqueGame();
+    await put(game, { maxPlayers: 3 });
+    await seed(game, [
+      ["a", 1],
+      ["b", 2],
+    ]);
+    const res = await postScores(game, {
+      scores: [
+        { player: "a", score: 10 },
+        { player: "c", score: 3 },
+        { player: "d", score: 4 },
+      ],
+    });
+    expect(res.status).toBe(409);
+    expect((await errorOf(res)).code).toBe("board_full");
+    expect((await board(game)).entries.map((e) => [e.player, e.score])).toEqual([
+      ["b", 2],
+      ["a", 1],
+    ]);
+    // Updates of known players and one newcomer fit; a removal makes room again.
+    expect(
+      (
+        await postScores(game, {
+          scores: [
+            { player: "a", score: 10 },
+            { player: "c", score: 3 },
+          ],
+        })
+      ).status,
+    ).toBe(200);
+    expect((await postScores(game, { player: "d", score: 4 })).status).toBe(409);
+    await call(`/v1/games/${game}/players/b`, { method: "DELETE", key: ADMIN });
+    expect((await postScores(game, { player: "d", score: 4 })).status).toBe(200);
+    expect((await put(game, { maxPlayers: 1_000_001 })).status).toBe(400);
   });
 
   it("window: players whose ts is older than the window leave the board", async () => {

@@ -54,7 +54,30 @@ describe("routing, errors and docs", () => {
     const res = await call("/v1/docs");
     expect(res.status).toBe(200);
     const html = await res.text();
-    expect(html).toContain("/v1/openapi.json");
+    // The page loads Swagger UI and its start script (which reads /v1/openapi.json) from this origin.
+    expect(html).toContain('src="/docs/swagger-ui-bundle.js"');
+    expect(html).toContain('src="/docs/init.js"');
     expect(html).not.toMatch(/https?:\/\//);
+  });
+
+  it("sends nosniff and no-framing headers on API answers, and keeps reads open to any origin", async () => {
+    for (const res of [await call("/v1/games"), await call("/v1/nope")]) {
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(res.headers.get("x-frame-options")).toBe("DENY");
+      expect(res.headers.get("cross-origin-resource-policy")).toBeNull();
+    }
+  });
+
+  it("serves the API reference with a Content-Security-Policy that allows no inline script", async () => {
+    const res = await call("/v1/docs");
+    const csp = res.headers.get("content-security-policy") ?? "";
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain("unsafe-inline");
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    const html = await res.text();
+    // Every script is a file from this origin.
+    expect(html.match(/<script[^>]*>/g)?.every((tag) => /src="\/docs\//.test(tag))).toBe(true);
+    expect(html).not.toMatch(/<script>[^<]/);
   });
 });

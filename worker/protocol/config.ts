@@ -2,6 +2,13 @@ import { z } from "@hono/zod-openapi";
 import { AGGREGATES, DEFAULT_RULES, ORDERS, TIE_MODES } from "../../objects/ranking/rules";
 
 export const MAX_WINDOW_SECONDS = 365 * 24 * 60 * 60;
+/**
+ * The most players one game's object may hold, against a Durable Object's
+ * 128 MB (bench, storage suite): a rebuilt board settles at ~59 B/player, and
+ * ranking it needs ~24 B/player more while it sorts. 1.5e6 players would
+ * need ~123 MB before the Worker's own code; 2e6 settle at 111 MB.
+ */
+export const MAX_PLAYERS_LIMIT = 1_000_000;
 
 const settings = {
   aggregate: z.enum(AGGREGATES).openapi({ description: "How reports combine: newest value, max, min or sum" }),
@@ -25,6 +32,9 @@ const settings = {
     .min(1)
     .max(32_768)
     .openapi({ description: "Most live websocket spectators of the game at once" }),
+  maxViews: z.number().int().min(1).max(10_000).openapi({
+    description: "Most distinct live views at once (each followed player is one); spectators sharing a view are free",
+  }),
   snapshotEvery: z
     .number()
     .int()
@@ -34,6 +44,12 @@ const settings = {
   snapshotTop: z.number().int().min(1).max(100).openapi({ description: "Entries sampled into each snapshot" }),
   historyDays: z.number().int().min(1).max(3650).openapi({ description: "Days of history kept in D1" }),
   archive: z.boolean().openapi({ description: "Also archive every accepted report in D1" }),
+  maxPlayers: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PLAYERS_LIMIT)
+    .openapi({ description: "Most players the board may hold; a report that would add one more is refused (409)" }),
 };
 
 export const GameConfig = z.strictObject(settings).openapi("GameConfig");
@@ -46,8 +62,10 @@ export const DEFAULT_CONFIG: GameConfig = {
   ...DEFAULT_RULES,
   liveEvery: 100,
   maxSpectators: 10_000,
+  maxViews: 1000,
   snapshotEvery: 10,
   snapshotTop: 15,
   historyDays: 30,
   archive: false,
+  maxPlayers: 1_000_000,
 };

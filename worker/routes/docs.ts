@@ -1,10 +1,12 @@
 import { Hono } from "hono";
+import pageHeaders from "../../web/security-headers.json";
 import type { AppEnv } from "../http";
 
 /**
  * The API reference page. Swagger UI's files are served from the Worker's
  * static assets (copied from swagger-ui-dist at build time), so the page works
  * offline; the validator badge is off because it calls an external service.
+ * No inline script: the Content-Security-Policy allows this origin's files only.
  */
 const DOCS_PAGE = `<!doctype html>
 <html lang="en">
@@ -17,10 +19,9 @@ const DOCS_PAGE = `<!doctype html>
 <body>
 <div id="reference"></div>
 <script src="/docs/swagger-ui-bundle.js"></script>
-<script>
-SwaggerUIBundle({ url: "/v1/openapi.json", dom_id: "#reference", validatorUrl: null, deepLinking: true });
-</script>
+<script src="/docs/init.js"></script>
 </body>
 </html>`;
 
-export const docsRoutes = new Hono<AppEnv>().get("/v1/docs", (c) => c.html(DOCS_PAGE));
+/** The page carries the same security headers as the web client's pages (web/security-headers.json). */
+export const docsRoutes = new Hono<AppEnv>().get("/v1/docs", (c) => c.html(DOCS_PAGE, 200, pageHeaders));

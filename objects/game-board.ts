@@ -22,7 +22,7 @@ const ID_SWEEP_EVERY_MS = 10 * 60 * 1000;
  * describes durable state (responses wait on the output gate).
  */
 export class GameBoard extends DurableObject<Env> {
-  private schema: ObjectSchema;
+  private schema!: ObjectSchema;
   private storage!: BoardStorage;
   private board!: Board;
   private config: GameConfig = DEFAULT_CONFIG;
@@ -31,32 +31,20 @@ export class GameBoard extends DurableObject<Env> {
   private updatedAt = 0;
   private directory: DirectoryPublisher;
   private spectators: Spectators;
-  private history: HistorySampler;
+  private history!: HistorySampler;
+  private readonly historyWriter: HistoryWriter;
   private maintenance: ReturnType<typeof setTimeout> | undefined;
   private compactionStep: (() => boolean) | undefined;
   private nextIdSweep = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.schema = new ObjectSchema(ctx.storage.sql, (work) => ctx.storage.transactionSync(work));
+    this.historyWriter = new HistoryWriter(env.DB);
     this.directory = new DirectoryPublisher(env.DB, () => this.directoryEntry());
     this.spectators = new Spectators(
       ctx,
       () => this.board,
       () => this.config,
-    );
-    this.history = new HistorySampler(
-      ctx,
-      new HistoryWriter(env.DB),
-      {
-        game: () => this.game,
-        settings: () => this.config,
-        top: (limit) => {
-          this.board.expire(Date.now());
-          return { total: this.board.total, entries: this.board.page(0, limit) };
-        },
-      },
-      this.schema,
     );
     ctx.blockConcurrencyWhile(async () => this.restore());
   }
@@ -204,8 +192,48 @@ export class GameBoard extends DurableObject<Env> {
     return { ok: true, value: null };
   }
 
+  /**
+   * Deletes the game: its storage, alarm, spectators' sockets and directory
+   * row, and with `withHistory` its history in D1. Nothing else runs on the
+   * object meanwhile, so no report lands in between and no directory write
+   * in flight brings the row back. A later report starts a fresh game.
+   */
+  async deleteGame(game: string, withHistory: boolean): Promise<Outcome<null>> {
+    if (this.game === undefined && !withHistory) return gameNotFound();
+    let found = this.game !== undefined;
+    await this.ctx.blockConcurrencyWhile(async () => {
+      await this.directory.stop();
+      this.spectators.closeAll("the game was deleted");
+      if (this.maintenance !== undefined) clearTimeout(this.maintenance);
+      this.maintenance = undefined;
+      this.compactionStep = undefined;
+      await this.ctx.storage.deleteAlarm();
+      await this.ctx.storage.deleteAll();
+      await this.restore();
+      await this.directory.remove(game);
+      if (withHistory) found = (await this.historyWriter.deleteGame(game)) || found;
+    });
+    return found ? { ok: true, value: null } : gameNotFound();
+  }
+
+  /** Builds the in-memory state from storage: at construction, and after a deletion. */
   private async restore(): Promise<void> {
     const now = Date.now();
+    this.schema = new ObjectSchema(this.ctx.storage.sql, (work) => this.ctx.storage.transactionSync(work));
+    this.history = new HistorySampler(
+      this.ctx,
+      this.historyWriter,
+      {
+        game: () => this.game,
+        settings: () => this.config,
+        top: (limit) => {
+          this.board.expire(Date.now());
+          return { total: this.board.total, entries: this.board.page(0, limit) };
+        },
+      },
+      this.schema,
+    );
+    this.nextIdSweep = 0;
     this.storage = new BoardStorage(
       this.ctx.storage.sql,
       (work) => this.ctx.storage.transactionSync(work),

@@ -1,3 +1,4 @@
+import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { games } from "../worker/db/schema";
 
@@ -21,7 +22,7 @@ const RETRY_MS = 5000;
 export class DirectoryPublisher {
   private lastWrite = 0;
   private dirty = false;
-  private writing = false;
+  private writing: Promise<void> | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -32,10 +33,23 @@ export class DirectoryPublisher {
   /** Notes that the game changed; the directory follows within a second. */
   touch(): void {
     this.dirty = true;
-    if (this.writing || this.timer !== undefined) return;
+    if (this.writing !== undefined || this.timer !== undefined) return;
     const wait = this.lastWrite + MIN_INTERVAL_MS - Date.now();
     if (wait <= 0) void this.write();
     else this.schedule(wait);
+  }
+
+  /** Cancels pending writes and waits for one in flight, so nothing writes the row after this returns. */
+  async stop(): Promise<void> {
+    this.dirty = false;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.writing;
+  }
+
+  /** Deletes the game's row. */
+  async remove(game: string): Promise<void> {
+    await drizzle(this.db).delete(games).where(eq(games.game, game));
   }
 
   private schedule(wait: number): void {
@@ -45,12 +59,19 @@ export class DirectoryPublisher {
     }, wait);
   }
 
-  private async write(): Promise<void> {
+  private write(): Promise<void> {
+    this.writing = this.writeRow().finally(() => {
+      this.writing = undefined;
+      if (this.dirty) this.touch();
+    });
+    return this.writing;
+  }
+
+  private async writeRow(): Promise<void> {
     // Copy the row before awaiting: other requests run while D1 answers.
     const entry = this.read();
     if (entry === undefined) return;
     this.dirty = false;
-    this.writing = true;
     this.lastWrite = Date.now();
     try {
       await drizzle(this.db)
@@ -64,9 +85,6 @@ export class DirectoryPublisher {
       console.error(`games directory: writing ${entry.game} failed, retrying`, error);
       this.dirty = true;
       this.lastWrite = Date.now() + RETRY_MS - MIN_INTERVAL_MS;
-    } finally {
-      this.writing = false;
     }
-    if (this.dirty) this.touch();
   }
 }

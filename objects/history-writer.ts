@@ -22,6 +22,7 @@ export interface ArchivedReport {
 /** D1 binds at most 100 parameters per statement. */
 const MAX_PARAMS = 100;
 const PRUNE_LIMIT = 1000;
+const DELETE_CHUNK = 5000;
 
 /** Writes a game's history to D1: snapshots, archived reports, retention. */
 export class HistoryWriter {
@@ -95,6 +96,24 @@ export class HistoryWriter {
       this.db.delete(archivedReports).where(inArray(sql`rowid`, oldest(archivedReports))),
     ]);
     return results.some((r) => r.meta.changes >= PRUNE_LIMIT);
+  }
+
+  /** Deletes every history row of `game`, in chunks so no statement runs unbounded; true if there was any. */
+  async deleteGame(game: string): Promise<boolean> {
+    let deleted = 0;
+    for (const table of [snapshotEntries, snapshots, archivedReports]) {
+      for (;;) {
+        const chunk = this.db
+          .select({ rowid: sql<number>`rowid` })
+          .from(table)
+          .where(eq(table.game, game))
+          .limit(DELETE_CHUNK);
+        const { meta } = await this.db.delete(table).where(inArray(sql`rowid`, chunk));
+        deleted += meta.changes;
+        if (meta.changes < DELETE_CHUNK) break;
+      }
+    }
+    return deleted > 0;
   }
 }
 

@@ -131,6 +131,24 @@ export class Spectators {
     }
   }
 
+  /** Closes every spectator's socket and forgets every view (the game was deleted). */
+  closeAll(reason: string): void {
+    for (const timer of [this.flushTimer, this.expiryTimer, this.saveTimer]) {
+      if (timer !== undefined) clearTimeout(timer);
+    }
+    this.flushTimer = this.expiryTimer = this.saveTimer = undefined;
+    this.unsaved.clear();
+    for (const socket of this.ctx.getWebSockets()) {
+      try {
+        socket.close(1000, reason);
+      } catch {
+        // Already closed.
+      }
+    }
+    // Known to be empty: no table is read for the close events still to come.
+    this.views = new Map();
+  }
+
   /** Sends each view whose visible part (or total) changed its update. */
   private flush(): void {
     this.lastFlush = Date.now();

@@ -84,6 +84,30 @@ const getPlayer = createRoute({
   },
 });
 
+const deleteGame = createRoute({
+  method: "delete",
+  path: "/v1/games/{game}",
+  summary: "Delete a game",
+  description:
+    "Deletes the board, the game's object storage, its directory row and its spectators' sockets; with " +
+    "`history=true` also its history in D1. A later report starts a fresh game with the default config.",
+  security: [{ bearer: [] }],
+  middleware: [requireKey, requireAdmin] as const,
+  request: {
+    params: GamePath,
+    query: z.object({
+      history: z
+        .enum(["true", "false"])
+        .default("false")
+        .openapi({ description: "true: also delete the game's snapshots and archived reports in D1" }),
+    }),
+  },
+  responses: {
+    204: { description: "Deleted" },
+    ...errors(400, 401, 403, 404),
+  },
+});
+
 const deletePlayer = createRoute({
   method: "delete",
   path: "/v1/games/{game}/players/{player}",
@@ -126,6 +150,11 @@ export const gameRoutes = createRouter()
   .openapi(getPlayer, async (c) => {
     const { game, player } = c.req.valid("param");
     return reply(c, await c.env.BOARD.getByName(game).standing(player, c.req.valid("query").around));
+  })
+  .openapi(deleteGame, async (c) => {
+    const { game } = c.req.valid("param");
+    const outcome = await c.env.BOARD.getByName(game).deleteGame(game, c.req.valid("query").history === "true");
+    return outcome.ok ? c.body(null, 204) : fail(c, outcome.error);
   })
   .openapi(deletePlayer, async (c) => {
     const { game, player } = c.req.valid("param");

@@ -11,6 +11,7 @@ const SUITES: Record<string, () => Promise<{ run(ctx: BenchContext): Promise<Ben
   ingest: () => import("./suites/ingest"),
   live: () => import("./suites/live"),
   history: () => import("./suites/history"),
+  soak: () => import("./suites/soak"),
 };
 
 const { values } = parseArgs({

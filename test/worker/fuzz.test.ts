@@ -137,7 +137,9 @@ describe("every route under random requests", () => {
     await fc.assert(
       fc.asyncProperty(requestArb, async ({ method, path, query, headers, body }) => {
         const before = await observable();
-        const init: RequestInit = { method, headers: Object.fromEntries(Object.entries(headers).filter(([, v]) => v)) };
+        const sent = new Headers();
+        for (const [name, value] of Object.entries(headers)) if (value !== undefined) sent.set(name, value);
+        const init: RequestInit = { method, headers: sent };
         if (body !== undefined && method !== "GET" && method !== "HEAD") init.body = body;
         const res = await exports.default.fetch(new Request(`http://podium.test${path}${query}`, init));
         res.webSocket?.accept();

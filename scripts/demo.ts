@@ -10,6 +10,7 @@ const { values: args } = parseArgs({
   options: {
     url: { type: "string", default: "http://127.0.0.1:8787" },
     key: { type: "string" },
+    "admin-key": { type: "string" },
     games: { type: "string", default: "10" },
     players: { type: "string", default: "100" },
     seconds: { type: "string", default: "30" },
@@ -20,10 +21,11 @@ const { values: args } = parseArgs({
 });
 
 if (args.help) {
-  console.log(`usage: npm run demo -- [--url http://127.0.0.1:8787] [--key <ingest key>]
+  console.log(`usage: npm run demo -- [--url http://127.0.0.1:8787] [--key <ingest key>] [--admin-key <admin key>]
                     [--games 10] [--players 100] [--seconds 30] [--spectators 5] [--prefix demo]
 Spectators are live websocket watchers per game (0 for none).
-The key defaults to the first INGEST_KEYS entry in .dev.vars (created by npm start).`);
+The keys default to the first INGEST_KEYS and ADMIN_KEYS entries in .dev.vars (created by npm start).
+With an admin key, the demo first deletes its games left from an earlier run, so its checks start fresh.`);
   process.exit(0);
 }
 
@@ -33,7 +35,8 @@ const playerCount = positive("players");
 const seconds = positive("seconds");
 const spectatorsPerGame = Number(args.spectators);
 if (!Number.isInteger(spectatorsPerGame) || spectatorsPerGame < 0) fail("--spectators must be 0 or more");
-const key = args.key ?? keyFromDevVars();
+const key = args.key ?? keyFromDevVars("INGEST_KEYS");
+const adminKey = args["admin-key"] ?? keyFromDevVars("ADMIN_KEYS", false);
 
 function positive(name: "games" | "players" | "seconds"): number {
   const n = Number(args[name]);
@@ -46,15 +49,20 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-function keyFromDevVars(): string {
+function keyFromDevVars(name: string, required = true): string | undefined {
   try {
     const line = readFileSync(".dev.vars", "utf8")
       .split("\n")
-      .find((l) => l.startsWith("INGEST_KEYS="));
-    const first = line?.slice("INGEST_KEYS=".length).split(",")[0]?.split(":")[0]?.trim();
+      .find((l) => l.startsWith(`${name}=`));
+    const first = line
+      ?.slice(name.length + 1)
+      .split(",")[0]
+      ?.split(":")[0]
+      ?.trim();
     if (first) return first;
   } catch {}
-  return fail("no --key given and no INGEST_KEYS in .dev.vars; run `npm start` first or pass --key");
+  if (!required) return undefined;
+  return fail(`no key given and no ${name} in .dev.vars; run \`npm start\` first or pass --key`);
 }
 
 interface Sent {
@@ -185,6 +193,20 @@ async function verify(): Promise<boolean> {
   return ok;
 }
 
+/** Deletes this demo's games from an earlier run (admin key), so every board starts empty. */
+async function deleteLeftovers(): Promise<void> {
+  let deleted = 0;
+  for (const game of games) {
+    const res = await fetch(`${url}/v1/games/${game}`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${adminKey}` },
+    });
+    if (res.status === 204) deleted++;
+    else if (res.status !== 404) fail(`deleting ${game} from an earlier run answered ${res.status}`);
+  }
+  if (deleted > 0) console.log(`demo: deleted ${deleted} games left from an earlier run`);
+}
+
 async function main(): Promise<void> {
   try {
     await fetch(`${url}/v1/games`);
@@ -193,11 +215,15 @@ async function main(): Promise<void> {
   }
   console.log(`demo: ${gameCount} games x ${playerCount} players for ${seconds}s against ${url}`);
   console.log(`demo: watch ${url}/games/${games[0]} or ${url}/v1/games/${games[0]}/leaderboard`);
-  await Promise.all(games.flatMap((game) => Array.from({ length: spectatorsPerGame }, () => spectate(game))));
+  if (adminKey !== undefined) await deleteLeftovers();
   const started = Date.now();
   for (let second = 0; second < seconds; second++) {
     const tickStart = Date.now();
     await tick(second);
+    // A game exists from its first report on; only then can it be watched.
+    if (second === 0) {
+      await Promise.all(games.flatMap((game) => Array.from({ length: spectatorsPerGame }, () => spectate(game))));
+    }
     const elapsed = (Date.now() - started) / 1000;
     process.stdout.write(
       `\rdemo: ${second + 1}/${seconds}s  ${reports} reports in ${requests} requests` +

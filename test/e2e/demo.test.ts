@@ -1,0 +1,32 @@
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { ADMIN_KEY, DevServer, INGEST_KEY } from "../../scripts/dev-server";
+
+// `npm run demo` as the README has a newcomer run it, small: it must find
+// every board and every spectator right, twice in a row on the same server.
+const server = new DevServer();
+beforeAll(() => server.start(), 120_000);
+afterAll(() => server.dispose());
+
+const demo = (args: string[]) =>
+  spawnSync(
+    process.execPath,
+    ["--import", "tsx", join(import.meta.dirname, "..", "..", "scripts", "demo.ts"), ...args],
+    {
+      encoding: "utf8",
+      timeout: 60_000,
+    },
+  );
+
+it("runs the demo twice on one server; the second run starts from fresh games", () => {
+  const args = ["--url", server.url, "--key", INGEST_KEY, "--admin-key", ADMIN_KEY];
+  const first = demo([...args, "--games", "3", "--players", "40", "--seconds", "3", "--spectators", "2"]);
+  expect(first.status, first.stdout + first.stderr).toBe(0);
+  expect(first.stdout).toContain("demo: all boards match");
+  // Fewer players than before: only a fresh start makes the boards match exactly.
+  const second = demo([...args, "--games", "3", "--players", "20", "--seconds", "2", "--spectators", "2"]);
+  expect(second.status, second.stdout + second.stderr).toBe(0);
+  expect(second.stdout).toContain("deleted 3 games left from an earlier run");
+  expect(second.stdout).toContain("demo: all boards match");
+});

@@ -2,8 +2,8 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 // The Worker and its Durable Objects run inside workerd; the pure modules
-// (ranking engine, parsers, web client logic) run in plain Node, faster; the
-// end-to-end tests drive a real `wrangler dev`.
+// (ranking engine, parsers, web client logic, the layout check) run in plain
+// Node, faster; the browser and end-to-end tests drive a real `wrangler dev`.
 export default defineConfig({
   test: {
     projects: [
@@ -24,14 +24,21 @@ export default defineConfig({
         test: {
           name: "workers",
           include: ["test/worker/**/*.test.ts", "test/objects/**/*.test.ts"],
-          setupFiles: ["./test/apply-migrations.ts"],
+          // The line-protocol parser is pure: its tests run in Node with the engine's.
+          exclude: ["test/worker/ingest/**"],
+          setupFiles: ["./test/support/apply-migrations.ts"],
         },
       },
       {
         test: {
           name: "node",
           environment: "node",
-          include: ["test/engine/**/*.test.ts", "test/node/**/*.test.ts", "test/web/**/*.test.ts"],
+          include: [
+            "test/*.test.ts",
+            "test/engine/**/*.test.ts",
+            "test/worker/ingest/**/*.test.ts",
+            "test/web/**/*.test.ts",
+          ],
           exclude: ["test/web/**/*.browser.test.ts"],
         },
       },

@@ -4,7 +4,7 @@
 // redis-server redis-tools).
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createConnection } from "node:net";
-import { freePort } from "../scripts/dev-server";
+import { freePort } from "../test/support/dev-server";
 
 export interface RedisRun {
   zaddPerSecond: number;

@@ -1,17 +1,17 @@
 import { DurableObject } from "cloudflare:workers";
-import type { GameInfo, Leaderboard, PlayerStanding } from "../worker/protocol/boards";
-import { DEFAULT_CONFIG, type GameConfig, type GameConfigPatch } from "../worker/protocol/config";
-import { type ApiError, errorBody, type Outcome } from "../worker/protocol/errors";
-import type { Accepted, ScoreReport } from "../worker/protocol/reports";
-import { BoardStorage } from "./board-storage";
-import { DirectoryPublisher } from "./game-directory";
-import { HistorySampler } from "./history-sampler";
-import { HistoryWriter } from "./history-writer";
-import type { ViewSpec } from "./live-views";
-import { ObjectSchema } from "./object-schema";
-import { Board } from "./ranking/board";
-import { type RankingRules, type Report, ScoreOverflowError } from "./ranking/rules";
-import { Spectators } from "./spectators";
+import { Board } from "../engine/ranking";
+import { type RankingRules, type Report, ScoreOverflowError } from "../engine/rules";
+import type { GameInfo, Leaderboard, PlayerStanding } from "../protocol/boards";
+import { DEFAULT_CONFIG, type GameConfig, type GameConfigPatch } from "../protocol/config";
+import { type ApiError, errorBody, type Outcome } from "../protocol/errors";
+import type { Accepted, ScoreReport } from "../protocol/reports";
+import { DirectoryPublisher } from "./history/directory";
+import { HistorySampler } from "./history/sampler";
+import { HistoryWriter } from "./history/writer";
+import { Spectators } from "./live/spectators";
+import type { ViewSpec } from "./live/views";
+import { BoardStorage } from "./storage/batch-log";
+import { ObjectSchema } from "./storage/schema";
 
 const ID_SWEEP_EVERY_MS = 10 * 60 * 1000;
 

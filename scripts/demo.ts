@@ -4,7 +4,7 @@
 // board against what was sent: last value per player, ties by earlier ts.
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { applyLiveMessage, type LiveBoard, type LiveMessage, rankedEntries } from "../worker/protocol/live";
+import { applyLiveMessage, type LiveBoard, type LiveMessage, rankedEntries } from "../protocol/live";
 
 const { values: args } = parseArgs({
   options: {

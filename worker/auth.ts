@@ -1,4 +1,4 @@
-import type { ApiError } from "./protocol/errors";
+import type { ApiError } from "../protocol/errors";
 
 /**
  * Keys come from two secrets, each a comma-separated list:

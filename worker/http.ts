@@ -2,7 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { z } from "zod";
-import { type ApiError, ErrorBody, errorBody, type Outcome } from "./protocol/errors";
+import { type ApiError, ErrorBody, errorBody, type Outcome } from "../protocol/errors";
 
 export type AppEnv = { Bindings: Env };
 

@@ -1,4 +1,4 @@
-import { HistoryWriter } from "../../objects/history-writer";
+import { HistoryWriter } from "../../objects/history/writer";
 
 interface Env {
   DB: D1Database;

@@ -1,8 +1,8 @@
 // The ranking engine in plain Node at N = 1e4, 1e5, 1e6 players, against a
 // Redis sorted set and a naive re-sorted array on the same ids, scores and
 // operations, in the same run.
-import { Board } from "../../objects/ranking/board";
-import type { PlayerState } from "../../objects/ranking/rules";
+import { Board } from "../../engine/ranking";
+import type { PlayerState } from "../../engine/rules";
 import { collidingNames } from "../../test/support/colliding-names";
 import { memberName, redisAvailable, runRedis } from "../redis";
 import { type BenchContext, type BenchResult, compared } from "../report";

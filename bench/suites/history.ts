@@ -3,7 +3,7 @@
 // rate, D1 bytes per snapshot and each history query's latency over that day.
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { DevServer } from "../../scripts/dev-server";
+import { DevServer } from "../../test/support/dev-server";
 import { type BenchContext, type BenchResult, percentile } from "../report";
 
 const EVERY_MS = 10_000;

@@ -6,7 +6,7 @@
 // answers with no work: wrangler dev's own cost per request on this machine
 // (its proxy, the runtime and the load generator share the same cores), so
 // each figure comes with the ceiling the local harness allows.
-import { DevServer, INGEST_KEY } from "../../scripts/dev-server";
+import { DevServer, INGEST_KEY } from "../../test/support/dev-server";
 import { type BenchContext, type BenchResult, compared, percentile } from "../report";
 
 interface Load {

@@ -2,9 +2,10 @@
 // posts 1000-report batches. Podium (coalesced per-view diffs) against the
 // naive baseline in bench/naive-live (full top-15 snapshot to every socket
 // after every report request), same load, same run.
-import { diffEntries, visibleEntries } from "../../objects/live-views";
-import { Board } from "../../objects/ranking/board";
-import { ADMIN_KEY, DevServer, INGEST_KEY } from "../../scripts/dev-server";
+
+import { Board } from "../../engine/ranking";
+import { diffEntries, visibleEntries } from "../../objects/live/views";
+import { ADMIN_KEY, DevServer, INGEST_KEY } from "../../test/support/dev-server";
 import { type BenchContext, type BenchResult, compared, percentile } from "../report";
 
 const MARKER = "~marker";

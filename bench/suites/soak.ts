@@ -3,8 +3,9 @@
 // in the middle and a restart on the same state. It checks as it measures:
 // every acknowledged id counts exactly once, and every spectator converges
 // on the true board after reconnecting. A failed check fails the run.
-import { ADMIN_KEY, DevServer, INGEST_KEY } from "../../scripts/dev-server";
-import { applyLiveMessage, type LiveBoard, type LiveMessage, rankedEntries } from "../../worker/protocol/live";
+
+import { applyLiveMessage, type LiveBoard, type LiveMessage, rankedEntries } from "../../protocol/live";
+import { ADMIN_KEY, DevServer, INGEST_KEY } from "../../test/support/dev-server";
 import { type BenchContext, type BenchResult, percentile } from "../report";
 
 const GAME = "soak";

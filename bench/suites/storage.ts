@@ -2,9 +2,9 @@
 // path (RPC from a bench entry point, no HTTP per batch), then the rebuild
 // after the object is gone: wrangler dev restarted on the same state, timed
 // to the first answered read.
-import { Board } from "../../objects/ranking/board";
-import type { PlayerState } from "../../objects/ranking/rules";
-import { DevServer } from "../../scripts/dev-server";
+import { Board } from "../../engine/ranking";
+import type { PlayerState } from "../../engine/rules";
+import { DevServer } from "../../test/support/dev-server";
 import type { BenchContext, BenchResult } from "../report";
 
 const PER_REQUEST = 20; // batches of 1000 per /fill request

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { ADMIN_KEY, DevServer, INGEST_KEY } from "../../scripts/dev-server";
+import { ADMIN_KEY, DevServer, INGEST_KEY } from "../support/dev-server";
 
 // `npm run demo` as the README has a newcomer run it, small: it must find
 // every board and every spectator right, twice in a row on the same server.

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { DevServer, INGEST_KEY } from "../../scripts/dev-server";
+import { DevServer, INGEST_KEY } from "../support/dev-server";
 
 // The contract: an answered report is durable. Kill wrangler dev (and workerd)
 // with SIGKILL the moment an answer arrives, with more batches in flight, start

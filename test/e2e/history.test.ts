@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { ADMIN_KEY, DevServer, INGEST_KEY } from "../../scripts/dev-server";
+import { ADMIN_KEY, DevServer, INGEST_KEY } from "../support/dev-server";
 
 const server = new DevServer();
 beforeAll(() => server.start(), 120_000);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { ADMIN_KEY, DevServer, INGEST_KEY } from "../../scripts/dev-server";
-import { applyLiveMessage, type LiveBoard, type LiveMessage, rankedEntries } from "../../worker/protocol/live";
+import { applyLiveMessage, type LiveBoard, type LiveMessage, rankedEntries } from "../../protocol/live";
+import { ADMIN_KEY, DevServer, INGEST_KEY } from "../support/dev-server";
 
 const server = new DevServer();
 beforeAll(() => server.start(), 120_000);

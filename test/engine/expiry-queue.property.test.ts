@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { expect, it } from "vitest";
-import { ExpiryQueue } from "../../objects/ranking/expiry-queue";
+import { ExpiryQueue } from "../../engine/expiry-queue";
 
 it("ExpiryQueue pops times in ascending order", () => {
   fc.assert(

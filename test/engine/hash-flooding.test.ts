@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { halfSipHash13, PlayerIds } from "../../objects/ranking/player-ids";
+import { halfSipHash13, PlayerIds } from "../../engine/player-ids";
 import { collidingNames, fnv1a } from "../support/colliding-names";
 
 describe("player-id hash under flooding", () => {

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { PlayerIds } from "../../objects/ranking/player-ids";
-import { codePointCompare } from "./naive-board";
+import { PlayerIds } from "../../engine/player-ids";
+import { codePointCompare } from "./naive-ranking";
 
 const wellFormed = fc.string({ unit: "grapheme", minLength: 1, maxLength: 40 });
 

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { sortSlotsByKey } from "../../objects/ranking/radix-sort";
-import { RankedIndex } from "../../objects/ranking/ranked-index";
+import { sortSlotsByKey } from "../../engine/radix-sort";
+import { RankedIndex } from "../../engine/ranked-index";
 
 // Slots are compared by a key array, so thousands of entries exercise block
 // splits (at 1024), merges and the Fenwick tree.

@@ -1,8 +1,8 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { ADMIN, board, call, errorOf, INGEST, postScores, uniqueGame } from "../worker/client";
-import { until, watch } from "./live-client";
+import { until, watch } from "../support/spectator";
+import { ADMIN, board, call, errorOf, INGEST, postScores, uniqueGame } from "../support/worker-client";
 
 const stub = (game: string) => env.BOARD.getByName(game);
 

@@ -1,7 +1,7 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { ADMIN, board, call, postScores, uniqueGame } from "../worker/client";
+import { ADMIN, board, call, postScores, uniqueGame } from "../support/worker-client";
 
 async function fullBoard(game: string) {
   return (await board(game, "?limit=1000")).entries;

@@ -1,7 +1,7 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { ADMIN, call, postScores, uniqueGame } from "../worker/client";
+import { ADMIN, call, postScores, uniqueGame } from "../support/worker-client";
 
 // Its own file: the test takes D1's history tables away, which would break
 // any other test running against the same database.

@@ -1,7 +1,7 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { ADMIN, call, postScores, uniqueGame } from "../worker/client";
+import { ADMIN, call, postScores, uniqueGame } from "../support/worker-client";
 
 const stub = (game: string) => env.BOARD.getByName(game);
 

@@ -2,8 +2,8 @@ import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ADMIN, call, errorOf, postScores, uniqueGame } from "../worker/client";
-import { type Spectator, until, watch } from "./live-client";
+import { type Spectator, until, watch } from "../support/spectator";
+import { ADMIN, call, errorOf, postScores, uniqueGame } from "../support/worker-client";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const configure = (game: string, config: object) =>

@@ -1,7 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { ADMIN, call, errorOf, postScores, uniqueGame } from "../worker/client";
+import { ADMIN, call, errorOf, postScores, uniqueGame } from "../support/worker-client";
 
 /** The tables in a game's object: none for a game never written. */
 const tables = (game: string) =>

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_KEY, DevServer, INGEST_KEY } from "../../scripts/dev-server";
+import { ADMIN_KEY, DevServer, INGEST_KEY } from "../support/dev-server";
 
 // Debian's Chromium, never a downloaded browser; no background traffic.
 const CHROMIUM = "/usr/bin/chromium";

@@ -2,8 +2,8 @@ import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { GAME_PATTERN } from "../../worker/protocol/patterns";
-import { ADMIN, call, INGEST, postScores } from "./client";
+import { GAME_PATTERN } from "../../protocol/patterns";
+import { ADMIN, call, INGEST, postScores } from "../support/worker-client";
 
 // Every route, hit with random and valid-looking requests: never a 5xx,
 // every error in the envelope, and a refused request changes nothing.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ADMIN, board, call, errorOf, INGEST, postScores, uniqueGame } from "./client";
+import { ADMIN, board, call, errorOf, INGEST, postScores, uniqueGame } from "../support/worker-client";
 
 const put = (game: string, config: unknown, key = ADMIN) =>
   call(`/v1/games/${game}`, { method: "PUT", key, json: config });

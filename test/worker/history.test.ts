@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { HistoryWriter } from "../../objects/history-writer";
-import { call, errorOf, uniqueGame } from "./client";
+import { HistoryWriter } from "../../objects/history/writer";
+import { call, errorOf, uniqueGame } from "../support/worker-client";
 
 const writer = new HistoryWriter(env.DB);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, errorOf } from "./client";
+import { call, errorOf } from "../support/worker-client";
 
 describe("routing, errors and docs", () => {
   it("answers unknown routes with 404 in the error envelope", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ADMIN, board, call, errorOf, INGEST, postScores, SCOPED, uniqueGame } from "./client";
+import { ADMIN, board, call, errorOf, INGEST, postScores, SCOPED, uniqueGame } from "../support/worker-client";
 
 describe("POST /v1/games/{game}/scores", () => {
   it("accepts one report and ranks it", async () => {

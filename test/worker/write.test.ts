@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ADMIN, board, call, errorOf, INGEST, SCOPED, uniqueGame } from "./client";
+import { ADMIN, board, call, errorOf, INGEST, SCOPED, uniqueGame } from "../support/worker-client";
 
 const write = (body: string, query = "", key = INGEST, type = "text/plain; charset=utf-8") =>
   call(`/v1/write${query}`, { method: "POST", key, headers: { "content-type": type }, body });

@@ -1,9 +1,9 @@
-import { LIVE_LIMIT, type LiveBoard } from "../../worker/protocol/live";
-import { NAME_PATTERN } from "../../worker/protocol/patterns";
-import { type BoardRow, boardRows } from "./board-state";
+import { LIVE_LIMIT, type LiveBoard } from "../../protocol/live";
+import { NAME_PATTERN } from "../../protocol/patterns";
 import { formatScore, h } from "./dom";
 import { renderHistory } from "./history-panel";
 import { type ConnectionState, LiveConnection } from "./live-connection";
+import { type BoardRow, boardRows } from "./live-rows";
 
 const ARROWS = { up: "▲", down: "▼", new: "●", same: "" } as const;
 const MOVEMENT_TEXT = { up: "moved up", down: "moved down", new: "new", same: "" } as const;

@@ -1,5 +1,5 @@
 import uPlot from "uplot";
-import type { LeaderList, PlayerHistory, SnapshotList } from "../../worker/protocol/history";
+import type { LeaderList, PlayerHistory, SnapshotList } from "../../protocol/history";
 import { getJson, h } from "./dom";
 
 const RANGES = [

@@ -1,5 +1,5 @@
-import type { GameSummary } from "../../worker/protocol/boards";
-import { GAME_PATTERN } from "../../worker/protocol/patterns";
+import type { GameSummary } from "../../protocol/boards";
+import { GAME_PATTERN } from "../../protocol/patterns";
 import { getJson, h, timeAgo } from "./dom";
 
 /** `/`: the games, with player counts and last update, and a box to jump to one. */

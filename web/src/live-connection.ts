@@ -1,4 +1,4 @@
-import { applyLiveMessage, type LiveBoard, type LiveMessage, PING, PONG } from "../../worker/protocol/live";
+import { applyLiveMessage, type LiveBoard, type LiveMessage, PING, PONG } from "../../protocol/live";
 
 export type ConnectionState = "connecting" | "live" | "reconnecting";
 

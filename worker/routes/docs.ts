@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import pageHeaders from "../../web/security-headers.json";
+import pageHeaders from "../../protocol/security-headers.json";
 import type { AppEnv } from "../http";
 
 /**

@@ -1,12 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { asc, gt } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import { games } from "../db/schema";
+import { GameInfo, GameList, Leaderboard, PlayerStanding } from "../../protocol/boards";
+import { GameConfig, GameConfigPatch } from "../../protocol/config";
+import { games } from "../../protocol/d1-schema";
+import { GameName, GamePath, PlayerPath } from "../../protocol/names";
+import { queryInt } from "../../protocol/query";
 import { createRouter, errorResponses as errors, fail, limitBody, reply } from "../http";
-import { GameInfo, GameList, Leaderboard, PlayerStanding } from "../protocol/boards";
-import { GameConfig, GameConfigPatch } from "../protocol/config";
-import { GameName, GamePath, PlayerPath } from "../protocol/names";
-import { queryInt } from "../protocol/query";
 import { requireAdmin, requireKey } from "./guards";
 
 const MAX_CONFIG_BYTES = 16 * 1024;

@@ -2,11 +2,11 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { and, asc, between, desc, eq, lt, or, sql } from "drizzle-orm";
 import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
 import type { Context } from "hono";
-import { archivedReports, games, snapshotEntries, snapshots } from "../db/schema";
+import { archivedReports, games, snapshotEntries, snapshots } from "../../protocol/d1-schema";
+import { LeaderList, PlayerHistory, ReportList, SnapshotList } from "../../protocol/history";
+import { GamePath, PlayerName, PlayerPath } from "../../protocol/names";
+import { queryInt } from "../../protocol/query";
 import { createRouter, errorResponses as errors, fail } from "../http";
-import { LeaderList, PlayerHistory, ReportList, SnapshotList } from "../protocol/history";
-import { GamePath, PlayerName, PlayerPath } from "../protocol/names";
-import { queryInt } from "../protocol/query";
 
 const MAX_TS = Number.MAX_SAFE_INTEGER;
 

@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { LIVE_AROUND, LIVE_LIMIT } from "../../protocol/live";
+import { GamePath, PlayerName } from "../../protocol/names";
+import { queryInt } from "../../protocol/query";
 import { createRouter, errorResponses as errors, fail } from "../http";
-import { LIVE_AROUND, LIVE_LIMIT } from "../protocol/live";
-import { GamePath, PlayerName } from "../protocol/names";
-import { queryInt } from "../protocol/query";
 
 const watchGame = createRoute({
   method: "get",

@@ -1,11 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import pLimit from "p-limit";
+import type { ApiError, GameOutcomeDetail, Outcome } from "../../protocol/errors";
+import { GamePath } from "../../protocol/names";
+import { Accepted, type ScoreReport, ScoresBody } from "../../protocol/reports";
 import { mayIngest } from "../auth";
 import { createRouter, errorResponses as errors, fail, limitBody, reply } from "../http";
-import { PRECISIONS, parseLineProtocol } from "../line-protocol";
-import type { ApiError, GameOutcomeDetail, Outcome } from "../protocol/errors";
-import { GamePath } from "../protocol/names";
-import { Accepted, type ScoreReport, ScoresBody } from "../protocol/reports";
+import { PRECISIONS, parseLineProtocol } from "../ingest/line-protocol";
 import { requireIngestForPathGame, requireKey } from "./guards";
 
 const MAX_JSON_BYTES = 1024 * 1024;

@@ -7,9 +7,9 @@
  * `indexOf`, each line is scanned by char code, and names are sliced (and
  * unescaped only when they hold a backslash) once. Pure: no Workers APIs.
  */
-import type { IssueDetail } from "./protocol/errors";
-import { MAX_FUTURE_MS, MAX_SCORE } from "./protocol/names";
-import { GAME_PATTERN, GAME_RULE, NAME_PATTERN, nameRule, normalizeName } from "./protocol/patterns";
+import type { IssueDetail } from "../../protocol/errors";
+import { MAX_FUTURE_MS, MAX_SCORE } from "../../protocol/names";
+import { GAME_PATTERN, GAME_RULE, NAME_PATTERN, nameRule, normalizeName } from "../../protocol/patterns";
 
 export const PRECISIONS = ["ns", "us", "ms", "s"] as const;
 export type Precision = (typeof PRECISIONS)[number];

@@ -1,5 +1,5 @@
-import type { ArchivedReport, HistoryWriter, Sample } from "./history-writer";
-import type { ObjectSchema } from "./object-schema";
+import type { ObjectSchema } from "../storage/schema";
+import type { ArchivedReport, HistoryWriter, Sample } from "./writer";
 
 export interface HistorySettings {
   snapshotEvery: number;

@@ -1,7 +1,7 @@
 import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
-import { archivedReports, snapshotEntries, snapshots } from "../worker/db/schema";
-import type { RankedEntry } from "./ranking/rules";
+import type { RankedEntry } from "../../engine/rules";
+import { archivedReports, snapshotEntries, snapshots } from "../../protocol/d1-schema";
 
 /** A sample of a board's top, copied before any await. */
 export interface Sample {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type LineParseOptions, type Precision, parseLineProtocol } from "../../worker/line-protocol";
-import { MAX_FUTURE_MS, MAX_SCORE } from "../../worker/protocol/names";
+import { MAX_FUTURE_MS, MAX_SCORE } from "../../../protocol/names";
+import { type LineParseOptions, type Precision, parseLineProtocol } from "../../../worker/ingest/line-protocol";
 
 const NOW = 1_800_000_000_000;
 

@@ -1,4 +1,4 @@
-import { type LiveBoard, type LiveEntry, rankedEntries } from "../../worker/protocol/live";
+import { type LiveBoard, type LiveEntry, rankedEntries } from "../../protocol/live";
 
 export type Movement = "up" | "down" | "new" | "same";
 

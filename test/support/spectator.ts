@@ -1,5 +1,5 @@
 import { exports } from "cloudflare:workers";
-import { applyLiveMessage, type LiveBoard, type LiveMessage, rankedEntries } from "../../worker/protocol/live";
+import { applyLiveMessage, type LiveBoard, type LiveMessage, rankedEntries } from "../../protocol/live";
 
 /** A spectator socket that records every message and applies it like a client would. */
 export class Spectator {

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type LineReport, PRECISIONS, type Precision, parseLineProtocol } from "../../worker/line-protocol";
-import { GAME_PATTERN, MAX_FUTURE_MS, MAX_SCORE, NAME_PATTERN } from "../../worker/protocol/names";
+import { GAME_PATTERN, MAX_FUTURE_MS, MAX_SCORE, NAME_PATTERN } from "../../../protocol/names";
+import { type LineReport, PRECISIONS, type Precision, parseLineProtocol } from "../../../worker/ingest/line-protocol";
 
 const NOW = 1_800_000_000_000;
 const LATEST = NOW + MAX_FUTURE_MS;

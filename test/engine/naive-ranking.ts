@@ -1,4 +1,4 @@
-import type { PlayerState, RankedEntry, RankingRules, Report } from "../../objects/ranking/rules";
+import type { PlayerState, RankedEntry, RankingRules, Report } from "../../engine/rules";
 
 /** The specification in its plainest form: a map of states, sorted on every read. */
 export class NaiveBoard {

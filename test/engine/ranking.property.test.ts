@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Board } from "../../objects/ranking/board";
-import { AGGREGATES, ORDERS, type RankingRules, type Report, TIE_MODES } from "../../objects/ranking/rules";
-import { NaiveBoard } from "./naive-board";
+import { Board } from "../../engine/ranking";
+import { AGGREGATES, ORDERS, type RankingRules, type Report, TIE_MODES } from "../../engine/rules";
+import { NaiveBoard } from "./naive-ranking";
 
 // A small pool of players (with non-ASCII and prefix-related ids) and scores
 // makes ties, repeats and code-point ordering common.

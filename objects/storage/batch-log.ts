@@ -1,5 +1,5 @@
-import type { ObjectSchema } from "./object-schema";
-import type { PlayerState } from "./ranking/rules";
+import type { PlayerState } from "../../engine/rules";
+import type { ObjectSchema } from "./schema";
 
 /**
  * A board's durable form in its Durable Object's SQLite:

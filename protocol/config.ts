@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { AGGREGATES, DEFAULT_RULES, ORDERS, TIE_MODES } from "../../objects/ranking/rules";
+import { AGGREGATES, DEFAULT_RULES, ORDERS, TIE_MODES } from "../engine/rules";
 
 export const MAX_WINDOW_SECONDS = 365 * 24 * 60 * 60;
 /**

@@ -1,7 +1,7 @@
-import { errorBody } from "../worker/protocol/errors";
-import { CLOSE, type LiveEntry, PING, PONG, type SnapshotMessage, type UpdateMessage } from "../worker/protocol/live";
-import { diffEntries, type ViewSpec, type ViewState, viewKey, visibleEntries } from "./live-views";
-import type { Board } from "./ranking/board";
+import type { Board } from "../../engine/ranking";
+import { errorBody } from "../../protocol/errors";
+import { CLOSE, type LiveEntry, PING, PONG, type SnapshotMessage, type UpdateMessage } from "../../protocol/live";
+import { diffEntries, type ViewSpec, type ViewState, viewKey, visibleEntries } from "./views";
 
 export interface LiveSettings {
   /** Least time between two updates of one game (ms). */

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import { games } from "../worker/db/schema";
+import { games } from "../../protocol/d1-schema";
 
 export interface DirectoryEntry {
   game: string;

@@ -1,5 +1,5 @@
-import type { LeftEntry, LiveEntry } from "../worker/protocol/live";
-import type { Board } from "./ranking/board";
+import type { Board } from "../../engine/ranking";
+import type { LeftEntry, LiveEntry } from "../../protocol/live";
 
 /** What a group of spectators watches: the top `limit`, and a followed player's neighbourhood. */
 export interface ViewSpec {

@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { diffEntries, visibleEntries } from "../../objects/live-views";
-import { Board } from "../../objects/ranking/board";
-import { boardRows } from "../../web/src/board-state";
-import { applyLiveMessage, type LiveBoard } from "../../worker/protocol/live";
+import { Board } from "../../engine/ranking";
+import { diffEntries, visibleEntries } from "../../objects/live/views";
+import { applyLiveMessage, type LiveBoard } from "../../protocol/live";
+import { boardRows } from "../../web/src/live-rows";
 
 describe("the web client's live state", () => {
   it("converges on the server's visible board through any sequence of updates (rows, ranks, arrows)", () => {

@@ -12,7 +12,7 @@ import { aggregate, DEFAULT_RULES, type PlayerState, type RankedEntry, type Rank
  */
 const TOP_CACHE = 100;
 
-export class Board {
+export class Ranking {
   private ids: PlayerIds;
   private scores = new Float64Array(0);
   private times = new Float64Array(0);

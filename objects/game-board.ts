@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { Board } from "../engine/ranking";
+import { Ranking } from "../engine/ranking";
 import { type RankingRules, type Report, ScoreOverflowError } from "../engine/rules";
 import type { GameInfo, Leaderboard, PlayerStanding } from "../protocol/boards";
 import { DEFAULT_CONFIG, type GameConfig, type GameConfigPatch } from "../protocol/config";
@@ -10,7 +10,9 @@ import { HistorySampler } from "./history/sampler";
 import { HistoryWriter } from "./history/writer";
 import { Spectators } from "./live/spectators";
 import type { ViewSpec } from "./live/views";
-import { BoardStorage } from "./storage/batch-log";
+import { BatchLog } from "./storage/batch-log";
+import { MetaTable } from "./storage/meta";
+import { ReportIds } from "./storage/report-ids";
 import { ObjectSchema } from "./storage/schema";
 
 const ID_SWEEP_EVERY_MS = 10 * 60 * 1000;
@@ -23,8 +25,10 @@ const ID_SWEEP_EVERY_MS = 10 * 60 * 1000;
  */
 export class GameBoard extends DurableObject<Env> {
   private schema!: ObjectSchema;
-  private storage!: BoardStorage;
-  private board!: Board;
+  private meta!: MetaTable;
+  private log!: BatchLog;
+  private ids!: ReportIds;
+  private ranking!: Ranking;
   private config: GameConfig = DEFAULT_CONFIG;
   private game: string | undefined;
   private createdAt = 0;
@@ -43,7 +47,7 @@ export class GameBoard extends DurableObject<Env> {
     this.directory = new DirectoryPublisher(env.DB, () => this.directoryEntry());
     this.spectators = new Spectators(
       ctx,
-      () => this.board,
+      () => this.ranking,
       () => this.config,
     );
     ctx.blockConcurrencyWhile(async () => this.restore());
@@ -82,7 +86,7 @@ export class GameBoard extends DurableObject<Env> {
   async applyReports(game: string, reports: ScoreReport[]): Promise<Outcome<Accepted>> {
     const now = Date.now();
     const ids = reports.flatMap((r) => (r.id === undefined ? [] : [r.id]));
-    const seen = ids.length > 0 ? this.storage.knownIds(ids) : new Set<string>();
+    const seen = ids.length > 0 ? this.ids.known(ids) : new Set<string>();
     const fresh: (Report & { id?: string })[] = [];
     const newIds: string[] = [];
     for (const { player, score, ts, id, team } of reports) {
@@ -96,32 +100,34 @@ export class GameBoard extends DurableObject<Env> {
       if (id !== undefined) report.id = id;
       fresh.push(report);
     }
-    let states: ReturnType<Board["plan"]>;
+    let states: ReturnType<Ranking["plan"]>;
     try {
-      states = this.board.plan(fresh);
+      states = this.ranking.plan(fresh);
     } catch (error) {
       if (error instanceof ScoreOverflowError) {
         return refuse({ status: 400, code: "score_out_of_range", message: error.message });
       }
       throw error;
     }
-    const room = this.config.maxPlayers - this.board.players;
+    const room = this.config.maxPlayers - this.ranking.players;
     if (states.length > room) {
-      const added = this.board.countNew(states);
+      const added = this.ranking.countNew(states);
       if (added > room) {
         return refuse({
           status: 409,
           code: "board_full",
-          message: `the board holds ${this.board.players} of at most ${this.config.maxPlayers} players; this batch would add ${added}`,
+          message: `the board holds ${this.ranking.players} of at most ${this.config.maxPlayers} players; this batch would add ${added}`,
         });
       }
     }
     this.ctx.storage.transactionSync(() => {
       this.create(game, now);
-      this.storage.append(states, newIds, now);
+      this.log.append(states);
+      this.ids.add(newIds, now);
+      if (states.length > 0) this.meta.write("updatedAt", now);
       if (this.config.archive) this.history.keepForArchive(fresh);
     });
-    this.board.apply(states, now);
+    this.ranking.apply(states, now);
     if (states.length > 0) this.changed(now);
     if (this.config.archive && fresh.length > 0) this.history.archiveQueued(now);
     if (newIds.length > 0 && now >= this.nextIdSweep) this.scheduleMaintenance();
@@ -130,64 +136,67 @@ export class GameBoard extends DurableObject<Env> {
 
   async info(): Promise<Outcome<GameInfo>> {
     if (this.game === undefined) return gameNotFound();
-    this.board.expire(Date.now());
+    this.ranking.expire(Date.now());
     return {
       ok: true,
-      value: { game: this.game, config: this.config, players: this.board.total, updatedAt: this.updatedAt },
+      value: { game: this.game, config: this.config, players: this.ranking.total, updatedAt: this.updatedAt },
     };
   }
 
   async configure(game: string, patch: GameConfigPatch): Promise<Outcome<GameConfig>> {
     const now = Date.now();
-    if (patch.aggregate !== undefined && patch.aggregate !== this.config.aggregate && this.board.players > 0) {
+    if (patch.aggregate !== undefined && patch.aggregate !== this.config.aggregate && this.ranking.players > 0) {
       return refuse({
         status: 409,
         code: "aggregate_locked",
-        message: `aggregate can only change while the board is empty; it has ${this.board.players} players`,
+        message: `aggregate can only change while the board is empty; it has ${this.ranking.players} players`,
       });
     }
     const config = { ...this.config, ...patch };
     this.ctx.storage.transactionSync(() => {
       this.create(game, now);
-      this.storage.writeMeta("config", config);
-      this.storage.writeMeta("updatedAt", now);
+      this.meta.write("config", config);
+      this.meta.write("updatedAt", now);
     });
     this.config = config;
-    this.board.reconfigure(rulesOf(config), now);
+    this.ranking.reconfigure(rulesOf(config), now);
     this.changed(now);
     return { ok: true, value: config };
   }
 
   async leaderboard(offset: number, limit: number): Promise<Outcome<Leaderboard>> {
     if (this.game === undefined) return gameNotFound();
-    this.board.expire(Date.now());
+    this.ranking.expire(Date.now());
     return {
       ok: true,
       value: {
         game: this.game,
         updatedAt: this.updatedAt,
-        total: this.board.total,
-        entries: this.board.page(offset, limit),
+        total: this.ranking.total,
+        entries: this.ranking.page(offset, limit),
       },
     };
   }
 
   async standing(player: string, around: number): Promise<Outcome<PlayerStanding>> {
     if (this.game === undefined) return gameNotFound();
-    this.board.expire(Date.now());
-    const entry = this.board.entry(player);
+    this.ranking.expire(Date.now());
+    const entry = this.ranking.entry(player);
     if (entry === undefined) return playerNotFound(player);
-    const standing: PlayerStanding = { ...entry, total: this.board.total };
-    if (around > 0) standing.around = this.board.around(player, around);
+    const standing: PlayerStanding = { ...entry, total: this.ranking.total };
+    if (around > 0) standing.around = this.ranking.around(player, around);
     return { ok: true, value: standing };
   }
 
   async removePlayer(player: string): Promise<Outcome<null>> {
     if (this.game === undefined) return gameNotFound();
-    if (this.board.state(player) === undefined) return playerNotFound(player);
+    if (this.ranking.state(player) === undefined) return playerNotFound(player);
     const now = Date.now();
-    this.storage.appendRemoval(player, now);
-    this.board.remove(player);
+    this.ctx.storage.transactionSync(() => {
+      this.log.appendRemoval(player);
+      this.meta.write("updatedAt", now);
+    });
+    this.ranking.remove(player);
     this.changed(now);
     return { ok: true, value: null };
   }
@@ -227,52 +236,51 @@ export class GameBoard extends DurableObject<Env> {
         game: () => this.game,
         settings: () => this.config,
         top: (limit) => {
-          this.board.expire(Date.now());
-          return { total: this.board.total, entries: this.board.page(0, limit) };
+          this.ranking.expire(Date.now());
+          return { total: this.ranking.total, entries: this.ranking.page(0, limit) };
         },
       },
       this.schema,
     );
     this.nextIdSweep = 0;
-    this.storage = new BoardStorage(
-      this.ctx.storage.sql,
-      (work) => this.ctx.storage.transactionSync(work),
-      this.schema,
-    );
-    this.game = this.storage.readMeta<string>("game");
-    this.config = { ...DEFAULT_CONFIG, ...this.storage.readMeta<GameConfig>("config") };
-    this.createdAt = this.storage.readMeta<number>("createdAt") ?? 0;
-    this.updatedAt = this.storage.readMeta<number>("updatedAt") ?? this.createdAt;
-    this.board = new Board(rulesOf(this.config), hashKey());
-    this.board.beginLoad(this.storage.basePlayers);
-    for (const state of this.storage.baseStates()) this.board.put(state);
+    const sql = this.ctx.storage.sql;
+    this.meta = new MetaTable(sql, this.schema);
+    this.log = new BatchLog(sql, this.meta, this.schema);
+    this.ids = new ReportIds(sql, this.schema);
+    this.game = this.meta.read<string>("game");
+    this.config = { ...DEFAULT_CONFIG, ...this.meta.read<GameConfig>("config") };
+    this.createdAt = this.meta.read<number>("createdAt") ?? 0;
+    this.updatedAt = this.meta.read<number>("updatedAt") ?? this.createdAt;
+    this.ranking = new Ranking(rulesOf(this.config), hashKey());
+    this.ranking.beginLoad(this.log.basePlayers);
+    for (const state of this.log.baseStates()) this.ranking.put(state);
     // Log rows are either one batch of states or one removal, so order within a row is free.
-    for (const { states, removed } of this.storage.logTail()) {
-      for (const state of states) this.board.put(state);
-      for (const player of removed) this.board.drop(player);
+    for (const { states, removed } of this.log.logTail()) {
+      for (const state of states) this.ranking.put(state);
+      for (const player of removed) this.ranking.drop(player);
     }
-    this.board.finishLoad(now);
+    this.ranking.finishLoad(now);
     await this.history.resume();
-    if (this.game !== undefined) this.directory.touch();
-    if (this.storage.compactionDue) this.scheduleMaintenance();
+    if (this.game !== undefined) this.directory.changed();
+    if (this.log.compactionDue) this.scheduleMaintenance();
   }
 
   /** Records the game's name and creation time with its first write. */
   private create(game: string, now: number): void {
     if (this.game !== undefined) return;
     this.schema.migrate();
-    this.storage.writeMeta("game", game);
-    this.storage.writeMeta("createdAt", now);
+    this.meta.write("game", game);
+    this.meta.write("createdAt", now);
     this.game = game;
     this.createdAt = now;
   }
 
   private changed(now: number): void {
     this.updatedAt = now;
-    this.directory.touch();
+    this.directory.changed();
     this.spectators.changed();
-    this.history.touch(now);
-    if (this.storage.compactionDue && this.compactionStep === undefined) this.scheduleMaintenance();
+    this.history.changed(now);
+    if (this.log.compactionDue && this.compactionStep === undefined) this.scheduleMaintenance();
   }
 
   /** Background work (compaction, id retention) in small steps between requests. */
@@ -288,20 +296,21 @@ export class GameBoard extends DurableObject<Env> {
   private maintain(): boolean {
     const now = Date.now();
     if (now >= this.nextIdSweep) {
-      if (this.storage.sweepIds(now)) return true;
+      if (this.ids.sweep(now)) return true;
       this.nextIdSweep = now + ID_SWEEP_EVERY_MS;
     }
-    if (this.compactionStep === undefined && this.storage.compactionDue) {
-      this.compactionStep = this.storage.compaction(this.board.states());
+    if (this.compactionStep === undefined && this.log.compactionDue) {
+      this.compactionStep = this.log.compaction(this.ranking.states());
     }
     if (this.compactionStep === undefined) return false;
-    if (this.compactionStep()) this.compactionStep = undefined;
+    const step = this.compactionStep;
+    if (this.ctx.storage.transactionSync(() => step())) this.compactionStep = undefined;
     return this.compactionStep !== undefined;
   }
 
   private directoryEntry() {
     if (this.game === undefined) return undefined;
-    return { game: this.game, players: this.board.total, updatedAt: this.updatedAt, createdAt: this.createdAt };
+    return { game: this.game, players: this.ranking.total, updatedAt: this.updatedAt, createdAt: this.createdAt };
   }
 }
 

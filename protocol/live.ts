@@ -38,7 +38,7 @@ export interface UpdateMessage {
 export type LiveMessage = SnapshotMessage | UpdateMessage;
 
 /** What a spectator's view holds after applying messages. */
-export interface LiveBoard {
+export interface LiveState {
   seq: number;
   total: number;
   /** By player. */
@@ -63,7 +63,7 @@ export const CLOSE = {
  * follow the board (a gap in `seq`): the client should reconnect for a fresh
  * snapshot.
  */
-export function applyLiveMessage(board: LiveBoard | undefined, message: LiveMessage): LiveBoard | undefined {
+export function applyLiveMessage(board: LiveState | undefined, message: LiveMessage): LiveState | undefined {
   if (message.type === "snapshot") {
     return { seq: message.seq, total: message.total, entries: new Map(message.entries.map((e) => [e.player, e])) };
   }
@@ -77,7 +77,7 @@ export function applyLiveMessage(board: LiveBoard | undefined, message: LiveMess
 }
 
 /** The board's entries in board order (shared ranks ordered by ts, then player). */
-export function rankedEntries(board: LiveBoard): LiveEntry[] {
+export function rankedEntries(board: LiveState): LiveEntry[] {
   return [...board.entries.values()].sort(
     (a, b) => a.rank - b.rank || a.ts - b.ts || (a.player < b.player ? -1 : a.player > b.player ? 1 : 0),
   );

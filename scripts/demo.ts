@@ -4,7 +4,7 @@
 // board against what was sent: last value per player, ties by earlier ts.
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { applyLiveMessage, type LiveBoard, type LiveMessage, rankedEntries } from "../protocol/live";
+import { applyLiveMessage, type LiveMessage, type LiveState, rankedEntries } from "../protocol/live";
 
 const { values: args } = parseArgs({
   options: {
@@ -126,7 +126,7 @@ async function tick(second: number): Promise<void> {
 
 interface Spectator {
   game: string;
-  board: LiveBoard | undefined;
+  board: LiveState | undefined;
   updates: number;
   gaps: number;
 }

@@ -1,7 +1,7 @@
 // The ranking engine in plain Node at N = 1e4, 1e5, 1e6 players, against a
 // Redis sorted set and a naive re-sorted array on the same ids, scores and
 // operations, in the same run.
-import { Board } from "../../engine/ranking";
+import { Ranking } from "../../engine/ranking";
 import type { PlayerState } from "../../engine/rules";
 import { collidingNames } from "../../test/support/colliding-names";
 import { memberName, redisAvailable, runRedis } from "../redis";
@@ -78,7 +78,7 @@ function measureFlooding(ctx: BenchContext, rounds: number): BenchResult {
   const insertMs = (names: string[]) => {
     let best = Number.POSITIVE_INFINITY;
     for (let round = 0; round < rounds + 1; round++) {
-      const board = new Board();
+      const board = new Ranking();
       const start = performance.now();
       for (let i = 0; i < names.length; i += BATCH) {
         board.apply(
@@ -173,7 +173,7 @@ async function measurePodium(n: number, ctx: BenchContext, rate: Rate, rounds: n
   let buildMs = Number.POSITIVE_INFINITY;
   for (let i = 1; i < rounds; i++) buildMs = Math.min(buildMs, timeBuild(states));
   const before = await heapNow();
-  let board: Board | undefined = new Board();
+  let board: Ranking | undefined = new Ranking();
   buildMs = Math.min(buildMs, timeBuild(states, board));
   const bytesPerPlayer = ((await heapNow()) - before) / n;
   if (!("gc" in globalThis)) ctx.progress("run node with --expose-gc for exact heap figures (npm run bench does)");
@@ -211,7 +211,7 @@ async function measurePodium(n: number, ctx: BenchContext, rate: Rate, rounds: n
 }
 
 /** Milliseconds to load `states` into a new board (or `board`). */
-function timeBuild(states: PlayerState[], board = new Board()): number {
+function timeBuild(states: PlayerState[], board = new Ranking()): number {
   const start = performance.now();
   board.load(states, NOW);
   return performance.now() - start;

@@ -3,7 +3,7 @@
 // naive baseline in bench/naive-live (full top-15 snapshot to every socket
 // after every report request), same load, same run.
 
-import { Board } from "../../engine/ranking";
+import { Ranking } from "../../engine/ranking";
 import { diffEntries, visibleEntries } from "../../objects/live/views";
 import { ADMIN_KEY, DevServer, INGEST_KEY } from "../../test/support/dev-server";
 import { type BenchContext, type BenchResult, compared, percentile } from "../report";
@@ -114,7 +114,7 @@ function objectWork(ctx: BenchContext): BenchResult[] {
       score: (round * 131 + k * 17) % 1_000_000,
       ts: 1_700_000_000_000 + round,
     }));
-  const board = new Board();
+  const board = new Ranking();
   board.load(batch(0).concat(...Array.from({ length: players / BATCH }, (_, r) => batch(r + 1))), 0);
   const spec = { limit: 15, around: 2 };
   let seen = visibleEntries(board, spec);

@@ -4,7 +4,7 @@
 // every acknowledged id counts exactly once, and every spectator converges
 // on the true board after reconnecting. A failed check fails the run.
 
-import { applyLiveMessage, type LiveBoard, type LiveMessage, rankedEntries } from "../../protocol/live";
+import { applyLiveMessage, type LiveMessage, type LiveState, rankedEntries } from "../../protocol/live";
 import { ADMIN_KEY, DevServer, INGEST_KEY } from "../../test/support/dev-server";
 import { type BenchContext, type BenchResult, percentile } from "../report";
 
@@ -179,7 +179,7 @@ async function convergence(server: DevServer, spectators: Spectator[]): Promise<
 /** A spectator that keeps its board with the reference reducer and reconnects when dropped or out of step. */
 class Spectator {
   private socket: WebSocket | undefined;
-  private board: LiveBoard | undefined;
+  private board: LiveState | undefined;
   private closed = false;
   private opened: Promise<void> | undefined;
   reconnects = 0;

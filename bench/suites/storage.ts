@@ -2,7 +2,7 @@
 // path (RPC from a bench entry point, no HTTP per batch), then the rebuild
 // after the object is gone: wrangler dev restarted on the same state, timed
 // to the first answered read.
-import { Board } from "../../engine/ranking";
+import { Ranking } from "../../engine/ranking";
 import type { PlayerState } from "../../engine/rules";
 import { DevServer } from "../../test/support/dev-server";
 import type { BenchContext, BenchResult } from "../report";
@@ -110,7 +110,7 @@ async function rebuildMemory(players: number, ctx: BenchContext): Promise<BenchR
     parts.push(JSON.stringify(part));
   }
   const before = await used();
-  const board = new Board();
+  const board = new Ranking();
   board.beginLoad(players);
   const state: PlayerState = { player: "", score: 0, ts: 0 };
   for (const part of parts) {

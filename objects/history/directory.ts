@@ -31,7 +31,7 @@ export class DirectoryPublisher {
   ) {}
 
   /** Notes that the game changed; the directory follows within a second. */
-  touch(): void {
+  changed(): void {
     this.dirty = true;
     if (this.writing !== undefined || this.timer !== undefined) return;
     const wait = this.lastWrite + MIN_INTERVAL_MS - Date.now();
@@ -62,7 +62,7 @@ export class DirectoryPublisher {
   private write(): Promise<void> {
     this.writing = this.writeRow().finally(() => {
       this.writing = undefined;
-      if (this.dirty) this.touch();
+      if (this.dirty) this.changed();
     });
     return this.writing;
   }

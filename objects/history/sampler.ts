@@ -73,7 +73,7 @@ export class HistorySampler {
   }
 
   /** The board changed: make sure a sample is coming. */
-  touch(now: number): void {
+  changed(now: number): void {
     this.changedSinceSample = true;
     if (this.nextSampleAt !== undefined) return;
     this.nextSampleAt = now + this.host.settings().snapshotEvery * 1000;

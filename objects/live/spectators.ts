@@ -1,4 +1,4 @@
-import type { Board } from "../../engine/ranking";
+import type { Ranking } from "../../engine/ranking";
 import { errorBody } from "../../protocol/errors";
 import { CLOSE, type LiveEntry, PING, PONG, type SnapshotMessage, type UpdateMessage } from "../../protocol/live";
 import { diffEntries, type ViewSpec, type ViewState, viewKey, visibleEntries } from "./views";
@@ -46,7 +46,7 @@ export class Spectators {
 
   constructor(
     private readonly ctx: DurableObjectState,
-    private readonly board: () => Board,
+    private readonly ranking: () => Ranking,
     private readonly settings: () => LiveSettings,
   ) {
     // Keep-alives are answered by the runtime, without waking the object.
@@ -83,9 +83,13 @@ export class Spectators {
     this.ctx.acceptWebSocket(server);
     server.serializeAttachment(spec);
     if (view === undefined) {
-      const board = this.board();
-      board.expire(Date.now());
-      view = { spec, sockets: new Set(), state: { seq: 0, total: board.total, entries: visibleEntries(board, spec) } };
+      const ranking = this.ranking();
+      ranking.expire(Date.now());
+      view = {
+        spec,
+        sockets: new Set(),
+        state: { seq: 0, total: ranking.total, entries: visibleEntries(ranking, spec) },
+      };
       views.set(key, view);
       this.markUnsaved(key);
     }
@@ -152,11 +156,11 @@ export class Spectators {
   /** Sends each view whose visible part (or total) changed its update. */
   private flush(): void {
     this.lastFlush = Date.now();
-    const board = this.board();
-    board.expire(this.lastFlush);
-    const total = board.total;
+    const ranking = this.ranking();
+    ranking.expire(this.lastFlush);
+    const total = ranking.total;
     for (const [key, view] of this.loadViews()) {
-      const entries = visibleEntries(board, view.spec);
+      const entries = visibleEntries(ranking, view.spec);
       const changes = diffEntries(view.state.entries, entries);
       if (changes.length === 0 && total === view.state.total) continue;
       view.state = { seq: view.state.seq + 1, total, entries };
@@ -177,12 +181,12 @@ export class Spectators {
   /** Players leaving a sliding window change the board with no report: wake for that. */
   private scheduleExpiry(): void {
     if (this.expiryTimer !== undefined || this.views?.size === 0) return;
-    const at = this.board().nextExpiry();
+    const at = this.ranking().nextExpiry();
     if (!Number.isFinite(at)) return;
     this.expiryTimer = setTimeout(
       () => {
         this.expiryTimer = undefined;
-        if (this.board().expire(Date.now()) > 0) this.changed();
+        if (this.ranking().expire(Date.now()) > 0) this.changed();
         else this.scheduleExpiry();
       },
       Math.max(0, at - Date.now()) + 1,

@@ -1,4 +1,4 @@
-import type { Board } from "../../engine/ranking";
+import type { Ranking } from "../../engine/ranking";
 import type { LeftEntry, LiveEntry } from "../../protocol/live";
 
 /** What a group of spectators watches: the top `limit`, and a followed player's neighbourhood. */
@@ -21,11 +21,11 @@ export function viewKey({ limit, player, around }: ViewSpec): string {
 }
 
 /** The visible part of the board for `spec`, by player, in rank order. */
-export function visibleEntries(board: Board, spec: ViewSpec): Map<string, LiveEntry> {
+export function visibleEntries(ranking: Ranking, spec: ViewSpec): Map<string, LiveEntry> {
   const visible = new Map<string, LiveEntry>();
-  for (const entry of board.page(0, spec.limit)) visible.set(entry.player, entry);
+  for (const entry of ranking.page(0, spec.limit)) visible.set(entry.player, entry);
   if (spec.player !== undefined) {
-    for (const entry of board.around(spec.player, spec.around) ?? []) visible.set(entry.player, entry);
+    for (const entry of ranking.around(spec.player, spec.around) ?? []) visible.set(entry.player, entry);
   }
   return visible;
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { applyLiveMessage, type LiveBoard, type LiveMessage, rankedEntries } from "../../protocol/live";
+import { applyLiveMessage, type LiveMessage, type LiveState, rankedEntries } from "../../protocol/live";
 import { ADMIN_KEY, DevServer, INGEST_KEY } from "../support/dev-server";
 
 const server = new DevServer();
@@ -8,7 +8,7 @@ afterAll(() => server.dispose());
 
 interface Watcher {
   socket: WebSocket;
-  board: LiveBoard | undefined;
+  board: LiveState | undefined;
   gaps: number;
   updates: number;
   pongs: number;
@@ -67,7 +67,7 @@ it("50 spectators converge on the true top 15 while reports stream in, one updat
   const want = truth.entries.map(({ rank, player, score }) => ({ rank, player, score }));
   for (const w of watchers) {
     expect(w.gaps).toBe(0);
-    expect(rankedEntries(w.board as LiveBoard).map(({ rank, player, score }) => ({ rank, player, score }))).toEqual(
+    expect(rankedEntries(w.board as LiveState).map(({ rank, player, score }) => ({ rank, player, score }))).toEqual(
       want,
     );
     expect(w.board?.total).toBe(truth.total);

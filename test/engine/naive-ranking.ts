@@ -1,7 +1,7 @@
 import type { PlayerState, RankedEntry, RankingRules, Report } from "../../engine/rules";
 
 /** The specification in its plainest form: a map of states, sorted on every read. */
-export class NaiveBoard {
+export class NaiveRanking {
   readonly states = new Map<string, PlayerState>();
 
   constructor(public rules: RankingRules) {}

@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Board } from "../../engine/ranking";
+import { Ranking } from "../../engine/ranking";
 import { AGGREGATES, ORDERS, type RankingRules, type Report, TIE_MODES } from "../../engine/rules";
-import { NaiveBoard } from "./naive-ranking";
+import { NaiveRanking } from "./naive-ranking";
 
 // A small pool of players (with non-ASCII and prefix-related ids) and scores
 // makes ties, repeats and code-point ordering common.
@@ -33,7 +33,7 @@ const opArb = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("reload" as const) }) },
 );
 
-function expectSameBoard(board: Board, model: NaiveBoard, now: number) {
+function expectSameBoard(board: Ranking, model: NaiveRanking, now: number) {
   board.expire(now);
   const want = model.visible(now);
   expect(board.total).toBe(want.length);
@@ -50,18 +50,18 @@ function expectSameBoard(board: Board, model: NaiveBoard, now: number) {
   }
 }
 
-describe("Board against a naive sorted-array model", () => {
+describe("Ranking against a naive sorted-array model", () => {
   it("agrees after any sequence of reports, removals, rule changes, time and reloads", () => {
     fc.assert(
       fc.property(rulesArb, fc.array(opArb, { maxLength: 40 }), (rules, ops) => {
         let now = 1_700_000_000_000;
-        let board = new Board(rules);
-        const model = new NaiveBoard({ ...rules });
+        let board = new Ranking(rules);
+        const model = new NaiveRanking({ ...rules });
         for (const op of ops) {
           switch (op.kind) {
             case "report": {
               const reports = op.reports.map(({ age, ...r }) => ({ ...r, ts: now - age }));
-              let planned: ReturnType<Board["plan"]> | undefined;
+              let planned: ReturnType<Ranking["plan"]> | undefined;
               try {
                 planned = board.plan(reports);
               } catch {
@@ -88,7 +88,7 @@ describe("Board against a naive sorted-array model", () => {
               now += op.ms;
               break;
             case "reload": {
-              const reloaded = new Board(board.rules);
+              const reloaded = new Ranking(board.rules);
               reloaded.load(board.states(), now);
               board = reloaded;
               break;
@@ -104,7 +104,7 @@ describe("Board against a naive sorted-array model", () => {
   it("plan does not modify the board", () => {
     fc.assert(
       fc.property(rulesArb, fc.array(reportArb, { maxLength: 20 }), (rules, raw) => {
-        const board = new Board(rules);
+        const board = new Ranking(rules);
         const reports = raw.map(({ age, ...r }) => ({ ...r, ts: 1_000_000 - age }));
         try {
           board.apply(board.plan(reports.slice(0, 5)), 1_000_000);
@@ -119,7 +119,7 @@ describe("Board against a naive sorted-array model", () => {
   });
 });
 
-describe("Board rebuilt by replaying a log", () => {
+describe("Ranking rebuilt by replaying a log", () => {
   it("equals the board the same changes built live, removals included", () => {
     const change = fc.oneof(
       fc.record({
@@ -133,8 +133,8 @@ describe("Board rebuilt by replaying a log", () => {
     fc.assert(
       fc.property(rulesArb, fc.array(change, { maxLength: 60 }), (rules, changes) => {
         const now = 1000;
-        const live = new Board({ ...rules, window: 0 });
-        const replayed = new Board({ ...rules, window: 0 });
+        const live = new Ranking({ ...rules, window: 0 });
+        const replayed = new Ranking({ ...rules, window: 0 });
         replayed.beginLoad();
         for (const c of changes) {
           if ("drop" in c) {

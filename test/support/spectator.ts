@@ -1,10 +1,10 @@
 import { exports } from "cloudflare:workers";
-import { applyLiveMessage, type LiveBoard, type LiveMessage, rankedEntries } from "../../protocol/live";
+import { applyLiveMessage, type LiveMessage, type LiveState, rankedEntries } from "../../protocol/live";
 
 /** A spectator socket that records every message and applies it like a client would. */
 export class Spectator {
   readonly messages: LiveMessage[] = [];
-  board: LiveBoard | undefined;
+  board: LiveState | undefined;
   gap = false;
   closed: { code: number; reason: string } | undefined;
   readonly texts: string[] = [];

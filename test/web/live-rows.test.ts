@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Board } from "../../engine/ranking";
+import { Ranking } from "../../engine/ranking";
 import { diffEntries, visibleEntries } from "../../objects/live/views";
-import { applyLiveMessage, type LiveBoard } from "../../protocol/live";
-import { boardRows } from "../../web/src/live-rows";
+import { applyLiveMessage, type LiveState } from "../../protocol/live";
+import { liveRows } from "../../web/src/live-rows";
 
 describe("the web client's live state", () => {
   it("converges on the server's visible board through any sequence of updates (rows, ranks, arrows)", () => {
@@ -20,16 +20,16 @@ describe("the web client's live state", () => {
         ),
         fc.constantFrom(undefined, "c"),
         (batches, followed) => {
-          const server = new Board();
+          const server = new Ranking();
           const spec = { limit: 3, around: 1, ...(followed ? { player: followed } : {}) };
           let sent = visibleEntries(server, spec);
-          let client: LiveBoard | undefined = applyLiveMessage(undefined, {
+          let client: LiveState | undefined = applyLiveMessage(undefined, {
             type: "snapshot",
             seq: 7,
             total: 0,
             entries: [...sent.values()],
           });
-          let rows = boardRows(client as LiveBoard, 3, followed, undefined);
+          let rows = liveRows(client as LiveState, 3, followed, undefined);
           expect(rows.every((r) => r.movement === "same")).toBe(true);
           batches.forEach((batch, i) => {
             server.apply(server.plan(batch.map((r) => ({ ...r, ts: i }))), 0);
@@ -39,7 +39,7 @@ describe("the web client's live state", () => {
             client = applyLiveMessage(client, { type: "update", seq: 8 + i, total: server.total, entries });
             expect(client).toBeDefined();
             const before = new Map(rows.map((r) => [r.player, r.rank]));
-            rows = boardRows(client as LiveBoard, 3, followed, rows);
+            rows = liveRows(client as LiveState, 3, followed, rows);
             const truth = [...next.values()];
             expect(rows.map(({ rank, player, score }) => ({ rank, player, score }))).toEqual(
               truth.map(({ rank, player, score }) => ({ rank, player, score })),
@@ -62,14 +62,14 @@ describe("the web client's live state", () => {
   });
 
   it("marks the first row of a followed player's neighbourhood below the top as detached", () => {
-    const board: LiveBoard = {
+    const board: LiveState = {
       seq: 1,
       total: 40,
       entries: new Map(
         [1, 2, 30, 31, 32].map((rank) => [`p${rank}`, { rank, player: `p${rank}`, score: 100 - rank, ts: 0 }]),
       ),
     };
-    const rows = boardRows(board, 2, "p31", undefined);
+    const rows = liveRows(board, 2, "p31", undefined);
     expect(rows.map((r) => [r.player, r.detached, r.followed])).toEqual([
       ["p1", false, false],
       ["p2", false, false],

@@ -1,9 +1,9 @@
-import { LIVE_LIMIT, type LiveBoard } from "../../protocol/live";
+import { LIVE_LIMIT, type LiveState } from "../../protocol/live";
 import { NAME_PATTERN } from "../../protocol/patterns";
 import { formatScore, h } from "./dom";
 import { renderHistory } from "./history-panel";
 import { type ConnectionState, LiveConnection } from "./live-connection";
-import { type BoardRow, boardRows } from "./live-rows";
+import { type LiveRow, liveRows } from "./live-rows";
 
 const ARROWS = { up: "▲", down: "▼", new: "●", same: "" } as const;
 const MOVEMENT_TEXT = { up: "moved up", down: "moved down", new: "new", same: "" } as const;
@@ -65,10 +65,10 @@ export function renderGame(root: HTMLElement, game: string): void {
   );
   document.title = `${game} · Podium`;
 
-  let rows: BoardRow[] | undefined;
+  let rows: LiveRow[] | undefined;
   let firstRender = true;
-  const render = (board: LiveBoard) => {
-    rows = boardRows(board, limit, followed, rows);
+  const render = (board: LiveState) => {
+    rows = liveRows(board, limit, followed, rows);
     total.textContent = `${board.total.toLocaleString("en-US")} players`;
     body.replaceChildren(...rows.flatMap((row) => rowElements(row)));
     if (rows.length === 0)
@@ -125,7 +125,7 @@ export function renderGame(root: HTMLElement, game: string): void {
   renderHistory(historySection, game);
 }
 
-function rowElements(row: BoardRow): HTMLElement[] {
+function rowElements(row: LiveRow): HTMLElement[] {
   const tr = h(
     "tr",
     {

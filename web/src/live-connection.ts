@@ -1,4 +1,4 @@
-import { applyLiveMessage, type LiveBoard, type LiveMessage, PING, PONG } from "../../protocol/live";
+import { applyLiveMessage, type LiveMessage, type LiveState, PING, PONG } from "../../protocol/live";
 
 export type ConnectionState = "connecting" | "live" | "reconnecting";
 
@@ -12,14 +12,14 @@ const MAX_BACKOFF_MS = 10_000;
  */
 export class LiveConnection {
   private socket: WebSocket | undefined;
-  private board: LiveBoard | undefined;
+  private board: LiveState | undefined;
   private attempt = 0;
   private keepalive: ReturnType<typeof setInterval> | undefined;
   private closed = false;
 
   constructor(
     private readonly url: string,
-    private readonly onBoard: (board: LiveBoard) => void,
+    private readonly onBoard: (board: LiveState) => void,
     private readonly onState: (state: ConnectionState, detail?: string) => void,
   ) {}
 

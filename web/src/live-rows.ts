@@ -1,8 +1,8 @@
-import { type LiveBoard, type LiveEntry, rankedEntries } from "../../protocol/live";
+import { type LiveEntry, type LiveState, rankedEntries } from "../../protocol/live";
 
 export type Movement = "up" | "down" | "new" | "same";
 
-export interface BoardRow extends LiveEntry {
+export interface LiveRow extends LiveEntry {
   movement: Movement;
   /** True for the followed player's row. */
   followed: boolean;
@@ -16,12 +16,12 @@ export interface BoardRow extends LiveEntry {
  * previous rows (none on a first render, when `previous` is undefined). Pure,
  * so it is tested in Node.
  */
-export function boardRows(
-  board: LiveBoard,
+export function liveRows(
+  board: LiveState,
   limit: number,
   followed: string | undefined,
-  previous: BoardRow[] | undefined,
-): BoardRow[] {
+  previous: LiveRow[] | undefined,
+): LiveRow[] {
   const before = new Map(previous?.map((r) => [r.player, r.rank]));
   const entries = rankedEntries(board);
   const top = entries.slice(0, limit);

@@ -1,0 +1,51 @@
+import type { ObjectSchema } from "./schema";
+
+/** How long an idempotency id is remembered. */
+export const ID_RETENTION_MS = 24 * 60 * 60 * 1000;
+/** SQLite in Durable Objects binds at most 100 parameters per statement. */
+const IDS_PER_STATEMENT = 49;
+const SWEEP_LIMIT = 5000;
+
+/** Idempotency ids of accepted reports, with when each was first seen. */
+export class ReportIds {
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly schema: ObjectSchema,
+  ) {}
+
+  /** The subset of `ids` already seen. */
+  known(ids: readonly string[]): Set<string> {
+    const known = new Set<string>();
+    if (!this.schema.exists) return known;
+    for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT * 2) {
+      const chunk = ids.slice(i, i + IDS_PER_STATEMENT * 2);
+      const rows = this.sql.exec<{ id: string }>(
+        `SELECT id FROM report_ids WHERE id IN (${new Array(chunk.length).fill("?").join(", ")})`,
+        ...chunk,
+      );
+      for (const { id } of rows) known.add(id);
+    }
+    return known;
+  }
+
+  /** Records new ids; call inside the batch's transaction. */
+  add(ids: readonly string[], at: number): void {
+    for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT) {
+      const chunk = ids.slice(i, i + IDS_PER_STATEMENT);
+      this.sql.exec(
+        `INSERT OR IGNORE INTO report_ids (id, at) VALUES ${chunk.map(() => "(?, ?)").join(", ")}`,
+        ...chunk.flatMap((id) => [id, at]),
+      );
+    }
+  }
+
+  /** Forgets ids older than the retention, a bounded number per call; true if more remain. */
+  sweep(now: number): boolean {
+    const cursor = this.sql.exec(
+      "DELETE FROM report_ids WHERE id IN (SELECT id FROM report_ids WHERE at < ? ORDER BY at LIMIT ?)",
+      now - ID_RETENTION_MS,
+      SWEEP_LIMIT,
+    );
+    return cursor.rowsWritten >= SWEEP_LIMIT;
+  }
+}

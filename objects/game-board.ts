@@ -3,7 +3,16 @@ import { Ranking } from "../engine/ranking";
 import { type RankingRules, type Report, ScoreOverflowError } from "../engine/rules";
 import type { GameInfo, Leaderboard, PlayerStanding } from "../protocol/boards";
 import { DEFAULT_CONFIG, type GameConfig, type GameConfigPatch } from "../protocol/config";
-import { type ApiError, errorBody, type Outcome } from "../protocol/errors";
+import {
+  aggregateLocked,
+  boardFull,
+  errorResponse,
+  gameNotFound,
+  type Outcome,
+  playerNotFound,
+  refused,
+  scoreOutOfRange,
+} from "../protocol/errors";
 import type { Accepted, ScoreReport } from "../protocol/reports";
 import { DirectoryPublisher } from "./history/directory";
 import { HistorySampler } from "./history/sampler";
@@ -56,8 +65,7 @@ export class GameBoard extends DurableObject<Env> {
   /** Live spectators: the Worker forwards validated websocket upgrades here. */
   override async fetch(request: Request): Promise<Response> {
     if (this.game === undefined) {
-      const { error } = gameNotFound();
-      return Response.json(errorBody(error), { status: error.status });
+      return errorResponse(gameNotFound());
     }
     const query = new URL(request.url).searchParams;
     const spec: ViewSpec = { limit: Number(query.get("limit")), around: Number(query.get("around")) };
@@ -105,7 +113,7 @@ export class GameBoard extends DurableObject<Env> {
       states = this.ranking.plan(fresh);
     } catch (error) {
       if (error instanceof ScoreOverflowError) {
-        return refuse({ status: 400, code: "score_out_of_range", message: error.message });
+        return refused(scoreOutOfRange(error.message));
       }
       throw error;
     }
@@ -113,11 +121,7 @@ export class GameBoard extends DurableObject<Env> {
     if (states.length > room) {
       const added = this.ranking.countNew(states);
       if (added > room) {
-        return refuse({
-          status: 409,
-          code: "board_full",
-          message: `the board holds ${this.ranking.players} of at most ${this.config.maxPlayers} players; this batch would add ${added}`,
-        });
+        return refused(boardFull(this.ranking.players, this.config.maxPlayers, added));
       }
     }
     this.ctx.storage.transactionSync(() => {
@@ -135,7 +139,7 @@ export class GameBoard extends DurableObject<Env> {
   }
 
   async info(): Promise<Outcome<GameInfo>> {
-    if (this.game === undefined) return gameNotFound();
+    if (this.game === undefined) return refused(gameNotFound());
     this.ranking.expire(Date.now());
     return {
       ok: true,
@@ -146,11 +150,7 @@ export class GameBoard extends DurableObject<Env> {
   async configure(game: string, patch: GameConfigPatch): Promise<Outcome<GameConfig>> {
     const now = Date.now();
     if (patch.aggregate !== undefined && patch.aggregate !== this.config.aggregate && this.ranking.players > 0) {
-      return refuse({
-        status: 409,
-        code: "aggregate_locked",
-        message: `aggregate can only change while the board is empty; it has ${this.ranking.players} players`,
-      });
+      return refused(aggregateLocked(this.ranking.players));
     }
     const config = { ...this.config, ...patch };
     this.ctx.storage.transactionSync(() => {
@@ -165,7 +165,7 @@ export class GameBoard extends DurableObject<Env> {
   }
 
   async leaderboard(offset: number, limit: number): Promise<Outcome<Leaderboard>> {
-    if (this.game === undefined) return gameNotFound();
+    if (this.game === undefined) return refused(gameNotFound());
     this.ranking.expire(Date.now());
     return {
       ok: true,
@@ -179,18 +179,18 @@ export class GameBoard extends DurableObject<Env> {
   }
 
   async standing(player: string, around: number): Promise<Outcome<PlayerStanding>> {
-    if (this.game === undefined) return gameNotFound();
+    if (this.game === undefined) return refused(gameNotFound());
     this.ranking.expire(Date.now());
     const entry = this.ranking.entry(player);
-    if (entry === undefined) return playerNotFound(player);
+    if (entry === undefined) return refused(playerNotFound(player));
     const standing: PlayerStanding = { ...entry, total: this.ranking.total };
     if (around > 0) standing.around = this.ranking.around(player, around);
     return { ok: true, value: standing };
   }
 
   async removePlayer(player: string): Promise<Outcome<null>> {
-    if (this.game === undefined) return gameNotFound();
-    if (this.ranking.state(player) === undefined) return playerNotFound(player);
+    if (this.game === undefined) return refused(gameNotFound());
+    if (this.ranking.state(player) === undefined) return refused(playerNotFound(player));
     const now = Date.now();
     this.ctx.storage.transactionSync(() => {
       this.log.appendRemoval(player);
@@ -208,7 +208,7 @@ export class GameBoard extends DurableObject<Env> {
    * in flight brings the row back. A later report starts a fresh game.
    */
   async deleteGame(game: string, withHistory: boolean): Promise<Outcome<null>> {
-    if (this.game === undefined && !withHistory) return gameNotFound();
+    if (this.game === undefined && !withHistory) return refused(gameNotFound());
     let found = this.game !== undefined;
     await this.ctx.blockConcurrencyWhile(async () => {
       await this.directory.stop();
@@ -222,7 +222,7 @@ export class GameBoard extends DurableObject<Env> {
       await this.directory.remove(game);
       if (withHistory) found = (await this.historyWriter.deleteGame(game)) || found;
     });
-    return found ? { ok: true, value: null } : gameNotFound();
+    return found ? { ok: true, value: null } : refused(gameNotFound());
   }
 
   /** Builds the in-memory state from storage: at construction, and after a deletion. */
@@ -322,20 +322,4 @@ function hashKey(): [number, number] {
 
 function rulesOf({ aggregate, order, ties, window }: GameConfig): RankingRules {
   return { aggregate, order, ties, window };
-}
-
-function refuse(error: ApiError): { ok: false; error: ApiError } {
-  return { ok: false, error };
-}
-
-function gameNotFound() {
-  return refuse({ status: 404, code: "game_not_found", message: "no such game" });
-}
-
-function playerNotFound(player: string) {
-  return refuse({
-    status: 404,
-    code: "player_not_found",
-    message: `player ${JSON.stringify(player)} is not on the board`,
-  });
 }

@@ -38,24 +38,147 @@ export interface ApiError {
   details?: ErrorDetail[];
 }
 
+/** The envelope of every error answer. */
 export function errorBody({ code, message, details }: ApiError): ErrorBody {
   return { error: details === undefined ? { code, message } : { code, message, details } };
 }
 
-/** The codes used for each status when nothing more specific applies. */
-export const DEFAULT_CODES: Record<number, string> = {
-  400: "invalid_request",
-  401: "unauthorized",
-  403: "forbidden",
-  404: "not_found",
-  405: "method_not_allowed",
-  409: "conflict",
-  413: "payload_too_large",
-  415: "unsupported_media_type",
-  426: "upgrade_required",
-  429: "too_many_requests",
-  500: "internal_error",
-};
+/** The one writer of error answers: the envelope, with the error's status. */
+export function errorResponse(error: ApiError, headers?: HeadersInit): Response {
+  return Response.json(errorBody(error), { status: error.status, headers });
+}
 
 /** Result of an object call that can be refused. */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: ApiError };
+
+export const accepted = <T>(value: T): Outcome<T> => ({ ok: true, value });
+export const refused = (error: ApiError): { ok: false; error: ApiError } => ({ ok: false, error });
+
+// The vocabulary: every error the API answers with, by name. Routes and objects both use these.
+
+export const invalidRequest = (message: string, details?: IssueDetail[]): ApiError =>
+  details === undefined
+    ? { status: 400, code: "invalid_request", message }
+    : { status: 400, code: "invalid_request", message, details };
+
+export const invalidLineProtocol = (lines: IssueDetail[]): ApiError => ({
+  status: 400,
+  code: "invalid_line_protocol",
+  message: lines.map((e) => (e.line === undefined ? e.message : `line ${e.line}: ${e.message}`)).join("; "),
+  details: lines,
+});
+
+export const tooManyGames = (games: number, most: number): ApiError => ({
+  status: 400,
+  code: "too_many_games",
+  message: `the body names ${games} games; send lines for at most ${most} per request`,
+});
+
+export const scoreOutOfRange = (message: string): ApiError => ({ status: 400, code: "score_out_of_range", message });
+
+export const missingKey = (): ApiError => ({
+  status: 401,
+  code: "unauthorized",
+  message: "send a key as `Authorization: Bearer <key>`",
+});
+
+export const invalidKey = (): ApiError => ({ status: 401, code: "unauthorized", message: "the key is not valid" });
+
+export const gameForbidden = (game: string): ApiError => ({
+  status: 403,
+  code: "forbidden",
+  message: `this key may not write to game ${game}`,
+});
+
+export const adminOnly = (): ApiError => ({
+  status: 403,
+  code: "forbidden",
+  message: "this operation needs an admin key",
+});
+
+export const gameNotFound = (): ApiError => ({ status: 404, code: "game_not_found", message: "no such game" });
+
+export const playerNotFound = (player: string): ApiError => ({
+  status: 404,
+  code: "player_not_found",
+  message: `player ${JSON.stringify(player)} is not on the board`,
+});
+
+export const routeNotFound = (method: string, path: string): ApiError => ({
+  status: 404,
+  code: "not_found",
+  message: `no route for ${method} ${path}`,
+});
+
+export const methodNotAllowed = (method: string, allowed: string[]): ApiError => ({
+  status: 405,
+  code: "method_not_allowed",
+  message: `${method} is not allowed here; use ${allowed.join(" or ")}`,
+});
+
+export const aggregateLocked = (players: number): ApiError => ({
+  status: 409,
+  code: "aggregate_locked",
+  message: `aggregate can only change while the board is empty; it has ${players} players`,
+});
+
+export const boardFull = (players: number, most: number, adding: number): ApiError => ({
+  status: 409,
+  code: "board_full",
+  message: `the board holds ${players} of at most ${most} players; this batch would add ${adding}`,
+});
+
+export const payloadTooLarge = (most: number): ApiError => ({
+  status: 413,
+  code: "payload_too_large",
+  message: `the body is larger than ${most} bytes`,
+});
+
+export const unsupportedMediaType = (message: string): ApiError => ({
+  status: 415,
+  code: "unsupported_media_type",
+  message,
+});
+
+export const upgradeRequired = (): ApiError => ({
+  status: 426,
+  code: "upgrade_required",
+  message: "this is a websocket endpoint: connect with Upgrade: websocket",
+});
+
+export const tooManySpectators = (connected: number, most: number): ApiError => ({
+  status: 429,
+  code: "too_many_spectators",
+  message: `this game already has ${connected} spectators (the limit is ${most})`,
+});
+
+export const tooManyViews = (views: number, most: number): ApiError => ({
+  status: 429,
+  code: "too_many_views",
+  message:
+    `this game already has ${views} distinct views (the limit is ${most}); ` +
+    "watch without following a player, or follow one that others follow",
+});
+
+export const internalError = (message = "something went wrong; it has been logged"): ApiError => ({
+  status: 500,
+  code: "internal_error",
+  message,
+});
+
+/** An error for a status when nothing more specific applies (Hono's own exceptions). */
+export function errorForStatus(status: ContentfulStatusCode, message: string): ApiError {
+  const codes: Partial<Record<number, string>> = {
+    400: "invalid_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    426: "upgrade_required",
+    429: "too_many_requests",
+  };
+  return { status, code: codes[status] ?? "internal_error", message };
+}

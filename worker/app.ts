@@ -2,7 +2,7 @@ import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { DEFAULT_CODES } from "../protocol/errors";
+import { errorForStatus, internalError, methodNotAllowed, routeNotFound } from "../protocol/errors";
 import { createRouter, fail } from "./http";
 import { docsRoutes } from "./routes/docs";
 import { gameRoutes } from "./routes/games";
@@ -53,22 +53,18 @@ app.notFound((c) => {
   const allowed = allowedMethods(c.req.path);
   if (allowed.length > 0) {
     c.header("Allow", allowed.join(", "));
-    return fail(c, {
-      status: 405,
-      code: "method_not_allowed",
-      message: `${c.req.method} is not allowed here; use ${allowed.join(" or ")}`,
-    });
+    return fail(c, methodNotAllowed(c.req.method, allowed));
   }
-  return fail(c, { status: 404, code: "not_found", message: `no route for ${c.req.method} ${c.req.path}` });
+  return fail(c, routeNotFound(c.req.method, c.req.path));
 });
 
 app.onError((error, c) => {
   if (error instanceof HTTPException) {
     const status = error.status as ContentfulStatusCode;
-    return fail(c, { status, code: DEFAULT_CODES[status] ?? "error", message: error.message || "request failed" });
+    return fail(c, errorForStatus(status, error.message || "request failed"));
   }
   console.error(`${c.req.method} ${c.req.path} failed`, error);
-  return fail(c, { status: 500, code: "internal_error", message: "something went wrong; it has been logged" });
+  return fail(c, internalError());
 });
 
 function allowedMethods(path: string): string[] {

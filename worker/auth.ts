@@ -1,4 +1,4 @@
-import type { ApiError } from "../protocol/errors";
+import { type ApiError, adminOnly, gameForbidden, invalidKey, missingKey } from "../protocol/errors";
 
 /**
  * Keys come from two secrets, each a comma-separated list:
@@ -65,14 +65,14 @@ export async function authenticate(
 ): Promise<Grant | ApiError> {
   const match = authorization?.match(/^Bearer\s+(\S+)\s*$/i);
   if (!match) {
-    return { status: 401, code: "unauthorized", message: "send a key as `Authorization: Bearer <key>`" };
+    return missingKey();
   }
   const presented = await digest(match[1]);
   let found: Grant | undefined;
   for (const key of await configuredKeys(env.INGEST_KEYS ?? "", env.ADMIN_KEYS ?? "")) {
     if (crypto.subtle.timingSafeEqual(presented, key.digest) && found === undefined) found = key.grant;
   }
-  return found ?? { status: 401, code: "unauthorized", message: "the key is not valid" };
+  return found ?? invalidKey();
 }
 
 /** A 403 error unless `grant` may write scores to every game in `games`. */
@@ -81,7 +81,7 @@ export function mayIngest(grant: Grant, games: Iterable<string>): ApiError | und
   const scope = grant.games;
   for (const game of games) {
     if (!scope.some((pattern) => matches(pattern, game))) {
-      return { status: 403, code: "forbidden", message: `this key may not write to game ${game}` };
+      return gameForbidden(game);
     }
   }
   return undefined;
@@ -89,9 +89,7 @@ export function mayIngest(grant: Grant, games: Iterable<string>): ApiError | und
 
 /** A 403 error unless `grant` is an admin key. */
 export function mayAdminister(grant: Grant): ApiError | undefined {
-  return grant.role === "admin"
-    ? undefined
-    : { status: 403, code: "forbidden", message: "this operation needs an admin key" };
+  return grant.role === "admin" ? undefined : adminOnly();
 }
 
 function matches(pattern: string, game: string): boolean {

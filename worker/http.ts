@@ -2,7 +2,14 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { z } from "zod";
-import { type ApiError, ErrorBody, errorBody, type Outcome } from "../protocol/errors";
+import {
+  type ApiError,
+  ErrorBody,
+  errorResponse,
+  invalidRequest,
+  type Outcome,
+  payloadTooLarge,
+} from "../protocol/errors";
 
 export type AppEnv = { Bindings: Env };
 
@@ -13,7 +20,7 @@ export function createRouter() {
       if (result.success) return;
       const details = describeIssues(result.error.issues);
       const message = details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message)).join("; ");
-      return c.json(errorBody({ status: 400, code: "invalid_request", message, details }), 400);
+      return errorResponse(invalidRequest(message, details));
     },
   });
 }
@@ -23,8 +30,8 @@ export function createRouter() {
  * keep their success types for the typed client; every error status a route
  * can answer is declared in its OpenAPI responses instead.
  */
-export function fail(c: Context, error: ApiError): never {
-  return c.json(errorBody(error), error.status) as never;
+export function fail(_c: Context, error: ApiError): never {
+  return errorResponse(error) as never;
 }
 
 /** Sends an object call's outcome: its value with 200, or its error. */
@@ -37,12 +44,7 @@ export function reply<T extends object>(c: Context, outcome: Outcome<T>) {
 export function limitBody(maxSize: number) {
   return bodyLimit({
     maxSize,
-    onError: (c) =>
-      fail(c, {
-        status: 413,
-        code: "payload_too_large",
-        message: `the body is larger than ${maxSize} bytes`,
-      }),
+    onError: (c) => fail(c, payloadTooLarge(maxSize)),
   });
 }
 

@@ -1,5 +1,5 @@
 import type { Ranking } from "../../engine/ranking";
-import { errorBody } from "../../protocol/errors";
+import { errorResponse, tooManySpectators, tooManyViews } from "../../protocol/errors";
 import { CLOSE, type LiveEntry, PING, PONG, type SnapshotMessage, type UpdateMessage } from "../../protocol/live";
 import { diffEntries, type ViewSpec, type ViewState, viewKey, visibleEntries } from "./views";
 
@@ -58,26 +58,12 @@ export class Spectators {
     const views = this.loadViews();
     const connected = this.ctx.getWebSockets().length;
     if (connected >= this.settings().maxSpectators) {
-      return Response.json(
-        errorBody({
-          status: 429,
-          code: "too_many_spectators",
-          message: `this game already has ${connected} spectators (the limit is ${this.settings().maxSpectators})`,
-        }),
-        { status: 429 },
-      );
+      return errorResponse(tooManySpectators(connected, this.settings().maxSpectators));
     }
     const key = viewKey(spec);
     let view = views.get(key);
     if (view === undefined && views.size >= this.settings().maxViews) {
-      return Response.json(
-        errorBody({
-          status: 429,
-          code: "too_many_views",
-          message: `this game already has ${views.size} distinct views (the limit is ${this.settings().maxViews}); watch without following a player, or follow one that others follow`,
-        }),
-        { status: 429 },
-      );
+      return errorResponse(tooManyViews(views.size, this.settings().maxViews));
     }
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server);

@@ -3,6 +3,7 @@ import { and, asc, between, desc, eq, lt, or, sql } from "drizzle-orm";
 import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
 import type { Context } from "hono";
 import { archivedReports, games, snapshotEntries, snapshots } from "../../protocol/d1-schema";
+import { gameNotFound } from "../../protocol/errors";
 import { LeaderList, PlayerHistory, ReportList, SnapshotList } from "../../protocol/history";
 import { GamePath, PlayerName, PlayerPath } from "../../protocol/names";
 import { queryInt } from "../../protocol/query";
@@ -99,7 +100,7 @@ async function known(db: DrizzleD1Database, game: string): Promise<boolean> {
   return rows.length > 0;
 }
 
-const notFound = (c: Context) => fail(c, { status: 404, code: "game_not_found", message: "no such game" });
+const notFound = (c: Context) => fail(c, gameNotFound());
 
 export const historyRoutes = createRouter()
   .openapi(listSnapshots, async (c) => {

@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { upgradeRequired } from "../../protocol/errors";
 import { LIVE_AROUND, LIVE_LIMIT } from "../../protocol/live";
 import { GamePath, PlayerName } from "../../protocol/names";
 import { queryInt } from "../../protocol/query";
@@ -31,11 +32,7 @@ const watchGame = createRoute({
 export const liveRoutes = createRouter().openapi(watchGame, async (c) => {
   const { game } = c.req.valid("param");
   if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
-    return fail(c, {
-      status: 426,
-      code: "upgrade_required",
-      message: "this is a websocket endpoint: connect with Upgrade: websocket",
-    });
+    return fail(c, upgradeRequired());
   }
   const { limit, player, around } = c.req.valid("query");
   const url = new URL(c.req.url);

@@ -1,6 +1,15 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import pLimit from "p-limit";
-import type { ApiError, GameOutcomeDetail, Outcome } from "../../protocol/errors";
+import {
+  type ApiError,
+  type GameOutcomeDetail,
+  internalError,
+  invalidLineProtocol,
+  type Outcome,
+  refused,
+  tooManyGames,
+  unsupportedMediaType,
+} from "../../protocol/errors";
 import { GamePath } from "../../protocol/names";
 import { Accepted, type ScoreReport, ScoresBody } from "../../protocol/reports";
 import { mayIngest } from "../auth";
@@ -68,16 +77,11 @@ export const scoreRoutes = createRouter()
   .openapi(postLines, async (c) => {
     const type = c.req.header("content-type");
     if (type !== undefined && !/^(text\/plain|application\/octet-stream)\s*(;|$)/i.test(type)) {
-      return fail(c, { status: 415, code: "unsupported_media_type", message: "send line protocol as text/plain" });
+      return fail(c, unsupportedMediaType("send line protocol as text/plain"));
     }
     const parsed = parseLineProtocol(await c.req.text(), c.req.valid("query").precision);
     if (!parsed.ok) {
-      return fail(c, {
-        status: 400,
-        code: "invalid_line_protocol",
-        message: parsed.errors.map((e) => `line ${e.line}: ${e.message}`).join("; "),
-        details: parsed.errors,
-      });
+      return fail(c, invalidLineProtocol(parsed.errors));
     }
     const byGame = new Map<string, ScoreReport[]>();
     for (const { game, line: _line, ...report } of parsed.reports) {
@@ -86,14 +90,10 @@ export const scoreRoutes = createRouter()
       else reports.push(report);
     }
     if (byGame.size > MAX_GAMES_PER_WRITE) {
-      return fail(c, {
-        status: 400,
-        code: "too_many_games",
-        message: `the body names ${byGame.size} games; send lines for at most ${MAX_GAMES_PER_WRITE} per request`,
-      });
+      return fail(c, tooManyGames(byGame.size, MAX_GAMES_PER_WRITE));
     }
-    const refused = mayIngest(c.var.grant, byGame.keys());
-    if (refused) return fail(c, refused);
+    const forbidden = mayIngest(c.var.grant, byGame.keys());
+    if (forbidden) return fail(c, forbidden);
     const limit = pLimit(GAME_CALLS_AT_ONCE);
     const outcomes = await Promise.all(
       [...byGame].map(([game, reports]) =>
@@ -102,7 +102,7 @@ export const scoreRoutes = createRouter()
             return [game, await c.env.BOARD.getByName(game).applyReports(game, reports)];
           } catch (error) {
             console.error(`write: applying ${reports.length} lines to ${game} failed`, error);
-            return [game, { ok: false, error: { status: 500, code: "internal_error", message: "applying failed" } }];
+            return [game, refused(internalError("applying the lines failed"))];
           }
         }),
       ),

@@ -10,5 +10,7 @@ export const nameRule = (what: string) => `${what} is 1-128 printable characters
 
 /** Players, teams and ids are compared after NFC normalization, so `café` typed either way is one name. */
 export function normalizeName(name: string): string {
-  return name.normalize("NFC");
+  // Code points below U+0300 never change under NFC: most names skip ICU altogether.
+  for (let i = 0; i < name.length; i++) if (name.charCodeAt(i) >= 0x300) return name.normalize("NFC");
+  return name;
 }

@@ -48,6 +48,24 @@ export function errorResponse(error: ApiError, headers?: HeadersInit): Response 
   return Response.json(errorBody(error), { status: error.status, headers });
 }
 
+/** Influx's own codes, which its clients and Telegraf read from `code`. */
+const INFLUX_CODES: Partial<Record<number, string>> = {
+  400: "invalid",
+  401: "unauthorized",
+  403: "forbidden",
+  404: "not found",
+  409: "conflict",
+  413: "request too large",
+  415: "unsupported media type",
+  429: "too many requests",
+};
+
+/** An error for Influx-compatible writes: Influx's `code` and `message` on top of the usual envelope. */
+export function influxErrorResponse(error: ApiError): Response {
+  const code = INFLUX_CODES[error.status] ?? "internal error";
+  return Response.json({ code, message: error.message, ...errorBody(error) }, { status: error.status });
+}
+
 /** Result of an object call that can be refused. */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 

@@ -7,8 +7,10 @@ import { createRouter, fail } from "./http";
 import { docsRoutes } from "./routes/docs";
 import { gameRoutes } from "./routes/games";
 import { historyRoutes } from "./routes/history";
+import { influxRoutes } from "./routes/influx";
 import { liveRoutes } from "./routes/live";
 import { scoreRoutes } from "./routes/scores";
+import { writeRoutes } from "./routes/write";
 
 const app = createRouter();
 
@@ -16,18 +18,18 @@ const app = createRouter();
 // tokens, never cookies, so allowing every origin exposes nothing.
 app.use("/v1/*", cors({ origin: "*", allowHeaders: ["Authorization", "Content-Type"], maxAge: 86400 }));
 // API answers are JSON for any origin: nosniff and no framing, but nothing that would stop cross-origin reads.
-app.use(
-  "/v1/*",
-  secureHeaders({
-    crossOriginResourcePolicy: false,
-    crossOriginOpenerPolicy: false,
-    xFrameOptions: "DENY",
-    referrerPolicy: "strict-origin-when-cross-origin",
-  }),
-);
+const apiHeaders = secureHeaders({
+  crossOriginResourcePolicy: false,
+  crossOriginOpenerPolicy: false,
+  xFrameOptions: "DENY",
+  referrerPolicy: "strict-origin-when-cross-origin",
+});
+for (const path of ["/v1/*", "/write", "/api/*"]) app.use(path, apiHeaders);
 
 export const routes = app
   .route("/", scoreRoutes)
+  .route("/", writeRoutes)
+  .route("/", influxRoutes)
   .route("/", gameRoutes)
   .route("/", liveRoutes)
   .route("/", historyRoutes)

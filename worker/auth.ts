@@ -59,18 +59,41 @@ function digest(key: string): Promise<ArrayBuffer> {
 }
 
 /** The grant of the bearer key in `authorization`, or a 401 error. */
-export async function authenticate(
+export function authenticate(
   authorization: string | undefined,
   env: { INGEST_KEYS?: string; ADMIN_KEYS?: string },
 ): Promise<Grant | ApiError> {
-  const match = authorization?.match(/^Bearer\s+(\S+)\s*$/i);
-  if (!match) {
-    return missingKey();
+  return grantOf(authorization?.match(/^Bearer\s+(\S+)\s*$/i)?.[1], env);
+}
+
+/**
+ * The key in any of the forms Influx clients send it: `Authorization: Token
+ * <key>` or `Bearer <key>`, Basic with the key as the password, or the 1.x
+ * query parameter `p`.
+ */
+export function influxKey(authorization: string | undefined, password: string | undefined): string | undefined {
+  const scheme = authorization?.match(/^(Token|Bearer|Basic)\s+(\S+)\s*$/i);
+  if (scheme?.[1].toLowerCase() === "basic") {
+    try {
+      const decoded = atob(scheme[2]);
+      return decoded.slice(decoded.indexOf(":") + 1) || undefined;
+    } catch {
+      return undefined;
+    }
   }
-  const presented = await digest(match[1]);
+  return scheme?.[2] ?? (password || undefined);
+}
+
+/** The grant of `key`, or a 401 error. */
+export async function grantOf(
+  key: string | undefined,
+  env: { INGEST_KEYS?: string; ADMIN_KEYS?: string },
+): Promise<Grant | ApiError> {
+  if (key === undefined) return missingKey();
+  const presented = await digest(key);
   let found: Grant | undefined;
-  for (const key of await configuredKeys(env.INGEST_KEYS ?? "", env.ADMIN_KEYS ?? "")) {
-    if (crypto.subtle.timingSafeEqual(presented, key.digest) && found === undefined) found = key.grant;
+  for (const configured of await configuredKeys(env.INGEST_KEYS ?? "", env.ADMIN_KEYS ?? "")) {
+    if (crypto.subtle.timingSafeEqual(presented, configured.digest) && found === undefined) found = configured.grant;
   }
   return found ?? invalidKey();
 }

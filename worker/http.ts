@@ -13,14 +13,17 @@ import {
 
 export type AppEnv = { Bindings: Env };
 
+/** How a router writes its errors: the envelope, or the envelope as Influx clients read it. */
+export type ErrorWriter = (error: ApiError) => Response;
+
 /** A router whose validation failures answer 400 with the error envelope. */
-export function createRouter() {
+export function createRouter(write: ErrorWriter = errorResponse) {
   return new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
       if (result.success) return;
       const details = describeIssues(result.error.issues);
       const message = details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message)).join("; ");
-      return errorResponse(invalidRequest(message, details));
+      return write(invalidRequest(message, details));
     },
   });
 }
@@ -41,11 +44,8 @@ export function reply<T extends object>(c: Context, outcome: Outcome<T>) {
 }
 
 /** Rejects bodies over `maxSize` bytes with 413, before reading them whole. */
-export function limitBody(maxSize: number) {
-  return bodyLimit({
-    maxSize,
-    onError: (c) => fail(c, payloadTooLarge(maxSize)),
-  });
+export function limitBody(maxSize: number, write: ErrorWriter = errorResponse) {
+  return bodyLimit({ maxSize, onError: () => write(payloadTooLarge(maxSize)) });
 }
 
 type Issue = z.core.$ZodIssue;

@@ -32,7 +32,7 @@ const css = [
 await writeFile(join(out, "app.css"), css.join("\n"));
 await copyFile(join(web, "index.html"), join(out, "index.html"));
 // Security headers for every page and file the assets serve (the Worker sets the same ones on /v1/docs).
-const headers = JSON.parse(await readFile(join(web, "security-headers.json"), "utf8"));
+const headers = JSON.parse(await readFile(join(root, "protocol", "security-headers.json"), "utf8"));
 await writeFile(
   join(out, "_headers"),
   `/*\n${Object.entries(headers)

@@ -4,7 +4,7 @@
 // board against what was sent: last value per player, ties by earlier ts.
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { applyLiveMessage, type LiveMessage, type LiveState, rankedEntries } from "../protocol/live";
+import { createClient, LiveFeed } from "../client/index";
 
 const { values: args } = parseArgs({
   options: {
@@ -79,21 +79,24 @@ let reports = 0;
 let requests = 0;
 let failures = 0;
 
-async function post(path: string, body: string, type: string): Promise<void> {
+const podium = createClient(url, { key });
+const admin = adminKey === undefined ? undefined : createClient(url, { key: adminKey });
+
+/** Sends one request, counting it, and any failure with what the server said. */
+async function send(
+  what: string,
+  request: () => Promise<{ ok: boolean; status: number; text(): Promise<string> }>,
+): Promise<void> {
   requests++;
   try {
-    const res = await fetch(`${url}${path}`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${key}`, "content-type": type },
-      body,
-    });
+    const res = await request();
     if (!res.ok) {
       failures++;
-      console.error(`demo: ${path} answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
+      console.error(`demo: ${what} answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
     }
   } catch (error) {
     failures++;
-    console.error(`demo: ${path} failed: ${(error as Error).message}`);
+    console.error(`demo: ${what} failed: ${(error as Error).message}`);
   }
 }
 
@@ -115,44 +118,33 @@ async function tick(second: number): Promise<void> {
     if (g % 2 === 0 || second % 5 === 0) {
       for (const r of scores) lines.push(`scores,game=${game},player=${r.player} value=${r.score} ${r.ts}000000`);
     } else {
-      posts.push(post(`/v1/games/${game}/scores`, JSON.stringify({ scores }), "application/json"));
+      posts.push(
+        send(`scores for ${game}`, () => podium.v1.games[":game"].scores.$post({ param: { game }, json: { scores } })),
+      );
     }
   });
   for (let i = 0; i < lines.length; i += 5000) {
-    posts.push(post("/v1/write", lines.slice(i, i + 5000).join("\n"), "text/plain"));
+    const body = lines.slice(i, i + 5000).join("\n");
+    // Line protocol is a text body, which the typed client passes through as is.
+    const text = { headers: { "content-type": "text/plain" }, init: { body } };
+    posts.push(send("line protocol", () => podium.v1.write.$post({ query: { precision: "ns" } }, text)));
   }
   await Promise.all(posts);
 }
 
-interface Spectator {
-  game: string;
-  board: LiveState | undefined;
-  updates: number;
-  gaps: number;
-}
+const spectators: LiveFeed[] = [];
+let updates = 0;
 
-const spectators: Spectator[] = [];
-
-/** A live watcher of a game's top 15, applying updates the way a browser does. */
-function spectate(game: string): Promise<void> {
-  const spectator: Spectator = { game, board: undefined, updates: 0, gaps: 0 };
-  spectators.push(spectator);
-  const socket = new WebSocket(`${url.replace(/^http/, "ws")}/v1/games/${game}/live?limit=15`);
-  socket.addEventListener("message", (event) => {
-    const message = JSON.parse(String(event.data)) as LiveMessage;
-    if (message.type === "update") spectator.updates++;
-    const next = applyLiveMessage(spectator.board, message);
-    if (next === undefined) spectator.gaps++;
-    else spectator.board = next;
-  });
-  return new Promise((resolve) => {
-    socket.addEventListener("open", () => resolve());
-    socket.addEventListener("error", () => {
-      failures++;
-      console.error(`demo: a spectator of ${game} could not connect`);
-      resolve();
-    });
-  });
+/** A live watcher of a game's top 15, holding the board the way a browser does. */
+async function spectate(game: string): Promise<void> {
+  const feed = new LiveFeed(url, game, { limit: 15, onBoard: () => updates++ });
+  spectators.push(feed);
+  try {
+    await feed.open();
+  } catch {
+    failures++;
+    console.error(`demo: a spectator of ${game} could not connect`);
+  }
 }
 
 function expectedTop(game: string): { player: string; score: number; ts: number }[] {
@@ -164,13 +156,13 @@ function expectedTop(game: string): { player: string; score: number; ts: number 
 async function verify(): Promise<boolean> {
   let ok = true;
   for (const game of games) {
-    const res = await fetch(`${url}/v1/games/${game}/leaderboard?limit=1000`);
+    const res = await podium.v1.games[":game"].leaderboard.$get({ param: { game }, query: { limit: "1000" } });
     if (!res.ok) {
       console.error(`  ✗ ${game}: leaderboard answered ${res.status}`);
       ok = false;
       continue;
     }
-    const board = (await res.json()) as { total: number; entries: { player: string; score: number; ts: number }[] };
+    const board = await res.json();
     const want = expectedTop(game);
     const got = board.entries.map(({ player, score, ts }) => ({ player, score, ts }));
     const same = board.total === want.length && JSON.stringify(got) === JSON.stringify(want);
@@ -181,7 +173,7 @@ async function verify(): Promise<boolean> {
     );
     ok &&= same;
     for (const s of spectators.filter((s) => s.game === game)) {
-      const seen = s.board === undefined ? [] : rankedEntries(s.board).map(({ player, score }) => ({ player, score }));
+      const seen = s.entries().map(({ player, score }) => ({ player, score }));
       const top = want.slice(0, 15).map(({ player, score }) => ({ player, score }));
       if (JSON.stringify(seen) !== JSON.stringify(top) || s.gaps > 0) {
         console.error(`  ✗ ${game}: a spectator sees a different top 15 (gaps: ${s.gaps})`);
@@ -194,13 +186,10 @@ async function verify(): Promise<boolean> {
 }
 
 /** Deletes this demo's games from an earlier run (admin key), so every board starts empty. */
-async function deleteLeftovers(): Promise<void> {
+async function deleteLeftovers(admin: ReturnType<typeof createClient>): Promise<void> {
   let deleted = 0;
   for (const game of games) {
-    const res = await fetch(`${url}/v1/games/${game}`, {
-      method: "DELETE",
-      headers: { authorization: `Bearer ${adminKey}` },
-    });
+    const res = await admin.v1.games[":game"].$delete({ param: { game }, query: { history: "true" } });
     if (res.status === 204) deleted++;
     else if (res.status !== 404) fail(`deleting ${game} from an earlier run answered ${res.status}`);
   }
@@ -215,7 +204,7 @@ async function main(): Promise<void> {
   }
   console.log(`demo: ${gameCount} games x ${playerCount} players for ${seconds}s against ${url}`);
   console.log(`demo: watch ${url}/games/${games[0]} or ${url}/v1/games/${games[0]}/leaderboard`);
-  if (adminKey !== undefined) await deleteLeftovers();
+  if (admin !== undefined) await deleteLeftovers(admin);
   const started = Date.now();
   for (let second = 0; second < seconds; second++) {
     const tickStart = Date.now();
@@ -228,7 +217,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       `\rdemo: ${second + 1}/${seconds}s  ${reports} reports in ${requests} requests` +
         `  (${Math.round(reports / elapsed)}/s)  ${spectators.length} spectators got ` +
-        `${spectators.reduce((n, s) => n + s.updates, 0)} updates  failures ${failures}   `,
+        `${updates} updates  failures ${failures}   `,
     );
     const wait = 1000 - (Date.now() - tickStart);
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));

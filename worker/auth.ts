@@ -54,6 +54,14 @@ function splitList(list: string): string[] {
     .filter(Boolean);
 }
 
+/**
+ * workerd's constant-time comparison. Declared here because Node projects
+ * type-check this file too (through the typed client) and know only the DOM's
+ * SubtleCrypto.
+ */
+const timingSafeEqual = (a: ArrayBuffer, b: ArrayBuffer): boolean =>
+  (crypto.subtle as SubtleCrypto & { timingSafeEqual(a: ArrayBuffer, b: ArrayBuffer): boolean }).timingSafeEqual(a, b);
+
 function digest(key: string): Promise<ArrayBuffer> {
   return crypto.subtle.digest("SHA-256", encoder.encode(key));
 }
@@ -93,7 +101,7 @@ export async function grantOf(
   const presented = await digest(key);
   let found: Grant | undefined;
   for (const configured of await configuredKeys(env.INGEST_KEYS ?? "", env.ADMIN_KEYS ?? "")) {
-    if (crypto.subtle.timingSafeEqual(presented, configured.digest) && found === undefined) found = configured.grant;
+    if (timingSafeEqual(presented, configured.digest) && found === undefined) found = configured.grant;
   }
   return found ?? invalidKey();
 }

@@ -4,7 +4,7 @@
 // every acknowledged id counts exactly once, and every spectator converges
 // on the true board after reconnecting. A failed check fails the run.
 
-import { applyLiveMessage, type LiveMessage, type LiveState, rankedEntries } from "../../protocol/live";
+import { createClient, LiveFeed, type PodiumClient } from "../../client/index";
 import { ADMIN_KEY, DevServer, INGEST_KEY } from "../../test/support/dev-server";
 import { type BenchContext, type BenchResult, percentile } from "../report";
 
@@ -19,20 +19,27 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
   const server = new DevServer();
   await server.start();
   try {
-    const put = await fetch(`${server.url}/v1/games/${GAME}`, {
-      method: "PUT",
-      headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" },
-      body: JSON.stringify({ aggregate: "sum" }),
+    const param = { game: GAME };
+    const put = await createClient(server.url, { key: ADMIN_KEY }).v1.games[":game"].$put({
+      param,
+      json: { aggregate: "sum" },
     });
     if (put.status !== 200) throw new Error(`configure: ${put.status}`);
+    const podium = createClient(server.url, { key: INGEST_KEY });
     const memoryBefore = workerdRss(server);
 
     ctx.progress(`${spectatorCount} spectators, half following a player`);
-    const spectators = Array.from(
-      { length: spectatorCount },
-      (_, i) => new Spectator(server, i % 2 === 0 ? undefined : `p${(i * 37) % PLAYERS}`),
+    const spectators = Array.from({ length: spectatorCount }, (_, i) =>
+      i % 2 === 0
+        ? new LiveFeed(server.url, GAME, { limit: 15, maxBackoffMs: 1000 })
+        : new LiveFeed(server.url, GAME, {
+            limit: 15,
+            player: `p${(i * 37) % PLAYERS}`,
+            around: 2,
+            maxBackoffMs: 1000,
+          }),
     );
-    await Promise.all(spectators.map((s) => s.connected()));
+    await Promise.all(spectators.map((s) => s.open()));
 
     ctx.progress(
       `${seconds} s of ${WRITERS} writers posting ${BATCH}-report batches with ids; kill -9 at ${seconds / 2} s`,
@@ -55,13 +62,9 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
         for (;;) {
           const t = performance.now();
           try {
-            const res = await fetch(`${server.url}/v1/games/${GAME}/scores`, {
-              method: "POST",
-              headers: { authorization: `Bearer ${INGEST_KEY}`, "content-type": "application/json" },
-              body: JSON.stringify({ scores }),
-            });
-            const body = (await res.json()) as { accepted: number; duplicates: number };
-            if (res.status === 200) {
+            const res = await podium.v1.games[":game"].scores.$post({ param, json: { scores } });
+            if (res.ok) {
+              const body = await res.json();
               latencies.push(performance.now() - t);
               acked += BATCH;
               duplicates += body.duplicates;
@@ -89,9 +92,12 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
     ctx.progress("checking every acknowledged id counted exactly once");
     const board = { total: 0, entries: [] as { player: string; score: number }[] };
     for (let offset = 0; offset === 0 || offset < board.total; offset += 1000) {
-      const page = (await (
-        await fetch(`${server.url}/v1/games/${GAME}/leaderboard?limit=1000&offset=${offset}`)
-      ).json()) as typeof board;
+      const res = await podium.v1.games[":game"].leaderboard.$get({
+        param,
+        query: { limit: "1000", offset: String(offset) },
+      });
+      if (!res.ok) throw new Error(`leaderboard: ${res.status}`);
+      const page = await res.json();
       board.total = page.total;
       board.entries.push(...page.entries);
     }
@@ -104,7 +110,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
     }
 
     ctx.progress("checking every spectator converged");
-    const converged = await convergence(server, spectators);
+    const converged = await convergence(podium, spectators);
     if (converged < spectators.length) {
       throw new Error(`soak: ${spectators.length - converged} of ${spectators.length} spectators did not converge`);
     }
@@ -150,77 +156,34 @@ function workerdRss(server: DevServer): number {
 }
 
 /** Waits until each spectator's board equals what the API says it should show; returns how many do. */
-async function convergence(server: DevServer, spectators: Spectator[]): Promise<number> {
+async function convergence(podium: PodiumClient, spectators: LiveFeed[]): Promise<number> {
   const deadline = Date.now() + 15_000;
+  const param = { game: GAME };
   let matching = 0;
   while (Date.now() < deadline) {
-    const top = (await (await fetch(`${server.url}/v1/games/${GAME}/leaderboard?limit=15`)).json()) as {
-      entries: { player: string; rank: number; score: number }[];
-    };
+    const res = await podium.v1.games[":game"].leaderboard.$get({ param, query: { limit: "15" } });
+    if (!res.ok) throw new Error(`leaderboard: ${res.status}`);
+    const top = await res.json();
     matching = 0;
     for (const s of spectators) {
       let want = top.entries.map(({ player, rank, score }) => ({ player, rank, score }));
-      if (s.follows !== undefined) {
-        const res = await fetch(`${server.url}/v1/games/${GAME}/players/${s.follows}?around=2`);
-        const standing = (await res.json()) as { around?: { player: string; rank: number; score: number }[] };
+      const follows = s.following;
+      if (follows !== undefined) {
+        const standingRes = await podium.v1.games[":game"].players[":player"].$get({
+          param: { game: GAME, player: follows },
+          query: { around: "2" },
+        });
+        const standing = standingRes.ok ? await standingRes.json() : { around: [] };
         const seen = new Set(want.map((e) => e.player));
         for (const { player, rank, score } of standing.around ?? [])
           if (!seen.has(player)) want.push({ player, rank, score });
         want = want.sort((a, b) => a.rank - b.rank);
       }
-      if (JSON.stringify(s.entries()) === JSON.stringify(want)) matching++;
+      const seen = s.entries().map(({ player, rank, score }) => ({ player, rank, score }));
+      if (JSON.stringify(seen) === JSON.stringify(want)) matching++;
     }
     if (matching === spectators.length) return matching;
     await new Promise((r) => setTimeout(r, 500));
   }
   return matching;
-}
-
-/** A spectator that keeps its board with the reference reducer and reconnects when dropped or out of step. */
-class Spectator {
-  private socket: WebSocket | undefined;
-  private board: LiveState | undefined;
-  private closed = false;
-  private opened: Promise<void> | undefined;
-  reconnects = 0;
-
-  constructor(
-    private readonly server: DevServer,
-    readonly follows: string | undefined,
-  ) {
-    this.open();
-  }
-
-  connected(): Promise<void> {
-    return this.opened ?? Promise.resolve();
-  }
-
-  entries(): { player: string; rank: number; score: number }[] {
-    if (this.board === undefined) return [];
-    return rankedEntries(this.board).map(({ player, rank, score }) => ({ player, rank, score }));
-  }
-
-  close(): void {
-    this.closed = true;
-    this.socket?.close();
-  }
-
-  private open(): void {
-    const query = this.follows === undefined ? "?limit=15" : `?limit=15&player=${this.follows}&around=2`;
-    const socket = new WebSocket(`${this.server.url.replace("http", "ws")}/v1/games/${GAME}/live${query}`);
-    this.socket = socket;
-    this.opened = new Promise((resolve) => socket.addEventListener("open", () => resolve(), { once: true }));
-    socket.addEventListener("message", (event) => {
-      const next = applyLiveMessage(this.board, JSON.parse(String(event.data)) as LiveMessage);
-      if (next === undefined) socket.close(4000, "resync");
-      else this.board = next;
-    });
-    socket.addEventListener("close", () => {
-      this.board = undefined;
-      if (this.closed) return;
-      this.reconnects++;
-      setTimeout(() => this.open(), 300 + Math.random() * 700);
-    });
-    socket.addEventListener("error", () => socket.close());
-  }
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { createClient } from "../../client/index";
 import { DevServer, INGEST_KEY } from "../support/dev-server";
 
 // The contract: an answered report is durable. Kill wrangler dev (and workerd)
@@ -23,12 +24,8 @@ function batch(round: number, index: number): Batch {
 }
 
 async function post(game: string, body: Batch): Promise<number> {
-  const res = await fetch(`${server.url}/v1/games/${game}/scores`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${INGEST_KEY}`, "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  return res.status;
+  const podium = createClient(server.url, { key: INGEST_KEY });
+  return (await podium.v1.games[":game"].scores.$post({ param: { game }, json: body })).status;
 }
 
 it("loses no acknowledged report when wrangler dev is killed right after a 200", async () => {
@@ -50,16 +47,17 @@ it("loses no acknowledged report when wrangler dev is killed right after a 200",
     expect(acknowledged.length).toBeGreaterThan(0);
     await server.start();
   }
-  const res = await fetch(`${server.url}/v1/games/${game}/leaderboard?limit=1000`);
-  expect(res.status).toBe(200);
-  const { total } = (await res.json()) as { total: number };
+  const podium = createClient(server.url);
   const onBoard = new Map<string, number>();
-  for (let offset = 0; offset < total; offset += 1000) {
-    const page = (await (
-      await fetch(`${server.url}/v1/games/${game}/leaderboard?limit=1000&offset=${offset}`)
-    ).json()) as {
-      entries: { player: string; score: number }[];
-    };
+  for (let offset = 0, total = 1; offset < total; offset += 1000) {
+    const res = await podium.v1.games[":game"].leaderboard.$get({
+      param: { game },
+      query: { limit: "1000", offset: String(offset) },
+    });
+    expect(res.status).toBe(200);
+    if (!res.ok) return;
+    const page = await res.json();
+    total = page.total;
     for (const e of page.entries) onBoard.set(e.player, e.score);
   }
   const missing = acknowledged.flatMap((b) => b.scores).filter((r) => onBoard.get(r.player) !== r.score);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { createClient } from "../../client/index";
 import { applyLiveMessage, type LiveMessage, type LiveState, rankedEntries } from "../../protocol/live";
 import { ADMIN_KEY, DevServer, INGEST_KEY } from "../support/dev-server";
 
@@ -37,12 +38,10 @@ function watch(game: string): Promise<Watcher> {
 it("50 spectators converge on the true top 15 while reports stream in, one update per 100 ms at most", async () => {
   const game = "e2e-live";
   // A game must exist to be watched.
-  const created = await fetch(`${server.url}/v1/games/${game}`, {
-    method: "PUT",
-    headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" },
-    body: "{}",
-  });
+  const param = { game };
+  const created = await createClient(server.url, { key: ADMIN_KEY }).v1.games[":game"].$put({ param, json: {} });
   expect(created.status).toBe(200);
+  const podium = createClient(server.url, { key: INGEST_KEY });
   const watchers = await Promise.all(Array.from({ length: 50 }, () => watch(game)));
   const started = Date.now();
   for (let batch = 0; batch < 60; batch++) {
@@ -50,20 +49,15 @@ it("50 spectators converge on the true top 15 while reports stream in, one updat
       player: `p${(batch * 7 + i) % 200}`,
       score: (batch * 31 + i * 17) % 1000,
     }));
-    const res = await fetch(`${server.url}/v1/games/${game}/scores`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${INGEST_KEY}`, "content-type": "application/json" },
-      body: JSON.stringify({ scores }),
-    });
+    const res = await podium.v1.games[":game"].scores.$post({ param, json: { scores } });
     expect(res.status).toBe(200);
     await new Promise((r) => setTimeout(r, 25));
   }
   const streaming = Date.now() - started;
   await new Promise((r) => setTimeout(r, 500));
-  const truth = (await (await fetch(`${server.url}/v1/games/${game}/leaderboard?limit=15`)).json()) as {
-    total: number;
-    entries: { rank: number; player: string; score: number }[];
-  };
+  const truthRes = await podium.v1.games[":game"].leaderboard.$get({ param, query: { limit: "15" } });
+  if (!truthRes.ok) throw new Error(`leaderboard: ${truthRes.status}`);
+  const truth = await truthRes.json();
   const want = truth.entries.map(({ rank, player, score }) => ({ rank, player, score }));
   for (const w of watchers) {
     expect(w.gaps).toBe(0);

@@ -1,8 +1,9 @@
+import { type FeedState, LiveFeed } from "../../client/live";
 import { LIVE_LIMIT, type LiveState } from "../../protocol/live";
 import { NAME_PATTERN } from "../../protocol/patterns";
 import { formatScore, h } from "./dom";
 import { renderHistory } from "./history-panel";
-import { type ConnectionState, LiveConnection } from "./live-connection";
+
 import { type LiveRow, liveRows } from "./live-rows";
 
 const ARROWS = { up: "▲", down: "▼", new: "●", same: "" } as const;
@@ -78,7 +79,7 @@ export function renderGame(root: HTMLElement, game: string): void {
       performance.mark("podium:first-board");
     }
   };
-  const showState = (state: ConnectionState, detail?: string) => {
+  const showState = (state: FeedState, detail?: string) => {
     status.className = `status ${state}`;
     status.textContent =
       state === "live" ? "live" : state === "connecting" ? "connecting…" : `reconnecting… ${detail ?? ""}`;
@@ -92,15 +93,13 @@ export function renderGame(root: HTMLElement, game: string): void {
     }
   };
 
-  let connection: LiveConnection | undefined;
+  let feed: LiveFeed | undefined;
   const connect = () => {
-    connection?.close();
+    feed?.close();
     rows = undefined;
-    const query = new URLSearchParams({ limit: String(limit) });
-    if (followed) query.set("player", followed);
-    const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/v1/games/${encodeURIComponent(game)}/live?${query}`;
-    connection = new LiveConnection(url, render, showState);
-    connection.open();
+    feed = new LiveFeed(location.origin, game, { limit, player: followed, onBoard: render, onState: showState });
+    // A first failure is shown by onState; the feed keeps retrying.
+    feed.open().catch(() => undefined);
   };
   const setFollowed = (player: string | undefined) => {
     followed = player;

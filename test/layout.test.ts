@@ -1,0 +1,117 @@
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { dirname, join, normalize, relative } from "node:path";
+import ts from "typescript";
+import { describe, expect, it } from "vitest";
+
+// Every import points down: worker -> objects -> protocol -> engine, and the
+// web page and the client -> protocol. The engine imports nothing but itself.
+const root = join(import.meta.dirname, "..");
+
+/** Each room, and what its files may import: rooms (relative paths) and packages. */
+const ROOMS: Record<string, { rooms: string[]; packages: RegExp; typeOnlyRooms?: string[] }> = {
+  engine: { rooms: ["engine"], packages: /^$/ },
+  protocol: { rooms: ["protocol", "engine"], packages: /^(zod|@hono\/zod-openapi|hono\/utils\/|drizzle-orm)/ },
+  objects: { rooms: ["objects", "protocol", "engine"], packages: /^(cloudflare:workers|drizzle-orm)/ },
+  worker: { rooms: ["worker", "objects", "protocol"], packages: /^(hono|@hono\/|p-limit|drizzle-orm|zod)/ },
+  // The typed client knows the Worker's routes by their types only.
+  client: { rooms: ["client", "protocol"], packages: /^hono\/client$/, typeOnlyRooms: ["worker"] },
+  web: { rooms: ["web", "protocol", "client"], packages: /^uplot$/ },
+};
+
+interface Import {
+  from: string;
+  specifier: string;
+  typeOnly: boolean;
+}
+
+/** The import and export-from specifiers of a file, parsed (comments and strings are not imports). */
+function importsOf(file: string, text: string): Import[] {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false);
+  const found: Import[] = [];
+  const visit = (node: ts.Node) => {
+    if (
+      (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
+      node.moduleSpecifier &&
+      ts.isStringLiteral(node.moduleSpecifier)
+    ) {
+      const typeOnly = ts.isImportDeclaration(node) ? (node.importClause?.isTypeOnly ?? false) : node.isTypeOnly;
+      found.push({ from: file, specifier: node.moduleSpecifier.text, typeOnly });
+    } else if (
+      ts.isCallExpression(node) &&
+      node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+      node.arguments[0] &&
+      ts.isStringLiteral(node.arguments[0])
+    ) {
+      found.push({ from: file, specifier: node.arguments[0].text, typeOnly: false });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
+}
+
+/** The imports that break the rooms' order, as readable lines. */
+function violations(imports: Import[]): string[] {
+  const bad: string[] = [];
+  for (const { from, specifier, typeOnly } of imports) {
+    const room = ROOMS[from.split("/")[0]];
+    if (room === undefined) continue;
+    if (!specifier.startsWith(".")) {
+      if (!room.packages.test(specifier)) bad.push(`${from} imports the package ${specifier}`);
+      continue;
+    }
+    const target = normalize(join(dirname(from), specifier)).split("/")[0];
+    if (room.rooms.includes(target)) continue;
+    if (typeOnly && room.typeOnlyRooms?.includes(target)) continue;
+    bad.push(`${from} imports ${specifier}, in ${target}/`);
+  }
+  return bad;
+}
+
+const tracked = (pattern: string) =>
+  spawnSync("git", ["ls-files", pattern], { cwd: root, encoding: "utf8" }).stdout.split("\n").filter(Boolean);
+
+describe("layout", () => {
+  it("has every import pointing down: worker -> objects -> protocol -> engine; web and client -> protocol", () => {
+    const files = tracked("*.ts").filter((f) => f.split("/")[0] in ROOMS && !f.endsWith(".d.ts"));
+    expect(files.length).toBeGreaterThan(40);
+    const imports = files.flatMap((file) => importsOf(file, readFileSync(join(root, file), "utf8")));
+    expect(violations(imports)).toEqual([]);
+  });
+
+  it("catches an import that points up, a package in the engine, and a comment that only looks like one", () => {
+    const planted = [
+      ...importsOf("engine/x.ts", 'import { z } from "zod";\nimport type { A } from "../protocol/config";'),
+      ...importsOf("protocol/x.ts", 'import { GameBoard } from "../objects/game-board";'),
+      ...importsOf("objects/x.ts", '// import { app } from "../worker/app";\nconst s = "../worker/app";'),
+      ...importsOf("client/x.ts", 'import type { AppType } from "../worker/app";'),
+      ...importsOf("client/y.ts", 'import { routes } from "../worker/app";'),
+    ];
+    expect(violations(planted)).toEqual([
+      "engine/x.ts imports the package zod",
+      "engine/x.ts imports ../protocol/config, in protocol/",
+      "protocol/x.ts imports ../objects/game-board, in objects/",
+      "client/y.ts imports ../worker/app, in worker/",
+    ]);
+  });
+
+  it("type-checks every TypeScript file in at least one project", () => {
+    const checked = new Set<string>();
+    for (const project of ["tsconfig.json", "tsconfig.node.json", "tsconfig.web.json"]) {
+      const parsed = ts.getParsedCommandLineOfConfigFile(
+        join(root, project),
+        {},
+        {
+          ...ts.sys,
+          onUnRecoverableConfigFileDiagnostic: (d) => {
+            throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+          },
+        },
+      );
+      for (const file of parsed?.fileNames ?? []) checked.add(relative(root, file));
+    }
+    const unchecked = [...tracked("*.ts"), ...tracked("*.mts")].filter((f) => !checked.has(f));
+    expect(unchecked).toEqual([]);
+  });
+});

@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import apiDoc from "../../docs/api.md?raw";
+import { call } from "../support/worker-client";
+
+// docs/api.md is the contract users read; /v1/openapi.json is the one the code
+// serves. Their endpoint lists must be the same.
+const DOCUMENT_ROUTES = ["GET /v1/openapi.json", "GET /v1/docs"]; // the reference itself, outside the document
+
+describe("docs/api.md", () => {
+  it("documents exactly the routes of the OpenAPI document", async () => {
+    const doc = await (await call("/v1/openapi.json")).json<{ paths: Record<string, Record<string, unknown>> }>();
+    const served = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    const documented = [...apiDoc.matchAll(/^### `([A-Z]+) ([^?`]+)[^`]*`$/gm)].map(
+      ([, method, path]) => `${method} ${path}`,
+    );
+    expect(new Set(documented).size).toBe(documented.length);
+    expect(documented.filter((r) => !DOCUMENT_ROUTES.includes(r)).sort()).toEqual(served.sort());
+  });
+
+  it("lists every error code the service uses", async () => {
+    const errors = await import("../../protocol/errors");
+    const codes = new Set<string>();
+    for (const make of Object.values(errors)) {
+      if (typeof make !== "function" || make.length > 3) continue;
+      try {
+        const made = (make as (...args: unknown[]) => unknown)("x", 1, 1);
+        if (made && typeof made === "object" && "code" in made && "status" in made) codes.add(String(made.code));
+      } catch {}
+    }
+    expect(codes.size).toBeGreaterThan(15);
+    for (const code of codes) expect(apiDoc, code).toContain(`\`${code}\``);
+  });
+});

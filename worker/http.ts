@@ -19,7 +19,7 @@ export type ErrorWriter = (error: ApiError) => Response;
 /** A router whose validation failures answer 400 with the error envelope. */
 export function createRouter(write: ErrorWriter = errorResponse) {
   return new OpenAPIHono<AppEnv>({
-    defaultHook: (result, c) => {
+    defaultHook: (result) => {
       if (result.success) return;
       const details = describeIssues(result.error.issues);
       const message = details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message)).join("; ");

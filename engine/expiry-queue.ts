@@ -5,9 +5,15 @@
  * surfaces (the caller checks it against the player's current ts).
  */
 export class ExpiryQueue {
-  private times = new Float64Array(256);
-  private slots = new Uint32Array(256);
+  private times: Float64Array;
+  private slots: Uint32Array;
   private length = 0;
+
+  /** `capacity`: the starting size; small for the many small queues of groups. */
+  constructor(capacity = 256) {
+    this.times = new Float64Array(capacity);
+    this.slots = new Uint32Array(capacity);
+  }
 
   get size(): number {
     return this.length;

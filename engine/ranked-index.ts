@@ -12,6 +12,8 @@
  */
 
 const BLOCK = 512;
+/** A lone first block starts this small and doubles up to BLOCK: a team's or a country's index is often tiny. */
+const FIRST_BLOCK = 8;
 const BULK_FILL = (BLOCK * 15) >> 4;
 const MERGE_BELOW = BLOCK >> 3;
 
@@ -40,11 +42,12 @@ export class RankedIndex {
     const blocks = Math.ceil(slots.length / BULK_FILL);
     this.sizes = new Int32Array(Math.max(16, blocks * 2));
     this.lastKeys = new Float64Array(this.sizes.length);
+    const capacity = blocks === 1 ? blockCapacity(slots.length + 1) : BLOCK;
     for (let b = 0; b < blocks; b++) {
       const start = b * BULK_FILL;
       const end = Math.min(start + BULK_FILL, slots.length);
-      const blockKeys = new Float64Array(BLOCK);
-      const blockSlots = new Uint32Array(BLOCK);
+      const blockKeys = new Float64Array(capacity);
+      const blockSlots = new Uint32Array(capacity);
       for (let k = start; k < end; k++) {
         blockKeys[k - start] = keys[k];
         blockSlots[k - start] = slots[k];
@@ -62,9 +65,10 @@ export class RankedIndex {
   insert(slot: number, key: number): void {
     if (this.blockCount === 0) this.addFirstBlock();
     const b = this.blockFor(slot, key);
+    const size = this.sizes[b];
+    if (size === this.keys[b].length) this.growBlock(b);
     const keys = this.keys[b];
     const slots = this.slots[b];
-    const size = this.sizes[b];
     const at = this.insertionPoint(keys, slots, size, slot, key);
     keys.copyWithin(at + 1, at, size);
     slots.copyWithin(at + 1, at, size);
@@ -189,9 +193,20 @@ export class RankedIndex {
     return at;
   }
 
+  /** Doubles a small lone block (only a first block is ever below BLOCK). */
+  private growBlock(b: number): void {
+    const capacity = blockCapacity(this.keys[b].length * 2);
+    const keys = new Float64Array(capacity);
+    const slots = new Uint32Array(capacity);
+    keys.set(this.keys[b]);
+    slots.set(this.slots[b]);
+    this.keys[b] = keys;
+    this.slots[b] = slots;
+  }
+
   private addFirstBlock(): void {
-    this.keys.push(new Float64Array(BLOCK));
-    this.slots.push(new Uint32Array(BLOCK));
+    this.keys.push(new Float64Array(FIRST_BLOCK));
+    this.slots.push(new Uint32Array(FIRST_BLOCK));
     this.sizes[0] = 0;
     this.lastKeys[0] = Number.NEGATIVE_INFINITY;
     this.blockCount = 1;
@@ -300,4 +315,11 @@ export class RankedIndex {
     this.foundOffset = remaining;
     return b;
   }
+}
+
+/** A block size for `entries`: a power of two from FIRST_BLOCK up to BLOCK. */
+function blockCapacity(entries: number): number {
+  let capacity = FIRST_BLOCK;
+  while (capacity < entries && capacity < BLOCK) capacity *= 2;
+  return capacity;
 }

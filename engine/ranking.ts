@@ -1,8 +1,28 @@
+import {
+  type BoardAccess,
+  type CountryStanding,
+  DerivedBoards,
+  type MvpEntry,
+  type TeamStanding,
+  type TrendingEntry,
+} from "./derived";
 import { ExpiryQueue } from "./expiry-queue";
 import { type HashKey, PlayerIds, randomHashKey } from "./player-ids";
 import { sortSlotsByKey } from "./radix-sort";
 import { RankedIndex } from "./ranked-index";
 import { aggregate, DEFAULT_RULES, type PlayerState, type RankedEntry, type RankingRules, type Report } from "./rules";
+import type { Gain, TrendRules } from "./trending";
+
+/** What `plan` found a batch would do: each changed player's new state, and each report's gain (when trending). */
+export interface Plan {
+  states: PlayerState[];
+  gains: Gain[];
+}
+
+export interface RankingOptions {
+  /** Trending windows; undefined leaves trending off. */
+  trend?: TrendRules;
+}
 
 /**
  * One game's ranked board: every known player's state in typed-array columns
@@ -18,10 +38,12 @@ export class Ranking {
   private times = new Float64Array(0);
   /** Team per slot; allocated with the first team seen, so teamless boards pay nothing. */
   private teams: Uint32Array | undefined;
+  /** Country per slot (an id of the countries board); allocated with the first country set. */
+  private countries: Uint8Array | undefined;
   /** 1 while the slot's player is inside the window, i.e. in `index`. */
   private ranked = new Uint8Array(0);
-  private teamNames: (string | undefined)[] = [undefined];
-  private teamIds = new Map<string, number>();
+  /** Teams, countries, MVPs and trending, told of every player joining or leaving the board. */
+  private readonly derived: DerivedBoards;
   private index = new RankedIndex((a, b) => this.tieBreak(a, b));
   private expiry = new ExpiryQueue();
   private current: RankingRules;
@@ -41,11 +63,13 @@ export class Ranking {
   constructor(
     rules: RankingRules = DEFAULT_RULES,
     private readonly hashKey: HashKey = randomHashKey(),
+    options: RankingOptions = {},
   ) {
     this.ids = new PlayerIds(hashKey);
     this.current = { ...rules };
     this.ascending = rules.order === "asc";
     this.growColumns();
+    this.derived = new DerivedBoards(this.access(), () => this.ascending, options.trend);
   }
 
   get rules(): RankingRules {
@@ -64,17 +88,28 @@ export class Ranking {
 
   /**
    * The new states of the players `reports` change, one per player, in the
-   * order they first changed. Does not modify the board: persist, then `apply`.
+   * order they first changed, and (when trending) every report's gain: how much
+   * it improved its player's score in the board's order (a `sum` report itself;
+   * 0 for a first report under `last`, `max`, `min`, or one that changed
+   * nothing). Does not modify the board: persist, then `apply`.
    * Throws ScoreOverflowError when a sum would leave the safe-integer range.
    */
-  plan(reports: readonly Report[]): PlayerState[] {
+  plan(reports: readonly Report[]): Plan {
     const pending = new Map<string, PlayerState>();
+    const gains: Gain[] = [];
     const rule = this.current.aggregate;
+    const trending = this.derived.trendingOn;
+    const sign = this.ascending ? -1 : 1;
     for (const report of reports) {
-      const next = aggregate(rule, pending.get(report.player) ?? this.state(report.player), report);
+      const current = pending.get(report.player) ?? this.state(report.player);
+      const next = aggregate(rule, current, report);
       if (next !== undefined) pending.set(report.player, next);
+      if (!trending) continue;
+      const before = current?.score ?? (rule === "sum" ? 0 : undefined);
+      const gain = next === undefined || before === undefined ? 0 : sign * (next.score - before);
+      gains.push({ player: report.player, ts: report.ts, gain: gain === 0 ? 0 : gain });
     }
-    return [...pending.values()];
+    return { states: [...pending.values()], gains };
   }
 
   /** How many of `states` are of players the board does not know yet. */
@@ -84,16 +119,46 @@ export class Ranking {
     return added;
   }
 
-  /** Sets each player's state (insert or replace). */
-  apply(states: readonly PlayerState[], now: number): void {
+  /** Sets each player's state (insert or replace), and counts the plan's gains for trending. */
+  apply(plan: Plan | readonly PlayerState[], now: number): void {
+    const states = "states" in plan ? plan.states : plan;
     for (const state of states) {
       const slot = this.slotFor(state.player);
-      if (this.ranked[slot] === 1) this.index.remove(slot, this.keyOf(slot));
+      if (this.ranked[slot] === 1) this.unrank(slot);
       this.write(slot, state);
       this.place(slot, now);
     }
     if (states.length > 0) this.topCache = undefined;
     this.compactExpiry();
+    if ("gains" in plan) this.derived.record(plan.gains, now);
+  }
+
+  /** Counts reports for trending without a state change (a rebuild replaying them). */
+  record(gains: readonly Gain[], now: number): void {
+    this.derived.record(gains, now);
+  }
+
+  /** Sets (or clears) a player's country; false when the player is unknown. */
+  setCountry(player: string, country: string | undefined): boolean {
+    const slot = this.ids.find(player);
+    if (slot === -1) return false;
+    const onBoard = this.ranked[slot] === 1;
+    if (onBoard) this.derived.countries.leave(slot);
+    this.writeCountry(slot, country);
+    if (onBoard) this.derived.countries.join(slot);
+    this.topCache = undefined;
+    return true;
+  }
+
+  /** A player's country during a load (no board is kept up to date until `finishLoad`). */
+  putCountry(player: string, country: string): void {
+    const slot = this.ids.find(player);
+    if (slot !== -1) this.writeCountry(slot, country);
+  }
+
+  /** Trending with these windows, or off. */
+  setTrend(rules: TrendRules | undefined): void {
+    this.derived.setTrend(rules);
   }
 
   /** Replaces the whole board with `states` (one per player, each read once and not kept), sorting once. */
@@ -115,7 +180,10 @@ export class Ranking {
     this.scores = new Float64Array(0);
     this.times = new Float64Array(0);
     this.teams = undefined;
+    this.countries = undefined;
     this.ranked = new Uint8Array(0);
+    // Slots are handed out afresh: what trending counted by slot no longer holds.
+    this.derived.clearTrending();
     this.growColumns();
     this.expiry.clear();
     this.index.build([], []);
@@ -129,7 +197,9 @@ export class Ranking {
   /** Removes a player during a load. */
   drop(player: string): void {
     const slot = this.ids.find(player);
-    if (slot !== -1) this.ids.release(slot);
+    if (slot === -1) return;
+    if (this.countries !== undefined) this.countries[slot] = 0;
+    this.ids.release(slot);
   }
 
   finishLoad(now: number): void {
@@ -140,8 +210,10 @@ export class Ranking {
   remove(player: string): boolean {
     const slot = this.ids.find(player);
     if (slot === -1) return false;
-    if (this.ranked[slot] === 1) this.index.remove(slot, this.keyOf(slot));
+    if (this.ranked[slot] === 1) this.unrank(slot);
     this.ranked[slot] = 0;
+    if (this.countries !== undefined) this.countries[slot] = 0;
+    this.derived.forget(slot);
     this.ids.release(slot);
     this.topCache = undefined;
     return true;
@@ -157,7 +229,7 @@ export class Ranking {
       const ts = this.expiry.peekTime();
       this.expiry.pop();
       if (this.ranked[slot] === 1 && this.times[slot] === ts) {
-        this.index.remove(slot, this.keyOf(slot));
+        this.unrank(slot);
         this.ranked[slot] = 0;
         expired++;
         this.topCache = undefined;
@@ -227,13 +299,87 @@ export class Ranking {
     return this.page(start, position - start + radius + 1);
   }
 
-  /** Changes the rules; the board is re-ranked at once when order or window change. */
+  /** Changes the rules; the board (and what derives from it) is re-ranked at once when order or window change. */
   reconfigure(rules: RankingRules, now: number): void {
     const rerank = rules.order !== this.current.order || rules.window !== this.current.window;
     this.current = { ...rules };
     this.ascending = rules.order === "asc";
     this.topCache = undefined;
     if (rerank) this.rerank(now);
+  }
+
+  // The derived boards: teams, countries, MVPs, trending.
+
+  teamsPage(offset: number, limit: number): TeamStanding[] {
+    return this.derived.teamsPage(offset, limit);
+  }
+
+  team(team: string, limit: number) {
+    return this.derived.team(team, limit);
+  }
+
+  /** Teams with members on the board. */
+  get teamCount(): number {
+    return this.derived.teams.size;
+  }
+
+  /** Teams ever named (each costs memory until the board is reloaded). */
+  get knownTeams(): number {
+    return this.derived.teams.known;
+  }
+
+  mvpsPage(offset: number, limit: number): MvpEntry[] {
+    return this.derived.mvpsPage(offset, limit);
+  }
+
+  countriesPage(offset: number, limit: number): CountryStanding[] {
+    return this.derived.countriesPage(offset, limit);
+  }
+
+  /** Countries with players on the board. */
+  get countryCount(): number {
+    return this.derived.countries.size;
+  }
+
+  trendingPage(now: number, limit: number): TrendingEntry[] {
+    return this.derived.trendingPage(now, limit);
+  }
+
+  get trendingPlayers(): number {
+    return this.derived.trendingPlayers;
+  }
+
+  /** Players of a country on the board; undefined for a country with none. */
+  countryBoard(country: string): number {
+    const id = this.derived.countries.idOf(country);
+    return id === 0 ? 0 : this.derived.countries.count(id);
+  }
+
+  /**
+   * A country's players from 0-based `offset`: `rank` within the country,
+   * `globalRank` on the whole board.
+   */
+  countryPage(country: string, offset: number, limit: number): (RankedEntry & { globalRank: number })[] {
+    const id = this.derived.countries.idOf(country);
+    const members = id === 0 ? undefined : this.derived.countries.memberIndex(id);
+    if (members === undefined) return [];
+    const entries: (RankedEntry & { globalRank: number })[] = [];
+    members.forRange(offset, limit, (slot, position) => {
+      const rank = this.current.ties === "first" ? position + 1 : members.countLess(this.keyOf(slot)) + 1;
+      entries.push({ ...this.entryOf(slot, rank), globalRank: this.rankOf(slot) });
+    });
+    return entries;
+  }
+
+  /** A player's rank within its country; undefined without a country or off the board. */
+  countryRank(player: string): number | undefined {
+    const slot = this.ids.find(player);
+    if (slot === -1 || this.ranked[slot] === 0) return undefined;
+    const country = this.countries?.[slot] ?? 0;
+    const members = country === 0 ? undefined : this.derived.countries.memberIndex(country);
+    if (members === undefined) return undefined;
+    if (this.current.ties === "shared") return members.countLess(this.keyOf(slot)) + 1;
+    return members.positionOf(slot, this.keyOf(slot)) + 1;
   }
 
   /** Every player's state, board players in rank order first. */
@@ -264,6 +410,35 @@ export class Ranking {
     return this.ids.compare(a, b);
   }
 
+  /** 1-based rank of a slot on the board. */
+  private rankOf(slot: number): number {
+    if (this.current.ties === "shared") return this.index.countLess(this.keyOf(slot)) + 1;
+    return this.index.positionOf(slot, this.keyOf(slot)) + 1;
+  }
+
+  /** Takes a slot off the index (before its state changes or it leaves the board). */
+  private unrank(slot: number): void {
+    this.derived.leave(slot);
+    this.index.remove(slot, this.keyOf(slot));
+  }
+
+  /** What the derived boards read of this one. */
+  private access(): BoardAccess {
+    return {
+      keyOf: (slot) => this.keyOf(slot),
+      tieBreak: (a, b) => this.tieBreak(a, b),
+      score: (slot) => this.scores[slot],
+      time: (slot) => this.times[slot],
+      onBoard: (slot) => this.ranked[slot] === 1,
+      teamOf: (slot) => this.teams?.[slot] ?? 0,
+      countryOf: (slot) => this.countries?.[slot] ?? 0,
+      playerOf: (slot) => this.ids.idOf(slot),
+      rankOf: (slot) => this.rankOf(slot),
+      find: (player) => this.ids.find(player),
+      ties: () => this.current.ties,
+    };
+  }
+
   /** 1-based rank of `slot` at 0-based `position` under the tie mode. */
   private rankAt(slot: number, position: number): number {
     if (this.current.ties === "first") return position + 1;
@@ -285,14 +460,28 @@ export class Ranking {
     this.times[slot] = state.ts;
     if (state.team !== undefined) {
       this.teams ??= new Uint32Array(this.scores.length);
-      this.teams[slot] = this.teamId(state.team);
+      this.teams[slot] = this.derived.teams.idOf(state.team, true);
     } else if (this.teams !== undefined) {
       this.teams[slot] = 0;
     }
   }
 
+  private writeCountry(slot: number, country: string | undefined): void {
+    if (country === undefined) {
+      if (this.countries !== undefined) this.countries[slot] = 0;
+      return;
+    }
+    this.countries ??= new Uint8Array(this.scores.length);
+    this.countries[slot] = this.derived.countries.idOf(country, true);
+  }
+
+  private teamOf(slot: number): string | undefined {
+    const team = this.teams?.[slot] ?? 0;
+    return team === 0 ? undefined : this.derived.teams.nameOf(team);
+  }
+
   private stateOf(slot: number): PlayerState {
-    const team = this.teams === undefined ? undefined : this.teamNames[this.teams[slot]];
+    const team = this.teamOf(slot);
     const state: PlayerState = { player: this.ids.idOf(slot), score: this.scores[slot], ts: this.times[slot] };
     if (team !== undefined) state.team = team;
     return state;
@@ -300,9 +489,11 @@ export class Ranking {
 
   /** The entry in `slot`; `player` when the caller already holds the id (no decoding). */
   private entryOf(slot: number, rank: number, player = this.ids.idOf(slot)): RankedEntry {
-    const team = this.teams === undefined ? undefined : this.teamNames[this.teams[slot]];
+    const team = this.teamOf(slot);
     const entry: RankedEntry = { rank, player, score: this.scores[slot], ts: this.times[slot] };
     if (team !== undefined) entry.team = team;
+    const country = this.countries?.[slot] ?? 0;
+    if (country !== 0) entry.country = this.derived.countries.nameOf(country);
     return entry;
   }
 
@@ -315,6 +506,7 @@ export class Ranking {
     }
     this.index.insert(slot, this.keyOf(slot));
     this.ranked[slot] = 1;
+    this.derived.join(slot);
     if (this.current.window > 0) this.expiry.push(ts, slot);
   }
 
@@ -334,6 +526,7 @@ export class Ranking {
     for (let i = 0; i < count; i++) keys[i] = this.keyOf(slots[i]);
     sortSlotsByKey(slots, keys, (a, b) => this.tieBreak(a, b));
     this.index.build(slots, keys);
+    this.derived.rebuild(slots);
     this.expiry.clear();
     if (this.current.window > 0) for (const slot of slots) this.expiry.push(this.times[slot], slot);
   }
@@ -351,16 +544,6 @@ export class Ranking {
     return this.current.window === 0 ? Number.NEGATIVE_INFINITY : now - this.current.window * 1000;
   }
 
-  private teamId(team: string): number {
-    let id = this.teamIds.get(team);
-    if (id === undefined) {
-      id = this.teamNames.length;
-      this.teamNames.push(team);
-      this.teamIds.set(team, id);
-    }
-    return id;
-  }
-
   private growColumns(): void {
     const capacity = this.ids.capacity;
     const grow = <T extends Float64Array | Uint32Array | Uint8Array>(old: T, make: (n: number) => T): T => {
@@ -371,6 +554,7 @@ export class Ranking {
     this.scores = grow(this.scores, (n) => new Float64Array(n));
     this.times = grow(this.times, (n) => new Float64Array(n));
     if (this.teams !== undefined) this.teams = grow(this.teams, (n) => new Uint32Array(n));
+    if (this.countries !== undefined) this.countries = grow(this.countries, (n) => new Uint8Array(n));
     this.ranked = grow(this.ranked, (n) => new Uint8Array(n));
   }
 }

@@ -36,6 +36,8 @@ export interface PlayerState {
 
 export interface RankedEntry extends PlayerState {
   rank: number;
+  /** ISO 3166-1 alpha-2, once the player's profile names one. */
+  country?: string;
 }
 
 /** Thrown by `plan` when a sum would leave the safe-integer range. */

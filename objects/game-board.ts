@@ -108,15 +108,16 @@ export class GameBoard extends DurableObject<Env> {
       if (id !== undefined) report.id = id;
       fresh.push(report);
     }
-    let states: ReturnType<Ranking["plan"]>;
+    let plan: ReturnType<Ranking["plan"]>;
     try {
-      states = this.ranking.plan(fresh);
+      plan = this.ranking.plan(fresh);
     } catch (error) {
       if (error instanceof ScoreOverflowError) {
         return refused(scoreOutOfRange(error.message));
       }
       throw error;
     }
+    const { states } = plan;
     const room = this.config.maxPlayers - this.ranking.players;
     if (states.length > room) {
       const added = this.ranking.countNew(states);
@@ -131,7 +132,7 @@ export class GameBoard extends DurableObject<Env> {
       if (states.length > 0) this.meta.write("updatedAt", now);
       if (this.config.archive) this.history.keepForArchive(fresh);
     });
-    this.ranking.apply(states, now);
+    this.ranking.apply(plan, now);
     if (states.length > 0) this.changed(now);
     if (this.config.archive && fresh.length > 0) this.history.archiveQueued(now);
     if (newIds.length > 0 && now >= this.nextIdSweep) this.scheduleMaintenance();

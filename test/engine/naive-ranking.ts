@@ -3,14 +3,19 @@ import type { PlayerState, RankedEntry, RankingRules, Report } from "../../engin
 /** The specification in its plainest form: a map of states, sorted on every read. */
 export class NaiveRanking {
   readonly states = new Map<string, PlayerState>();
+  /** Each report of the last accepted batch and how much it improved its player's score, in the board's order. */
+  lastGains: { player: string; ts: number; gain: number }[] = [];
 
   constructor(public rules: RankingRules) {}
 
   /** Applies reports one by one; returns false (changing nothing) if a sum overflows. */
   report(reports: Report[]): boolean {
     const next = new Map(this.states);
+    const gains: { player: string; ts: number; gain: number }[] = [];
+    const sign = this.rules.order === "desc" ? 1 : -1;
     for (const r of reports) {
       const cur = next.get(r.player);
+      const before = cur?.score ?? (this.rules.aggregate === "sum" ? 0 : undefined);
       const team = r.team ?? cur?.team;
       let state: PlayerState | undefined;
       if (!cur) state = { player: r.player, score: r.score, ts: r.ts };
@@ -30,7 +35,10 @@ export class NaiveRanking {
         if (team !== undefined) state.team = team;
         next.set(r.player, state);
       }
+      const gain = state === undefined || before === undefined ? 0 : sign * (state.score - before);
+      gains.push({ player: r.player, ts: r.ts, gain: gain === 0 ? 0 : gain });
     }
+    this.lastGains = gains;
     this.states.clear();
     for (const [k, v] of next) this.states.set(k, v);
     return true;

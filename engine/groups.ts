@@ -1,0 +1,290 @@
+import { ExpiryQueue } from "./expiry-queue";
+import { RankedIndex } from "./ranked-index";
+
+/** What a group board reads of the players board. */
+export interface PlayerAccess {
+  /** The board's sort key of a player on the board (ascending: better first). */
+  keyOf(slot: number): number;
+  /** Board order among equal keys. */
+  tieBreak(a: number, b: number): number;
+  score(slot: number): number;
+  time(slot: number): number;
+  onBoard(slot: number): boolean;
+}
+
+/** Told when a group's standing is about to change and once it has (the MVP board listens). */
+export interface GroupListener {
+  detach(group: number): void;
+  attach(group: number): void;
+}
+
+/**
+ * Players grouped by a column (team, country), each group ranked by the sum
+ * of its members' scores in the board's order, then by when it reached that
+ * standing (its newest member `ts`), then by name. Only players on the board
+ * count. Each player change updates its group in O(log n): the group leaves
+ * its index, its sum, count, members and newest ts change, and it comes back,
+ * so a group's key and tie-break never change while it is indexed.
+ */
+export class GroupBoard {
+  private readonly names: string[] = [""];
+  private readonly ids = new Map<string, number>();
+  private sums = new Float64Array(16);
+  private counts = new Uint32Array(16);
+  /** Each group's newest member ts, as last computed: the index's tie-break reads this. */
+  private newest = new Float64Array(16);
+  private members: (RankedIndex | undefined)[] = [];
+  /** Per group, a max-heap of member times (stored negated), stale entries skipped lazily. */
+  private recent: (ExpiryQueue | undefined)[] = [];
+  private readonly index = new RankedIndex((a, b) => this.groupTieBreak(a, b));
+  /** The player leaving its group right now: still on the board, no longer a member. */
+  private leaving = -1;
+
+  /** `ascending`: the board's order, read (never cached) so a rebuild after a change of order sees it. */
+  constructor(
+    private readonly players: PlayerAccess,
+    private readonly groupOf: (slot: number) => number,
+    private readonly ascending: () => boolean,
+    private readonly listener?: GroupListener,
+  ) {}
+
+  /** The id of a group name, made when `create`; 0 for none. */
+  idOf(name: string, create = false): number {
+    let id = this.ids.get(name);
+    if (id === undefined && create) {
+      id = this.names.length;
+      this.names.push(name);
+      this.ids.set(name, id);
+      if (id >= this.sums.length) this.grow();
+    }
+    return id ?? 0;
+  }
+
+  nameOf(group: number): string {
+    return this.names[group];
+  }
+
+  /** Groups with at least one member on the board. */
+  get size(): number {
+    return this.index.size;
+  }
+
+  /** Named groups, with members or not. */
+  get known(): number {
+    return this.names.length - 1;
+  }
+
+  sum(group: number): number {
+    return this.sums[group];
+  }
+
+  count(group: number): number {
+    return this.counts[group];
+  }
+
+  ts(group: number): number {
+    return this.newest[group];
+  }
+
+  /** A player came onto the board, or back after a change. */
+  join(slot: number): void {
+    const group = this.groupOf(slot);
+    if (group === 0) return;
+    this.detach(group);
+    this.sums[group] += this.players.score(slot);
+    this.counts[group]++;
+    this.membersOf(group).insert(slot, this.players.keyOf(slot));
+    this.recentOf(group).push(-this.players.time(slot), slot);
+    this.attach(group);
+  }
+
+  /** A player is about to leave the board or change (its state still the old one). */
+  leave(slot: number): void {
+    const group = this.groupOf(slot);
+    if (group === 0) return;
+    this.detach(group);
+    this.sums[group] -= this.players.score(slot);
+    this.counts[group]--;
+    this.members[group]?.remove(slot, this.players.keyOf(slot));
+    // An empty group's sum restarts at an exact 0 (no rounding left over from floats).
+    if (this.counts[group] === 0) this.sums[group] = 0;
+    this.leaving = slot;
+    this.attach(group);
+    this.leaving = -1;
+  }
+
+  /**
+   * Every group rebuilt from the board's players in board order (after a load
+   * or a change of rules). The listener is not told: it rebuilds after this.
+   */
+  rebuild(boardOrder: ArrayLike<number>): void {
+    this.sums.fill(0);
+    this.counts.fill(0);
+    this.newest.fill(Number.NEGATIVE_INFINITY);
+    const lists: number[][] = this.names.map(() => []);
+    for (let i = 0; i < boardOrder.length; i++) {
+      const slot = boardOrder[i];
+      const group = this.groupOf(slot);
+      if (group === 0) continue;
+      this.sums[group] += this.players.score(slot);
+      this.counts[group]++;
+      this.newest[group] = Math.max(this.newest[group], this.players.time(slot));
+      lists[group].push(slot);
+    }
+    const present: number[] = [];
+    for (let g = 1; g < this.names.length; g++) {
+      const list = lists[g];
+      this.members[g] = undefined;
+      this.recent[g] = undefined;
+      if (list.length === 0) continue;
+      this.membersOf(g).build(
+        list,
+        list.map((slot) => this.players.keyOf(slot)),
+      );
+      const recent = this.recentOf(g);
+      for (const slot of list) recent.push(-this.players.time(slot), slot);
+      present.push(g);
+    }
+    present.sort((a, b) => this.groupKey(a) - this.groupKey(b) || this.groupTieBreak(a, b));
+    this.index.build(
+      present,
+      present.map((g) => this.groupKey(g)),
+    );
+  }
+
+  /** Visits every group with members, in rank order. */
+  forEach(visit: (group: number) => void): void {
+    this.index.forRange(0, this.index.size, visit);
+  }
+
+  /** 0-based position of a group with members. */
+  positionOf(group: number): number {
+    return this.index.positionOf(group, this.groupKey(group));
+  }
+
+  /** Groups from 0-based `offset`, with their ranks under `shared` ties or not. */
+  page(offset: number, limit: number, shared: boolean, visit: (group: number, rank: number) => void): void {
+    let previous = -1;
+    let previousRank = 0;
+    this.index.forRange(offset, limit, (group, position) => {
+      let rank = position + 1;
+      if (shared) {
+        rank =
+          previous !== -1 && this.sums[group] === this.sums[previous]
+            ? previousRank
+            : this.index.countLess(this.groupKey(group)) + 1;
+      }
+      visit(group, rank);
+      previous = group;
+      previousRank = rank;
+    });
+  }
+
+  /** The 1-based rank of a group with members. */
+  rankOf(group: number, shared: boolean): number {
+    return shared ? this.index.countLess(this.groupKey(group)) + 1 : this.positionOf(group) + 1;
+  }
+
+  /** A group's members on the board, in board order. */
+  memberIndex(group: number): RankedIndex | undefined {
+    return this.counts[group] > 0 ? this.members[group] : undefined;
+  }
+
+  /** The group's sort key: its sum in the board's order (ascending keys go first). */
+  private groupKey(group: number): number {
+    return this.ascending() ? this.sums[group] + 0 : 0 - this.sums[group];
+  }
+
+  /** Equal sums: who reached the standing first (earlier newest ts), then name in code-point order. */
+  private groupTieBreak(a: number, b: number): number {
+    const ta = this.newest[a];
+    const tb = this.newest[b];
+    if (ta !== tb) return ta < tb ? -1 : 1;
+    return codePointCompare(this.names[a], this.names[b]);
+  }
+
+  private detach(group: number): void {
+    if (this.counts[group] === 0) return;
+    this.listener?.detach(group);
+    this.index.remove(group, this.groupKey(group));
+  }
+
+  private attach(group: number): void {
+    if (this.counts[group] === 0) {
+      this.newest[group] = Number.NEGATIVE_INFINITY;
+      return;
+    }
+    this.newest[group] = this.newestMemberTime(group);
+    this.index.insert(group, this.groupKey(group));
+    this.listener?.attach(group);
+  }
+
+  /** The newest ts among a group's members, dropping heap entries that no longer hold. */
+  private newestMemberTime(group: number): number {
+    const recent = this.recentOf(group);
+    // Every member's current time is in the heap (pushed when it joined), so this ends on a member.
+    while (recent.size > 0) {
+      const slot = recent.peekSlot();
+      const time = -recent.peekTime();
+      const member =
+        slot !== this.leaving &&
+        this.players.onBoard(slot) &&
+        this.groupOf(slot) === group &&
+        this.players.time(slot) === time;
+      if (member) {
+        if (recent.size > 2 * this.counts[group] + 16) this.compactRecent(group);
+        return time;
+      }
+      recent.pop();
+    }
+    return Number.NEGATIVE_INFINITY;
+  }
+
+  private compactRecent(group: number): void {
+    const recent = this.recentOf(group);
+    recent.clear();
+    this.members[group]?.forRange(0, this.counts[group], (slot) => recent.push(-this.players.time(slot), slot));
+  }
+
+  private membersOf(group: number): RankedIndex {
+    let members = this.members[group];
+    if (members === undefined) {
+      members = new RankedIndex((a, b) => this.players.tieBreak(a, b));
+      this.members[group] = members;
+    }
+    return members;
+  }
+
+  private recentOf(group: number): ExpiryQueue {
+    let recent = this.recent[group];
+    if (recent === undefined) {
+      recent = new ExpiryQueue(4);
+      this.recent[group] = recent;
+    }
+    return recent;
+  }
+
+  private grow(): void {
+    const size = this.sums.length * 2;
+    const grown = <T extends Float64Array | Uint32Array>(old: T, make: (n: number) => T) => {
+      const next = make(size);
+      next.set(old);
+      return next;
+    };
+    this.sums = grown(this.sums, (n) => new Float64Array(n));
+    this.counts = grown(this.counts, (n) => new Uint32Array(n));
+    this.newest = grown(this.newest, (n) => new Float64Array(n));
+  }
+}
+
+/** Code-point order of two strings (UTF-16 order differs above the BMP). */
+export function codePointCompare(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.codePointAt(i) as number;
+    const y = b.codePointAt(i) as number;
+    if (x !== y) return x - y;
+    if (x > 0xffff) i++;
+  }
+  return a.length - b.length;
+}

@@ -1,0 +1,175 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { Ranking } from "../../engine/ranking";
+import { AGGREGATES, ORDERS, type RankedEntry, type RankingRules, TIE_MODES } from "../../engine/rules";
+import type { TrendRules } from "../../engine/trending";
+import { type NaiveGain, naiveGroups, naiveMvps, naiveTrending } from "./naive-derived";
+import { NaiveRanking } from "./naive-ranking";
+
+// Teams, countries, MVPs and trending against the naive model after every
+// operation: team and country switches, removals, expiry, rule changes,
+// reloads. Scores are small integers and halves, so sums are exact and the
+// two sides must agree to the bit; zero and negative sums come up often.
+const players = ["a", "b", "ab", "é", "z", "😀", "p1", "p2"];
+const teams = ["red", "blue", "green"];
+const countries = ["TR", "DE", "US"];
+const scoreArb = fc.oneof(fc.integer({ min: -6, max: 9 }), fc.constantFrom(0.5, -1.5));
+const rulesArb: fc.Arbitrary<RankingRules> = fc.record({
+  aggregate: fc.constantFrom(...AGGREGATES),
+  order: fc.constantFrom(...ORDERS),
+  ties: fc.constantFrom(...TIE_MODES),
+  window: fc.constantFrom(0, 0, 2, 5),
+});
+const TREND: TrendRules = { short: 2, long: 6, minReports: 2 };
+const reportArb = fc.record(
+  {
+    player: fc.constantFrom(...players),
+    score: scoreArb,
+    age: fc.integer({ min: -500, max: 7000 }),
+    team: fc.constantFrom(...teams),
+  },
+  { requiredKeys: ["player", "score", "age"] },
+);
+const opArb = fc.oneof(
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant("report" as const),
+      reports: fc.array(reportArb, { minLength: 1, maxLength: 5 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("country" as const),
+      player: fc.constantFrom(...players),
+      country: fc.constantFrom(undefined, ...countries),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("remove" as const), player: fc.constantFrom(...players) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("reconfigure" as const), rules: rulesArb }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("advance" as const), ms: fc.integer({ min: 0, max: 2500 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("reload" as const) }) },
+);
+
+function expectSameDerived(
+  board: Ranking,
+  model: NaiveRanking,
+  countryOf: Map<string, string>,
+  gains: NaiveGain[],
+  now: number,
+) {
+  board.expire(now);
+  const visible = model.visible(now).map((e) => {
+    const country = countryOf.get(e.player);
+    return country === undefined ? e : { ...e, country };
+  });
+  const rules = model.rules;
+  const teamGroups = naiveGroups(visible, (e) => e.team, rules);
+  expect(board.teamsPage(0, 100)).toEqual(
+    teamGroups.map(({ rank, name, score, count, ts }) => ({ rank, team: name, score, members: count, ts })),
+  );
+  for (const name of teams) {
+    const group = teamGroups.find((g) => g.name === name);
+    const got = board.team(name, 100);
+    if (group === undefined) {
+      expect(got).toBeUndefined();
+      continue;
+    }
+    expect(got).toEqual({
+      rank: group.rank,
+      team: name,
+      score: group.score,
+      members: group.count,
+      ts: group.ts,
+      players: group.members.map((m) => ({
+        rank: m.rank,
+        player: m.player,
+        score: m.score,
+        share: group.score === 0 ? null : m.score / group.score,
+      })),
+    });
+  }
+  expect(board.mvpsPage(0, 100)).toEqual(naiveMvps(teamGroups, visible));
+
+  const countryGroups = naiveGroups(visible, (e) => (e as RankedEntry & { country?: string }).country, rules);
+  expect(board.countriesPage(0, 100)).toEqual(
+    countryGroups.map(({ rank, name, score, count, ts }) => ({ rank, country: name, score, players: count, ts })),
+  );
+  for (const country of countries) {
+    const group = countryGroups.find((g) => g.name === country);
+    const members = group?.members ?? [];
+    const inCountry = members.map((m, i) => ({
+      ...m,
+      rank: rules.ties === "shared" ? members.findIndex((o) => o.score === m.score) + 1 : i + 1,
+      globalRank: m.rank,
+    }));
+    expect(board.countryPage(country, 0, 100)).toEqual(inCountry);
+    for (const m of inCountry) expect(board.countryRank(m.player)).toBe(m.rank);
+  }
+  expect(board.trendingPage(now, 100)).toEqual(naiveTrending(gains, visible, TREND, now));
+}
+
+describe("derived boards against a naive model", () => {
+  it("teams, countries, MVPs and trending agree after any sequence of changes", () => {
+    fc.assert(
+      fc.property(rulesArb, fc.array(opArb, { maxLength: 30 }), (rules, ops) => {
+        let now = 1_700_000_000_000;
+        let board = new Ranking(rules, undefined, { trend: TREND });
+        const model = new NaiveRanking({ ...rules });
+        const countryOf = new Map<string, string>();
+        // What trending has counted, with each ts clamped to when it was applied (as the object stores it).
+        let gains: NaiveGain[] = [];
+        for (const op of ops) {
+          switch (op.kind) {
+            case "report": {
+              const reports = op.reports.map(({ age, ...r }) => ({ ...r, ts: now - age }));
+              const plan = board.plan(reports);
+              expect(model.report(reports)).toBe(true);
+              board.apply(plan, now);
+              gains.push(...model.lastGains.map((g) => ({ ...g, ts: Math.min(g.ts, now) })));
+              break;
+            }
+            case "country": {
+              const known = model.states.has(op.player);
+              expect(board.setCountry(op.player, op.country)).toBe(known);
+              if (known && op.country !== undefined) countryOf.set(op.player, op.country);
+              else if (known) countryOf.delete(op.player);
+              break;
+            }
+            case "remove":
+              expect(board.remove(op.player)).toBe(model.states.delete(op.player));
+              countryOf.delete(op.player);
+              gains = gains.filter((g) => g.player !== op.player);
+              break;
+            case "reconfigure": {
+              const next = {
+                ...op.rules,
+                aggregate: model.states.size === 0 ? op.rules.aggregate : model.rules.aggregate,
+              };
+              board.reconfigure(next, now);
+              model.rules = next;
+              break;
+            }
+            case "advance":
+              now += op.ms;
+              break;
+            case "reload": {
+              // As the object rebuilds: states, then countries, then trending replayed from its log.
+              const reloaded = new Ranking(board.rules, undefined, { trend: TREND });
+              reloaded.beginLoad();
+              for (const state of board.states()) reloaded.put(state);
+              for (const [player, country] of countryOf) reloaded.putCountry(player, country);
+              reloaded.finishLoad(now);
+              reloaded.record(gains, now);
+              board = reloaded;
+              break;
+            }
+          }
+          expectSameDerived(board, model, countryOf, gains, now);
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+});

@@ -150,6 +150,18 @@ export class Ranking {
     return true;
   }
 
+  /** A player's country; undefined when none is set or the player is unknown. */
+  countryOf(player: string): string | undefined {
+    const slot = this.ids.find(player);
+    const country = slot === -1 ? 0 : (this.countries?.[slot] ?? 0);
+    return country === 0 ? undefined : this.derived.countries.nameOf(country);
+  }
+
+  /** Whether some player has ever named this team. */
+  knowsTeam(team: string): boolean {
+    return this.derived.teams.idOf(team) !== 0;
+  }
+
   /** A player's country during a load (no board is kept up to date until `finishLoad`). */
   putCountry(player: string, country: string): void {
     const slot = this.ids.find(player);

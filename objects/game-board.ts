@@ -1,7 +1,16 @@
 import { DurableObject } from "cloudflare:workers";
 import { Ranking } from "../engine/ranking";
 import { type RankingRules, type Report, ScoreOverflowError } from "../engine/rules";
-import type { GameInfo, Leaderboard, PlayerStanding } from "../protocol/boards";
+import type {
+  CountryBoard,
+  GameInfo,
+  Leaderboard,
+  MvpBoard,
+  PlayerStanding,
+  TeamBoard,
+  TeamDetail,
+  TrendingBoard,
+} from "../protocol/boards";
 import { DEFAULT_CONFIG, type GameConfig, type GameConfigPatch } from "../protocol/config";
 import {
   aggregateLocked,
@@ -12,19 +21,25 @@ import {
   playerNotFound,
   refused,
   scoreOutOfRange,
+  teamNotFound,
+  tooManyTeams,
 } from "../protocol/errors";
-import type { Accepted, ScoreReport } from "../protocol/reports";
+import type { Accepted, Profile, ProfileBody, ScoreReport } from "../protocol/reports";
 import { DirectoryPublisher } from "./history/directory";
 import { HistorySampler } from "./history/sampler";
 import { HistoryWriter } from "./history/writer";
 import { Spectators } from "./live/spectators";
 import type { ViewSpec } from "./live/views";
+import { BoardReads } from "./reads";
 import { BatchLog } from "./storage/batch-log";
 import { MetaTable } from "./storage/meta";
+import { ProfileTable, type StoredProfile } from "./storage/profiles";
 import { ReportIds } from "./storage/report-ids";
 import { ObjectSchema } from "./storage/schema";
+import { TrendLog } from "./storage/trend-log";
 
 const ID_SWEEP_EVERY_MS = 10 * 60 * 1000;
+const TREND_PRUNE_EVERY_MS = 10_000;
 
 /**
  * One game's board. Every call from the Worker names the game (the object
@@ -37,7 +52,10 @@ export class GameBoard extends DurableObject<Env> {
   private meta!: MetaTable;
   private log!: BatchLog;
   private ids!: ReportIds;
+  private profiles!: ProfileTable;
+  private trendLog!: TrendLog;
   private ranking!: Ranking;
+  private readonly reads: BoardReads;
   private config: GameConfig = DEFAULT_CONFIG;
   private game: string | undefined;
   private createdAt = 0;
@@ -49,11 +67,16 @@ export class GameBoard extends DurableObject<Env> {
   private maintenance: ReturnType<typeof setTimeout> | undefined;
   private compactionStep: (() => boolean) | undefined;
   private nextIdSweep = 0;
+  private nextTrendPrune = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.historyWriter = new HistoryWriter(env.DB);
     this.directory = new DirectoryPublisher(env.DB, () => this.directoryEntry());
+    this.reads = new BoardReads(
+      () => this.ranking,
+      () => this.profiles,
+    );
     this.spectators = new Spectators(
       ctx,
       () => this.ranking,
@@ -97,7 +120,8 @@ export class GameBoard extends DurableObject<Env> {
     const seen = ids.length > 0 ? this.ids.known(ids) : new Set<string>();
     const fresh: (Report & { id?: string })[] = [];
     const newIds: string[] = [];
-    for (const { player, score, ts, id, team } of reports) {
+    const profileChanges = new Map<string, StoredProfile>();
+    for (const { player, score, ts, id, team, name, country } of reports) {
       if (id !== undefined) {
         if (seen.has(id)) continue;
         seen.add(id);
@@ -107,6 +131,12 @@ export class GameBoard extends DurableObject<Env> {
       if (team !== undefined) report.team = team;
       if (id !== undefined) report.id = id;
       fresh.push(report);
+      if (name !== undefined || country !== undefined) {
+        const change = { ...profileChanges.get(player) };
+        if (name !== undefined) change.name = name;
+        if (country !== undefined) change.country = country;
+        profileChanges.set(player, change);
+      }
     }
     let plan: ReturnType<Ranking["plan"]>;
     try {
@@ -125,15 +155,33 @@ export class GameBoard extends DurableObject<Env> {
         return refused(boardFull(this.ranking.players, this.config.maxPlayers, added));
       }
     }
+    const newTeams = new Set(
+      states.flatMap((s) => (s.team === undefined || this.ranking.knowsTeam(s.team) ? [] : [s.team])),
+    );
+    if (newTeams.size > 0 && this.ranking.knownTeams + newTeams.size > this.config.maxTeams) {
+      return refused(tooManyTeams(this.ranking.knownTeams, this.config.maxTeams, newTeams.size));
+    }
+    // Players new to the board may have a profile already (set before their first score).
+    const newcomers = this.profiles.count > 0 ? states.filter((s) => this.ranking.state(s.player) === undefined) : [];
     this.ctx.storage.transactionSync(() => {
       this.create(game, now);
       this.log.append(states);
       this.ids.add(newIds, now);
       if (states.length > 0) this.meta.write("updatedAt", now);
       if (this.config.archive) this.history.keepForArchive(fresh);
+      this.trendLog.append(plan.gains, now);
+      for (const [player, change] of profileChanges) this.profiles.set(player, change);
     });
     this.ranking.apply(plan, now);
-    if (states.length > 0) this.changed(now);
+    for (const [player, profile] of this.profiles.many(newcomers.map((s) => s.player))) {
+      if (profile.country !== undefined && !profileChanges.has(player))
+        this.ranking.setCountry(player, profile.country);
+    }
+    for (const [player, change] of profileChanges) {
+      if (change.country !== undefined) this.ranking.setCountry(player, change.country);
+    }
+    if (states.length > 0 || profileChanges.size > 0) this.changed(now);
+    if (plan.gains.length > 0 && now >= this.nextTrendPrune) this.pruneTrendLog(now);
     if (this.config.archive && fresh.length > 0) this.history.archiveQueued(now);
     if (newIds.length > 0 && now >= this.nextIdSweep) this.scheduleMaintenance();
     return { ok: true, value: { accepted: fresh.length, duplicates: reports.length - fresh.length } };
@@ -161,32 +209,81 @@ export class GameBoard extends DurableObject<Env> {
     });
     this.config = config;
     this.ranking.reconfigure(rulesOf(config), now);
+    this.ranking.setTrend(config.trend ?? undefined);
+    this.reads.reset();
     this.changed(now);
     return { ok: true, value: config };
   }
 
-  async leaderboard(offset: number, limit: number): Promise<Outcome<Leaderboard>> {
+  /** A page of the board, or with `country` of that country's players (ranked within it, with `globalRank`). */
+  async leaderboard(offset: number, limit: number, country?: string): Promise<Outcome<Leaderboard>> {
     if (this.game === undefined) return refused(gameNotFound());
     this.ranking.expire(Date.now());
-    return {
-      ok: true,
-      value: {
-        game: this.game,
-        updatedAt: this.updatedAt,
-        total: this.ranking.total,
-        entries: this.ranking.page(offset, limit),
-      },
-    };
+    const entries =
+      country === undefined ? this.reads.page(offset, limit) : this.reads.countryPage(country, offset, limit);
+    const total = country === undefined ? this.ranking.total : this.reads.countryTotal(country);
+    return { ok: true, value: { game: this.game, updatedAt: this.updatedAt, total, entries } };
   }
 
   async standing(player: string, around: number): Promise<Outcome<PlayerStanding>> {
     if (this.game === undefined) return refused(gameNotFound());
     this.ranking.expire(Date.now());
-    const entry = this.ranking.entry(player);
-    if (entry === undefined) return refused(playerNotFound(player));
-    const standing: PlayerStanding = { ...entry, total: this.ranking.total };
-    if (around > 0) standing.around = this.ranking.around(player, around);
-    return { ok: true, value: standing };
+    const standing = this.reads.standing(player, around);
+    return standing === undefined ? refused(playerNotFound(player)) : { ok: true, value: standing };
+  }
+
+  async teams(offset: number, limit: number): Promise<Outcome<TeamBoard>> {
+    if (this.game === undefined) return refused(gameNotFound());
+    this.ranking.expire(Date.now());
+    const entries = this.reads.teams(offset, limit);
+    return { ok: true, value: { game: this.game, updatedAt: this.updatedAt, total: this.ranking.teamCount, entries } };
+  }
+
+  async team(team: string, limit: number): Promise<Outcome<TeamDetail>> {
+    if (this.game === undefined) return refused(gameNotFound());
+    this.ranking.expire(Date.now());
+    const detail = this.reads.team(team, limit);
+    return detail === undefined ? refused(teamNotFound(team)) : { ok: true, value: detail };
+  }
+
+  async mvps(offset: number, limit: number): Promise<Outcome<MvpBoard>> {
+    if (this.game === undefined) return refused(gameNotFound());
+    this.ranking.expire(Date.now());
+    return { ok: true, value: { game: this.game, updatedAt: this.updatedAt, entries: this.reads.mvps(offset, limit) } };
+  }
+
+  async trending(limit: number): Promise<Outcome<TrendingBoard>> {
+    if (this.game === undefined) return refused(gameNotFound());
+    const now = Date.now();
+    this.ranking.expire(now);
+    return {
+      ok: true,
+      value: { game: this.game, updatedAt: this.updatedAt, entries: this.reads.trending(now, limit) },
+    };
+  }
+
+  async countries(offset: number, limit: number): Promise<Outcome<CountryBoard>> {
+    if (this.game === undefined) return refused(gameNotFound());
+    this.ranking.expire(Date.now());
+    const entries = this.reads.countries(offset, limit);
+    return {
+      ok: true,
+      value: { game: this.game, updatedAt: this.updatedAt, total: this.ranking.countryCount, entries },
+    };
+  }
+
+  /** Sets a player's display name and/or country (creating the game if needed); the player need not have scored. */
+  async setProfile(game: string, player: string, change: ProfileBody): Promise<Outcome<Profile>> {
+    const now = Date.now();
+    let profile: StoredProfile = {};
+    this.ctx.storage.transactionSync(() => {
+      this.create(game, now);
+      profile = this.profiles.set(player, change);
+      this.meta.write("updatedAt", now);
+    });
+    if (change.country !== undefined) this.ranking.setCountry(player, change.country);
+    this.changed(now);
+    return { ok: true, value: { player, ...profile } };
   }
 
   async removePlayer(player: string): Promise<Outcome<null>> {
@@ -195,6 +292,7 @@ export class GameBoard extends DurableObject<Env> {
     const now = Date.now();
     this.ctx.storage.transactionSync(() => {
       this.log.appendRemoval(player);
+      this.profiles.delete(player);
       this.meta.write("updatedAt", now);
     });
     this.ranking.remove(player);
@@ -248,11 +346,14 @@ export class GameBoard extends DurableObject<Env> {
     this.meta = new MetaTable(sql, this.schema);
     this.log = new BatchLog(sql, this.meta, this.schema);
     this.ids = new ReportIds(sql, this.schema);
+    this.profiles = new ProfileTable(sql, this.schema);
+    this.trendLog = new TrendLog(sql, this.schema);
     this.game = this.meta.read<string>("game");
     this.config = { ...DEFAULT_CONFIG, ...this.meta.read<GameConfig>("config") };
     this.createdAt = this.meta.read<number>("createdAt") ?? 0;
     this.updatedAt = this.meta.read<number>("updatedAt") ?? this.createdAt;
-    this.ranking = new Ranking(rulesOf(this.config), hashKey());
+    const trend = this.config.trend ?? undefined;
+    this.ranking = new Ranking(rulesOf(this.config), hashKey(), trend === undefined ? {} : { trend });
     this.ranking.beginLoad(this.log.basePlayers);
     for (const state of this.log.baseStates()) this.ranking.put(state);
     // Log rows are either one batch of states or one removal, so order within a row is free.
@@ -260,7 +361,12 @@ export class GameBoard extends DurableObject<Env> {
       for (const state of states) this.ranking.put(state);
       for (const player of removed) this.ranking.drop(player);
     }
+    for (const { player, country } of this.profiles.countries()) this.ranking.putCountry(player, country);
     this.ranking.finishLoad(now);
+    // Trending as it was: the reports it counted, replayed (each ts as counted then).
+    if (trend !== undefined)
+      for (const gains of this.trendLog.since(now - 2 * trend.long * 1000)) this.ranking.record(gains, now);
+    this.reads.reset();
     await this.history.resume();
     if (this.game !== undefined) this.directory.changed();
     if (this.log.compactionDue) this.scheduleMaintenance();
@@ -307,6 +413,13 @@ export class GameBoard extends DurableObject<Env> {
     const step = this.compactionStep;
     if (this.ctx.storage.transactionSync(() => step())) this.compactionStep = undefined;
     return this.compactionStep !== undefined;
+  }
+
+  /** Drops trending's log rows that no rebuild needs: older than twice the long window. */
+  private pruneTrendLog(now: number): void {
+    this.nextTrendPrune = now + TREND_PRUNE_EVERY_MS;
+    const trend = this.config.trend;
+    if (trend !== null) this.trendLog.prune(now - 2 * trend.long * 1000);
   }
 
   private directoryEntry() {

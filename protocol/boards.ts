@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { GameConfig } from "./config";
-import { GameName, PlayerName, Score, TeamName } from "./names";
+import { Country, DisplayName, GameName, PlayerName, Score, TeamName } from "./names";
 
 const UpdatedAt = z.number().int().openapi({ description: "When the board last changed (ms since epoch)" });
 
@@ -11,6 +11,13 @@ export const LeaderboardEntry = z
     score: Score,
     ts: z.number().openapi({ description: "When the player reached this score (ms)" }),
     team: TeamName.optional(),
+    name: DisplayName.optional(),
+    country: Country.optional(),
+    globalRank: z
+      .number()
+      .int()
+      .optional()
+      .openapi({ description: "With `country`: the rank on the whole board (`rank` is within the country)" }),
   })
   .openapi("LeaderboardEntry");
 
@@ -25,6 +32,11 @@ export const Leaderboard = z
 
 export const PlayerStanding = LeaderboardEntry.extend({
   total: z.number().int(),
+  countryRank: z
+    .number()
+    .int()
+    .optional()
+    .openapi({ description: "The rank within the player's country, if it has one" }),
   around: z.array(LeaderboardEntry).optional().openapi({
     description: "The player's entry with up to `around` neighbours on each side, in rank order",
   }),
@@ -45,6 +57,93 @@ export const GameInfo = z
   .object({ game: GameName, config: GameConfig, players: z.number().int(), updatedAt: UpdatedAt })
   .openapi("GameInfo");
 
+const Rank = z.number().int().openapi({ example: 1 });
+const When = z.number().openapi({ description: "The newest ts among the group's members on the board (ms)" });
+
+export const TeamStanding = z
+  .object({
+    rank: Rank,
+    team: TeamName,
+    score: Score.openapi({ description: "The sum of the members' scores" }),
+    members: z.number().int().openapi({ description: "Members on the board" }),
+    ts: When,
+  })
+  .openapi("TeamStanding");
+
+export const TeamBoard = z
+  .object({ game: GameName, updatedAt: UpdatedAt, total: z.number().int(), entries: z.array(TeamStanding) })
+  .openapi("TeamBoard");
+
+export const TeamDetail = TeamStanding.extend({
+  players: z.array(
+    z.object({
+      rank: Rank.openapi({ description: "The rank on the game's board" }),
+      player: PlayerName,
+      score: Score,
+      share: z.number().nullable().openapi({ description: "score / team score; null when the team's score is 0" }),
+      name: DisplayName.optional(),
+      country: Country.optional(),
+    }),
+  ),
+}).openapi("TeamDetail");
+
+export const MvpEntry = z
+  .object({
+    rank: Rank,
+    team: TeamName,
+    player: PlayerName,
+    score: Score,
+    teamScore: Score,
+    share: z.number(),
+    name: DisplayName.optional(),
+    country: Country.optional(),
+  })
+  .openapi("MvpEntry");
+
+export const MvpBoard = z
+  .object({ game: GameName, updatedAt: UpdatedAt, entries: z.array(MvpEntry) })
+  .openapi("MvpBoard");
+
+export const TrendingEntry = z
+  .object({
+    rank: Rank,
+    player: PlayerName,
+    hotness: z.number().openapi({ description: "short / long" }),
+    short: z.number().openapi({ description: "Gains per second over the short window" }),
+    long: z.number().openapi({ description: "Gains per second over the long window" }),
+    team: TeamName.optional(),
+    name: DisplayName.optional(),
+    country: Country.optional(),
+  })
+  .openapi("TrendingEntry");
+
+export const TrendingBoard = z
+  .object({ game: GameName, updatedAt: UpdatedAt, entries: z.array(TrendingEntry) })
+  .openapi("TrendingBoard");
+
+export const CountryStanding = z
+  .object({
+    rank: Rank,
+    country: Country,
+    score: Score.openapi({ description: "The sum of the players' scores" }),
+    players: z.number().int().openapi({ description: "Players of the country on the board" }),
+    ts: When,
+  })
+  .openapi("CountryStanding");
+
+export const CountryBoard = z
+  .object({ game: GameName, updatedAt: UpdatedAt, total: z.number().int(), entries: z.array(CountryStanding) })
+  .openapi("CountryBoard");
+
+export type TeamStanding = z.infer<typeof TeamStanding>;
+export type TeamBoard = z.infer<typeof TeamBoard>;
+export type TeamDetail = z.infer<typeof TeamDetail>;
+export type MvpEntry = z.infer<typeof MvpEntry>;
+export type MvpBoard = z.infer<typeof MvpBoard>;
+export type TrendingEntry = z.infer<typeof TrendingEntry>;
+export type TrendingBoard = z.infer<typeof TrendingBoard>;
+export type CountryStanding = z.infer<typeof CountryStanding>;
+export type CountryBoard = z.infer<typeof CountryBoard>;
 export type LeaderboardEntry = z.infer<typeof LeaderboardEntry>;
 export type Leaderboard = z.infer<typeof Leaderboard>;
 export type PlayerStanding = z.infer<typeof PlayerStanding>;

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { AGGREGATES, DEFAULT_RULES, ORDERS, TIE_MODES } from "../engine/rules";
+import { DEFAULT_TREND } from "../engine/trending";
 
 export const MAX_WINDOW_SECONDS = 365 * 24 * 60 * 60;
 /**
@@ -50,6 +51,21 @@ const settings = {
     .min(1)
     .max(MAX_PLAYERS_LIMIT)
     .openapi({ description: "Most players the board may hold; a report that would add one more is refused (409)" }),
+  maxTeams: z
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .openapi({ description: "Most distinct teams the game may name; a report naming one more is refused (409)" }),
+  trend: z
+    .strictObject({
+      short: z.number().int().min(1).max(3599).openapi({ description: "Seconds of the short window" }),
+      long: z.number().int().min(2).max(3600).openapi({ description: "Seconds of the long window" }),
+      minReports: z.number().int().min(1).max(1000).openapi({ description: "Reports needed in the short window" }),
+    })
+    .refine((t) => t.short < t.long, { message: "short must be less than long", path: ["short"] })
+    .nullable()
+    .openapi({ description: "Trending windows (hot streakers); null turns trending off" }),
 };
 
 export const GameConfig = z.strictObject(settings).openapi("GameConfig");
@@ -68,4 +84,6 @@ export const DEFAULT_CONFIG: GameConfig = {
   historyDays: 30,
   archive: false,
   maxPlayers: 1_000_000,
+  maxTeams: 10_000,
+  trend: DEFAULT_TREND,
 };

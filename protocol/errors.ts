@@ -122,6 +122,12 @@ export const playerNotFound = (player: string): ApiError => ({
   message: `player ${JSON.stringify(player)} is not on the board`,
 });
 
+export const teamNotFound = (team: string): ApiError => ({
+  status: 404,
+  code: "team_not_found",
+  message: `team ${JSON.stringify(team)} has no players on the board`,
+});
+
 export const routeNotFound = (method: string, path: string): ApiError => ({
   status: 404,
   code: "not_found",
@@ -144,6 +150,12 @@ export const boardFull = (players: number, most: number, adding: number): ApiErr
   status: 409,
   code: "board_full",
   message: `the board holds ${players} of at most ${most} players; this batch would add ${adding}`,
+});
+
+export const tooManyTeams = (teams: number, most: number, adding: number): ApiError => ({
+  status: 409,
+  code: "too_many_teams",
+  message: `the game has named ${teams} of at most ${most} teams; this batch would add ${adding}`,
 });
 
 export const payloadTooLarge = (most: number): ApiError => ({

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { GAME_PATTERN, GAME_RULE, NAME_PATTERN, nameRule, normalizeName } from "./patterns";
+import { COUNTRY_PATTERN, isCountry } from "./countries";
+import { DISPLAY_NAME_PATTERN, GAME_PATTERN, GAME_RULE, NAME_PATTERN, nameRule, normalizeName } from "./patterns";
 
 /** The largest magnitude a score (or a sum of scores) may have. */
 export const MAX_SCORE = Number.MAX_SAFE_INTEGER;
@@ -26,6 +27,18 @@ export const PlayerName = printableName("a player").openapi({
 
 export const TeamName = printableName("a team").openapi({ example: "red" });
 
+export const DisplayName = z
+  .string()
+  .overwrite(normalizeName)
+  .regex(DISPLAY_NAME_PATTERN, "a name is 1-64 printable characters, no control characters")
+  .openapi({ example: "Ada L.", description: "1-64 characters of printable Unicode, shown beside the player" });
+
+export const Country = z
+  .string()
+  .regex(COUNTRY_PATTERN, "a country is an ISO 3166-1 alpha-2 code in capitals, e.g. TR")
+  .refine(isCountry, "not an ISO 3166-1 alpha-2 country code")
+  .openapi({ example: "TR", description: "ISO 3166-1 alpha-2, upper case" });
+
 export const ReportId = printableName("an id").openapi({
   example: "evt-1",
   description: "Makes the report idempotent: a repeated id for the same game is not applied twice (kept 24 h).",
@@ -46,3 +59,6 @@ export const Timestamp = z
 
 /** Path parameters of routes that name a game and a player. */
 export const PlayerPath = GamePath.extend({ player: PlayerName });
+
+/** Path parameters of routes that name a game and a team. */
+export const TeamPath = GamePath.extend({ team: TeamName });

@@ -6,6 +6,8 @@ export const GAME_RULE = "game is 1-64 characters of A-Z a-z 0-9 _ . -, not only
 
 // The `u` flag makes {1,128} count code points and \p{Cs} match lone surrogates.
 export const NAME_PATTERN = /^[^\p{Cc}\p{Cs}]{1,128}$/u;
+/** A player's display name: shorter than ids, same characters. */
+export const DISPLAY_NAME_PATTERN = /^[^\p{Cc}\p{Cs}]{1,64}$/u;
 export const nameRule = (what: string) => `${what} is 1-128 printable characters, no control characters`;
 
 /** Players, teams and ids are compared after NFC normalization, so `café` typed either way is one name. */

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { PlayerName, ReportId, Score, TeamName, Timestamp } from "./names";
+import { Country, DisplayName, PlayerName, ReportId, Score, TeamName, Timestamp } from "./names";
 
 export const MAX_BATCH = 1000;
 
@@ -10,6 +10,8 @@ export const ScoreReport = z
     ts: Timestamp.optional().openapi({ description: "Defaults to the server's time" }),
     id: ReportId.optional(),
     team: TeamName.optional(),
+    name: DisplayName.optional().openapi({ description: "Sets the player's display name (its profile)" }),
+    country: Country.optional().openapi({ description: "Sets the player's country (its profile)" }),
   })
   .openapi("ScoreReport");
 
@@ -26,3 +28,15 @@ export const Accepted = z
 
 export type ScoreReport = z.infer<typeof ScoreReport>;
 export type Accepted = z.infer<typeof Accepted>;
+
+export const ProfileBody = z
+  .strictObject({ name: DisplayName.optional(), country: Country.optional() })
+  .refine((p) => p.name !== undefined || p.country !== undefined, "send a name, a country, or both")
+  .openapi("ProfileChange");
+
+export const Profile = z
+  .object({ player: PlayerName, name: DisplayName.optional(), country: Country.optional() })
+  .openapi("Profile");
+
+export type ProfileBody = z.infer<typeof ProfileBody>;
+export type Profile = z.infer<typeof Profile>;

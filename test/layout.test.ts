@@ -11,7 +11,10 @@ const root = join(import.meta.dirname, "..");
 /** Each room, and what its files may import: rooms (relative paths) and packages. */
 const ROOMS: Record<string, { rooms: string[]; packages: RegExp; typeOnlyRooms?: string[] }> = {
   engine: { rooms: ["engine"], packages: /^$/ },
-  protocol: { rooms: ["protocol", "engine"], packages: /^(zod|@hono\/zod-openapi|hono\/utils\/|drizzle-orm)/ },
+  protocol: {
+    rooms: ["protocol", "engine"],
+    packages: /^(zod|@hono\/zod-openapi|hono\/utils\/|drizzle-orm|i18n-iso-countries$)/,
+  },
   objects: { rooms: ["objects", "protocol", "engine"], packages: /^(cloudflare:workers|drizzle-orm)/ },
   worker: { rooms: ["worker", "objects", "protocol"], packages: /^(hono|@hono\/|p-limit|drizzle-orm|zod)/ },
   // The typed client knows the Worker's routes by their types only.

@@ -4,11 +4,13 @@ import { secureHeaders } from "hono/secure-headers";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { errorForStatus, internalError, methodNotAllowed, routeNotFound } from "../protocol/errors";
 import { createRouter, fail } from "./http";
+import { boardRoutes } from "./routes/boards";
 import { docsRoutes } from "./routes/docs";
 import { gameRoutes } from "./routes/games";
 import { historyRoutes } from "./routes/history";
 import { influxRoutes } from "./routes/influx";
 import { liveRoutes } from "./routes/live";
+import { profileRoutes } from "./routes/profiles";
 import { scoreRoutes } from "./routes/scores";
 import { writeRoutes } from "./routes/write";
 
@@ -31,6 +33,8 @@ export const routes = app
   .route("/", writeRoutes)
   .route("/", influxRoutes)
   .route("/", gameRoutes)
+  .route("/", boardRoutes)
+  .route("/", profileRoutes)
   .route("/", liveRoutes)
   .route("/", historyRoutes)
   .route("/", docsRoutes);

@@ -19,6 +19,12 @@ const MIGRATIONS: readonly (readonly string[])[] = [
     "CREATE TABLE IF NOT EXISTS history_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS live_views (view TEXT PRIMARY KEY, seq INTEGER NOT NULL, total INTEGER NOT NULL, entries TEXT NOT NULL) WITHOUT ROWID",
   ],
+  // 2: player profiles (name, country), and the reports trending counts, for rebuilds.
+  [
+    "CREATE TABLE IF NOT EXISTS profiles (player TEXT PRIMARY KEY, name TEXT, country TEXT) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS trend_log (seq INTEGER PRIMARY KEY, max_ts INTEGER NOT NULL, gains TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS trend_log_by_time ON trend_log (max_ts)",
+  ],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -45,6 +45,8 @@ describe("games", () => {
       historyDays: 30,
       archive: false,
       maxPlayers: 1_000_000,
+      maxTeams: 10_000,
+      trend: { short: 10, long: 60, minReports: 2 },
     };
     expect(await res.json()).toEqual({ ...defaults, order: "asc" });
     expect(await (await put(game, { ties: "shared" })).json()).toEqual({ ...defaults, order: "asc", ties: "shared" });

@@ -4,7 +4,7 @@ import { drizzle } from "drizzle-orm/d1";
 import { GameInfo, GameList, Leaderboard, PlayerStanding } from "../../protocol/boards";
 import { GameConfig, GameConfigPatch } from "../../protocol/config";
 import { games } from "../../protocol/d1-schema";
-import { GameName, GamePath, PlayerPath } from "../../protocol/names";
+import { Country, GameName, GamePath, PlayerPath } from "../../protocol/names";
 import { queryInt } from "../../protocol/query";
 import { createRouter, errorResponses as errors, fail, limitBody, reply } from "../http";
 import { requireAdmin, requireKey } from "./guards";
@@ -65,7 +65,13 @@ const getLeaderboard = createRoute({
   summary: "A page of the board",
   request: {
     params: GamePath,
-    query: z.object({ limit: queryInt(1, 1000, 15), offset: queryInt(0, Number.MAX_SAFE_INTEGER, 0) }),
+    query: z.object({
+      limit: queryInt(1, 1000, 15),
+      offset: queryInt(0, Number.MAX_SAFE_INTEGER, 0),
+      country: Country.optional().openapi({
+        description: "Only this country's players: `rank` within the country, `globalRank` on the whole board",
+      }),
+    }),
   },
   responses: {
     200: { description: "Entries in rank order", content: { "application/json": { schema: Leaderboard } } },
@@ -144,8 +150,8 @@ export const gameRoutes = createRouter()
   })
   .openapi(getLeaderboard, async (c) => {
     const { game } = c.req.valid("param");
-    const { offset, limit } = c.req.valid("query");
-    return reply(c, await c.env.BOARD.getByName(game).leaderboard(offset, limit));
+    const { offset, limit, country } = c.req.valid("query");
+    return reply(c, await c.env.BOARD.getByName(game).leaderboard(offset, limit, country));
   })
   .openapi(getPlayer, async (c) => {
     const { game, player } = c.req.valid("param");

@@ -1,0 +1,103 @@
+import type { Ranking } from "../engine/ranking";
+import type { RankedEntry } from "../engine/rules";
+import type {
+  CountryStanding,
+  LeaderboardEntry,
+  MvpEntry,
+  PlayerStanding,
+  TeamDetail,
+  TeamStanding,
+  TrendingEntry,
+} from "../protocol/boards";
+import type { ProfileTable } from "./storage/profiles";
+
+/** Trending is recomputed at most this often: a scan of every active player. */
+const TRENDING_EVERY_MS = 1000;
+const TRENDING_KEPT = 100;
+
+/**
+ * A game's boards as the API shows them: the engine's entries with each
+ * player's display name (from the profiles) beside its country (from the
+ * engine). Shared by the RPC reads and the live views, so both show the same.
+ */
+export class BoardReads {
+  private trendingAt = Number.NEGATIVE_INFINITY;
+  private trendingCache: TrendingEntry[] = [];
+
+  constructor(
+    private readonly ranking: () => Ranking,
+    private readonly profiles: () => ProfileTable,
+  ) {}
+
+  /** Forgets the trending cache (the board was rebuilt or its rules changed). */
+  reset(): void {
+    this.trendingAt = Number.NEGATIVE_INFINITY;
+  }
+
+  page(offset: number, limit: number): LeaderboardEntry[] {
+    return this.named(this.ranking().page(offset, limit));
+  }
+
+  countryPage(country: string, offset: number, limit: number): LeaderboardEntry[] {
+    return this.named(this.ranking().countryPage(country, offset, limit));
+  }
+
+  countryTotal(country: string): number {
+    return this.ranking().countryBoard(country);
+  }
+
+  standing(player: string, around: number): PlayerStanding | undefined {
+    const ranking = this.ranking();
+    const entry = ranking.entry(player);
+    if (entry === undefined) return undefined;
+    const [named] = this.named([entry]);
+    const standing: PlayerStanding = { ...named, total: ranking.total };
+    const countryRank = ranking.countryRank(player);
+    if (countryRank !== undefined) standing.countryRank = countryRank;
+    if (around > 0) standing.around = this.named(ranking.around(player, around) ?? []);
+    return standing;
+  }
+
+  teams(offset: number, limit: number): TeamStanding[] {
+    return this.ranking().teamsPage(offset, limit);
+  }
+
+  team(team: string, limit: number): TeamDetail | undefined {
+    const detail = this.ranking().team(team, limit);
+    if (detail === undefined) return undefined;
+    return { ...detail, players: this.named(detail.players) };
+  }
+
+  mvps(offset: number, limit: number): MvpEntry[] {
+    return this.named(this.ranking().mvpsPage(offset, limit));
+  }
+
+  countries(offset: number, limit: number): CountryStanding[] {
+    return this.ranking().countriesPage(offset, limit);
+  }
+
+  /** The hottest players, recomputed at most once a second. */
+  trending(now: number, limit: number): TrendingEntry[] {
+    if (now - this.trendingAt >= TRENDING_EVERY_MS || now < this.trendingAt) {
+      this.trendingCache = this.named(this.ranking().trendingPage(now, TRENDING_KEPT));
+      this.trendingAt = now;
+    }
+    return this.trendingCache.slice(0, limit);
+  }
+
+  /** Entries with each player's display name and country, once set. */
+  named<T extends { player: string }>(entries: T[]): (T & { name?: string; country?: string })[] {
+    if (entries.length === 0) return entries;
+    const ranking = this.ranking();
+    const profiles = this.profiles().many(entries.map((e) => e.player));
+    return entries.map((entry) => {
+      const profile = profiles.get(entry.player);
+      const country = (entry as Partial<RankedEntry>).country ?? ranking.countryOf(entry.player);
+      if (profile?.name === undefined && country === undefined) return entry;
+      const decorated: T & { name?: string; country?: string } = { ...entry };
+      if (profile?.name !== undefined) decorated.name = profile.name;
+      if (country !== undefined) decorated.country = country;
+      return decorated;
+    });
+  }
+}

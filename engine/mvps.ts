@@ -54,7 +54,9 @@ export class MvpBoard implements GroupListener {
     this.index.build([], []);
     this.mvps.fill(-1);
     const teams: number[] = [];
-    this.teams.forEach((team) => teams.push(team));
+    this.teams.forEach((team) => {
+      teams.push(team);
+    });
     for (const team of teams) this.attach(team);
   }
 

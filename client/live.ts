@@ -1,6 +1,7 @@
 import {
   applyLiveMessage,
-  type LiveEntry,
+  type BoardEntries,
+  type LiveBoardName,
   type LiveMessage,
   type LiveState,
   PING,
@@ -10,14 +11,18 @@ import {
 
 export type FeedState = "connecting" | "live" | "reconnecting";
 
-export interface LiveFeedOptions {
+export interface LiveFeedOptions<B extends LiveBoardName = "players"> {
+  /** The board to watch (default players). */
+  board?: B;
   /** Top entries to watch, 1-100 (default 15). */
   limit?: number;
+  /** On the players board: only this country's players. */
+  country?: string;
   /** Follow this player: its entry and `around` neighbours on each side. */
   player?: string;
   around?: number;
   /** Called with the board after every message applied. */
-  onBoard?: (board: LiveState) => void;
+  onBoard?: (board: LiveState<BoardEntries[B]>) => void;
   /** Called when the connection's state changes; `detail` says when the next attempt is. */
   onState?: (state: FeedState, detail?: string) => void;
   /** Most time between reconnection attempts (ms). */
@@ -33,9 +38,9 @@ const KEEPALIVE_MS = 30_000;
  * jittered exponential backoff when the socket drops. Runs in browsers, Node
  * and workerd (any global WebSocket).
  */
-export class LiveFeed {
+export class LiveFeed<B extends LiveBoardName = "players"> {
   /** The board as last applied; undefined while (re)connecting. */
-  board: LiveState | undefined;
+  board: LiveState<BoardEntries[B]> | undefined;
   /** Sockets opened after the first. */
   reconnects = 0;
   /** Gaps in `seq` seen (each one answered by a resync). */
@@ -49,9 +54,11 @@ export class LiveFeed {
   constructor(
     baseUrl: string,
     readonly game: string,
-    private readonly options: LiveFeedOptions = {},
+    private readonly options: LiveFeedOptions<B> = {},
   ) {
     const query = new URLSearchParams({ limit: String(options.limit ?? 15) });
+    if (options.board !== undefined) query.set("board", options.board);
+    if (options.country !== undefined) query.set("country", options.country);
     if (options.player !== undefined) query.set("player", options.player);
     if (options.around !== undefined) query.set("around", String(options.around));
     const base = baseUrl.replace(/\/$/, "").replace(/^http/, "ws");
@@ -59,7 +66,7 @@ export class LiveFeed {
   }
 
   /** Connects; the promise settles with the first board (or rejects if the first socket fails). */
-  open(): Promise<LiveState> {
+  open(): Promise<LiveState<BoardEntries[B]>> {
     this.closed = false;
     return new Promise((resolve, reject) => {
       let settled = false;
@@ -89,11 +96,11 @@ export class LiveFeed {
   }
 
   /** The board's entries in board order. */
-  entries(): LiveEntry[] {
+  entries(): BoardEntries[B][] {
     return this.board === undefined ? [] : rankedEntries(this.board);
   }
 
-  private connect(first?: (board: LiveState) => void, failed?: () => void): void {
+  private connect(first?: (board: LiveState<BoardEntries[B]>) => void, failed?: () => void): void {
     this.options.onState?.(this.attempt === 0 ? "connecting" : "reconnecting");
     const socket = new WebSocket(this.url);
     this.socket = socket;
@@ -112,10 +119,11 @@ export class LiveFeed {
     socket.addEventListener("error", () => socket.close());
   }
 
-  private receive(text: string): LiveState | undefined {
+  private receive(text: string): LiveState<BoardEntries[B]> | undefined {
     if (text === PONG) return undefined;
     const message = JSON.parse(text) as LiveMessage;
-    const next = applyLiveMessage(this.board, message);
+    // The server sends this board's entries: the board was asked for by name.
+    const next = applyLiveMessage(this.board, message) as LiveState<BoardEntries[B]> | undefined;
     if (next === undefined) {
       // A gap: what we hold no longer follows. Start over from a snapshot.
       this.gaps++;

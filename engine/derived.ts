@@ -147,6 +147,10 @@ export class DerivedBoards {
     return { ...this.teamStanding(team, this.teams.rankOf(team, this.board.ties() === "shared")), players };
   }
 
+  get mvpCount(): number {
+    return this.mvps.size;
+  }
+
   mvpsPage(offset: number, limit: number): MvpEntry[] {
     const entries: MvpEntry[] = [];
     this.mvps.page(offset, limit, (team, mvp, rank) => {

@@ -340,6 +340,11 @@ export class Ranking {
     return this.derived.teams.known;
   }
 
+  /** Teams with an MVP (a positive score). */
+  get mvpCount(): number {
+    return this.derived.mvpCount;
+  }
+
   mvpsPage(offset: number, limit: number): MvpEntry[] {
     return this.derived.mvpsPage(offset, limit);
   }

@@ -80,6 +80,7 @@ export class GameBoard extends DurableObject<Env> {
     this.spectators = new Spectators(
       ctx,
       () => this.ranking,
+      () => this.reads,
       () => this.config,
     );
     ctx.blockConcurrencyWhile(async () => this.restore());
@@ -90,10 +91,15 @@ export class GameBoard extends DurableObject<Env> {
     if (this.game === undefined) {
       return errorResponse(gameNotFound());
     }
+    // The Worker validated the query: read it back as it wrote it.
     const query = new URL(request.url).searchParams;
     const spec: ViewSpec = { limit: Number(query.get("limit")), around: Number(query.get("around")) };
+    const board = query.get("board") as ViewSpec["board"] | null;
+    if (board !== null && board !== "players") spec.board = board;
     const player = query.get("player");
     if (player !== null) spec.player = player;
+    const country = query.get("country");
+    if (country !== null) spec.country = country;
     return this.spectators.accept(spec);
   }
 

@@ -9,7 +9,14 @@ import type {
   TeamStanding,
   TrendingEntry,
 } from "../protocol/boards";
-import type { ProfileTable } from "./storage/profiles";
+import type { LiveBoardName } from "../protocol/live";
+import type { ViewSource } from "./live/views";
+import type { StoredProfile } from "./storage/profiles";
+
+/** Where display names come from (the profiles table; anything alike in tests). */
+export interface Profiles {
+  many(players: readonly string[]): Map<string, StoredProfile>;
+}
 
 /** Trending is recomputed at most this often: a scan of every active player. */
 const TRENDING_EVERY_MS = 1000;
@@ -20,13 +27,13 @@ const TRENDING_KEPT = 100;
  * player's display name (from the profiles) beside its country (from the
  * engine). Shared by the RPC reads and the live views, so both show the same.
  */
-export class BoardReads {
+export class BoardReads implements ViewSource {
   private trendingAt = Number.NEGATIVE_INFINITY;
   private trendingCache: TrendingEntry[] = [];
 
   constructor(
     private readonly ranking: () => Ranking,
-    private readonly profiles: () => ProfileTable,
+    private readonly profiles: () => Profiles,
   ) {}
 
   /** Forgets the trending cache (the board was rebuilt or its rules changed). */
@@ -44,6 +51,28 @@ export class BoardReads {
 
   countryTotal(country: string): number {
     return this.ranking().countryBoard(country);
+  }
+
+  around(player: string, radius: number): LeaderboardEntry[] | undefined {
+    const entries = this.ranking().around(player, radius);
+    return entries === undefined ? undefined : this.named(entries);
+  }
+
+  /** What a board's `total` counts: players (of a country), teams, MVPs, trending players, countries. */
+  total(board: LiveBoardName, country?: string): number {
+    const ranking = this.ranking();
+    switch (board) {
+      case "players":
+        return country === undefined ? ranking.total : ranking.countryBoard(country);
+      case "teams":
+        return ranking.teamCount;
+      case "mvps":
+        return ranking.mvpCount;
+      case "trending":
+        return this.trendingCache.length;
+      case "countries":
+        return ranking.countryCount;
+    }
   }
 
   standing(player: string, around: number): PlayerStanding | undefined {

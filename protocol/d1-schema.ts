@@ -1,12 +1,17 @@
 import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /** The games directory behind `GET /v1/games`, kept current by each game's object. */
-export const games = sqliteTable("games", {
-  game: text("game").primaryKey(),
-  players: integer("players").notNull(),
-  updatedAt: integer("updated_at").notNull(),
-  createdAt: integer("created_at").notNull(),
-});
+export const games = sqliteTable(
+  "games",
+  {
+    game: text("game").primaryKey(),
+    players: integer("players").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  // The home page lists the most recently active games first.
+  (t) => [index("games_by_update").on(t.updatedAt, t.game)],
+);
 
 /**
  * One row per sample of a game's board (every `snapshotEvery` seconds while it

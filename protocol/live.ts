@@ -1,30 +1,56 @@
 /**
  * The live websocket protocol (`GET /v1/games/{game}/live`), shared by the
- * GameBoard object that sends it and the web client that reads it. Plain types
- * and one pure function, no runtime dependencies, so the browser bundle stays
- * small.
+ * GameBoard object that sends it and the clients that read it. Plain types
+ * (derived from the boards' schemas by type-only imports, which bundles
+ * drop) and pure functions, no runtime dependencies, so the browser bundle
+ * stays small.
  */
+import type { CountryStanding, LeaderboardEntry, MvpEntry, TeamStanding, TrendingEntry } from "./boards";
 
-export interface LiveEntry {
-  rank: number;
-  player: string;
-  score: number;
-  ts: number;
-  team?: string;
+/** The boards a spectator can watch. */
+export const LIVE_BOARDS = ["players", "teams", "mvps", "trending", "countries"] as const;
+export type LiveBoardName = (typeof LIVE_BOARDS)[number];
+
+export const isBoardName = (name: string): name is LiveBoardName => (LIVE_BOARDS as readonly string[]).includes(name);
+
+/** An entry of the players board (the default). */
+export type LiveEntry = LeaderboardEntry;
+
+/** Each board's entries. */
+export interface BoardEntries {
+  players: LiveEntry;
+  teams: TeamStanding;
+  mvps: MvpEntry;
+  trending: TrendingEntry;
+  countries: CountryStanding;
 }
 
-/** An entry that left the visible part of the board. */
+export type AnyLiveEntry = BoardEntries[LiveBoardName];
+
+/** The field that names an entry on each board: updates and leavers are matched by it. */
+export const ENTRY_KEY = {
+  players: "player",
+  teams: "team",
+  mvps: "team",
+  trending: "player",
+  countries: "country",
+} as const satisfies Record<LiveBoardName, "player" | "team" | "country">;
+
+/** An entry that left the visible part of the board: its key field, and `rank: null`. */
 export interface LeftEntry {
-  player: string;
   rank: null;
+  player?: string;
+  team?: string;
+  country?: string;
 }
 
-/** The first message on every socket: the visible part of the board. */
+/** The first message on every socket: the visible part of the board. `board` is absent for players. */
 export interface SnapshotMessage {
   type: "snapshot";
   seq: number;
   total: number;
-  entries: LiveEntry[];
+  board?: LiveBoardName;
+  entries: AnyLiveEntry[];
 }
 
 /** What changed since the previous message; `seq` is the previous one's plus one. */
@@ -32,17 +58,18 @@ export interface UpdateMessage {
   type: "update";
   seq: number;
   total: number;
-  entries: (LiveEntry | LeftEntry)[];
+  entries: (AnyLiveEntry | LeftEntry)[];
 }
 
 export type LiveMessage = SnapshotMessage | UpdateMessage;
 
 /** What a spectator's view holds after applying messages. */
-export interface LiveState {
+export interface LiveState<E extends AnyLiveEntry = AnyLiveEntry> {
+  board: LiveBoardName;
   seq: number;
   total: number;
-  /** By player. */
-  entries: Map<string, LiveEntry>;
+  /** By the board's key field. */
+  entries: Map<string, E>;
 }
 
 export const LIVE_LIMIT = { min: 1, max: 100, default: 15 } as const;
@@ -58,27 +85,41 @@ export const CLOSE = {
   unexpectedMessage: 1008,
 } as const;
 
+/** The key of an entry (or a leaver) on `board`. */
+export function entryKey(board: LiveBoardName, entry: AnyLiveEntry | LeftEntry): string {
+  return (entry as Record<string, unknown>)[ENTRY_KEY[board]] as string;
+}
+
 /**
  * Applies a message to a board. Returns undefined when the message cannot
  * follow the board (a gap in `seq`): the client should reconnect for a fresh
  * snapshot.
  */
-export function applyLiveMessage(board: LiveState | undefined, message: LiveMessage): LiveState | undefined {
+export function applyLiveMessage(state: LiveState | undefined, message: LiveMessage): LiveState | undefined {
   if (message.type === "snapshot") {
-    return { seq: message.seq, total: message.total, entries: new Map(message.entries.map((e) => [e.player, e])) };
+    const board = message.board ?? "players";
+    const entries = new Map(message.entries.map((e) => [entryKey(board, e), e]));
+    return { board, seq: message.seq, total: message.total, entries };
   }
-  if (board === undefined || message.seq !== board.seq + 1) return undefined;
-  const entries = new Map(board.entries);
+  if (state === undefined || message.seq !== state.seq + 1) return undefined;
+  const entries = new Map(state.entries);
   for (const entry of message.entries) {
-    if (entry.rank === null) entries.delete(entry.player);
-    else entries.set(entry.player, entry);
+    if (entry.rank === null) entries.delete(entryKey(state.board, entry));
+    else entries.set(entryKey(state.board, entry), entry);
   }
-  return { seq: message.seq, total: message.total, entries };
+  return { board: state.board, seq: message.seq, total: message.total, entries };
 }
 
-/** The board's entries in board order (shared ranks ordered by ts, then player). */
-export function rankedEntries(board: LiveState): LiveEntry[] {
-  return [...board.entries.values()].sort(
-    (a, b) => a.rank - b.rank || a.ts - b.ts || (a.player < b.player ? -1 : a.player > b.player ? 1 : 0),
+/** The board's entries in board order (shared ranks ordered by ts, then key). */
+export function rankedEntries<E extends AnyLiveEntry>(state: LiveState<E>): E[] {
+  const ts = (e: AnyLiveEntry) => ("ts" in e ? e.ts : 0);
+  const key = (e: AnyLiveEntry) => entryKey(state.board, e);
+  return [...state.entries.values()].sort(
+    (a, b) => a.rank - b.rank || ts(a) - ts(b) || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0),
   );
+}
+
+/** A players-board state, narrowed (the board is known from the snapshot). */
+export function playersOf(state: LiveState): LiveState<LiveEntry> | undefined {
+  return state.board === "players" ? (state as LiveState<LiveEntry>) : undefined;
 }

@@ -5,6 +5,7 @@
 
 import { Ranking } from "../../engine/ranking";
 import { diffEntries, visibleEntries } from "../../objects/live/views";
+import { BoardReads } from "../../objects/reads";
 import { ADMIN_KEY, DevServer, INGEST_KEY } from "../../test/support/dev-server";
 import { type BenchContext, type BenchResult, compared, percentile } from "../report";
 
@@ -117,7 +118,11 @@ function objectWork(ctx: BenchContext): BenchResult[] {
   const board = new Ranking();
   board.load(batch(0).concat(...Array.from({ length: players / BATCH }, (_, r) => batch(r + 1))), 0);
   const spec = { limit: 15, around: 2 };
-  let seen = visibleEntries(board, spec);
+  const reads = new BoardReads(
+    () => board,
+    () => ({ many: () => new Map() }),
+  );
+  let seen = visibleEntries(reads, spec, 0);
   const naive = new Map(board.page(0, players).map((e) => [e.player, e.score]));
   let podiumMs = 0;
   let naiveMs = 0;
@@ -125,8 +130,8 @@ function objectWork(ctx: BenchContext): BenchResult[] {
     const reports = batch(1000 + round);
     board.apply(board.plan(reports), 0);
     let t = performance.now();
-    const next = visibleEntries(board, spec);
-    JSON.stringify({ type: "update", seq: round, total: board.total, entries: diffEntries(seen, next) });
+    const next = visibleEntries(reads, spec, 0);
+    JSON.stringify({ type: "update", seq: round, total: board.total, entries: diffEntries("players", seen, next) });
     seen = next;
     podiumMs += performance.now() - t;
     for (const r of reports) naive.set(r.player, r.score);

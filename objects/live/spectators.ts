@@ -1,7 +1,15 @@
 import type { Ranking } from "../../engine/ranking";
 import { errorResponse, tooManySpectators, tooManyViews } from "../../protocol/errors";
-import { CLOSE, type LiveEntry, PING, PONG, type SnapshotMessage, type UpdateMessage } from "../../protocol/live";
-import { diffEntries, type ViewSpec, type ViewState, viewKey, visibleEntries } from "./views";
+import {
+  type AnyLiveEntry,
+  CLOSE,
+  entryKey,
+  PING,
+  PONG,
+  type SnapshotMessage,
+  type UpdateMessage,
+} from "../../protocol/live";
+import { boardOf, diffEntries, type ViewSource, type ViewSpec, type ViewState, viewKey, visibleEntries } from "./views";
 
 export interface LiveSettings {
   /** Least time between two updates of one game (ms). */
@@ -43,10 +51,13 @@ export class Spectators {
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private unsaved = new Set<string>();
   private oldestUnsaved = 0;
+  /** While trending views watch and players are trending, the window slides without reports: refresh each second. */
+  private trendTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly ctx: DurableObjectState,
     private readonly ranking: () => Ranking,
+    private readonly source: () => ViewSource,
     private readonly settings: () => LiveSettings,
   ) {
     // Keep-alives are answered by the runtime, without waking the object.
@@ -69,13 +80,11 @@ export class Spectators {
     this.ctx.acceptWebSocket(server);
     server.serializeAttachment(spec);
     if (view === undefined) {
-      const ranking = this.ranking();
-      ranking.expire(Date.now());
-      view = {
-        spec,
-        sockets: new Set(),
-        state: { seq: 0, total: ranking.total, entries: visibleEntries(ranking, spec) },
-      };
+      const now = Date.now();
+      this.ranking().expire(now);
+      const source = this.source();
+      const total = source.total(boardOf(spec), spec.country);
+      view = { spec, sockets: new Set(), state: { seq: 0, total, entries: visibleEntries(source, spec, now) } };
       views.set(key, view);
       this.markUnsaved(key);
     }
@@ -86,8 +95,10 @@ export class Spectators {
       total: view.state.total,
       entries: [...view.state.entries.values()],
     };
+    if (boardOf(spec) !== "players") snapshot.board = boardOf(spec);
     server.send(JSON.stringify(snapshot));
     this.scheduleExpiry();
+    this.scheduleTrendTick();
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -123,10 +134,10 @@ export class Spectators {
 
   /** Closes every spectator's socket and forgets every view (the game was deleted). */
   closeAll(reason: string): void {
-    for (const timer of [this.flushTimer, this.expiryTimer, this.saveTimer]) {
+    for (const timer of [this.flushTimer, this.expiryTimer, this.saveTimer, this.trendTimer]) {
       if (timer !== undefined) clearTimeout(timer);
     }
-    this.flushTimer = this.expiryTimer = this.saveTimer = undefined;
+    this.flushTimer = this.expiryTimer = this.saveTimer = this.trendTimer = undefined;
     this.unsaved.clear();
     for (const socket of this.ctx.getWebSockets()) {
       try {
@@ -142,12 +153,13 @@ export class Spectators {
   /** Sends each view whose visible part (or total) changed its update. */
   private flush(): void {
     this.lastFlush = Date.now();
-    const ranking = this.ranking();
-    ranking.expire(this.lastFlush);
-    const total = ranking.total;
+    this.ranking().expire(this.lastFlush);
+    const source = this.source();
     for (const [key, view] of this.loadViews()) {
-      const entries = visibleEntries(ranking, view.spec);
-      const changes = diffEntries(view.state.entries, entries);
+      const board = boardOf(view.spec);
+      const total = source.total(board, view.spec.country);
+      const entries = visibleEntries(source, view.spec, this.lastFlush);
+      const changes = diffEntries(board, view.state.entries, entries);
       if (changes.length === 0 && total === view.state.total) continue;
       view.state = { seq: view.state.seq + 1, total, entries };
       this.markUnsaved(key);
@@ -162,6 +174,16 @@ export class Spectators {
       }
     }
     this.scheduleExpiry();
+    this.scheduleTrendTick();
+  }
+
+  private scheduleTrendTick(): void {
+    if (this.trendTimer !== undefined || this.ranking().trendingPlayers === 0) return;
+    if (![...(this.views?.values() ?? [])].some((view) => boardOf(view.spec) === "trending")) return;
+    this.trendTimer = setTimeout(() => {
+      this.trendTimer = undefined;
+      this.changed();
+    }, 1000);
   }
 
   /** Players leaving a sliding window change the board with no report: wake for that. */
@@ -225,26 +247,35 @@ export class Spectators {
   private loadViews(): Map<string, View> {
     if (this.views !== undefined) return this.views;
     const sql = this.ctx.storage.sql;
-    const saved = new Map<string, ViewState>();
+    const saved = new Map<string, { seq: number; total: number; entries: AnyLiveEntry[] }>();
     for (const row of sql.exec<{ view: string; seq: number; total: number; entries: string }>(
       "SELECT view, seq, total, entries FROM live_views",
     )) {
-      const entries = JSON.parse(row.entries) as LiveEntry[];
-      saved.set(row.view, { seq: row.seq, total: row.total, entries: new Map(entries.map((e) => [e.player, e])) });
+      saved.set(row.view, { seq: row.seq, total: row.total, entries: JSON.parse(row.entries) as AnyLiveEntry[] });
     }
     const views = new Map<string, View>();
     for (const socket of this.ctx.getWebSockets()) {
       const spec = socket.deserializeAttachment() as ViewSpec | null;
       const key = spec === null ? undefined : viewKey(spec);
-      const state = key === undefined ? undefined : saved.get(key);
-      if (spec === null || key === undefined || state === undefined) {
+      const row = key === undefined ? undefined : saved.get(key);
+      if (spec === null || key === undefined || row === undefined) {
         // Without its last state a socket cannot follow updates: let it resync.
         socket.close(1011, "the view was lost; reconnect for a fresh snapshot");
         continue;
       }
       const view = views.get(key);
-      if (view === undefined) views.set(key, { spec, sockets: new Set([socket]), state });
-      else view.sockets.add(socket);
+      if (view !== undefined) {
+        view.sockets.add(socket);
+        continue;
+      }
+      // Entries are stored as a list: the view's board says which field keys them.
+      const board = boardOf(spec);
+      const state: ViewState = {
+        seq: row.seq,
+        total: row.total,
+        entries: new Map(row.entries.map((e) => [entryKey(board, e), e])),
+      };
+      views.set(key, { spec, sockets: new Set([socket]), state });
     }
     for (const key of saved.keys()) {
       if (!views.has(key)) sql.exec("DELETE FROM live_views WHERE view = ?", key);

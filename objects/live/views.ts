@@ -1,52 +1,107 @@
-import type { Ranking } from "../../engine/ranking";
-import type { LeftEntry, LiveEntry } from "../../protocol/live";
+import {
+  type AnyLiveEntry,
+  ENTRY_KEY,
+  entryKey,
+  type LeftEntry,
+  type LiveBoardName,
+  type LiveEntry,
+} from "../../protocol/live";
 
-/** What a group of spectators watches: the top `limit`, and a followed player's neighbourhood. */
+/**
+ * What a group of spectators watches: the top `limit` of a board; on the
+ * players board, a followed player's neighbourhood or one country's players.
+ */
 export interface ViewSpec {
+  /** Absent in attachments saved before other boards existed: the players board. */
+  board?: LiveBoardName;
   limit: number;
   player?: string;
   around: number;
+  country?: string;
 }
 
 /** The last state sent to a view's spectators, and its message number. */
 export interface ViewState {
   seq: number;
   total: number;
-  entries: Map<string, LiveEntry>;
+  entries: Map<string, AnyLiveEntry>;
 }
 
-/** One key per distinct view: spectators with equal keys share every message. */
-export function viewKey({ limit, player, around }: ViewSpec): string {
+/** Where views read their entries: the same reads the API answers with. */
+export interface ViewSource {
+  page(offset: number, limit: number): LiveEntry[];
+  around(player: string, radius: number): LiveEntry[] | undefined;
+  countryPage(country: string, offset: number, limit: number): LiveEntry[];
+  teams(offset: number, limit: number): AnyLiveEntry[];
+  mvps(offset: number, limit: number): AnyLiveEntry[];
+  trending(now: number, limit: number): AnyLiveEntry[];
+  countries(offset: number, limit: number): AnyLiveEntry[];
+  total(board: LiveBoardName, country?: string): number;
+}
+
+export const boardOf = (spec: ViewSpec): LiveBoardName => spec.board ?? "players";
+
+/** One key per distinct view: spectators with equal keys share every message. Player views keep their old keys. */
+export function viewKey(spec: ViewSpec): string {
+  const { limit, player, around, country } = spec;
+  const board = boardOf(spec);
+  if (board !== "players") return `${board}:${limit}`;
+  if (country !== undefined) return `top:${limit}:country:${country}`;
   return player === undefined ? `top:${limit}` : `top:${limit}:around:${around}:${player}`;
 }
 
-/** The visible part of the board for `spec`, by player, in rank order. */
-export function visibleEntries(ranking: Ranking, spec: ViewSpec): Map<string, LiveEntry> {
-  const visible = new Map<string, LiveEntry>();
-  for (const entry of ranking.page(0, spec.limit)) visible.set(entry.player, entry);
-  if (spec.player !== undefined) {
-    for (const entry of ranking.around(spec.player, spec.around) ?? []) visible.set(entry.player, entry);
-  }
+/** The visible part of the board for `spec`, by the board's key field, in rank order. */
+export function visibleEntries(source: ViewSource, spec: ViewSpec, now: number): Map<string, AnyLiveEntry> {
+  const board = boardOf(spec);
+  const entries = ((): AnyLiveEntry[] => {
+    switch (board) {
+      case "players":
+        if (spec.country !== undefined) return source.countryPage(spec.country, 0, spec.limit);
+        return [
+          ...source.page(0, spec.limit),
+          ...(spec.player === undefined ? [] : (source.around(spec.player, spec.around) ?? [])),
+        ];
+      case "teams":
+        return source.teams(0, spec.limit);
+      case "mvps":
+        return source.mvps(0, spec.limit);
+      case "trending":
+        return source.trending(now, spec.limit);
+      case "countries":
+        return source.countries(0, spec.limit);
+    }
+  })();
+  const visible = new Map<string, AnyLiveEntry>();
+  for (const entry of entries) visible.set(entryKey(board, entry), entry);
   return visible;
 }
 
-/** Entries that appeared or changed in any field, then `{player, rank: null}` for leavers. */
-export function diffEntries(before: Map<string, LiveEntry>, after: Map<string, LiveEntry>): (LiveEntry | LeftEntry)[] {
-  const changes: (LiveEntry | LeftEntry)[] = [];
-  for (const [player, entry] of after) {
-    const old = before.get(player);
-    if (
-      old === undefined ||
-      old.rank !== entry.rank ||
-      old.score !== entry.score ||
-      old.ts !== entry.ts ||
-      old.team !== entry.team
-    ) {
-      changes.push(entry);
-    }
+/** Entries that appeared or changed in any field, then `{key, rank: null}` for leavers. */
+export function diffEntries(
+  board: LiveBoardName,
+  before: Map<string, AnyLiveEntry>,
+  after: Map<string, AnyLiveEntry>,
+): (AnyLiveEntry | LeftEntry)[] {
+  const changes: (AnyLiveEntry | LeftEntry)[] = [];
+  for (const [key, entry] of after) {
+    const old = before.get(key);
+    if (old === undefined || !sameFields(old, entry)) changes.push(entry);
   }
-  for (const player of before.keys()) {
-    if (!after.has(player)) changes.push({ player, rank: null });
+  for (const key of before.keys()) {
+    if (!after.has(key)) changes.push({ [ENTRY_KEY[board]]: key, rank: null });
   }
   return changes;
+}
+
+/** Entries are flat objects of numbers and strings. */
+function sameFields(a: object, b: object): boolean {
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let count = 0;
+  for (const key in x) {
+    if (x[key] !== y[key]) return false;
+    count++;
+  }
+  for (const _ in y) count--;
+  return count === 0;
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createClient } from "../../client/index";
-import { applyLiveMessage, type LiveMessage, type LiveState, rankedEntries } from "../../protocol/live";
+import { applyLiveMessage, type LiveEntry, type LiveMessage, type LiveState, rankedEntries } from "../../protocol/live";
 import { ADMIN_KEY, DevServer, INGEST_KEY } from "../support/dev-server";
 
 const server = new DevServer();
@@ -61,9 +61,8 @@ it("50 spectators converge on the true top 15 while reports stream in, one updat
   const want = truth.entries.map(({ rank, player, score }) => ({ rank, player, score }));
   for (const w of watchers) {
     expect(w.gaps).toBe(0);
-    expect(rankedEntries(w.board as LiveState).map(({ rank, player, score }) => ({ rank, player, score }))).toEqual(
-      want,
-    );
+    const seen = rankedEntries(w.board as LiveState<LiveEntry>);
+    expect(seen.map(({ rank, player, score }) => ({ rank, player, score }))).toEqual(want);
     expect(w.board?.total).toBe(truth.total);
     expect(w.updates).toBeGreaterThan(3);
     expect(w.updates).toBeLessThanOrEqual(Math.ceil((streaming + 500) / 100) + 1);

@@ -1,5 +1,12 @@
 import { exports } from "cloudflare:workers";
-import { applyLiveMessage, type LiveMessage, type LiveState, rankedEntries } from "../../protocol/live";
+import {
+  type AnyLiveEntry,
+  applyLiveMessage,
+  type LiveMessage,
+  type LiveState,
+  playersOf,
+  rankedEntries,
+} from "../../protocol/live";
 
 /** A spectator socket that records every message and applies it like a client would. */
 export class Spectator {
@@ -33,9 +40,15 @@ export class Spectator {
 
   /** The board as the client sees it, in board order. */
   get ranked(): { rank: number; player: string; score: number }[] {
-    return this.board === undefined
+    const players = this.board === undefined ? undefined : playersOf(this.board);
+    return players === undefined
       ? []
-      : rankedEntries(this.board).map(({ rank, player, score }) => ({ rank, player, score }));
+      : rankedEntries(players).map(({ rank, player, score }) => ({ rank, player, score }));
+  }
+
+  /** Entries of any board, in board order. */
+  get entries(): AnyLiveEntry[] {
+    return this.board === undefined ? [] : rankedEntries(this.board);
   }
 }
 

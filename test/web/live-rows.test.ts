@@ -2,7 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Ranking } from "../../engine/ranking";
 import { diffEntries, visibleEntries } from "../../objects/live/views";
-import { applyLiveMessage, type LiveState } from "../../protocol/live";
+import { BoardReads } from "../../objects/reads";
+import { applyLiveMessage, type LiveEntry, type LiveState } from "../../protocol/live";
 import { liveRows } from "../../web/src/live-rows";
 
 describe("the web client's live state", () => {
@@ -21,26 +22,30 @@ describe("the web client's live state", () => {
         fc.constantFrom(undefined, "c"),
         (batches, followed) => {
           const server = new Ranking();
+          const reads = new BoardReads(
+            () => server,
+            () => ({ many: () => new Map() }),
+          );
           const spec = { limit: 3, around: 1, ...(followed ? { player: followed } : {}) };
-          let sent = visibleEntries(server, spec);
+          let sent = visibleEntries(reads, spec, 0);
           let client: LiveState | undefined = applyLiveMessage(undefined, {
             type: "snapshot",
             seq: 7,
             total: 0,
             entries: [...sent.values()],
           });
-          let rows = liveRows(client as LiveState, 3, followed, undefined);
+          let rows = liveRows(client as LiveState<LiveEntry>, 3, followed, undefined);
           expect(rows.every((r) => r.movement === "same")).toBe(true);
           batches.forEach((batch, i) => {
             server.apply(server.plan(batch.map((r) => ({ ...r, ts: i }))), 0);
-            const next = visibleEntries(server, spec);
-            const entries = diffEntries(sent, next);
+            const next = visibleEntries(reads, spec, 0);
+            const entries = diffEntries("players", sent, next);
             sent = next;
             client = applyLiveMessage(client, { type: "update", seq: 8 + i, total: server.total, entries });
             expect(client).toBeDefined();
             const before = new Map(rows.map((r) => [r.player, r.rank]));
-            rows = liveRows(client as LiveState, 3, followed, rows);
-            const truth = [...next.values()];
+            rows = liveRows(client as LiveState<LiveEntry>, 3, followed, rows);
+            const truth = [...next.values()] as LiveEntry[];
             expect(rows.map(({ rank, player, score }) => ({ rank, player, score }))).toEqual(
               truth.map(({ rank, player, score }) => ({ rank, player, score })),
             );
@@ -62,7 +67,8 @@ describe("the web client's live state", () => {
   });
 
   it("marks the first row of a followed player's neighbourhood below the top as detached", () => {
-    const board: LiveState = {
+    const board: LiveState<LiveEntry> = {
+      board: "players",
       seq: 1,
       total: 40,
       entries: new Map(

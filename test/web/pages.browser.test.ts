@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ScoreReport } from "../../protocol/reports";
 import { ADMIN_KEY, DevServer, INGEST_KEY } from "../support/dev-server";
 
 // Debian's Chromium, never a downloaded browser; no background traffic.
@@ -36,7 +37,7 @@ afterAll(async () => {
   writeFileSync(join(ARTIFACTS, "metrics.json"), `${JSON.stringify(metrics, null, 2)}\n`);
 });
 
-async function report(game: string, scores: { player: string; score: number; team?: string }[]) {
+async function report(game: string, scores: ScoreReport[]) {
   const res = await fetch(`${server.url}/v1/games/${game}/scores`, {
     method: "POST",
     headers: { authorization: `Bearer ${INGEST_KEY}`, "content-type": "application/json" },
@@ -147,7 +148,7 @@ describe("web client in Chromium", () => {
   it("draws the history charts for a game with snapshots", async () => {
     const game = "web-history";
     await configure(game, { snapshotEvery: 1 });
-    for (let i = 0; i < 12; i++) {
+    for (let i = 0; i < 20; i++) {
       await report(game, [
         { player: i < 6 ? "alice" : "bob", score: 100 + i * 3 },
         { player: "carol", score: 90 + i },
@@ -199,13 +200,15 @@ describe("web client in Chromium", () => {
     const page = await open("/games/web-leader");
     await page.locator("#board tbody tr[data-player]").first().waitFor();
     const focused: string[] = [];
-    for (let i = 0; i < 12; i++) {
+    for (let i = 0; i < 20; i++) {
       await page.keyboard.press("Tab");
       focused.push(
         await page.evaluate(() => document.activeElement?.id || document.activeElement?.textContent?.trim() || ""),
       );
     }
-    expect(focused).toEqual(expect.arrayContaining(["follow", "Follow", "Last hour", "Custom"]));
+    expect(focused).toEqual(
+      expect.arrayContaining(["tab-players", "follow", "Follow", "country", "Last hour", "Custom"]),
+    );
     await page.close();
   });
 
@@ -240,6 +243,110 @@ describe("web client in Chromium", () => {
     await expect.poll(() => page.locator(".status").textContent(), { timeout: 10_000 }).toMatch(/no such game yet/);
     await report("web-not-yet", [{ player: "first", score: 1 }]);
     await page.locator('#board tr[data-player="first"]').waitFor({ timeout: 15_000 });
+    await page.close();
+  });
+
+  describe("boards in tabs", () => {
+    const game = "web-tabs";
+    const keys = (page: Page) =>
+      page.locator("#board tbody tr[data-key]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-key")));
+
+    beforeAll(async () => {
+      await configure(game, { aggregate: "sum", liveEvery: 50, trend: { short: 10, long: 60, minReports: 1 } });
+      await report(game, [
+        { player: "ada", score: 50, team: "red", country: "TR", name: "Ada L." },
+        { player: "bo", score: 30, team: "red", country: "DE" },
+        { player: "cy", score: 60, team: "blue", country: "TR" },
+        { player: "di", score: 10, team: "green", country: "US" },
+      ]);
+    });
+
+    it("players: names and flags, the top three stand out, and no team column without teams", async () => {
+      const page = await open(`/games/${game}`);
+      await page.locator('#board tr[data-player="ada"]').waitFor();
+      expect(await page.locator('#board tr[data-player="ada"] th.player').textContent()).toBe("🇹🇷Ada L.ada");
+      expect(await page.locator("#board tbody tr.podium").count()).toBe(3);
+      expect(await page.locator("#board tbody tr.podium-1").getAttribute("data-player")).toBe("cy");
+      // The rank column fits its numbers: far narrower than the player column.
+      const [rankWidth, playerWidth] = await Promise.all([
+        page.locator("#board thead th.rank").evaluate((e) => e.getBoundingClientRect().width),
+        page
+          .locator("#board thead th")
+          .nth(2)
+          .evaluate((e) => e.getBoundingClientRect().width),
+      ]);
+      expect(rankWidth).toBeLessThan(playerWidth / 2);
+      await page.screenshot({ path: join(ARTIFACTS, "tab-players.png"), fullPage: true });
+      await page.close();
+      // A board without teams shows no team column.
+      const plain = await open("/games/web-leader");
+      await plain.locator("#board tbody tr[data-player]").first().waitFor();
+      expect(await plain.locator("#board thead th", { hasText: "Team" }).count()).toBe(1);
+      await report("web-plain", [{ player: "solo", score: 1 }]);
+      const teamless = await open("/games/web-plain");
+      await teamless.locator('#board tr[data-player="solo"]').waitFor();
+      expect(await teamless.locator("#board thead th", { hasText: "Team" }).count()).toBe(0);
+      await plain.close();
+      await teamless.close();
+    });
+
+    it("teams: ranked live, a deep link, and a team opens its members with shares", async () => {
+      const page = await open(`/games/${game}?board=teams`);
+      await expect.poll(() => keys(page)).toEqual(["red", "blue", "green"]);
+      expect(await page.locator("#tab-teams").getAttribute("aria-selected")).toBe("true");
+      await report(game, [{ player: "di", score: 100 }]);
+      await expect.poll(() => keys(page), { timeout: 3000 }).toEqual(["green", "red", "blue"]);
+      await page.getByRole("button", { name: "red" }).click();
+      await page.locator(".team-panel tr[data-player]").first().waitFor();
+      expect(await page.locator(".team-panel td.share").allTextContents()).toEqual(["62.5%", "37.5%"]);
+      await page.screenshot({ path: join(ARTIFACTS, "tab-teams.png"), fullPage: true });
+      await page.close();
+    });
+
+    it("MVPs: each team's best member by share, from the tab", async () => {
+      const page = await open(`/games/${game}`);
+      await page.locator("#tab-mvps").click();
+      await expect.poll(() => keys(page)).toEqual(["green", "blue", "red"]);
+      expect(new URL(page.url()).searchParams.get("board")).toBe("mvps");
+      expect(await page.locator('#board tr[data-key="red"]').textContent()).toContain("62.5%");
+      await page.close();
+    });
+
+    it("trending: players with recent gains, hottest first", async () => {
+      await report(game, [
+        { player: "bo", score: 5 },
+        { player: "bo", score: 5 },
+      ]);
+      const page = await open(`/games/${game}?board=trending`);
+      await page.locator("#board tbody tr[data-player]").first().waitFor();
+      const players = await page
+        .locator("#board tbody tr[data-player]")
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute("data-player")));
+      expect(players).toEqual(expect.arrayContaining(["ada", "bo", "cy", "di"]));
+      expect(await page.locator("#board thead th", { hasText: "Hotness" }).count()).toBe(1);
+      await page.close();
+    });
+
+    it("countries: ranked by their players, and one country's board by a deep link", async () => {
+      const page = await open(`/games/${game}?board=countries`);
+      // TR and US tie at 110: TR's newest member ts is older, so it reached the score first.
+      await expect.poll(() => keys(page)).toEqual(["TR", "US", "DE"]);
+      expect(await page.locator('#board tr[data-key="TR"] th').textContent()).toBe("🇹🇷TR");
+      await page.close();
+      const turkey = await open(`/games/${game}?country=TR`);
+      await expect.poll(() => boardPlayers(turkey)).toEqual(["cy", "ada"]);
+      expect(await turkey.locator("#board thead th", { hasText: "Global" }).count()).toBe(1);
+      await turkey.close();
+    });
+  });
+
+  it("lists the most recently active games first, a page at a time", async () => {
+    await report("web-just-now", [{ player: "a", score: 1 }]);
+    const page = await open("/");
+    await page.locator("table.games tbody a").first().waitFor();
+    await expect.poll(() => page.locator("table.games tbody a").first().textContent()).toBe("web-just-now");
+    expect(await page.locator("#previous-page").isDisabled()).toBe(true);
+    expect(await page.locator("#next-page").isDisabled()).toBe(true);
     await page.close();
   });
 });

@@ -1,15 +1,29 @@
 import { type FeedState, LiveFeed } from "../../client/live";
-import { LIVE_LIMIT, type LiveState } from "../../protocol/live";
+import { isBoardName, LIVE_LIMIT, type LiveBoardName, type LiveState } from "../../protocol/live";
 import { NAME_PATTERN } from "../../protocol/patterns";
-import { formatScore, h } from "./dom";
+import { renderBoard } from "./board-table";
+import { h } from "./dom";
+import { flag } from "./flags";
 import { renderHistory } from "./history-panel";
-
 import { type LiveRow, liveRows } from "./live-rows";
+import { renderTeam } from "./team-panel";
 
-const ARROWS = { up: "▲", down: "▼", new: "●", same: "" } as const;
-const MOVEMENT_TEXT = { up: "moved up", down: "moved down", new: "new", same: "" } as const;
+const TABS: { board: LiveBoardName; label: string; caption: string }[] = [
+  { board: "players", label: "Players", caption: "Top" },
+  { board: "teams", label: "Teams", caption: "Teams by their members' total" },
+  { board: "mvps", label: "MVPs", caption: "Each team's most valuable player, by share of the team's score" },
+  { board: "trending", label: "Trending", caption: "Hot streakers: gains per second, last 10 s against last minute" },
+  { board: "countries", label: "Countries", caption: "Countries by their players' total" },
+];
 
-/** `/games/{game}`: the live board over the websocket, the follow box, and the history panel. */
+const COUNTRY = /^[A-Z]{2}$/;
+
+/**
+ * `/games/{game}`: the live boards over the websocket (players, teams, MVPs,
+ * trending, countries), the follow box and a country filter on the players
+ * board, a team's members on demand, and the history panel. The board, the
+ * followed player and the country live in the URL.
+ */
 export function renderGame(root: HTMLElement, game: string): void {
   const params = new URLSearchParams(location.search);
   const requested = Number(params.get("limit") ?? LIVE_LIMIT.default);
@@ -17,18 +31,24 @@ export function renderGame(root: HTMLElement, game: string): void {
     Number.isInteger(requested) && requested >= LIVE_LIMIT.min && requested <= LIVE_LIMIT.max
       ? requested
       : LIVE_LIMIT.default;
+  const asked = params.get("board") ?? "players";
+  let board: LiveBoardName = isBoardName(asked) ? asked : "players";
   let followed = params.get("player") ?? undefined;
   if (followed !== undefined && !NAME_PATTERN.test(followed)) followed = undefined;
+  let country = params.get("country") ?? undefined;
+  if (country !== undefined && !COUNTRY.test(country)) country = undefined;
+  if (country !== undefined) followed = undefined;
 
   const status = h("span", { class: "status connecting", role: "status", "aria-live": "polite" }, "connecting…");
   const total = h("span", { class: "total" });
-  const followInput = h("input", {
-    id: "follow",
-    type: "search",
-    placeholder: "player",
-    value: followed ?? "",
-    autocomplete: "off",
+  const tabs = h("div", { class: "tabs", role: "tablist", "aria-label": "Boards" });
+  const tabButtons = TABS.map(({ board: name, label }) => {
+    const button = h("button", { type: "button", role: "tab", id: `tab-${name}`, "aria-controls": "board" }, label);
+    button.addEventListener("click", () => choose({ board: name }));
+    tabs.append(button);
+    return button;
   });
+  const followInput = h("input", { id: "follow", type: "search", placeholder: "player", autocomplete: "off" });
   const followForm = h(
     "form",
     { class: "follow" },
@@ -37,48 +57,56 @@ export function renderGame(root: HTMLElement, game: string): void {
     h("button", { type: "submit" }, "Follow"),
     h("button", { type: "button", class: "secondary", id: "unfollow" }, "Clear"),
   );
-  const body = h("tbody");
-  const table = h(
-    "table",
-    { class: "board", id: "board" },
-    h("caption", {}, `Top ${limit}`, followed ? ` and ${followed}` : ""),
-    h(
-      "thead",
-      {},
-      h(
-        "tr",
-        {},
-        h("th", { scope: "col", class: "num" }, "Rank"),
-        h("th", { scope: "col", class: "move" }, h("span", { class: "visually-hidden" }, "Change")),
-        h("th", { scope: "col" }, "Player"),
-        h("th", { scope: "col", class: "num" }, "Score"),
-        h("th", { scope: "col" }, "Team"),
-      ),
-    ),
-    body,
+  const countryInput = h("input", {
+    id: "country",
+    type: "search",
+    placeholder: "TR",
+    autocomplete: "off",
+    maxlength: "2",
+    size: "3",
+  });
+  const countryForm = h(
+    "form",
+    { class: "country" },
+    h("label", { for: "country" }, "Country"),
+    countryInput,
+    h("button", { type: "submit" }, "Show"),
   );
+  const caption = h("caption", {});
+  const head = h("thead");
+  const body = h("tbody");
+  const table = h("table", { class: "board", id: "board", role: "tabpanel" }, caption, head, body);
+  const teamPanel = h("section", { class: "team-panel", "aria-live": "polite", hidden: true });
   const historySection = h("section", { class: "history", "aria-labelledby": "history-title" });
   root.replaceChildren(
     h("div", { class: "game-head" }, h("h1", {}, game), status, total),
-    followForm,
+    tabs,
+    h("div", { class: "controls" }, followForm, countryForm),
     h("div", { class: "table-wrap" }, table),
+    teamPanel,
     historySection,
   );
   document.title = `${game} · Podium`;
 
   let rows: LiveRow[] | undefined;
   let firstRender = true;
-  const render = (board: LiveState) => {
-    rows = liveRows(board, limit, followed, rows);
-    total.textContent = `${board.total.toLocaleString("en-US")} players`;
-    body.replaceChildren(...rows.flatMap((row) => rowElements(row)));
-    if (rows.length === 0)
-      body.replaceChildren(h("tr", {}, h("td", { colspan: "5", class: "empty" }, "No players on the board yet.")));
+  const render = (state: LiveState) => {
+    rows = liveRows(state, limit, board === "players" ? followed : undefined, rows);
+    total.textContent = `${state.total.toLocaleString("en-US")} ${board === "players" || board === "trending" ? "players" : board}`;
+    renderBoard(board, rows as never, head, body, emptyText());
     if (firstRender) {
       firstRender = false;
       performance.mark("podium:first-board");
     }
   };
+  const emptyText = () =>
+    board === "players"
+      ? country === undefined
+        ? "No players on the board yet."
+        : `No players from ${country} on the board.`
+      : board === "trending"
+        ? "Nobody is trending right now."
+        : `No ${board} on the board yet.`;
   const showState = (state: FeedState, detail?: string) => {
     status.className = `status ${state}`;
     status.textContent =
@@ -93,57 +121,81 @@ export function renderGame(root: HTMLElement, game: string): void {
     }
   };
 
-  let feed: LiveFeed | undefined;
+  let feed: LiveFeed<LiveBoardName> | undefined;
   const connect = () => {
     feed?.close();
     rows = undefined;
-    feed = new LiveFeed(location.origin, game, { limit, player: followed, onBoard: render, onState: showState });
+    const options =
+      board === "players"
+        ? { board, limit, ...(followed ? { player: followed } : {}), ...(country ? { country } : {}) }
+        : { board, limit };
+    feed = new LiveFeed<LiveBoardName>(location.origin, game, { ...options, onBoard: render, onState: showState });
     // A first failure is shown by onState; the feed keeps retrying.
     feed.open().catch(() => undefined);
   };
-  const setFollowed = (player: string | undefined) => {
-    followed = player;
+
+  /** Moves to another board, player or country: URL, controls and socket follow. */
+  const choose = (next: { board?: LiveBoardName; player?: string | null; country?: string | null }) => {
+    if (next.board !== undefined) board = next.board;
+    if (next.player !== undefined) followed = next.player ?? undefined;
+    if (next.country !== undefined) country = next.country ?? undefined;
+    if (board !== "players") followed = country = undefined;
     const query = new URLSearchParams(location.search);
-    if (player) query.set("player", player);
-    else query.delete("player");
+    for (const [name, value] of [
+      ["board", board === "players" ? undefined : board],
+      ["player", followed],
+      ["country", country],
+    ] as const) {
+      if (value === undefined) query.delete(name);
+      else query.set(name, value);
+    }
     history.replaceState(null, "", `${location.pathname}${query.size ? `?${query}` : ""}`);
-    table.caption!.textContent = `Top ${limit}${player ? ` and ${player}` : ""}`;
+    syncControls();
     connect();
   };
+
+  const syncControls = () => {
+    for (const [i, button] of tabButtons.entries()) {
+      const selected = TABS[i].board === board;
+      button.setAttribute("aria-selected", String(selected));
+      button.tabIndex = selected ? 0 : -1;
+    }
+    followForm.hidden = countryForm.hidden = board !== "players";
+    followInput.value = followed ?? "";
+    countryInput.value = country ?? "";
+    const tab = TABS.find((t) => t.board === board) as (typeof TABS)[number];
+    caption.textContent =
+      board === "players"
+        ? `${tab.caption} ${limit}${followed ? ` and ${followed}` : ""}${country ? ` in ${flag(country)} ${country}` : ""}`
+        : tab.caption;
+    teamPanel.hidden = true;
+  };
+
+  tabs.addEventListener("keydown", (event) => {
+    const i = TABS.findIndex((t) => t.board === board);
+    const step = event.key === "ArrowRight" ? 1 : event.key === "ArrowLeft" ? -1 : 0;
+    if (step === 0) return;
+    const next = TABS[(i + step + TABS.length) % TABS.length].board;
+    choose({ board: next });
+    document.getElementById(`tab-${next}`)?.focus();
+  });
   followForm.addEventListener("submit", (event) => {
     event.preventDefault();
     const player = followInput.value.trim();
-    if (player === "" || !NAME_PATTERN.test(player)) return setFollowed(undefined);
-    setFollowed(player);
+    choose({ player: player === "" || !NAME_PATTERN.test(player) ? null : player, country: null });
   });
-  followForm.querySelector("#unfollow")?.addEventListener("click", () => {
-    followInput.value = "";
-    setFollowed(undefined);
+  followForm.querySelector("#unfollow")?.addEventListener("click", () => choose({ player: null }));
+  countryForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const code = countryInput.value.trim().toUpperCase();
+    choose({ country: COUNTRY.test(code) ? code : null, player: null });
   });
+  body.addEventListener("click", (event) => {
+    const opener = (event.target as HTMLElement).closest(".team-open");
+    if (board === "teams" && opener?.textContent) void renderTeam(teamPanel, game, opener.textContent);
+  });
+
+  syncControls();
   connect();
   renderHistory(historySection, game);
-}
-
-function rowElements(row: LiveRow): HTMLElement[] {
-  const tr = h(
-    "tr",
-    {
-      "data-player": row.player,
-      class:
-        [row.followed ? "followed" : "", row.movement !== "same" ? `moved-${row.movement}` : ""].join(" ").trim() ||
-        undefined,
-    },
-    h("td", { class: "num" }, row.rank),
-    h(
-      "td",
-      { class: `move ${row.movement}` },
-      ARROWS[row.movement],
-      h("span", { class: "visually-hidden" }, MOVEMENT_TEXT[row.movement]),
-    ),
-    h("th", { scope: "row", class: "player" }, row.player),
-    h("td", { class: "num" }, formatScore(row.score)),
-    h("td", { class: "team" }, row.team ?? ""),
-  );
-  if (!row.detached) return [tr];
-  return [h("tr", { class: "gap-row", "aria-hidden": "true" }, h("td", { colspan: "5" }, "⋯")), tr];
 }

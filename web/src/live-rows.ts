@@ -1,14 +1,16 @@
-import { type LiveEntry, type LiveState, rankedEntries } from "../../protocol/live";
+import { type AnyLiveEntry, entryKey, type LiveState, rankedEntries } from "../../protocol/live";
 
 export type Movement = "up" | "down" | "new" | "same";
 
-export interface LiveRow extends LiveEntry {
+export type LiveRow<E extends AnyLiveEntry = AnyLiveEntry> = E & {
+  /** The board's key of the row: its player, team or country. */
+  key: string;
   movement: Movement;
   /** True for the followed player's row. */
   followed: boolean;
   /** True for the first row of the followed player's neighbourhood when it is detached from the top. */
   detached: boolean;
-}
+};
 
 /**
  * The rows to show for a live board: the top `limit`, then the followed
@@ -16,18 +18,19 @@ export interface LiveRow extends LiveEntry {
  * previous rows (none on a first render, when `previous` is undefined). Pure,
  * so it is tested in Node.
  */
-export function liveRows(
-  board: LiveState,
+export function liveRows<E extends AnyLiveEntry>(
+  board: LiveState<E>,
   limit: number,
   followed: string | undefined,
   previous: LiveRow[] | undefined,
-): LiveRow[] {
-  const before = new Map(previous?.map((r) => [r.player, r.rank]));
+): LiveRow<E>[] {
+  const before = new Map(previous?.map((r) => [r.key, r.rank]));
   const entries = rankedEntries(board);
   const top = entries.slice(0, limit);
   const below = entries.slice(limit);
   return [...top, ...below].map((entry, i) => {
-    const was = before.get(entry.player);
+    const key = entryKey(board.board, entry);
+    const was = before.get(key);
     const movement: Movement =
       previous === undefined
         ? "same"
@@ -38,6 +41,7 @@ export function liveRows(
             : entry.rank > was
               ? "down"
               : "same";
-    return { ...entry, movement, followed: entry.player === followed, detached: i === top.length && below.length > 0 };
+    const detached = i === top.length && below.length > 0;
+    return { ...entry, key, movement, followed: board.board === "players" && key === followed, detached };
   });
 }

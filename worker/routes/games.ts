@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { asc, gt } from "drizzle-orm";
+import { asc, desc, gt } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { GameInfo, GameList, Leaderboard, PlayerStanding } from "../../protocol/boards";
 import { GameConfig, GameConfigPatch } from "../../protocol/config";
@@ -16,15 +16,24 @@ const listGames = createRoute({
   method: "get",
   path: "/v1/games",
   summary: "List games",
-  description: "From the D1 directory, which follows each game within about a second.",
+  description:
+    "From the D1 directory, which follows each game within about a second. `order=name` (default) pages by " +
+    "name: pass `next` as `after`. `order=active` lists the most recently updated first: pass `next` as `offset`.",
   request: {
     query: z.object({
+      order: z
+        .enum(["name", "active"])
+        .default("name")
+        .openapi({ description: "By name, or most recently updated first" }),
       limit: queryInt(1, MAX_LIST, MAX_LIST),
-      after: GameName.optional().openapi({ description: "Continue after this game (the `next` of a page)" }),
+      after: GameName.optional().openapi({
+        description: "order=name: continue after this game (the `next` of a page)",
+      }),
+      offset: queryInt(0, Number.MAX_SAFE_INTEGER, 0).openapi({ description: "order=active: skip this many games" }),
     }),
   },
   responses: {
-    200: { description: "Games by name", content: { "application/json": { schema: GameList } } },
+    200: { description: "Games by name or by activity", content: { "application/json": { schema: GameList } } },
     ...errors(400),
   },
 });
@@ -129,15 +138,23 @@ const deletePlayer = createRoute({
 
 export const gameRoutes = createRouter()
   .openapi(listGames, async (c) => {
-    const { limit, after } = c.req.valid("query");
-    const rows = await drizzle(c.env.DB)
+    const { order, limit, after, offset } = c.req.valid("query");
+    const select = drizzle(c.env.DB)
       .select({ game: games.game, players: games.players, updatedAt: games.updatedAt })
-      .from(games)
-      .where(after === undefined ? undefined : gt(games.game, after))
-      .orderBy(asc(games.game))
-      .limit(limit + 1);
+      .from(games);
+    const rows =
+      order === "active"
+        ? await select
+            .orderBy(desc(games.updatedAt), asc(games.game))
+            .limit(limit + 1)
+            .offset(offset)
+        : await select
+            .where(after === undefined ? undefined : gt(games.game, after))
+            .orderBy(asc(games.game))
+            .limit(limit + 1);
     const page = rows.slice(0, limit);
-    const next = rows.length > limit ? page[page.length - 1]?.game : undefined;
+    const more = rows.length > limit;
+    const next = !more ? undefined : order === "active" ? String(offset + limit) : page[page.length - 1]?.game;
     return c.json(next === undefined ? { games: page } : { games: page, next }, 200);
   })
   .openapi(getGame, async (c) => {

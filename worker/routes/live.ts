@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { upgradeRequired } from "../../protocol/errors";
-import { LIVE_AROUND, LIVE_LIMIT } from "../../protocol/live";
-import { GamePath, PlayerName } from "../../protocol/names";
+import { LIVE_AROUND, LIVE_BOARDS, LIVE_LIMIT } from "../../protocol/live";
+import { Country, GamePath, PlayerName } from "../../protocol/names";
 import { queryInt } from "../../protocol/query";
 import { createRouter, errorResponses as errors, fail } from "../http";
 
@@ -10,18 +10,31 @@ const watchGame = createRoute({
   path: "/v1/games/{game}/live",
   summary: "Watch a board live (websocket)",
   description:
-    "Upgrade with `Upgrade: websocket`. The first message is a `snapshot` (top `limit`, plus the followed " +
+    "Upgrade with `Upgrade: websocket`. `board` picks players (default), teams, mvps, trending or countries; " +
+    "entries are that board's, keyed by `player`, `team` (teams, mvps) or `country`. " +
+    "The first message is a `snapshot` (top `limit`, plus the followed " +
     "`player` and `around` neighbours each side); then `update` messages carry only entries whose rank, score " +
     "or presence changed (leavers as `{player, rank: null}`), at most one per `liveEvery` ms, with `seq` " +
     "increasing by one per message. Send `ping` to get `pong`; anything else closes the socket (1008). " +
     "On a `seq` gap, reconnect for a fresh snapshot.",
   request: {
     params: GamePath,
-    query: z.strictObject({
-      limit: queryInt(LIVE_LIMIT.min, LIVE_LIMIT.max, LIVE_LIMIT.default),
-      player: PlayerName.optional().openapi({ description: "Follow this player: its entry and neighbours" }),
-      around: queryInt(LIVE_AROUND.min, LIVE_AROUND.max, LIVE_AROUND.default),
-    }),
+    query: z
+      .strictObject({
+        board: z.enum(LIVE_BOARDS).default("players").openapi({ description: "The board to watch" }),
+        limit: queryInt(LIVE_LIMIT.min, LIVE_LIMIT.max, LIVE_LIMIT.default),
+        player: PlayerName.optional().openapi({ description: "Follow this player: its entry and neighbours" }),
+        around: queryInt(LIVE_AROUND.min, LIVE_AROUND.max, LIVE_AROUND.default),
+        country: Country.optional().openapi({ description: "Only this country's players (players board)" }),
+      })
+      .refine((q) => q.board === "players" || (q.player === undefined && q.country === undefined), {
+        message: "player and country apply to the players board only",
+        path: ["board"],
+      })
+      .refine((q) => q.player === undefined || q.country === undefined, {
+        message: "follow a player, or watch a country: not both",
+        path: ["country"],
+      }),
   },
   responses: {
     101: { description: "Switching protocols: the socket is open" },
@@ -34,12 +47,14 @@ export const liveRoutes = createRouter().openapi(watchGame, async (c) => {
   if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
     return fail(c, upgradeRequired());
   }
-  const { limit, player, around } = c.req.valid("query");
+  const { board, limit, player, around, country } = c.req.valid("query");
   const url = new URL(c.req.url);
   url.search = new URLSearchParams({
+    board,
     limit: String(limit),
     around: String(around),
     ...(player ? { player } : {}),
+    ...(country ? { country } : {}),
   }).toString();
   // The upgrade is answered by the game's object, which keeps the socket.
   return c.env.BOARD.getByName(game).fetch(new Request(url, c.req.raw)) as never;

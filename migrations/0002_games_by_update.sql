@@ -1,0 +1,1 @@
+CREATE INDEX `games_by_update` ON `games` (`updated_at`,`game`);

@@ -1,0 +1,167 @@
+import type { BoardEntries, LiveBoardName, LiveEntry } from "../../protocol/live";
+import { formatScore, h } from "./dom";
+import { flag } from "./flags";
+import type { LiveRow, Movement } from "./live-rows";
+
+const ARROWS = { up: "▲", down: "▼", new: "●", same: "" } as const;
+const MOVEMENT_TEXT = { up: "moved up", down: "moved down", new: "new", same: "" } as const;
+
+type Row<B extends LiveBoardName> = LiveRow<BoardEntries[B]>;
+
+interface Column<B extends LiveBoardName> {
+  head: string;
+  class?: string;
+  /** A row's cell: a header cell names the row. */
+  cell(row: Row<B>): HTMLTableCellElement;
+  /** Shown only when some row has something for it (e.g. a team column without teams is hidden). */
+  shown?(rows: Row<B>[]): boolean;
+}
+
+const num = (value: number | string, cls = "num") => h("td", { class: cls }, value);
+const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
+const rate = (value: number) => value.toLocaleString("en-US", { maximumFractionDigits: 2 });
+
+const rank = <B extends LiveBoardName>(): Column<B> => ({
+  head: "Rank",
+  class: "rank",
+  cell: (row) => h("td", { class: "num rank" }, row.rank),
+});
+
+const move = <B extends LiveBoardName>(): Column<B> => ({
+  head: "Change",
+  class: "move",
+  cell: (row) =>
+    h(
+      "td",
+      { class: `move ${row.movement}` },
+      ARROWS[row.movement as Movement],
+      h("span", { class: "visually-hidden" }, MOVEMENT_TEXT[row.movement as Movement]),
+    ),
+});
+
+/** A player's name cell: flag, display name (or id), and the id beside a display name. */
+function playerCell(entry: { player: string; name?: string; country?: string }): HTMLTableCellElement {
+  return h(
+    "th",
+    { scope: "row", class: "player" },
+    entry.country
+      ? h("span", { class: "flag", title: entry.country, "aria-label": entry.country }, flag(entry.country))
+      : null,
+    entry.name ?? entry.player,
+    entry.name ? h("span", { class: "id" }, entry.player) : null,
+  );
+}
+
+const team = <B extends "players" | "trending">(): Column<B> => ({
+  head: "Team",
+  class: "team",
+  cell: (row) => h("td", { class: "team" }, (row as { team?: string }).team ?? ""),
+  shown: (rows) => rows.some((r) => (r as { team?: string }).team !== undefined),
+});
+
+/** Each board's columns. */
+export const COLUMNS: { [B in LiveBoardName]: Column<B>[] } = {
+  players: [
+    rank(),
+    move(),
+    { head: "Player", cell: playerCell },
+    { head: "Score", class: "num", cell: (row) => num(formatScore(row.score)) },
+    team(),
+    {
+      head: "Global",
+      class: "num",
+      cell: (row) => num((row as LiveEntry).globalRank ?? ""),
+      shown: (rows) => rows.some((r) => r.globalRank !== undefined),
+    },
+  ],
+  teams: [
+    rank(),
+    move(),
+    {
+      head: "Team",
+      cell: (row) =>
+        h("th", { scope: "row", class: "player" }, h("button", { type: "button", class: "link team-open" }, row.team)),
+    },
+    { head: "Score", class: "num", cell: (row) => num(formatScore(row.score)) },
+    { head: "Members", class: "num", cell: (row) => num(row.members) },
+  ],
+  mvps: [
+    rank(),
+    { head: "Team", cell: (row) => h("td", { class: "team" }, row.team) },
+    { head: "MVP", cell: playerCell },
+    { head: "Share", class: "num", cell: (row) => num(percent(row.share)) },
+    { head: "Score", class: "num", cell: (row) => num(`${formatScore(row.score)} / ${formatScore(row.teamScore)}`) },
+  ],
+  trending: [
+    rank(),
+    { head: "Player", cell: playerCell },
+    { head: "Hotness", class: "num", cell: (row) => num(`${rate(row.hotness)}×`) },
+    { head: "Short /s", class: "num", cell: (row) => num(rate(row.short)) },
+    { head: "Long /s", class: "num", cell: (row) => num(rate(row.long)) },
+    team(),
+  ],
+  countries: [
+    rank(),
+    move(),
+    {
+      head: "Country",
+      cell: (row) =>
+        h(
+          "th",
+          { scope: "row", class: "player" },
+          h("span", { class: "flag", "aria-hidden": "true" }, flag(row.country)),
+          row.country,
+        ),
+    },
+    { head: "Score", class: "num", cell: (row) => num(formatScore(row.score)) },
+    { head: "Players", class: "num", cell: (row) => num(row.players) },
+  ],
+};
+
+/** The table's head and body for `rows` of `board`: empty columns hidden, the top three marked. */
+export function renderBoard<B extends LiveBoardName>(
+  board: B,
+  rows: Row<B>[],
+  head: HTMLTableSectionElement,
+  body: HTMLTableSectionElement,
+  emptyText: string,
+): void {
+  const columns = (COLUMNS[board] as Column<B>[]).filter((c) => c.shown === undefined || c.shown(rows));
+  head.replaceChildren(
+    h(
+      "tr",
+      {},
+      ...columns.map((c) =>
+        h(
+          "th",
+          { scope: "col", class: c.class },
+          c.class === "move" ? h("span", { class: "visually-hidden" }, c.head) : c.head,
+        ),
+      ),
+    ),
+  );
+  if (rows.length === 0) {
+    body.replaceChildren(h("tr", {}, h("td", { colspan: String(columns.length), class: "empty" }, emptyText)));
+    return;
+  }
+  body.replaceChildren(
+    ...rows.flatMap((row) => {
+      const classes = [
+        row.followed ? "followed" : "",
+        row.movement !== "same" ? `moved-${row.movement}` : "",
+        row.rank <= 3 ? `podium podium-${row.rank}` : "",
+      ];
+      const tr = h(
+        "tr",
+        { "data-key": row.key, class: classes.join(" ").trim() || undefined },
+        ...columns.map((c) => c.cell(row)),
+      );
+      if (board === "players" || board === "trending") tr.setAttribute("data-player", row.key);
+      if (!row.detached) return [tr];
+      return [
+        h("tr", { class: "gap-row", "aria-hidden": "true" }, h("td", { colspan: String(columns.length) }, "⋯")),
+        tr,
+      ];
+    }),
+  );
+}

@@ -5,12 +5,15 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { createClient, LiveFeed } from "../client/index";
+import { runFlink } from "./demo-flink";
 
 const { values: args } = parseArgs({
   options: {
     url: { type: "string", default: "http://127.0.0.1:8787" },
     key: { type: "string" },
     "admin-key": { type: "string" },
+    workload: { type: "string", default: "kapacitor" },
+    teams: { type: "string", default: "12" },
     games: { type: "string", default: "10" },
     players: { type: "string", default: "100" },
     seconds: { type: "string", default: "30" },
@@ -22,7 +25,11 @@ const { values: args } = parseArgs({
 
 if (args.help) {
   console.log(`usage: npm run demo -- [--url http://127.0.0.1:8787] [--key <ingest key>] [--admin-key <admin key>]
-                    [--games 10] [--players 100] [--seconds 30] [--spectators 5] [--prefix demo]
+                    [--workload kapacitor|flink] [--games 10] [--players 100] [--teams 12]
+                    [--seconds 30] [--spectators 5] [--prefix demo]
+Workloads: kapacitor (every player reports its score each second, line protocol and JSON);
+flink (users in teams and countries send summed score events, some go on a streak; checks
+players, teams, MVPs, trending and countries).
 Spectators are live websocket watchers per game (0 for none).
 The keys default to the first INGEST_KEYS and ADMIN_KEYS entries in .dev.vars (created by npm start).
 With an admin key, the demo first deletes its games left from an earlier run, so its checks start fresh.`);
@@ -38,7 +45,10 @@ if (!Number.isInteger(spectatorsPerGame) || spectatorsPerGame < 0) fail("--spect
 const key = args.key ?? keyFromDevVars("INGEST_KEYS");
 const adminKey = args["admin-key"] ?? keyFromDevVars("ADMIN_KEYS", false);
 
-function positive(name: "games" | "players" | "seconds"): number {
+if (args.workload !== "kapacitor" && args.workload !== "flink") fail("--workload is kapacitor or flink");
+const teamCount = positive("teams");
+
+function positive(name: "games" | "players" | "seconds" | "teams"): number {
   const n = Number(args[name]);
   if (!Number.isInteger(n) || n < 1) fail(`--${name} must be a positive whole number`);
   return n;
@@ -202,9 +212,26 @@ async function main(): Promise<void> {
   } catch {
     fail(`no Podium at ${url}; start one with \`npm start\` (or pass --url)`);
   }
-  console.log(`demo: ${gameCount} games x ${playerCount} players for ${seconds}s against ${url}`);
+  console.log(`demo: ${args.workload}, ${gameCount} games x ${playerCount} players for ${seconds}s against ${url}`);
   console.log(`demo: watch ${url}/games/${games[0]} or ${url}/v1/games/${games[0]}/leaderboard`);
   if (admin !== undefined) await deleteLeftovers(admin);
+  if (args.workload === "flink") {
+    if (admin === undefined) fail("the flink workload configures its games: pass --admin-key or run `npm start` first");
+    const ok = await runFlink({
+      url,
+      podium,
+      admin,
+      games,
+      players: playerCount,
+      teams: teamCount,
+      seconds,
+      spectators: spectatorsPerGame,
+      send,
+      progress: (line) => process.stdout.write(`\rdemo: ${line}   `),
+    });
+    console.log(ok && failures === 0 ? "demo: all boards match" : "demo: some boards do not match (see above)");
+    process.exit(ok && failures === 0 ? 0 : 1);
+  }
   const started = Date.now();
   for (let second = 0; second < seconds; second++) {
     const tickStart = Date.now();

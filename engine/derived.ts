@@ -71,14 +71,22 @@ export class DerivedBoards {
     this.trending = trend === undefined ? undefined : new Trending(trend);
   }
 
-  join(slot: number): void {
-    this.teams.join(slot);
-    this.countries.join(slot);
+  /** With `later`, the groups wait for `settle` (a batch settles once at its end). */
+  join(slot: number, later = false): void {
+    this.teams.join(slot, later);
+    this.countries.join(slot, later);
   }
 
-  leave(slot: number): void {
-    this.teams.leave(slot);
-    this.countries.leave(slot);
+  /** With `rejoining`, groups wait for the player's `join` (or `settle`) to be ranked again. */
+  leave(slot: number, rejoining = false): void {
+    this.teams.leave(slot, rejoining);
+    this.countries.leave(slot, rejoining);
+  }
+
+  /** A changed player did not come back on the board: rank its groups again. */
+  settle(): void {
+    this.teams.settle();
+    this.countries.settle();
   }
 
   /** A player left the game for good (its slot may be reused). */
@@ -108,11 +116,12 @@ export class DerivedBoards {
     return this.trending !== undefined;
   }
 
-  record(gains: readonly Gain[], now: number): void {
+  /** Counts reports for trending; `slots` are players' slots already known (saving a look-up each). */
+  record(gains: readonly Gain[], now: number, slots?: Map<string, number>): void {
     const trending = this.trending;
     if (trending === undefined) return;
     for (const { player, ts, gain } of gains) {
-      const slot = this.board.find(player);
+      const slot = slots?.get(player) ?? this.board.find(player);
       if (slot !== -1) trending.record(slot, ts, gain, now);
     }
   }

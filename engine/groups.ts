@@ -39,6 +39,12 @@ export class GroupBoard {
   private readonly index = new RankedIndex((a, b) => this.groupTieBreak(a, b));
   /** The player leaving its group right now: still on the board, no longer a member. */
   private leaving = -1;
+  /**
+   * Groups out of the index while a player changes (left, about to join
+   * again): put back once, by the join, instead of twice.
+   */
+  private readonly open: number[] = [];
+  private isOpen = new Uint8Array(16);
 
   /** `ascending`: the board's order, read (never cached) so a rebuild after a change of order sees it. */
   constructor(
@@ -86,31 +92,56 @@ export class GroupBoard {
     return this.newest[group];
   }
 
-  /** A player came onto the board, or back after a change. */
-  join(slot: number): void {
+  /**
+   * A player came onto the board, or back after a change. Puts every group it
+   * changed back in the index, unless `later` (a batch settles once at its end).
+   */
+  join(slot: number, later = false): void {
     const group = this.groupOf(slot);
-    if (group === 0) return;
-    this.detach(group);
-    this.sums[group] += this.players.score(slot);
-    this.counts[group]++;
-    this.membersOf(group).insert(slot, this.players.keyOf(slot));
-    this.recentOf(group).push(-this.players.time(slot), slot);
-    this.attach(group);
+    if (group !== 0) {
+      this.openGroup(group);
+      this.sums[group] += this.players.score(slot);
+      this.counts[group]++;
+      this.membersOf(group).insert(slot, this.players.keyOf(slot));
+      this.recentOf(group).push(-this.players.time(slot), slot);
+    }
+    if (!later) this.settle();
   }
 
-  /** A player is about to leave the board or change (its state still the old one). */
-  leave(slot: number): void {
+  /**
+   * A player is about to leave the board or change (its state still the old
+   * one). With `rejoining`, its group stays out of the index until the
+   * player's `join` (or `settle`, if it does not come back on the board).
+   */
+  leave(slot: number, rejoining = false): void {
     const group = this.groupOf(slot);
     if (group === 0) return;
-    this.detach(group);
+    this.openGroup(group);
     this.sums[group] -= this.players.score(slot);
     this.counts[group]--;
     this.members[group]?.remove(slot, this.players.keyOf(slot));
     // An empty group's sum restarts at an exact 0 (no rounding left over from floats).
     if (this.counts[group] === 0) this.sums[group] = 0;
+    if (rejoining) return;
     this.leaving = slot;
-    this.attach(group);
+    this.settle();
     this.leaving = -1;
+  }
+
+  /** Puts the groups a change took out back in the index. */
+  settle(): void {
+    for (const group of this.open) {
+      this.isOpen[group] = 0;
+      this.attach(group);
+    }
+    this.open.length = 0;
+  }
+
+  private openGroup(group: number): void {
+    if (this.isOpen[group] === 1) return;
+    this.detach(group);
+    this.isOpen[group] = 1;
+    this.open.push(group);
   }
 
   /**
@@ -274,6 +305,9 @@ export class GroupBoard {
     this.sums = grown(this.sums, (n) => new Float64Array(n));
     this.counts = grown(this.counts, (n) => new Uint32Array(n));
     this.newest = grown(this.newest, (n) => new Float64Array(n));
+    const isOpen = new Uint8Array(size);
+    isOpen.set(this.isOpen);
+    this.isOpen = isOpen;
   }
 }
 

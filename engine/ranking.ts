@@ -122,15 +122,20 @@ export class Ranking {
   /** Sets each player's state (insert or replace), and counts the plan's gains for trending. */
   apply(plan: Plan | readonly PlayerState[], now: number): void {
     const states = "states" in plan ? plan.states : plan;
+    const recording = "gains" in plan && plan.gains.length > 0;
+    const slots = recording ? new Map<string, number>() : undefined;
     for (const state of states) {
       const slot = this.slotFor(state.player);
-      if (this.ranked[slot] === 1) this.unrank(slot);
+      slots?.set(state.player, slot);
+      if (this.ranked[slot] === 1) this.unrank(slot, true);
       this.write(slot, state);
-      this.place(slot, now);
+      this.place(slot, now, true);
     }
+    // Every group the batch changed goes back in its index once.
+    this.derived.settle();
     if (states.length > 0) this.topCache = undefined;
     this.compactExpiry();
-    if ("gains" in plan) this.derived.record(plan.gains, now);
+    if (recording) this.derived.record(plan.gains, now, slots);
   }
 
   /** Counts reports for trending without a state change (a rebuild replaying them). */
@@ -433,9 +438,9 @@ export class Ranking {
     return this.index.positionOf(slot, this.keyOf(slot)) + 1;
   }
 
-  /** Takes a slot off the index (before its state changes or it leaves the board). */
-  private unrank(slot: number): void {
-    this.derived.leave(slot);
+  /** Takes a slot off the index (before its state changes, `rejoining` then, or it leaves the board). */
+  private unrank(slot: number, rejoining = false): void {
+    this.derived.leave(slot, rejoining);
     this.index.remove(slot, this.keyOf(slot));
   }
 
@@ -514,16 +519,17 @@ export class Ranking {
     return entry;
   }
 
-  /** Puts `slot` on the board if its ts is inside the window. */
-  private place(slot: number, now: number): void {
+  /** Puts `slot` on the board if its ts is inside the window; with `later`, its groups wait for a settle. */
+  private place(slot: number, now: number, later = false): void {
     const ts = this.times[slot];
     if (ts < this.cutoff(now)) {
       this.ranked[slot] = 0;
+      if (!later) this.derived.settle();
       return;
     }
     this.index.insert(slot, this.keyOf(slot));
     this.ranked[slot] = 1;
-    this.derived.join(slot);
+    this.derived.join(slot, later);
     if (this.current.window > 0) this.expiry.push(ts, slot);
   }
 

@@ -12,6 +12,8 @@ interface Env {
  * GET /read?game=g answers the top 15 (the first read after a restart is
  * the rebuild).
  */
+const COUNTRIES = ["TR", "DE", "US", "BR", "JP", "KR", "FR", "IN", "GB", "ES"];
+
 export default {
   async fetch(request: Request, env: Env): Promise<Response> {
     const query = new URL(request.url).searchParams;
@@ -21,13 +23,24 @@ export default {
       const from = Number(query.get("from") ?? 0);
       const batches = Number(query.get("batches") ?? 1);
       const players = Number(query.get("players") ?? 1000);
+      // derived=1: 1000 teams, countries set with each player's first report, trending on; else all off.
+      const derived = query.get("derived") === "1";
       // No history alarm may wake the object before the timed read after a restart.
-      if (from === 0) await board.configure(game, { snapshotEvery: 86_400, maxPlayers: Math.max(players, 1000) });
+      if (from === 0) {
+        await board.configure(game, {
+          snapshotEvery: 86_400,
+          maxPlayers: Math.max(players, 1000),
+          trend: derived ? { short: 10, long: 60, minReports: 2 } : null,
+        });
+      }
       for (let b = from; b < from + batches; b++) {
         const reports = Array.from({ length: 1000 }, (_, k) => {
           const i = b * 1000 + k;
-          const player = `m:${String(i < players ? i : (i * 7919) % players).padStart(12, "0")}`;
-          return { player, score: (i * 2654435761) % 1_000_000, ts: 1_700_000_000_000 + i };
+          const slot = i < players ? i : (i * 7919) % players;
+          const player = `m:${String(slot).padStart(12, "0")}`;
+          const report = { player, score: (i * 2654435761) % 1_000_000, ts: Date.now() - 1000 };
+          if (!derived) return report;
+          return { ...report, team: `team-${slot % 1000}`, ...(i < players ? { country: COUNTRIES[slot % 10] } : {}) };
         });
         const outcome = await board.applyReports(game, reports);
         if (!outcome.ok) return Response.json(outcome.error, { status: 500 });

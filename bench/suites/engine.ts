@@ -3,6 +3,7 @@
 // operations, in the same run.
 import { Ranking } from "../../engine/ranking";
 import type { PlayerState } from "../../engine/rules";
+import { DEFAULT_TREND } from "../../engine/trending";
 import { collidingNames } from "../../test/support/colliding-names";
 import { memberName, redisAvailable, runRedis } from "../redis";
 import { type BenchContext, type BenchResult, compared } from "../report";
@@ -62,7 +63,104 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
     row("heap per player", podium.bytesPerPlayer, "B", true, redis?.bytesPerMember);
   }
   results.push(measureFlooding(ctx, rounds));
+  results.push(...(await measureDerived(ctx, rate)));
   return results;
+}
+
+/**
+ * Derived boards (issue 13): the same 1000-report batches on a board with
+ * teams (10^3), countries and trending on, against a plain board; trending's
+ * top 10 over every player active; and memory with a team and a country.
+ */
+async function measureDerived(ctx: BenchContext, rate: Rate): Promise<BenchResult[]> {
+  const n = ctx.quick ? 20_000 : 100_000;
+  const teams = ctx.quick ? 200 : 1000;
+  const countries = ["TR", "DE", "US", "BR", "JP", "KR", "FR", "IN", "GB", "ES"];
+  ctx.progress(`derived boards at ${n.toLocaleString("en-US")} players, ${teams} teams`);
+  const rules = { aggregate: "sum", order: "desc", ties: "first", window: 0 } as const;
+  const states = initialStates(n);
+  const build = async (derived: boolean) => {
+    const before = await heapNow();
+    const board = new Ranking(rules, undefined, derived ? { trend: DEFAULT_TREND } : {});
+    board.beginLoad(n);
+    for (const [i, state] of states.entries()) board.put(derived ? { ...state, team: `team-${i % teams}` } : state);
+    if (derived) for (let i = 0; i < n; i++) board.putCountry(memberName(i), countries[i % countries.length]);
+    board.finishLoad(NOW);
+    return { board, bytes: ((await heapNow()) - before) / n };
+  };
+  const batches = Array.from({ length: 64 }, (_, b) =>
+    Array.from({ length: BATCH }, (_, k) => {
+      const i = scrambled(b * BATCH + k, n);
+      return { player: memberName(i), score: 1 + (k % 7), ts: NOW - 1000, team: `team-${i % teams}` };
+    }),
+  );
+  const plain = await build(false);
+  const derived = await build(true);
+  const batchRate = (board: Ranking, withTeams: boolean) => {
+    let round = 0;
+    return rate(() => {
+      const batch = batches[round++ % 64];
+      board.apply(board.plan(withTeams ? batch : batch.map(({ team: _team, ...r }) => r)), NOW);
+    }, 400);
+  };
+  const plainRate = batchRate(plain.board, false);
+  const derivedRate = batchRate(derived.board, true);
+  // Every player active in the trending windows, with two reports in the short one.
+  const beforeTrending = await heapNow();
+  for (let i = 0; i < n; i += BATCH) {
+    const reports = Array.from({ length: Math.min(BATCH, n - i) }, (_, k) => memberName(i + k)).flatMap((player) => [
+      { player, score: 1 + (i % 5), ts: NOW - 2000 },
+      { player, score: 2, ts: NOW - 1000 },
+    ]);
+    derived.board.apply(derived.board.plan(reports), NOW);
+  }
+  const trendingBytes = ((await heapNow()) - beforeTrending) / derived.board.trendingPlayers;
+  const trendingPerSecond = rate(() => derived.board.trendingPage(NOW, 10), 400);
+  const ms = (perSecond: number) => 1000 / perSecond;
+  return [
+    compared(
+      {
+        suite: "engine",
+        name: "1000-report batch, teams + countries + trending on",
+        n,
+        value: ms(derivedRate),
+        unit: "ms",
+        baseline: "the same batch, plain board",
+        baselineValue: ms(plainRate),
+        note: "goal: at most 30% more (ratio >= 0.77)",
+      },
+      true,
+    ),
+    {
+      suite: "engine",
+      name: `trending top 10 over ${derived.board.trendingPlayers.toLocaleString("en-US")} active players`,
+      n,
+      value: ms(trendingPerSecond),
+      unit: "ms",
+      note: "goal: at most 20 ms per recompute",
+    },
+    compared(
+      {
+        suite: "engine",
+        name: "heap per player with a team and a country (trending on)",
+        n,
+        value: derived.bytes,
+        unit: "B",
+        baseline: "plain board",
+        baselineValue: plain.bytes,
+        note: "names live in SQLite, not in memory",
+      },
+      true,
+    ),
+    {
+      suite: "engine",
+      name: "trending memory per active player",
+      n: derived.board.trendingPlayers,
+      value: trendingBytes,
+      unit: "B",
+      note: "only players active in the long window are kept",
+    },
+  ];
 }
 
 /**

@@ -112,6 +112,11 @@ export class Ranking {
     return { states: [...pending.values()], gains };
   }
 
+  /** Whether the board knows the player (on the board or outside the window). */
+  knows(player: string): boolean {
+    return this.ids.find(player) !== -1;
+  }
+
   /** How many of `states` are of players the board does not know yet. */
   countNew(states: readonly PlayerState[]): number {
     let added = 0;

@@ -168,7 +168,7 @@ export class GameBoard extends DurableObject<Env> {
       return refused(tooManyTeams(this.ranking.knownTeams, this.config.maxTeams, newTeams.size));
     }
     // Players new to the board may have a profile already (set before their first score).
-    const newcomers = this.profiles.count > 0 ? states.filter((s) => this.ranking.state(s.player) === undefined) : [];
+    const newcomers = this.profiles.count > 0 ? states.filter((s) => !this.ranking.knows(s.player)) : [];
     this.ctx.storage.transactionSync(() => {
       this.create(game, now);
       this.log.append(states);

@@ -13,16 +13,29 @@ export class TrendLog {
     private readonly schema: ObjectSchema,
   ) {}
 
-  /** Call inside the batch's transaction, with the gains as the engine will count them. */
+  /**
+   * Call inside the batch's transaction, with the gains as the engine will
+   * count them. Stored as three columns (players, times, gains), which encode
+   * faster than an array per report.
+   */
   append(gains: readonly Gain[], now: number): void {
     if (gains.length === 0) return;
     let newest = Number.NEGATIVE_INFINITY;
-    const rows = gains.map(({ player, ts, gain }) => {
-      const counted = Math.min(ts, now);
-      newest = Math.max(newest, counted);
-      return [player, counted, gain];
-    });
-    this.sql.exec("INSERT INTO trend_log (max_ts, gains) VALUES (?, ?)", newest, JSON.stringify(rows));
+    const players: string[] = new Array(gains.length);
+    const times: number[] = new Array(gains.length);
+    const values: number[] = new Array(gains.length);
+    for (let i = 0; i < gains.length; i++) {
+      const { player, ts, gain } = gains[i];
+      players[i] = player;
+      times[i] = Math.min(ts, now);
+      values[i] = gain;
+      if (times[i] > newest) newest = times[i];
+    }
+    this.sql.exec(
+      "INSERT INTO trend_log (max_ts, gains) VALUES (?, ?)",
+      newest,
+      JSON.stringify([players, times, values]),
+    );
   }
 
   /** The gains of rows with a report at or after `since`. */
@@ -32,7 +45,8 @@ export class TrendLog {
       "SELECT gains FROM trend_log WHERE max_ts >= ? ORDER BY seq",
       since,
     )) {
-      yield (JSON.parse(gains) as [string, number, number][]).map(([player, ts, gain]) => ({ player, ts, gain }));
+      const [players, times, values] = JSON.parse(gains) as [string[], number[], number[]];
+      yield players.map((player, i) => ({ player, ts: times[i], gain: values[i] }));
     }
   }
 

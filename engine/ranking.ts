@@ -17,6 +17,8 @@ import type { Gain, TrendRules } from "./trending";
 export interface Plan {
   states: PlayerState[];
   gains: Gain[];
+  /** Each changed player's best score within the batch, in the board's order (a later report may lower it). */
+  peaks: Map<string, number>;
 }
 
 export interface RankingOptions {
@@ -96,6 +98,7 @@ export class Ranking {
    */
   plan(reports: readonly Report[]): Plan {
     const pending = new Map<string, PlayerState>();
+    const peaks = new Map<string, number>();
     const gains: Gain[] = [];
     const rule = this.current.aggregate;
     const trending = this.derived.trendingOn;
@@ -103,13 +106,18 @@ export class Ranking {
     for (const report of reports) {
       const current = pending.get(report.player) ?? this.state(report.player);
       const next = aggregate(rule, current, report);
-      if (next !== undefined) pending.set(report.player, next);
+      if (next !== undefined) {
+        pending.set(report.player, next);
+        const peak = peaks.get(report.player);
+        if (peak === undefined || (this.ascending ? next.score < peak : next.score > peak))
+          peaks.set(report.player, next.score);
+      }
       if (!trending) continue;
       const before = current?.score ?? (rule === "sum" ? 0 : undefined);
       const gain = next === undefined || before === undefined ? 0 : sign * (next.score - before);
       gains.push({ player: report.player, ts: report.ts, gain: gain === 0 ? 0 : gain });
     }
-    return { states: [...pending.values()], gains };
+    return { states: [...pending.values()], gains, peaks };
   }
 
   /** Whether the board knows the player (on the board or outside the window). */

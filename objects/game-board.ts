@@ -15,27 +15,35 @@ import { DEFAULT_CONFIG, type GameConfig, type GameConfigPatch } from "../protoc
 import {
   aggregateLocked,
   boardFull,
+  counterOverflow,
   errorResponse,
   gameNotFound,
   type Outcome,
   playerNotFound,
+  ratedGame,
+  ratingLocked,
   refused,
   scoreOutOfRange,
+  statsNotFound,
   teamNotFound,
+  tooManyCounters,
   tooManyTeams,
 } from "../protocol/errors";
 import type { Accepted, Profile, ProfileBody, ScoreReport } from "../protocol/reports";
+import { groupsOf, MAX_COUNTERS, type MatchResult, type PlayerEvent, type PlayerStats } from "../protocol/results";
 import { DirectoryPublisher } from "./history/directory";
 import { HistorySampler } from "./history/sampler";
 import { HistoryWriter } from "./history/writer";
 import { Spectators } from "./live/spectators";
 import type { ViewSpec } from "./live/views";
 import { BoardReads } from "./reads";
+import { planResults, reportCounts } from "./results";
 import { BatchLog } from "./storage/batch-log";
 import { MetaTable } from "./storage/meta";
 import { ProfileTable, type StoredProfile } from "./storage/profiles";
 import { ReportIds } from "./storage/report-ids";
 import { ObjectSchema } from "./storage/schema";
+import { newStats, StatsTable, type StoredStats } from "./storage/stats";
 import { TrendLog } from "./storage/trend-log";
 
 const ID_SWEEP_EVERY_MS = 10 * 60 * 1000;
@@ -53,6 +61,7 @@ export class GameBoard extends DurableObject<Env> {
   private log!: BatchLog;
   private ids!: ReportIds;
   private profiles!: ProfileTable;
+  private stats!: StatsTable;
   private trendLog!: TrendLog;
   private ranking!: Ranking;
   private readonly reads: BoardReads;
@@ -122,6 +131,7 @@ export class GameBoard extends DurableObject<Env> {
 
   async applyReports(game: string, reports: ScoreReport[]): Promise<Outcome<Accepted>> {
     const now = Date.now();
+    if (this.config.rating !== "none") return refused(ratedGame(this.config.rating));
     const ids = reports.flatMap((r) => (r.id === undefined ? [] : [r.id]));
     const seen = ids.length > 0 ? this.ids.known(ids) : new Set<string>();
     const fresh: (Report & { id?: string })[] = [];
@@ -176,6 +186,7 @@ export class GameBoard extends DurableObject<Env> {
       if (states.length > 0) this.meta.write("updatedAt", now);
       if (this.config.archive) this.history.keepForArchive(fresh);
       this.trendLog.append(plan.gains, now);
+      this.stats.countReports(reportCounts(fresh, plan.peaks), this.config.order === "desc");
       for (const [player, change] of profileChanges) this.profiles.set(player, change);
     });
     this.ranking.apply(plan, now);
@@ -206,6 +217,9 @@ export class GameBoard extends DurableObject<Env> {
     const now = Date.now();
     if (patch.aggregate !== undefined && patch.aggregate !== this.config.aggregate && this.ranking.players > 0) {
       return refused(aggregateLocked(this.ranking.players));
+    }
+    if (patch.rating !== undefined && patch.rating !== this.config.rating && this.ranking.players > 0) {
+      return refused(ratingLocked(this.ranking.players));
     }
     const config = { ...this.config, ...patch };
     this.ctx.storage.transactionSync(() => {
@@ -278,6 +292,96 @@ export class GameBoard extends DurableObject<Env> {
     };
   }
 
+  /**
+   * Match results, in order: stats for every player (played, wins, losses,
+   * draws, streaks), and on a rated game the board's scores (wins, ELO or
+   * OpenSkill). Planned whole, persisted in one transaction, then applied.
+   */
+  async applyResults(game: string, results: MatchResult[]): Promise<Outcome<Accepted>> {
+    const now = Date.now();
+    const keyed = results.map((r) => ({ result: r, key: r.id === undefined ? undefined : `result:${r.id}` }));
+    const seen = this.ids.known(keyed.flatMap((r) => (r.key === undefined ? [] : [r.key])));
+    const fresh: { groups: string[][]; ts: number }[] = [];
+    const newIds: string[] = [];
+    for (const { result, key } of keyed) {
+      if (key !== undefined) {
+        if (seen.has(key)) continue;
+        seen.add(key);
+        newIds.push(key);
+      }
+      fresh.push({ groups: groupsOf(result), ts: result.ts ?? now });
+    }
+    const plan = planResults(fresh, {
+      config: this.config,
+      stats: this.stats.many([...new Set(fresh.flatMap((r) => r.groups.flat()))]),
+      scoreOf: (player) => this.ranking.state(player),
+      trending: this.config.trend !== null,
+    });
+    const room = this.config.maxPlayers - this.ranking.players;
+    if (plan.states.length > room) {
+      const added = this.ranking.countNew(plan.states);
+      if (added > room) return refused(boardFull(this.ranking.players, this.config.maxPlayers, added));
+    }
+    this.ctx.storage.transactionSync(() => {
+      this.create(game, now);
+      this.log.append(plan.states);
+      this.stats.write(plan.stats);
+      this.ids.add(newIds, now);
+      this.trendLog.append(plan.gains, now);
+      if (plan.states.length > 0) this.meta.write("updatedAt", now);
+    });
+    this.ranking.apply(plan, now);
+    if (plan.states.length > 0) this.changed(now);
+    if (newIds.length > 0 && now >= this.nextIdSweep) this.scheduleMaintenance();
+    return { ok: true, value: { accepted: fresh.length, duplicates: results.length - fresh.length } };
+  }
+
+  /** Custom counters: each grows by its increment; at most MAX_COUNTERS per player. Refused whole. */
+  async applyEvents(game: string, events: PlayerEvent[]): Promise<Outcome<Accepted>> {
+    const now = Date.now();
+    const keyed = events.map((e) => ({ event: e, key: e.id === undefined ? undefined : `event:${e.id}` }));
+    const seen = this.ids.known(keyed.flatMap((e) => (e.key === undefined ? [] : [e.key])));
+    const rows = this.stats.many([...new Set(events.map((e) => e.player))]);
+    const changed = new Map<string, StoredStats>();
+    const newIds: string[] = [];
+    let accepted = 0;
+    for (const { event, key } of keyed) {
+      if (key !== undefined) {
+        if (seen.has(key)) continue;
+        seen.add(key);
+        newIds.push(key);
+      }
+      const stats = changed.get(event.player) ?? structuredClone(rows.get(event.player) ?? newStats(now));
+      for (const [name, increment] of Object.entries(event.counters)) {
+        const value = (stats.counters[name] ?? 0) + increment;
+        if (Math.abs(value) > Number.MAX_SAFE_INTEGER) return refused(counterOverflow(event.player, name));
+        stats.counters[name] = value;
+      }
+      if (Object.keys(stats.counters).length > MAX_COUNTERS)
+        return refused(tooManyCounters(event.player, MAX_COUNTERS));
+      stats.lastSeen = Math.max(stats.lastSeen, now);
+      changed.set(event.player, stats);
+      accepted++;
+    }
+    this.ctx.storage.transactionSync(() => {
+      this.create(game, now);
+      this.stats.write(changed);
+      this.ids.add(newIds, now);
+    });
+    return { ok: true, value: { accepted, duplicates: events.length - accepted } };
+  }
+
+  /** A player's stats: results, reports, counters (and OpenSkill's mu and sigma). */
+  async playerStats(player: string): Promise<Outcome<PlayerStats>> {
+    if (this.game === undefined) return refused(gameNotFound());
+    const stats = this.stats.get(player);
+    if (stats === undefined) return refused(statsNotFound(player));
+    const { mu, sigma, ...rest } = stats;
+    const value: PlayerStats = { player, ...rest };
+    if (this.config.rating === "openskill" && mu !== null && sigma !== null) value.rating = { mu, sigma };
+    return { ok: true, value };
+  }
+
   /** Sets a player's display name and/or country (creating the game if needed); the player need not have scored. */
   async setProfile(game: string, player: string, change: ProfileBody): Promise<Outcome<Profile>> {
     const now = Date.now();
@@ -299,6 +403,7 @@ export class GameBoard extends DurableObject<Env> {
     this.ctx.storage.transactionSync(() => {
       this.log.appendRemoval(player);
       this.profiles.delete(player);
+      this.stats.delete(player);
       this.meta.write("updatedAt", now);
     });
     this.ranking.remove(player);
@@ -353,6 +458,7 @@ export class GameBoard extends DurableObject<Env> {
     this.log = new BatchLog(sql, this.meta, this.schema);
     this.ids = new ReportIds(sql, this.schema);
     this.profiles = new ProfileTable(sql, this.schema);
+    this.stats = new StatsTable(sql, this.schema);
     this.trendLog = new TrendLog(sql, this.schema);
     this.game = this.meta.read<string>("game");
     this.config = { ...DEFAULT_CONFIG, ...this.meta.read<GameConfig>("config") };

@@ -3,6 +3,7 @@ import { AGGREGATES, DEFAULT_RULES, ORDERS, TIE_MODES } from "../engine/rules";
 import { DEFAULT_TREND } from "../engine/trending";
 
 export const MAX_WINDOW_SECONDS = 365 * 24 * 60 * 60;
+export const RATINGS = ["none", "wins", "elo", "openskill"] as const;
 /**
  * The most players one game's object may hold, against a Durable Object's
  * 128 MB (bench, storage suite): a rebuilt board settles at ~59 B/player, and
@@ -66,6 +67,17 @@ const settings = {
     .refine((t) => t.short < t.long, { message: "short must be less than long", path: ["short"] })
     .nullable()
     .openapi({ description: "Trending windows (hot streakers); null turns trending off" }),
+  rating: z.enum(RATINGS).openapi({
+    description:
+      "none: the board takes score reports (results only update stats); wins, elo or openskill: results set " +
+      "the score and reports are refused. Changes only while the board is empty",
+  }),
+  elo: z
+    .strictObject({
+      k: z.number().min(1).max(400).openapi({ description: "The K-factor" }),
+      initial: z.number().min(-1_000_000).max(1_000_000).openapi({ description: "A new player's rating" }),
+    })
+    .openapi({ description: "ELO settings (rating: elo)" }),
 };
 
 export const GameConfig = z.strictObject(settings).openapi("GameConfig");
@@ -86,4 +98,6 @@ export const DEFAULT_CONFIG: GameConfig = {
   maxPlayers: 1_000_000,
   maxTeams: 10_000,
   trend: DEFAULT_TREND,
+  rating: "none",
+  elo: { k: 32, initial: 1500 },
 };

@@ -122,6 +122,24 @@ export const playerNotFound = (player: string): ApiError => ({
   message: `player ${JSON.stringify(player)} is not on the board`,
 });
 
+export const statsNotFound = (player: string): ApiError => ({
+  status: 404,
+  code: "player_not_found",
+  message: `player ${JSON.stringify(player)} has never played, reported or counted anything here`,
+});
+
+export const tooManyCounters = (player: string, most: number): ApiError => ({
+  status: 400,
+  code: "too_many_counters",
+  message: `player ${JSON.stringify(player)} would have more than ${most} counters`,
+});
+
+export const counterOverflow = (player: string, counter: string): ApiError => ({
+  status: 400,
+  code: "counter_out_of_range",
+  message: `counter ${JSON.stringify(counter)} of ${JSON.stringify(player)} would pass ±${Number.MAX_SAFE_INTEGER}`,
+});
+
 export const teamNotFound = (team: string): ApiError => ({
   status: 404,
   code: "team_not_found",
@@ -156,6 +174,18 @@ export const tooManyTeams = (teams: number, most: number, adding: number): ApiEr
   status: 409,
   code: "too_many_teams",
   message: `the game has named ${teams} of at most ${most} teams; this batch would add ${adding}`,
+});
+
+export const ratingLocked = (players: number): ApiError => ({
+  status: 409,
+  code: "rating_locked",
+  message: `rating can only change while the board is empty; it has ${players} players`,
+});
+
+export const ratedGame = (rating: string): ApiError => ({
+  status: 409,
+  code: "rated_game",
+  message: `this game is rated by ${rating}: scores come from results (POST .../results), not reports`,
 });
 
 export const payloadTooLarge = (most: number): ApiError => ({

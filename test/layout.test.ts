@@ -15,7 +15,7 @@ const ROOMS: Record<string, { rooms: string[]; packages: RegExp; typeOnlyRooms?:
     rooms: ["protocol", "engine"],
     packages: /^(zod|@hono\/zod-openapi|hono\/utils\/|drizzle-orm|i18n-iso-countries$)/,
   },
-  objects: { rooms: ["objects", "protocol", "engine"], packages: /^(cloudflare:workers|drizzle-orm)/ },
+  objects: { rooms: ["objects", "protocol", "engine"], packages: /^(cloudflare:workers|drizzle-orm|openskill$)/ },
   worker: { rooms: ["worker", "objects", "protocol"], packages: /^(hono|@hono\/|p-limit|drizzle-orm|zod)/ },
   // The typed client knows the Worker's routes by their types only.
   client: { rooms: ["client", "protocol"], packages: /^hono\/client$/, typeOnlyRooms: ["worker"] },

@@ -11,6 +11,7 @@ import { historyRoutes } from "./routes/history";
 import { influxRoutes } from "./routes/influx";
 import { liveRoutes } from "./routes/live";
 import { profileRoutes } from "./routes/profiles";
+import { resultRoutes } from "./routes/results";
 import { scoreRoutes } from "./routes/scores";
 import { writeRoutes } from "./routes/write";
 
@@ -35,6 +36,7 @@ export const routes = app
   .route("/", gameRoutes)
   .route("/", boardRoutes)
   .route("/", profileRoutes)
+  .route("/", resultRoutes)
   .route("/", liveRoutes)
   .route("/", historyRoutes)
   .route("/", docsRoutes);

@@ -25,6 +25,16 @@ const MIGRATIONS: readonly (readonly string[])[] = [
     "CREATE TABLE IF NOT EXISTS trend_log (seq INTEGER PRIMARY KEY, max_ts INTEGER NOT NULL, gains TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS trend_log_by_time ON trend_log (max_ts)",
   ],
+  // 3: every player's stats (results, reports, counters, OpenSkill's mu and sigma).
+  [
+    `CREATE TABLE IF NOT EXISTS stats (
+      player TEXT PRIMARY KEY, played INTEGER NOT NULL DEFAULT 0, wins INTEGER NOT NULL DEFAULT 0,
+      losses INTEGER NOT NULL DEFAULT 0, draws INTEGER NOT NULL DEFAULT 0, streak INTEGER NOT NULL DEFAULT 0,
+      best_streak INTEGER NOT NULL DEFAULT 0, reports INTEGER NOT NULL DEFAULT 0, best REAL,
+      first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL, counters TEXT NOT NULL DEFAULT '{}',
+      mu REAL, sigma REAL
+    ) WITHOUT ROWID`,
+  ],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -47,6 +47,8 @@ describe("games", () => {
       maxPlayers: 1_000_000,
       maxTeams: 10_000,
       trend: { short: 10, long: 60, minReports: 2 },
+      rating: "none",
+      elo: { k: 32, initial: 1500 },
     };
     expect(await res.json()).toEqual({ ...defaults, order: "asc" });
     expect(await (await put(game, { ties: "shared" })).json()).toEqual({ ...defaults, order: "asc", ties: "shared" });

@@ -173,6 +173,59 @@ describe("web client in Chromium", () => {
     await page.close();
   });
 
+  it("opens a player's panel from ?player= and from a row: stats, counters, rating and rank over time", async () => {
+    const game = "web-player";
+    await configure(game, { rating: "openskill", snapshotEvery: 1 });
+    const post = async (path: string, body: object) => {
+      const res = await fetch(`${server.url}/v1/games/${game}/${path}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${INGEST_KEY}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      expect(res.status).toBe(200);
+    };
+    for (let i = 0; i < 6; i++) {
+      await post("results", { placements: [["ada"], ["bo"], ["cy"]] });
+      await new Promise((r) => setTimeout(r, 400));
+    }
+    await post("results", { winner: "bo", loser: "ada" });
+    await post("events", { player: "ada", counters: { rock: 3, paper: 1 } });
+    await new Promise((r) => setTimeout(r, 1500));
+
+    const page = await open(`/games/${game}?player=ada`);
+    const panel = page.locator(".player-panel");
+    await panel.locator(".player-stats").waitFor();
+    const facts = Object.fromEntries(
+      await panel
+        .locator("dl.facts dt")
+        .evaluateAll((terms) => terms.map((t) => [t.textContent, t.nextElementSibling?.textContent])),
+    );
+    expect(facts).toMatchObject({ Played: "7", Wins: "6", Losses: "1", Streak: "1 lost", "Best streak": "6" });
+    expect(Number(facts["Rating μ"])).toBeGreaterThan(25);
+    expect(Number(facts["Rating σ"])).toBeLessThan(25 / 3);
+    expect(
+      await panel.locator("table.counters tbody tr").evaluateAll((rows) => rows.map((r) => r.textContent)),
+    ).toEqual(["rock3", "paper1"]);
+    const canvas = panel.locator("#chart-player-rank canvas");
+    await canvas.waitFor();
+    const painted = await canvas.evaluate((c: HTMLCanvasElement) => {
+      const { data } = (c.getContext("2d") as CanvasRenderingContext2D).getImageData(0, 0, c.width, c.height);
+      let n = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
+      return n;
+    });
+    expect(painted).toBeGreaterThan(200);
+    await page.screenshot({ path: join(ARTIFACTS, "player-panel.png"), fullPage: true });
+
+    await page.locator('#board tr[data-player="cy"]').click();
+    await expect.poll(() => panel.locator("#player-title").textContent()).toBe("cy");
+    expect(await panel.locator("dl.facts").textContent()).toContain("Losses6");
+    expect(await panel.locator("table.counters").count()).toBe(0);
+    await panel.getByRole("button", { name: "Close" }).click();
+    expect(await panel.isHidden()).toBe(true);
+    await page.close();
+  });
+
   it("says so when a range has no snapshots", async () => {
     const game = "web-quiet";
     await report(game, [{ player: "a", score: 1 }]);

@@ -6,6 +6,7 @@ import { h } from "./dom";
 import { flag } from "./flags";
 import { renderHistory } from "./history-panel";
 import { type LiveRow, liveRows } from "./live-rows";
+import { PlayerPanel } from "./player-panel";
 import { renderTeam } from "./team-panel";
 
 const TABS: { board: LiveBoardName; label: string; caption: string }[] = [
@@ -21,8 +22,9 @@ const COUNTRY = /^[A-Z]{2}$/;
 /**
  * `/games/{game}`: the live boards over the websocket (players, teams, MVPs,
  * trending, countries), the follow box and a country filter on the players
- * board, a team's members on demand, and the history panel. The board, the
- * followed player and the country live in the URL.
+ * board, a team's members on demand, a player's stats (a row's click or the
+ * followed player), and the history panel. The board, the followed player and
+ * the country live in the URL.
  */
 export function renderGame(root: HTMLElement, game: string): void {
   const params = new URLSearchParams(location.search);
@@ -77,6 +79,10 @@ export function renderGame(root: HTMLElement, game: string): void {
   const body = h("tbody");
   const table = h("table", { class: "board", id: "board", role: "tabpanel" }, caption, head, body);
   const teamPanel = h("section", { class: "team-panel", "aria-live": "polite", hidden: true });
+  const playerPanel = new PlayerPanel(
+    h("section", { class: "player-panel", "aria-labelledby": "player-title", hidden: true }),
+    game,
+  );
   const historySection = h("section", { class: "history", "aria-labelledby": "history-title" });
   root.replaceChildren(
     h("div", { class: "game-head" }, h("h1", {}, game), status, total),
@@ -84,6 +90,7 @@ export function renderGame(root: HTMLElement, game: string): void {
     h("div", { class: "controls" }, followForm, countryForm),
     h("div", { class: "table-wrap" }, table),
     teamPanel,
+    playerPanel.element,
     historySection,
   );
   document.title = `${game} · Podium`;
@@ -182,9 +189,14 @@ export function renderGame(root: HTMLElement, game: string): void {
   followForm.addEventListener("submit", (event) => {
     event.preventDefault();
     const player = followInput.value.trim();
-    choose({ player: player === "" || !NAME_PATTERN.test(player) ? null : player, country: null });
+    const valid = player !== "" && NAME_PATTERN.test(player);
+    choose({ player: valid ? player : null, country: null });
+    if (valid) void playerPanel.open(player);
   });
-  followForm.querySelector("#unfollow")?.addEventListener("click", () => choose({ player: null }));
+  followForm.querySelector("#unfollow")?.addEventListener("click", () => {
+    choose({ player: null });
+    playerPanel.close();
+  });
   countryForm.addEventListener("submit", (event) => {
     event.preventDefault();
     const code = countryInput.value.trim().toUpperCase();
@@ -194,8 +206,15 @@ export function renderGame(root: HTMLElement, game: string): void {
     const opener = (event.target as HTMLElement).closest(".team-open");
     if (board === "teams" && opener?.textContent) void renderTeam(teamPanel, game, opener.textContent);
   });
+  for (const rows of [body, teamPanel]) {
+    rows.addEventListener("click", (event) => {
+      const player = (event.target as HTMLElement).closest<HTMLElement>("tr[data-player]")?.dataset.player;
+      if (player) void playerPanel.open(player);
+    });
+  }
 
   syncControls();
   connect();
+  if (followed) void playerPanel.open(followed);
   renderHistory(historySection, game);
 }

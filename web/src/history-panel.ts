@@ -1,5 +1,6 @@
 import uPlot from "uplot";
 import type { LeaderList, PlayerHistory, SnapshotList } from "../../protocol/history";
+import { axes, chartWidth, PALETTE } from "./charts";
 import { getJson, h } from "./dom";
 
 const RANGES = [
@@ -9,7 +10,6 @@ const RANGES = [
 ] as const;
 const TOP_PLAYERS = 5;
 const MAX_PAGES = 10;
-const PALETTE = ["#2f80ed", "#eb5757", "#27ae60", "#f2994a", "#9b51e0", "#00a3a3"];
 
 /** The history panel: a range picker, the top players' scores, who led for how long, and the gap. */
 export function renderHistory(section: HTMLElement, game: string): void {
@@ -119,26 +119,6 @@ async function fetchHistory(game: string, from: number, to: number): Promise<His
     }),
   );
   return { gaps, leaders: leaders.leaders, players };
-}
-
-function theme() {
-  const style = getComputedStyle(document.documentElement);
-  return {
-    fg: style.getPropertyValue("--fg").trim() || "#222",
-    grid: style.getPropertyValue("--grid").trim() || "#ddd",
-  };
-}
-
-function chartWidth(figure: HTMLElement): number {
-  return Math.max(280, Math.min(900, figure.clientWidth || 600));
-}
-
-function axes(yLabel?: string): uPlot.Axis[] {
-  const { fg, grid } = theme();
-  return [
-    { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } },
-    { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, label: yLabel, size: 70 },
-  ];
 }
 
 function scoresChart(figure: HTMLElement, players: HistoryData["players"]): uPlot {

@@ -1,0 +1,24 @@
+import type uPlot from "uplot";
+
+/** Shared by the history and player charts. */
+export const PALETTE = ["#2f80ed", "#eb5757", "#27ae60", "#f2994a", "#9b51e0", "#00a3a3"];
+
+function theme() {
+  const style = getComputedStyle(document.documentElement);
+  return {
+    fg: style.getPropertyValue("--fg").trim() || "#222",
+    grid: style.getPropertyValue("--grid").trim() || "#ddd",
+  };
+}
+
+export function chartWidth(figure: HTMLElement): number {
+  return Math.max(280, Math.min(900, figure.clientWidth || 600));
+}
+
+export function axes(yLabel?: string): uPlot.Axis[] {
+  const { fg, grid } = theme();
+  return [
+    { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } },
+    { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, label: yLabel, size: 70 },
+  ];
+}

@@ -420,18 +420,22 @@ export class GameBoard extends DurableObject<Env> {
   async deleteGame(game: string, withHistory: boolean): Promise<Outcome<null>> {
     if (this.game === undefined && !withHistory) return refused(gameNotFound());
     let found = this.game !== undefined;
-    await this.ctx.blockConcurrencyWhile(async () => {
-      await this.directory.stop();
-      this.spectators.closeAll("the game was deleted");
-      if (this.maintenance !== undefined) clearTimeout(this.maintenance);
-      this.maintenance = undefined;
-      this.compactionStep = undefined;
-      await this.ctx.storage.deleteAlarm();
-      await this.ctx.storage.deleteAll();
-      await this.restore();
-      await this.directory.remove(game);
-      if (withHistory) found = (await this.historyWriter.deleteGame(game)) || found;
-    });
+    await this.directory.pause();
+    try {
+      await this.ctx.blockConcurrencyWhile(async () => {
+        this.spectators.closeAll("the game was deleted");
+        if (this.maintenance !== undefined) clearTimeout(this.maintenance);
+        this.maintenance = undefined;
+        this.compactionStep = undefined;
+        await this.ctx.storage.deleteAlarm();
+        await this.ctx.storage.deleteAll();
+        await this.restore();
+        await this.directory.remove(game);
+        if (withHistory) found = (await this.historyWriter.deleteGame(game)) || found;
+      });
+    } finally {
+      this.directory.resume();
+    }
     return found ? { ok: true, value: null } : refused(gameNotFound());
   }
 

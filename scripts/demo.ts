@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { createClient, LiveFeed } from "../client/index";
 import { runFlink } from "./demo-flink";
+import { runMatches } from "./demo-matches";
 
 const { values: args } = parseArgs({
   options: {
@@ -25,11 +26,13 @@ const { values: args } = parseArgs({
 
 if (args.help) {
   console.log(`usage: npm run demo -- [--url http://127.0.0.1:8787] [--key <ingest key>] [--admin-key <admin key>]
-                    [--workload kapacitor|flink] [--games 10] [--players 100] [--teams 12]
+                    [--workload kapacitor|flink|matches] [--games 10] [--players 100] [--teams 12]
                     [--seconds 30] [--spectators 5] [--prefix demo]
 Workloads: kapacitor (every player reports its score each second, line protocol and JSON);
 flink (users in teams and countries send summed score events, some go on a streak; checks
-players, teams, MVPs, trending and countries).
+players, teams, MVPs, trending and countries); matches (1v1 Rock Paper Scissors on ELO games
+and 8-player free-for-alls on OpenSkill games, alternating, with counters; checks every rating
+and every player's stats).
 Spectators are live websocket watchers per game (0 for none).
 The keys default to the first INGEST_KEYS and ADMIN_KEYS entries in .dev.vars (created by npm start).
 With an admin key, the demo first deletes its games left from an earlier run, so its checks start fresh.`);
@@ -45,7 +48,8 @@ if (!Number.isInteger(spectatorsPerGame) || spectatorsPerGame < 0) fail("--spect
 const key = args.key ?? keyFromDevVars("INGEST_KEYS");
 const adminKey = args["admin-key"] ?? keyFromDevVars("ADMIN_KEYS", false);
 
-if (args.workload !== "kapacitor" && args.workload !== "flink") fail("--workload is kapacitor or flink");
+const WORKLOADS = ["kapacitor", "flink", "matches"];
+if (!WORKLOADS.includes(args.workload)) fail(`--workload is one of ${WORKLOADS.join(", ")}`);
 const teamCount = positive("teams");
 
 function positive(name: "games" | "players" | "seconds" | "teams"): number {
@@ -215,20 +219,21 @@ async function main(): Promise<void> {
   console.log(`demo: ${args.workload}, ${gameCount} games x ${playerCount} players for ${seconds}s against ${url}`);
   console.log(`demo: watch ${url}/games/${games[0]} or ${url}/v1/games/${games[0]}/leaderboard`);
   if (admin !== undefined) await deleteLeftovers(admin);
-  if (args.workload === "flink") {
-    if (admin === undefined) fail("the flink workload configures its games: pass --admin-key or run `npm start` first");
-    const ok = await runFlink({
+  if (args.workload !== "kapacitor") {
+    if (admin === undefined)
+      fail(`the ${args.workload} workload configures its games: pass --admin-key or run \`npm start\` first`);
+    const common = {
       url,
       podium,
       admin,
       games,
       players: playerCount,
-      teams: teamCount,
       seconds,
       spectators: spectatorsPerGame,
       send,
-      progress: (line) => process.stdout.write(`\rdemo: ${line}   `),
-    });
+      progress: (line: string) => process.stdout.write(`\rdemo: ${line}   `),
+    };
+    const ok = args.workload === "flink" ? await runFlink({ ...common, teams: teamCount }) : await runMatches(common);
     console.log(ok && failures === 0 ? "demo: all boards match" : "demo: some boards do not match (see above)");
     process.exit(ok && failures === 0 ? 0 : 1);
   }

@@ -22,6 +22,7 @@ const RETRY_MS = 5000;
 export class DirectoryPublisher {
   private lastWrite = 0;
   private dirty = false;
+  private paused = false;
   private writing: Promise<void> | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -33,18 +34,29 @@ export class DirectoryPublisher {
   /** Notes that the game changed; the directory follows within a second. */
   changed(): void {
     this.dirty = true;
-    if (this.writing !== undefined || this.timer !== undefined) return;
+    if (this.paused || this.writing !== undefined || this.timer !== undefined) return;
     const wait = this.lastWrite + MIN_INTERVAL_MS - Date.now();
     if (wait <= 0) void this.write();
     else this.schedule(wait);
   }
 
-  /** Cancels pending writes and waits for one in flight, so nothing writes the row after this returns. */
-  async stop(): Promise<void> {
-    this.dirty = false;
+  /**
+   * Starts no more writes (changes only mark the row dirty) and resolves once
+   * a write in flight has finished, so nothing writes the row until resume().
+   * Await it outside blockConcurrencyWhile: the write's answer cannot reach an
+   * object whose input gate is closed, so awaiting it inside never returns.
+   */
+  async pause(): Promise<void> {
+    this.paused = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     await this.writing;
+  }
+
+  /** Writes again, forgetting the changes made while paused. */
+  resume(): void {
+    this.paused = false;
+    this.dirty = false;
   }
 
   /** Deletes the game's row. */

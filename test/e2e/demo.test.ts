@@ -40,3 +40,14 @@ it("runs the flink workload and finds players, teams, MVPs, trending and countri
   }
   expect(run.stdout).toContain("demo: all boards match");
 });
+
+it("runs the matches workload and finds every ELO and OpenSkill rating and every player's stats as it sent them", () => {
+  const args = ["--url", server.url, "--key", INGEST_KEY, "--admin-key", ADMIN_KEY, "--workload", "matches"];
+  const run = demo([...args, "--games", "2", "--players", "40", "--seconds", "4", "--spectators", "2"]);
+  expect(run.status, run.stdout + run.stderr).toBe(0);
+  for (const check of ["demo-1 elo ratings", "demo-2 openskill ratings", "demo-1 stats", "demo-2 stats"]) {
+    expect(run.stdout).toContain(`✓ ${check}`);
+  }
+  expect(run.stdout).toContain("✓ demo-1 resent results");
+  expect(run.stdout).toContain("demo: all boards match");
+});

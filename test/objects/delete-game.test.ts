@@ -1,4 +1,4 @@
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { until, watch } from "../support/spectator";
@@ -57,6 +57,19 @@ describe("DELETE /v1/games/{game}", () => {
     const info = await (await call(`/v1/games/${game}`)).json<{ config: { aggregate: string } }>();
     expect(info.config.aggregate).toBe("last");
   });
+
+  // A restarted object republishes its directory row from its constructor; a
+  // DELETE that wakes it used to wait for that write inside its own
+  // blockConcurrencyWhile, where the write's answer could never arrive.
+  it("deletes a game whose object has just restarted (the DELETE wakes it)", async () => {
+    const game = uniqueGame("del");
+    await seedWithHistory(game);
+    await evictDurableObject(stub(game));
+    const res = await call(`/v1/games/${game}`, { method: "DELETE", key: ADMIN });
+    expect(res.status).toBe(204);
+    expect(await d1Rows("games", game)).toBe(0);
+    expect((await call(`/v1/games/${game}`)).status).toBe(404);
+  }, 60_000);
 
   it("also deletes the history in D1 with history=true, even after the board is gone", async () => {
     const game = uniqueGame("del");

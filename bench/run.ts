@@ -10,6 +10,7 @@ import { type BenchContext, type BenchResult, formatTable, machine } from "./rep
 const SUITES: Record<string, () => Promise<{ run(ctx: BenchContext): Promise<BenchResult[]> }>> = {
   engine: () => import("./suites/engine"),
   storage: () => import("./suites/storage"),
+  results: () => import("./suites/results"),
   ingest: () => import("./suites/ingest"),
   live: () => import("./suites/live"),
   history: () => import("./suites/history"),

@@ -11,6 +11,10 @@ interface Env {
  * batches of 1000 generated reports through GameBoard.applyReports.
  * GET /read?game=g answers the top 15 (the first read after a restart is
  * the rebuild).
+ * POST /results?game=g&from=0&batches=10&players=100000&size=2&rating=elo applies
+ * `batches` batches of 1000 players' worth of generated results (1v1 when
+ * size is 2, else free-for-alls of `size` players) through applyResults.
+ * GET /stats?game=g&player=p and GET /standing?game=g&player=p read one player.
  */
 const COUNTRIES = ["TR", "DE", "US", "BR", "JP", "KR", "FR", "IN", "GB", "ES"];
 
@@ -19,6 +23,30 @@ export default {
     const query = new URL(request.url).searchParams;
     const game = query.get("game") ?? "bench";
     const board = env.BOARD.getByName(game);
+    const path = new URL(request.url).pathname;
+    if (request.method === "POST" && path === "/results") {
+      const from = Number(query.get("from") ?? 0);
+      const batches = Number(query.get("batches") ?? 1);
+      const players = Number(query.get("players") ?? 1000);
+      const size = Number(query.get("size") ?? 2);
+      if (from === 0) {
+        const rating = (query.get("rating") ?? "elo") as "elo" | "openskill" | "wins" | "none";
+        await board.configure(game, { snapshotEvery: 86_400, maxPlayers: Math.max(players, 1000), rating });
+      }
+      const name = (i: number) => `m:${String(((i % players) * 7919) % players).padStart(12, "0")}`;
+      for (let b = from; b < from + batches; b++) {
+        const results = Array.from({ length: 1000 / size }, (_, m) => {
+          const first = (b * 1000 + m * size) % players;
+          if (size === 2) return { winner: name(first), loser: name(first + 1) };
+          return { placements: Array.from({ length: size }, (_, k) => [name(first + k)]) };
+        });
+        const outcome = await board.applyResults(game, results);
+        if (!outcome.ok) return Response.json(outcome.error, { status: 500 });
+      }
+      return Response.json({ applied: batches * (1000 / size) });
+    }
+    if (path === "/stats") return Response.json(await board.playerStats(query.get("player") ?? ""));
+    if (path === "/standing") return Response.json(await board.standing(query.get("player") ?? "", 0));
     if (request.method === "POST") {
       const from = Number(query.get("from") ?? 0);
       const batches = Number(query.get("batches") ?? 1);
@@ -47,7 +75,7 @@ export default {
       }
       return Response.json({ applied: batches * 1000 });
     }
-    if (new URL(request.url).pathname === "/read") return Response.json(await board.leaderboard(0, 15));
-    return new Response("storage bench: POST /fill or GET /read");
+    if (path === "/read") return Response.json(await board.leaderboard(0, 15));
+    return new Response("storage bench: POST /fill, POST /results, GET /read, /stats, /standing");
   },
 };

@@ -1,0 +1,199 @@
+// Results, ratings and stats inside workerd, through the GameBoard's real code
+// path (RPC from the storage bench's entry point, durable before each answer):
+// 1v1 ELO results/s against 1000-report batches on the same players; 8-player
+// OpenSkill placements/s against the same placements rated by ELO; a player's
+// stats read at 10^6 players against the in-memory standing read; SQLite
+// bytes per stats row.
+import { copyFileSync, readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import { DevServer } from "../../test/support/dev-server";
+import { type BenchContext, type BenchResult, compared, percentile } from "../report";
+
+const PER_REQUEST = 20; // batches of 1000 players' worth per request
+
+export async function run(ctx: BenchContext): Promise<BenchResult[]> {
+  const server = new DevServer("bench/storage-worker/wrangler.toml");
+  await server.start();
+  const results: BenchResult[] = [];
+  try {
+    results.push(await eloResults(server, ctx));
+    results.push(await openskillPlacements(server, ctx));
+    results.push(await statsReads(server, ctx));
+    await server.stop("SIGKILL");
+    results.push(statsRowBytes(server.stateDir, ctx.quick ? 100_000 : 1_000_000));
+  } finally {
+    await server.dispose();
+  }
+  return results;
+}
+
+async function post(server: DevServer, path: string): Promise<void> {
+  const res = await fetch(`${server.url}${path}`, { method: "POST" });
+  if (res.status !== 200) throw new Error(`${path}: ${res.status} ${(await res.text()).slice(0, 300)}`);
+}
+
+/** Seconds to send `batches` batches in requests of PER_REQUEST, after `warm` untimed ones. */
+async function timed(server: DevServer, path: (from: number, batches: number) => string, batches: number, warm = 0) {
+  for (let from = 0; from < warm; from += PER_REQUEST)
+    await post(server, path(from, Math.min(PER_REQUEST, warm - from)));
+  const started = performance.now();
+  for (let from = warm; from < warm + batches; from += PER_REQUEST) {
+    await post(server, path(from, Math.min(PER_REQUEST, warm + batches - from)));
+  }
+  return (performance.now() - started) / 1000;
+}
+
+async function eloResults(server: DevServer, ctx: BenchContext): Promise<BenchResult> {
+  const players = 100_000;
+  const batches = ctx.quick ? 40 : 200;
+  // Every player is on the board before the clock starts: the timed batches are updates.
+  const warm = players / 1000;
+  ctx.progress(`${batches} batches of 1000 ELO 1v1 results over ${players.toLocaleString("en-US")} players`);
+  const elo = await timed(
+    server,
+    (from, n) => `/results?game=elo&from=${from}&batches=${n}&players=${players}&size=2&rating=elo`,
+    batches,
+    warm,
+  );
+  ctx.progress("the same number of 1000-report batches on the same players");
+  const reports = await timed(
+    server,
+    (from, n) => `/fill?game=reports&from=${from}&batches=${n}&players=${players}`,
+    batches,
+    warm,
+  );
+  const perSecond = (batches * 1000) / elo;
+  return compared(
+    {
+      suite: "results",
+      name: "1v1 ELO results, 1000 per batch (RPC, durable)",
+      n: players,
+      value: perSecond,
+      unit: "results/s",
+      baseline: "1000-report batches, same players (reports/s)",
+      baselineValue: (batches * 1000) / reports,
+      note: `goal: at least 50k results/s (${perSecond >= 50_000 ? "met" : "not met"}); a result writes 2 players' stats`,
+    },
+    false,
+  );
+}
+
+async function openskillPlacements(server: DevServer, ctx: BenchContext): Promise<BenchResult> {
+  const players = 100_000;
+  const batches = ctx.quick ? 20 : 100;
+  const warm = players / 1000;
+  const path = (rating: string) => (from: number, n: number) =>
+    `/results?game=ffa-${rating}&from=${from}&batches=${n}&players=${players}&size=8&rating=${rating}`;
+  ctx.progress(`${batches * 125} OpenSkill free-for-alls of 8 players, then the same rated by ELO`);
+  const openskill = await timed(server, path("openskill"), batches, warm);
+  const elo = await timed(server, path("elo"), batches, warm);
+  return compared(
+    {
+      suite: "results",
+      name: "8-player free-for-alls rated by OpenSkill, 125 per batch (RPC, durable)",
+      n: players,
+      value: (batches * 125) / openskill,
+      unit: "placements/s",
+      baseline: "the same placements rated by ELO (28 pairs each)",
+      baselineValue: (batches * 125) / elo,
+    },
+    false,
+  );
+}
+
+async function statsReads(server: DevServer, ctx: BenchContext): Promise<BenchResult> {
+  const players = ctx.quick ? 100_000 : 1_000_000;
+  const reads = ctx.quick ? 500 : 2000;
+  const batches = players / 1000;
+  ctx.progress(`filling ${players.toLocaleString("en-US")} players (each has a stats row)`);
+  for (let from = 0; from < batches; from += PER_REQUEST) {
+    await post(server, `/fill?game=stats&from=${from}&batches=${PER_REQUEST}&players=${players}`);
+    if ((from / PER_REQUEST) % 10 === 9) ctx.progress(`${(from + PER_REQUEST) * 1000} players`);
+  }
+  const latencies = async (path: string) => {
+    const times: number[] = [];
+    for (let i = 0; i < reads; i++) {
+      // Spread over the whole table, so the page cache does not answer from a few hot pages.
+      const player = `m:${String((i * 7_919_113) % players).padStart(12, "0")}`;
+      const t = performance.now();
+      const res = await fetch(`${server.url}${path}?game=stats&player=${player}`);
+      const body = (await res.json()) as { ok: boolean };
+      times.push(performance.now() - t);
+      if (!body.ok) throw new Error(`${path} ${player}: ${JSON.stringify(body).slice(0, 200)}`);
+    }
+    return times.sort((a, b) => a - b);
+  };
+  ctx.progress(`${reads} stats reads and ${reads} standing reads of random players`);
+  const stats = await latencies("/stats");
+  const standing = await latencies("/standing");
+  return compared(
+    {
+      suite: "results",
+      name: "a player's stats read (SQLite), p50 over HTTP + RPC",
+      n: players,
+      value: percentile(stats, 0.5),
+      unit: "ms",
+      baseline: "the player's standing (in memory), p50",
+      baselineValue: percentile(standing, 0.5),
+      note: `p99 ${percentile(stats, 0.99).toFixed(2)} ms (standing p99 ${percentile(standing, 0.99).toFixed(2)} ms)`,
+    },
+    true,
+  );
+}
+
+/** The stats table's share of the object's SQLite file, from a copy with the table dropped and vacuumed. */
+function statsRowBytes(stateDir: string, players: number): BenchResult {
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith(".sqlite") && entry.name !== "metadata.sqlite") files.push(path);
+    }
+  };
+  walk(stateDir);
+  // The stats game's object is the one whose stats table has `players` rows.
+  for (const file of files) {
+    const copy = `${file}.bench-copy`;
+    copyFileSync(file, copy);
+    for (const suffix of ["-wal", "-shm"]) {
+      try {
+        copyFileSync(file + suffix, copy + suffix);
+      } catch {
+        // No WAL: the file holds everything.
+      }
+    }
+    try {
+      const db = new DatabaseSync(copy);
+      const rows = (db.prepare("SELECT count(*) AS n FROM stats").get() as { n: number } | undefined)?.n;
+      if (rows !== players) {
+        db.close();
+        continue;
+      }
+      const size = () => {
+        db.exec("VACUUM");
+        const { page_count } = db.prepare("PRAGMA page_count").get() as { page_count: number };
+        const { page_size } = db.prepare("PRAGMA page_size").get() as { page_size: number };
+        return page_count * page_size;
+      };
+      const whole = size();
+      db.exec("DROP TABLE stats");
+      const without = size();
+      db.close();
+      return {
+        suite: "results",
+        name: "SQLite bytes per stats row",
+        n: players,
+        value: (whole - without) / players,
+        unit: "B/row",
+        note: `${((whole - without) / 2 ** 20).toFixed(0)} MB of a ${(whole / 2 ** 20).toFixed(0)} MB object; none of it in the heap`,
+      };
+    } catch {
+      // An object without a stats table (a game that never wrote one) is not the one.
+    } finally {
+      for (const suffix of ["", "-wal", "-shm"]) rmSync(copy + suffix, { force: true });
+    }
+  }
+  throw new Error(`no object in ${stateDir} has ${players} stats rows (${files.length} files)`);
+}

@@ -186,8 +186,8 @@ export class GameBoard extends DurableObject<Env> {
       if (states.length > 0) this.meta.write("updatedAt", now);
       if (this.config.archive) this.history.keepForArchive(fresh);
       this.trendLog.append(plan.gains, now);
-      this.stats.countReports(reportCounts(fresh, plan.peaks), this.config.order === "desc");
       for (const [player, change] of profileChanges) this.profiles.set(player, change);
+      this.stats.countReports(reportCounts(fresh, plan.peaks), this.config.order === "desc");
     });
     this.ranking.apply(plan, now);
     for (const [player, profile] of this.profiles.many(newcomers.map((s) => s.player))) {
@@ -325,10 +325,10 @@ export class GameBoard extends DurableObject<Env> {
     this.ctx.storage.transactionSync(() => {
       this.create(game, now);
       this.log.append(plan.states);
-      this.stats.write(plan.stats);
       this.ids.add(newIds, now);
       this.trendLog.append(plan.gains, now);
       if (plan.states.length > 0) this.meta.write("updatedAt", now);
+      this.stats.write(plan.stats);
     });
     this.ranking.apply(plan, now);
     if (plan.states.length > 0) this.changed(now);
@@ -365,9 +365,10 @@ export class GameBoard extends DurableObject<Env> {
     }
     this.ctx.storage.transactionSync(() => {
       this.create(game, now);
-      this.stats.write(changed);
       this.ids.add(newIds, now);
+      this.stats.write(changed);
     });
+    if (this.stats.flushDue || (newIds.length > 0 && now >= this.nextIdSweep)) this.scheduleMaintenance();
     return { ok: true, value: { accepted, duplicates: events.length - accepted } };
   }
 
@@ -403,8 +404,8 @@ export class GameBoard extends DurableObject<Env> {
     this.ctx.storage.transactionSync(() => {
       this.log.appendRemoval(player);
       this.profiles.delete(player);
-      this.stats.delete(player);
       this.meta.write("updatedAt", now);
+      this.stats.delete(player);
     });
     this.ranking.remove(player);
     this.changed(now);
@@ -485,7 +486,7 @@ export class GameBoard extends DurableObject<Env> {
     this.reads.reset();
     await this.history.resume();
     if (this.game !== undefined) this.directory.changed();
-    if (this.log.compactionDue) this.scheduleMaintenance();
+    if (this.log.compactionDue || this.stats.flushDue) this.scheduleMaintenance();
   }
 
   /** Records the game's name and creation time with its first write. */
@@ -503,10 +504,11 @@ export class GameBoard extends DurableObject<Env> {
     this.directory.changed();
     this.spectators.changed();
     this.history.changed(now);
-    if (this.log.compactionDue && this.compactionStep === undefined) this.scheduleMaintenance();
+    if ((this.log.compactionDue && this.compactionStep === undefined) || this.stats.flushDue)
+      this.scheduleMaintenance();
   }
 
-  /** Background work (compaction, id retention) in small steps between requests. */
+  /** Background work (id retention, stats flushes, compaction) in small steps between requests. */
   private scheduleMaintenance(): void {
     if (this.maintenance !== undefined) return;
     this.maintenance = setTimeout(() => {
@@ -521,6 +523,10 @@ export class GameBoard extends DurableObject<Env> {
     if (now >= this.nextIdSweep) {
       if (this.ids.sweep(now)) return true;
       this.nextIdSweep = now + ID_SWEEP_EVERY_MS;
+    }
+    if (this.stats.flushDue) {
+      const stats = this.stats;
+      if (this.ctx.storage.transactionSync(() => stats.flushStep())) return true;
     }
     if (this.compactionStep === undefined && this.log.compactionDue) {
       this.compactionStep = this.log.compaction(this.ranking.states());

@@ -35,6 +35,8 @@ const MIGRATIONS: readonly (readonly string[])[] = [
       mu REAL, sigma REAL
     ) WITHOUT ROWID`,
   ],
+  // 4: stats rows logged per batch, ahead of the stats table (see StatsTable).
+  ["CREATE TABLE IF NOT EXISTS stats_log (id INTEGER PRIMARY KEY, body TEXT NOT NULL)"],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

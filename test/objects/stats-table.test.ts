@@ -1,0 +1,100 @@
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { ObjectSchema } from "../../objects/storage/schema";
+import { newStats, StatsTable, type StoredStats } from "../../objects/storage/stats";
+import { call, INGEST, uniqueGame } from "../support/worker-client";
+
+/** A StatsTable over a fresh object's SQLite, as the GameBoard builds one at each (re)start. */
+function open(state: DurableObjectState) {
+  const schema = new ObjectSchema(state.storage.sql, (work) => state.storage.transactionSync(work));
+  state.storage.transactionSync(() => schema.migrate());
+  return new StatsTable(state.storage.sql, schema);
+}
+
+const rows = (n: number, played: number) =>
+  new Map<string, StoredStats>(
+    Array.from({ length: n }, (_, i) => [`p${String(i).padStart(5, "0")}`, { ...newStats(1000 + i), played }]),
+  );
+
+const count = (state: DurableObjectState, table: string) =>
+  state.storage.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM ${table}`).one().n;
+
+describe("StatsTable: rows logged per batch, flushed to the table in the background", () => {
+  it("survives a restart in the middle of a flush, and counts nothing twice", async () => {
+    const stub = env.BOARD.getByName(uniqueGame("stats"));
+    await runInDurableObject(stub, (_, state) => {
+      const stats = open(state);
+      state.storage.transactionSync(() => stats.write(rows(5000, 1)));
+      state.storage.transactionSync(() =>
+        stats.countReports([{ player: "p00007", reports: 3, peak: 9, first: 5, last: 7000 }], true),
+      );
+      // The first step writes 2000 of the 5000 rows; then the object "restarts".
+      expect(state.storage.transactionSync(() => stats.flushStep())).toBe(true);
+      expect(count(state, "stats")).toBe(2000);
+
+      const restarted = open(state);
+      expect(restarted.get("p00007")).toMatchObject({ played: 1, reports: 3, best: 9, firstSeen: 5, lastSeen: 7000 });
+      state.storage.transactionSync(() =>
+        restarted.countReports([{ player: "p00007", reports: 1, peak: 4, first: 8000, last: 8000 }], true),
+      );
+      state.storage.transactionSync(() => restarted.write(new Map([["p04999", { ...newStats(1), played: 2 }]])));
+      while (state.storage.transactionSync(() => restarted.flushStep()));
+      expect(count(state, "stats")).toBe(5000);
+      expect(count(state, "stats_log")).toBe(0);
+
+      const again = open(state);
+      expect(again.get("p00007")).toMatchObject({ played: 1, reports: 4, best: 9, firstSeen: 5, lastSeen: 8000 });
+      expect(again.get("p04999")?.played).toBe(2);
+      expect(again.get("p00000")?.played).toBe(1);
+    });
+  });
+
+  it("keeps rows written during a flush, and forgets a removed player in the log, the flush and the table", async () => {
+    const stub = env.BOARD.getByName(uniqueGame("stats"));
+    await runInDurableObject(stub, (_, state) => {
+      const stats = open(state);
+      state.storage.transactionSync(() => stats.write(rows(3000, 1)));
+      expect(state.storage.transactionSync(() => stats.flushStep())).toBe(true);
+      // Mid-flush: a newer row for a player still to be flushed, and removals on both sides of the cut.
+      state.storage.transactionSync(() => stats.write(new Map([["p00001", { ...newStats(1), played: 7 }]])));
+      const flushed = state.storage.sql.exec<{ player: string }>("SELECT player FROM stats LIMIT 1").one().player;
+      state.storage.transactionSync(() => {
+        stats.delete(flushed);
+        stats.delete("p00002");
+      });
+      while (state.storage.transactionSync(() => stats.flushStep()));
+      for (const table of [stats, open(state)]) {
+        expect(table.get("p00001")?.played).toBe(7);
+        expect(table.get(flushed)).toBeUndefined();
+        expect(table.get("p00002")).toBeUndefined();
+        expect(table.get("p00003")?.played).toBe(1);
+      }
+      // Entries logged after the flush began (the newer row, both removals) outlive it; a restart replays them.
+      expect(count(state, "stats_log")).toBe(3);
+    });
+  });
+
+  it("flushes by itself at 10,000 pending rows; stats read the same before and after eviction", async () => {
+    const game = uniqueGame("stats");
+    for (let b = 0; b < 11; b++) {
+      const events = Array.from({ length: 1000 }, (_, i) => ({
+        player: `u${b * 1000 + i}`,
+        counters: { kills: b + 1 },
+      }));
+      const res = await call(`/v1/games/${game}/events`, { method: "POST", key: INGEST, json: { events } });
+      expect(res.status).toBe(200);
+    }
+    const stub = env.BOARD.getByName(game);
+    const sizes = () => runInDurableObject(stub, (_, state) => [count(state, "stats"), count(state, "stats_log")]);
+    for (let i = 0; i < 200 && (await sizes())[0] < 10_000; i++) await new Promise((r) => setTimeout(r, 25));
+    // The first 10,000 rows went to the table; the last batch's 1000 wait, logged, for the next flush.
+    expect(await sizes()).toEqual([10_000, 1]);
+    const read = async (player: string) =>
+      (await (await call(`/v1/games/${game}/players/${player}/stats`)).json<{ counters: object }>()).counters;
+    expect(await read("u10999")).toEqual({ kills: 11 });
+    await evictDurableObject(stub);
+    expect(await read("u10999")).toEqual({ kills: 11 });
+    expect(await read("u0")).toEqual({ kills: 1 });
+  }, 60_000);
+});

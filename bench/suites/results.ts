@@ -7,6 +7,7 @@
 import { copyFileSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
+import { newStats, type StoredStats } from "../../objects/storage/stats";
 import { DevServer } from "../../test/support/dev-server";
 import { type BenchContext, type BenchResult, compared, percentile } from "../report";
 
@@ -15,7 +16,7 @@ const PER_REQUEST = 20; // batches of 1000 players' worth per request
 export async function run(ctx: BenchContext): Promise<BenchResult[]> {
   const server = new DevServer("bench/storage-worker/wrangler.toml");
   await server.start();
-  const results: BenchResult[] = [];
+  const results: BenchResult[] = [await pendingMemory(ctx)];
   try {
     results.push(await eloResults(server, ctx));
     results.push(await openskillPlacements(server, ctx));
@@ -26,6 +27,42 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
     await server.dispose();
   }
   return results;
+}
+
+/**
+ * The heap the stats' pending rows take at their limit (100,000, when a write
+ * flushes first), in Node: rows as the object holds them, each player's
+ * counters (half of them with two) in their own object.
+ */
+async function pendingMemory(ctx: BenchContext): Promise<BenchResult> {
+  const rows = 100_000;
+  ctx.progress(`heap of ${rows.toLocaleString("en-US")} pending stats rows (Node)`);
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const used = async () => {
+    for (let i = 0; i < 3; i++) {
+      gc?.();
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const m = process.memoryUsage();
+    return m.heapUsed + m.arrayBuffers;
+  };
+  const before = await used();
+  const pending = new Map<string, StoredStats>();
+  for (let i = 0; i < rows; i++) {
+    const row = { ...newStats(1_700_000_000_000 + i), played: i % 50, wins: i % 20, reports: i, best: i * 3 };
+    if (i % 2 === 0) row.counters = { kills: i % 30, matches: i % 50 };
+    pending.set(`m:${String(i).padStart(12, "0")}`, row);
+  }
+  const bytes = (await used()) - before;
+  if (pending.size !== rows) throw new Error("pending rows lost");
+  return {
+    suite: "results",
+    name: "stats rows pending a flush, at their limit, heap (Node)",
+    n: rows,
+    value: bytes / 2 ** 20,
+    unit: "MB",
+    note: `${(bytes / rows).toFixed(0)} B/row; with a 10^6-player board (56 MB) inside the object's 128 MB`,
+  };
 }
 
 async function post(server: DevServer, path: string): Promise<void> {

@@ -35,6 +35,7 @@ export default defineConfig({
           environment: "node",
           include: [
             "test/*.test.ts",
+            "test/protocol/**/*.test.ts",
             "test/engine/**/*.test.ts",
             "test/worker/ingest/**/*.test.ts",
             "test/web/**/*.test.ts",

@@ -24,6 +24,7 @@ import {
   ratingLocked,
   refused,
   scoreOutOfRange,
+  seasonNotFound,
   statsNotFound,
   teamNotFound,
   tooManyCounters,
@@ -31,6 +32,8 @@ import {
 } from "../protocol/errors";
 import type { Accepted, Profile, ProfileBody, ScoreReport } from "../protocol/reports";
 import { groupsOf, MAX_COUNTERS, type MatchResult, type PlayerEvent, type PlayerStats } from "../protocol/results";
+import { nextBoundary, type SeasonSummary } from "../protocol/seasons";
+import { AlarmClock } from "./alarm/alarm-clock";
 import { DirectoryPublisher } from "./history/directory";
 import { HistorySampler } from "./history/sampler";
 import { HistoryWriter } from "./history/writer";
@@ -38,6 +41,8 @@ import { Spectators } from "./live/spectators";
 import type { ViewSpec } from "./live/views";
 import { BoardReads } from "./reads";
 import { planResults, reportCounts } from "./results";
+import { ArchiveWriter } from "./seasons/archive-writer";
+import { SeasonBook, STANDINGS_PART } from "./seasons/season-book";
 import { BatchLog } from "./storage/batch-log";
 import { MetaTable } from "./storage/meta";
 import { ProfileTable, type StoredProfile } from "./storage/profiles";
@@ -48,6 +53,10 @@ import { TrendLog } from "./storage/trend-log";
 
 const ID_SWEEP_EVERY_MS = 10 * 60 * 1000;
 const TREND_PRUNE_EVERY_MS = 10_000;
+/** Parts of standings (STANDINGS_PART players each) per D1 batch when a season is copied. */
+const COPY_PARTS = 20;
+const COPY_RETRY_MS = 1000;
+const COPY_RETRY_MAX_MS = 5 * 60 * 1000;
 
 /**
  * One game's board. Every call from the Worker names the game (the object
@@ -62,6 +71,12 @@ export class GameBoard extends DurableObject<Env> {
   private ids!: ReportIds;
   private profiles!: ProfileTable;
   private stats!: StatsTable;
+  private clock!: AlarmClock;
+  private seasons!: SeasonBook;
+  private readonly archiveWriter: ArchiveWriter;
+  /** While D1 refuses a season's copy: when to try again (kept in memory; a restart tries at once). */
+  private copyRetryAt = 0;
+  private copyFailures = 0;
   private trendLog!: TrendLog;
   private ranking!: Ranking;
   private readonly reads: BoardReads;
@@ -81,6 +96,7 @@ export class GameBoard extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.historyWriter = new HistoryWriter(env.DB);
+    this.archiveWriter = new ArchiveWriter(env.DB);
     this.directory = new DirectoryPublisher(env.DB, () => this.directoryEntry());
     this.reads = new BoardReads(
       () => this.ranking,
@@ -112,9 +128,13 @@ export class GameBoard extends DurableObject<Env> {
     return this.spectators.accept(spec);
   }
 
-  /** History snapshots, archive and retention (see HistorySampler). */
+  /** The duties due: season boundaries and their archive, history snapshots, archive and retention. */
   override async alarm(): Promise<void> {
-    await this.history.alarm();
+    const firedFor = this.clock.fired();
+    await this.seasonDuties(firedFor);
+    if (this.game !== undefined) this.armSeasonDuties(Date.now());
+    await this.history.alarm(firedFor);
+    this.clock.settle();
   }
 
   override webSocketMessage(socket: WebSocket, message: string | ArrayBuffer): void {
@@ -209,7 +229,13 @@ export class GameBoard extends DurableObject<Env> {
     this.ranking.expire(Date.now());
     return {
       ok: true,
-      value: { game: this.game, config: this.config, players: this.ranking.total, updatedAt: this.updatedAt },
+      value: {
+        game: this.game,
+        config: this.config,
+        players: this.ranking.total,
+        updatedAt: this.updatedAt,
+        season: this.seasons.current(this.createdAt),
+      },
     };
   }
 
@@ -222,11 +248,17 @@ export class GameBoard extends DurableObject<Env> {
       return refused(ratingLocked(this.ranking.players));
     }
     const config = { ...this.config, ...patch };
+    const rescheduled =
+      patch.season !== undefined && JSON.stringify(patch.season) !== JSON.stringify(this.config.season);
     this.ctx.storage.transactionSync(() => {
       this.create(game, now);
       this.meta.write("config", config);
       this.meta.write("updatedAt", now);
+      // A new schedule ends the open season at its next boundary from now.
+      if (rescheduled)
+        this.seasons.schedule(this.createdAt, config.season === null ? null : nextBoundary(config.season, now));
     });
+    if (rescheduled) this.armSeasonDuties(now);
     this.config = config;
     this.ranking.reconfigure(rulesOf(config), now);
     this.ranking.setTrend(config.trend ?? undefined);
@@ -383,6 +415,30 @@ export class GameBoard extends DurableObject<Env> {
     return { ok: true, value };
   }
 
+  /** Closes the open season now (admin), as its boundary would; answers the closed season. */
+  async closeSeason(): Promise<Outcome<SeasonSummary>> {
+    if (this.game === undefined) return refused(gameNotFound());
+    const closing = this.seasons.current(this.createdAt).number;
+    this.closeOpenSeason(Date.now());
+    return { ok: true, value: this.seasons.closed(closing) as SeasonSummary };
+  }
+
+  /** Every season, newest first, the open one first with its live player count and leader. */
+  async seasonList(): Promise<Outcome<{ seasons: SeasonSummary[] }>> {
+    if (this.game === undefined) return refused(gameNotFound());
+    this.ranking.expire(Date.now());
+    const leader = this.ranking.page(0, 1)[0]?.player ?? null;
+    return { ok: true, value: { seasons: this.seasons.list(this.createdAt, this.ranking.total, leader) } };
+  }
+
+  /** One season's summary: a closed one, or the open one (live). */
+  async season(season: number): Promise<Outcome<SeasonSummary>> {
+    const list = await this.seasonList();
+    if (!list.ok) return list;
+    const found = list.value.seasons.find((s) => s.season === season);
+    return found === undefined ? refused(seasonNotFound(season)) : { ok: true, value: found };
+  }
+
   /** Sets a player's display name and/or country (creating the game if needed); the player need not have scored. */
   async setProfile(game: string, player: string, change: ProfileBody): Promise<Outcome<Profile>> {
     const now = Date.now();
@@ -432,7 +488,10 @@ export class GameBoard extends DurableObject<Env> {
         await this.ctx.storage.deleteAll();
         await this.restore();
         await this.directory.remove(game);
-        if (withHistory) found = (await this.historyWriter.deleteGame(game)) || found;
+        if (withHistory) {
+          found = (await this.historyWriter.deleteGame(game)) || found;
+          await this.archiveWriter.deleteGame(game);
+        }
       });
     } finally {
       this.directory.resume();
@@ -444,6 +503,7 @@ export class GameBoard extends DurableObject<Env> {
   private async restore(): Promise<void> {
     const now = Date.now();
     this.schema = new ObjectSchema(this.ctx.storage.sql, (work) => this.ctx.storage.transactionSync(work));
+    this.clock = new AlarmClock(this.ctx, this.schema.exists);
     this.history = new HistorySampler(
       this.ctx,
       this.historyWriter,
@@ -455,6 +515,7 @@ export class GameBoard extends DurableObject<Env> {
           return { total: this.ranking.total, entries: this.ranking.page(0, limit) };
         },
       },
+      this.clock,
       this.schema,
     );
     this.nextIdSweep = 0;
@@ -469,24 +530,102 @@ export class GameBoard extends DurableObject<Env> {
     this.config = { ...DEFAULT_CONFIG, ...this.meta.read<GameConfig>("config") };
     this.createdAt = this.meta.read<number>("createdAt") ?? 0;
     this.updatedAt = this.meta.read<number>("updatedAt") ?? this.createdAt;
-    const trend = this.config.trend ?? undefined;
-    this.ranking = new Ranking(rulesOf(this.config), hashKey(), trend === undefined ? {} : { trend });
-    this.ranking.beginLoad(this.log.basePlayers);
-    for (const state of this.log.baseStates()) this.ranking.put(state);
-    // Log rows are either one batch of states or one removal, so order within a row is free.
-    for (const { states, removed } of this.log.logTail()) {
-      for (const state of states) this.ranking.put(state);
-      for (const player of removed) this.ranking.drop(player);
-    }
-    for (const { player, country } of this.profiles.countries()) this.ranking.putCountry(player, country);
-    this.ranking.finishLoad(now);
+    this.seasons = new SeasonBook(sql, this.schema);
+    this.ranking = this.loadRanking(now, this.log.basePlayers, (ranking) => {
+      for (const state of this.log.baseStates()) ranking.put(state);
+      // Log rows are either one batch of states or one removal, so order within a row is free.
+      for (const { states, removed } of this.log.logTail()) {
+        for (const state of states) ranking.put(state);
+        for (const player of removed) ranking.drop(player);
+      }
+    });
     // Trending as it was: the reports it counted, replayed (each ts as counted then).
-    if (trend !== undefined)
+    const trend = this.config.trend;
+    if (trend !== null)
       for (const gains of this.trendLog.since(now - 2 * trend.long * 1000)) this.ranking.record(gains, now);
     this.reads.reset();
-    await this.history.resume();
+    if (this.game !== undefined) this.armSeasonDuties(now);
+    await this.clock.resume();
     if (this.game !== undefined) this.directory.changed();
     if (this.log.compactionDue || this.stats.flushDue) this.scheduleMaintenance();
+  }
+
+  /** A board with the game's rules, loaded by `load`, with every profile's country. */
+  private loadRanking(now: number, players: number, load: (ranking: Ranking) => void): Ranking {
+    const trend = this.config.trend ?? undefined;
+    const ranking = new Ranking(rulesOf(this.config), hashKey(), trend === undefined ? {} : { trend });
+    ranking.beginLoad(players);
+    load(ranking);
+    for (const { player, country } of this.profiles.countries()) ranking.putCountry(player, country);
+    ranking.finishLoad(now);
+    return ranking;
+  }
+
+  /**
+   * Closes the open season at `now`, in one transaction: its standings go to
+   * the outbox, the next season opens, and the board, teams, countries and
+   * trending start empty (stats and profiles stay). A report applied before
+   * this counts in the old season, one applied after in the new.
+   */
+  private closeOpenSeason(now: number): void {
+    this.ranking.expire(now);
+    const total = this.ranking.total;
+    const reads = this.reads;
+    const standings = function* () {
+      for (let offset = 0; offset < total; offset += STANDINGS_PART) yield reads.page(offset, STANDINGS_PART);
+    };
+    const schedule = this.config.season;
+    const nextEndsAt = schedule === null ? null : nextBoundary(schedule, now);
+    // A compaction under way would write the old season's players into the new base.
+    this.compactionStep = undefined;
+    this.ctx.storage.transactionSync(() => {
+      this.seasons.close(this.createdAt, now, standings(), nextEndsAt);
+      this.log.clear();
+      this.trendLog.clear();
+      this.meta.write("updatedAt", now);
+    });
+    this.ranking = this.loadRanking(now, 0, () => {});
+    this.reads.reset();
+    this.changed(now);
+    this.armSeasonDuties(now);
+  }
+
+  /** Asks the alarm for the open season's end and for any archive still to copy. */
+  private armSeasonDuties(now: number): void {
+    const { endsAt } = this.seasons.current(this.createdAt);
+    if (endsAt !== null) this.clock.arm(endsAt);
+    if (this.seasons.copyPending) this.clock.arm(Math.max(now + 1, this.copyRetryAt));
+  }
+
+  /**
+   * The season duties due by `firedFor`: the boundary, then the archive's
+   * copy to D1, part by part. Other requests run while D1 answers, so the
+   * board keeps taking reports during the copy. A failed copy keeps the
+   * outbox and tries again later; it never throws.
+   */
+  private async seasonDuties(firedFor: number): Promise<void> {
+    const game = this.game;
+    if (game === undefined) return;
+    const { endsAt } = this.seasons.current(this.createdAt);
+    if (endsAt !== null && endsAt <= firedFor) this.closeOpenSeason(Math.max(Date.now(), endsAt));
+    for (
+      let copy = this.seasons.pendingCopy(COPY_PARTS);
+      copy !== undefined;
+      copy = this.seasons.pendingCopy(COPY_PARTS)
+    ) {
+      try {
+        await this.archiveWriter.copy(game, copy);
+      } catch (error) {
+        this.copyFailures++;
+        this.copyRetryAt = Date.now() + Math.min(COPY_RETRY_MAX_MS, COPY_RETRY_MS * 2 ** (this.copyFailures - 1));
+        console.error(`seasons of ${game}: copying season ${copy.season} to D1 failed, retrying`, error);
+        return;
+      }
+      if (this.game !== game) return; // deleted meanwhile
+      this.copyFailures = 0;
+      this.copyRetryAt = 0;
+      this.seasons.copied(copy);
+    }
   }
 
   /** Records the game's name and creation time with its first write. */
@@ -497,6 +636,7 @@ export class GameBoard extends DurableObject<Env> {
     this.meta.write("createdAt", now);
     this.game = game;
     this.createdAt = now;
+    this.seasons.schedule(now, null);
   }
 
   private changed(now: number): void {

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { GameConfig } from "./config";
 import { Country, DisplayName, GameName, PlayerName, Score, TeamName } from "./names";
+import { CurrentSeason } from "./seasons";
 
 const UpdatedAt = z.number().int().openapi({ description: "When the board last changed (ms since epoch)" });
 
@@ -54,7 +55,13 @@ export const GameList = z
   .openapi("GameList");
 
 export const GameInfo = z
-  .object({ game: GameName, config: GameConfig, players: z.number().int(), updatedAt: UpdatedAt })
+  .object({
+    game: GameName,
+    config: GameConfig,
+    players: z.number().int(),
+    updatedAt: UpdatedAt,
+    season: CurrentSeason,
+  })
   .openapi("GameInfo");
 
 const Rank = z.number().int().openapi({ example: 1 });
@@ -149,3 +156,19 @@ export type Leaderboard = z.infer<typeof Leaderboard>;
 export type PlayerStanding = z.infer<typeof PlayerStanding>;
 export type GameSummary = z.infer<typeof GameSummary>;
 export type GameInfo = z.infer<typeof GameInfo>;
+
+export const SeasonLeaderboard = Leaderboard.extend({
+  season: z.number().int(),
+  complete: z
+    .boolean()
+    .openapi({ description: "false while a closed season's standings are still on their way to D1" }),
+}).openapi("SeasonLeaderboard");
+
+export const SeasonStanding = LeaderboardEntry.extend({
+  season: z.number().int(),
+  total: z.number().int().openapi({ description: "Players in the season's standings" }),
+  award: z.number().openapi({ description: "What the season's prizes paid the player; 0 when none" }),
+  complete: z.boolean(),
+}).openapi("SeasonStanding");
+
+export type SeasonLeaderboard = z.infer<typeof SeasonLeaderboard>;

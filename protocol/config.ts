@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { AGGREGATES, DEFAULT_RULES, ORDERS, TIE_MODES } from "../engine/rules";
 import { DEFAULT_TREND } from "../engine/trending";
+import { SeasonSchedule } from "./seasons";
 
 export const MAX_WINDOW_SECONDS = 365 * 24 * 60 * 60;
 export const RATINGS = ["none", "wins", "elo", "openskill"] as const;
@@ -78,6 +79,11 @@ const settings = {
       initial: z.number().min(-1_000_000).max(1_000_000).openapi({ description: "A new player's rating" }),
     })
     .openapi({ description: "ELO settings (rating: elo)" }),
+  season: SeasonSchedule.nullable().openapi({
+    description:
+      "When seasons end: {every: hour|day|week|month} or {cron} (5 fields), each with an optional IANA timezone; " +
+      "null: one endless season. At each boundary the standings are archived and the board starts empty",
+  }),
 };
 
 export const GameConfig = z.strictObject(settings).openapi("GameConfig");
@@ -100,4 +106,5 @@ export const DEFAULT_CONFIG: GameConfig = {
   trend: DEFAULT_TREND,
   rating: "none",
   elo: { k: 32, initial: 1500 },
+  season: null,
 };

@@ -64,3 +64,43 @@ export const archivedReports = sqliteTable(
     index("archived_reports_by_player").on(t.game, t.player, t.ts),
   ],
 );
+
+/** One row per closed season of a game, written when its standings have all reached D1. */
+export const seasonArchive = sqliteTable(
+  "season_archive",
+  {
+    game: text("game").notNull(),
+    season: integer("season").notNull(),
+    startedAt: integer("started_at").notNull(),
+    endedAt: integer("ended_at").notNull(),
+    players: integer("players").notNull(),
+    leader: text("leader"),
+    pool: real("pool").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.game, t.season] })],
+);
+
+/**
+ * A closed season's final standings, every player in board order
+ * (`position` 0 is the leader; ranks repeat under shared ties). Keyed by
+ * position, so a copy retried after a crash rewrites the same rows.
+ */
+export const seasonStandings = sqliteTable(
+  "season_standings",
+  {
+    game: text("game").notNull(),
+    season: integer("season").notNull(),
+    position: integer("position").notNull(),
+    rank: integer("rank").notNull(),
+    player: text("player").notNull(),
+    score: real("score").notNull(),
+    ts: integer("ts").notNull(),
+    team: text("team"),
+    name: text("name"),
+    country: text("country"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.game, t.season, t.position] }),
+    index("season_standings_by_player").on(t.game, t.season, t.player),
+  ],
+);

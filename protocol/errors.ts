@@ -128,6 +128,18 @@ export const statsNotFound = (player: string): ApiError => ({
   message: `player ${JSON.stringify(player)} has never played, reported or counted anything here`,
 });
 
+export const seasonNotFound = (season: number): ApiError => ({
+  status: 404,
+  code: "season_not_found",
+  message: `season ${season} has not started`,
+});
+
+export const notInSeason = (player: string, season: number): ApiError => ({
+  status: 404,
+  code: "player_not_found",
+  message: `player ${JSON.stringify(player)} is not in season ${season}'s standings`,
+});
+
 export const tooManyCounters = (player: string, most: number): ApiError => ({
   status: 400,
   code: "too_many_counters",

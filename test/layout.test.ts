@@ -13,7 +13,7 @@ const ROOMS: Record<string, { rooms: string[]; packages: RegExp; typeOnlyRooms?:
   engine: { rooms: ["engine"], packages: /^$/ },
   protocol: {
     rooms: ["protocol", "engine"],
-    packages: /^(zod|@hono\/zod-openapi|hono\/utils\/|drizzle-orm|i18n-iso-countries$)/,
+    packages: /^(zod|@hono\/zod-openapi|hono\/utils\/|drizzle-orm|i18n-iso-countries$|croner$)/,
   },
   objects: { rooms: ["objects", "protocol", "engine"], packages: /^(cloudflare:workers|drizzle-orm|openskill$)/ },
   worker: { rooms: ["worker", "objects", "protocol"], packages: /^(hono|@hono\/|p-limit|drizzle-orm|zod)/ },

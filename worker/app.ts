@@ -13,6 +13,7 @@ import { liveRoutes } from "./routes/live";
 import { profileRoutes } from "./routes/profiles";
 import { resultRoutes } from "./routes/results";
 import { scoreRoutes } from "./routes/scores";
+import { seasonRoutes } from "./routes/seasons";
 import { writeRoutes } from "./routes/write";
 
 const app = createRouter();
@@ -37,6 +38,7 @@ export const routes = app
   .route("/", boardRoutes)
   .route("/", profileRoutes)
   .route("/", resultRoutes)
+  .route("/", seasonRoutes)
   .route("/", liveRoutes)
   .route("/", historyRoutes)
   .route("/", docsRoutes);

@@ -1,3 +1,4 @@
+import type { AlarmClock } from "../alarm/alarm-clock";
 import type { ObjectSchema } from "../storage/schema";
 import type { ArchivedReport, HistoryWriter, Sample } from "./writer";
 
@@ -43,7 +44,6 @@ const BACKOFF_MAX_MS = 5 * 60 * 1000;
  */
 export class HistorySampler {
   private nextSampleAt: number | undefined;
-  private alarmAt: number | undefined;
   private failures = 0;
   private changedSinceSample = false;
   private nextPrune = 0;
@@ -52,6 +52,7 @@ export class HistorySampler {
     private readonly ctx: DurableObjectState,
     private readonly writer: HistoryWriter,
     private readonly host: SamplerHost,
+    private readonly clock: AlarmClock,
     schema: ObjectSchema,
   ) {
     if (!schema.exists) return;
@@ -62,14 +63,9 @@ export class HistorySampler {
         .map((r) => [r.key, r.value]),
     );
     this.nextSampleAt = state.get("nextSampleAt");
-    this.alarmAt = state.get("alarmAt") ?? this.nextSampleAt;
     this.failures = state.get("failures") ?? 0;
-  }
-
-  /** Re-arms an alarm that was recorded but is no longer set (lost by an older version, or by the platform). */
-  async resume(): Promise<void> {
-    if (this.alarmAt === undefined || (await this.ctx.storage.getAlarm()) !== null) return;
-    await this.ctx.storage.setAlarm(Math.max(this.alarmAt, Date.now() + 1));
+    // A sample recorded without its alarm (an older version kept no alarmAt) still gets one.
+    if (this.nextSampleAt !== undefined && !state.has("alarmAt")) clock.arm(this.nextSampleAt);
   }
 
   /** The board changed: make sure a sample is coming. */
@@ -78,7 +74,7 @@ export class HistorySampler {
     if (this.nextSampleAt !== undefined) return;
     this.nextSampleAt = now + this.host.settings().snapshotEvery * 1000;
     this.write("nextSampleAt", this.nextSampleAt);
-    this.arm(this.nextSampleAt);
+    this.clock.arm(this.nextSampleAt);
   }
 
   /** Keeps accepted reports for the archive; call inside the batch's transaction. */
@@ -91,12 +87,11 @@ export class HistorySampler {
 
   /** Reports wait in the outbox: drain them with the next sample, or soon if none is coming. */
   archiveQueued(now: number): void {
-    this.arm(this.nextSampleAt ?? now + DRAIN_AGAIN_MS);
+    this.clock.arm(this.nextSampleAt ?? now + DRAIN_AGAIN_MS);
   }
 
-  async alarm(): Promise<void> {
-    const firedFor = this.alarmAt ?? Date.now();
-    this.alarmAt = undefined;
+  /** The history duties due by `firedFor`, the time the alarm was armed for. */
+  async alarm(firedFor: number): Promise<void> {
     const game = this.host.game();
     if (game === undefined) return;
     const { snapshotEvery, snapshotTop, historyDays } = this.host.settings();
@@ -124,7 +119,7 @@ export class HistorySampler {
       this.write("failures", this.failures);
       // The missed sample is skipped, not back-dated: the next one shows the board when it is taken.
       if (sampleAt !== undefined || this.nextSampleAt !== undefined) this.setNextSample(retryAt);
-      this.arm(retryAt);
+      this.clock.arm(retryAt);
       return;
     }
     if (this.failures > 0) {
@@ -141,16 +136,7 @@ export class HistorySampler {
     const wanted = [this.nextSampleAt];
     if (outbox.more || morePruning) wanted.push(Date.now() + DRAIN_AGAIN_MS);
     const next = Math.min(...wanted.filter((t): t is number => t !== undefined));
-    if (Number.isFinite(next)) this.arm(Math.max(next, Date.now() + 1));
-    else this.clear("alarmAt");
-  }
-
-  /** Arms the alarm for `at` unless it is already armed for earlier. */
-  private arm(at: number): void {
-    if (this.alarmAt !== undefined && this.alarmAt <= at) return;
-    this.alarmAt = at;
-    this.write("alarmAt", at);
-    void this.ctx.storage.setAlarm(at);
+    if (Number.isFinite(next)) this.clock.arm(Math.max(next, Date.now() + 1));
   }
 
   private setNextSample(at: number | undefined): void {

@@ -110,6 +110,15 @@ export class BatchLog {
     this.appendRow([[player]]);
   }
 
+  /** Empties the board (a season's close); call inside its transaction, with no compaction under way. */
+  clear(): void {
+    this.base = { generation: this.base.generation + 1, throughSeq: this.lastSeq, players: 0 };
+    this.meta.write("base", this.base);
+    this.sql.exec("DELETE FROM base");
+    this.sql.exec("DELETE FROM log");
+    this.loggedChanges = 0;
+  }
+
   /** True when the log has grown past the board enough that compaction pays. */
   get compactionDue(): boolean {
     return this.loggedChanges >= Math.max(50_000, this.base.players);

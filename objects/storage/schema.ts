@@ -37,6 +37,14 @@ const MIGRATIONS: readonly (readonly string[])[] = [
   ],
   // 4: stats rows logged per batch, ahead of the stats table (see StatsTable).
   ["CREATE TABLE IF NOT EXISTS stats_log (id INTEGER PRIMARY KEY, body TEXT NOT NULL)"],
+  // 5: seasons (the open one has no ended_at), and closed seasons' standings on their way to D1.
+  [
+    `CREATE TABLE IF NOT EXISTS seasons (
+      season INTEGER PRIMARY KEY, started_at INTEGER NOT NULL, ends_at INTEGER, ended_at INTEGER,
+      players INTEGER NOT NULL DEFAULT 0, leader TEXT, pool REAL NOT NULL DEFAULT 0, complete INTEGER NOT NULL DEFAULT 0
+    )`,
+    "CREATE TABLE IF NOT EXISTS season_outbox (season INTEGER NOT NULL, part INTEGER NOT NULL, entries TEXT NOT NULL, PRIMARY KEY (season, part)) WITHOUT ROWID",
+  ],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

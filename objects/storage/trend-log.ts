@@ -50,6 +50,11 @@ export class TrendLog {
     }
   }
 
+  /** Forgets every gain (a season's close); call inside its transaction. */
+  clear(): void {
+    this.sql.exec("DELETE FROM trend_log");
+  }
+
   prune(before: number): void {
     this.sql.exec("DELETE FROM trend_log WHERE max_ts < ?", before);
   }

@@ -49,6 +49,7 @@ describe("games", () => {
       trend: { short: 10, long: 60, minReports: 2 },
       rating: "none",
       elo: { k: 32, initial: 1500 },
+      season: null,
     };
     expect(await res.json()).toEqual({ ...defaults, order: "asc" });
     expect(await (await put(game, { ties: "shared" })).json()).toEqual({ ...defaults, order: "asc", ties: "shared" });

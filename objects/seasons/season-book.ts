@@ -1,0 +1,184 @@
+import type { LeaderboardEntry } from "../../protocol/boards";
+import type { CurrentSeason, SeasonSummary } from "../../protocol/seasons";
+import type { ObjectSchema } from "../storage/schema";
+
+/** Standings per outbox row, and per D1 statement when they are copied. */
+export const STANDINGS_PART = 500;
+
+type SeasonRow = {
+  season: number;
+  started_at: number;
+  ends_at: number | null;
+  ended_at: number | null;
+  players: number;
+  leader: string | null;
+  pool: number;
+  complete: number;
+};
+
+/** A closed season whose archive has not reached D1 yet, with its next parts of standings. */
+export interface PendingCopy {
+  season: number;
+  startedAt: number;
+  endedAt: number;
+  players: number;
+  leader: string | null;
+  pool: number;
+  parts: { part: number; entries: LeaderboardEntry[] }[];
+  /** Whether these parts are the last. */
+  last: boolean;
+}
+
+/**
+ * A game's seasons in the object's SQLite: one row each, the open one without
+ * `ended_at`. A close writes the season's standings into `season_outbox` in the
+ * same transaction that empties the board, so the archive is as durable as
+ * the board was; the alarm copies the outbox to D1 part by part and marks the
+ * season complete when the last part is there.
+ */
+export class SeasonBook {
+  private open: CurrentSeason | undefined;
+
+  constructor(
+    private readonly sql: SqlStorage,
+    schema: ObjectSchema,
+  ) {
+    if (!schema.exists) return;
+    const row = sql
+      .exec<SeasonRow>("SELECT * FROM seasons WHERE ended_at IS NULL ORDER BY season DESC LIMIT 1")
+      .toArray()[0];
+    if (row !== undefined) this.open = { number: row.season, startedAt: row.started_at, endsAt: row.ends_at };
+  }
+
+  /** The open season; a game from before seasons is in season 1, open since it was created. */
+  current(createdAt: number): CurrentSeason {
+    return this.open ?? { number: 1, startedAt: createdAt, endsAt: null };
+  }
+
+  /** Records the open season's end (null: none scheduled); call inside a transaction. */
+  schedule(createdAt: number, endsAt: number | null): void {
+    const open = this.current(createdAt);
+    this.sql.exec(
+      "INSERT INTO seasons (season, started_at, ends_at) VALUES (?, ?, ?) ON CONFLICT (season) DO UPDATE SET ends_at = excluded.ends_at",
+      open.number,
+      open.startedAt,
+      endsAt,
+    );
+    this.open = { ...open, endsAt };
+  }
+
+  /**
+   * Closes the open season at `now` with its final standings (every player,
+   * in board order, a part at a time) and opens the next; call inside the
+   * transaction that empties the board.
+   */
+  close(createdAt: number, now: number, standings: Iterable<LeaderboardEntry[]>, nextEndsAt: number | null): void {
+    const open = this.current(createdAt);
+    let players = 0;
+    let leader: string | null = null;
+    let part = 0;
+    for (const entries of standings) {
+      if (entries.length === 0) continue;
+      leader ??= entries[0].player;
+      players += entries.length;
+      this.sql.exec(
+        "INSERT INTO season_outbox (season, part, entries) VALUES (?, ?, ?)",
+        open.number,
+        part++,
+        JSON.stringify(entries),
+      );
+    }
+    this.sql.exec(
+      `INSERT INTO seasons (season, started_at, ends_at, ended_at, players, leader) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (season) DO UPDATE SET ended_at = excluded.ended_at, players = excluded.players, leader = excluded.leader`,
+      open.number,
+      open.startedAt,
+      open.endsAt,
+      now,
+      players,
+      leader,
+    );
+    const next = { number: open.number + 1, startedAt: now, endsAt: nextEndsAt };
+    this.sql.exec(
+      "INSERT INTO seasons (season, started_at, ends_at) VALUES (?, ?, ?)",
+      next.number,
+      next.startedAt,
+      next.endsAt,
+    );
+    this.open = next;
+  }
+
+  /** Every season, newest first, the open one first. */
+  list(createdAt: number, openPlayers: number, openLeader: string | null): SeasonSummary[] {
+    const open = this.current(createdAt);
+    const closed = this.sql
+      .exec<SeasonRow>("SELECT * FROM seasons WHERE ended_at IS NOT NULL ORDER BY season DESC")
+      .toArray()
+      .map((row) => ({
+        season: row.season,
+        startedAt: row.started_at,
+        endedAt: row.ended_at,
+        players: row.players,
+        leader: row.leader,
+        pool: row.pool,
+        complete: row.complete === 1,
+      }));
+    const current = {
+      season: open.number,
+      startedAt: open.startedAt,
+      endedAt: null,
+      players: openPlayers,
+      leader: openLeader,
+      pool: 0,
+      complete: true,
+    };
+    return [current, ...closed];
+  }
+
+  /** A closed season, or undefined (the open season and unknown numbers alike). */
+  closed(season: number): SeasonSummary | undefined {
+    return this.list(0, 0, null).find((s) => s.season === season && s.endedAt !== null);
+  }
+
+  /** The oldest season still to be copied, with up to `maxParts` of its standings. */
+  pendingCopy(maxParts: number): PendingCopy | undefined {
+    const row = this.sql
+      .exec<SeasonRow>("SELECT * FROM seasons WHERE ended_at IS NOT NULL AND complete = 0 ORDER BY season LIMIT 1")
+      .toArray()[0];
+    if (row === undefined) return undefined;
+    const parts = this.sql
+      .exec<{ part: number; entries: string }>(
+        "SELECT part, entries FROM season_outbox WHERE season = ? ORDER BY part LIMIT ?",
+        row.season,
+        maxParts + 1,
+      )
+      .toArray()
+      .map(({ part, entries }) => ({ part, entries: JSON.parse(entries) as LeaderboardEntry[] }));
+    return {
+      season: row.season,
+      startedAt: row.started_at,
+      endedAt: row.ended_at as number,
+      players: row.players,
+      leader: row.leader,
+      pool: row.pool,
+      parts: parts.slice(0, maxParts),
+      last: parts.length <= maxParts,
+    };
+  }
+
+  /** The copied parts are in D1: drop them, and with the last mark the season complete. */
+  copied(copy: PendingCopy): void {
+    const through = copy.parts.at(-1)?.part;
+    if (through !== undefined) {
+      this.sql.exec("DELETE FROM season_outbox WHERE season = ? AND part <= ?", copy.season, through);
+    }
+    if (copy.last) this.sql.exec("UPDATE seasons SET complete = 1 WHERE season = ?", copy.season);
+  }
+
+  /** Whether some closed season has not reached D1 yet. */
+  get copyPending(): boolean {
+    return (
+      this.sql.exec("SELECT 1 FROM seasons WHERE ended_at IS NOT NULL AND complete = 0 LIMIT 1").toArray().length > 0
+    );
+  }
+}

@@ -1,0 +1,214 @@
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { ADMIN, board, call, errorOf, postScores, uniqueGame } from "../support/worker-client";
+
+const stub = (game: string) => env.BOARD.getByName(game);
+
+interface Season {
+  season: number;
+  startedAt: number;
+  endedAt: number | null;
+  players: number;
+  leader: string | null;
+  complete: boolean;
+}
+
+const json = async <T>(path: string, init?: Parameters<typeof call>[1]) => {
+  const res = await call(path, init);
+  expect(res.status, `${path}: ${res.status}`).toBe(200);
+  return res.json<T>();
+};
+const seasons = (game: string) => json<{ seasons: Season[] }>(`/v1/games/${game}/seasons`);
+const close = (game: string) => json<Season>(`/v1/games/${game}/seasons/close`, { method: "POST", key: ADMIN });
+const archived = (game: string, season: number, query = "?limit=1000") =>
+  json<{ total: number; complete: boolean; entries: Record<string, unknown>[] }>(
+    `/v1/games/${game}/seasons/${season}/leaderboard${query}`,
+  );
+
+async function d1Count(table: string, game: string): Promise<number> {
+  const row = await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE game = ?`)
+    .bind(game)
+    .first<{ n: number }>();
+  return row?.n ?? 0;
+}
+
+/** `n` players with distinct scores (p0 leads), in batches of 1000. */
+async function seed(game: string, n: number) {
+  for (let from = 0; from < n; from += 1000) {
+    const scores = Array.from({ length: Math.min(1000, n - from) }, (_, k) => ({
+      player: `p${from + k}`,
+      score: n - (from + k),
+      ts: 1000,
+    }));
+    expect((await postScores(game, { scores })).status).toBe(200);
+  }
+}
+
+/** Fires alarms until none is set (the copy may take several). */
+async function drainAlarms(game: string) {
+  for (let i = 0; i < 20 && (await runDurableObjectAlarm(stub(game))); i++);
+}
+
+describe("seasons", () => {
+  it("closes a season on request: standings archived whole, the next season starts empty", async () => {
+    const game = uniqueGame("season");
+    await postScores(game, {
+      scores: [
+        { player: "a", score: 5, team: "red" },
+        { player: "b", score: 9 },
+      ],
+    });
+    await call(`/v1/games/${game}/players/a/profile`, {
+      method: "PUT",
+      key: ADMIN,
+      json: { name: "Ayşe", country: "TR" },
+    });
+    const before = (await board(game, "?limit=1000")).entries;
+
+    const closed = await close(game);
+    expect(closed).toMatchObject({ season: 1, players: 2, leader: "b", complete: false });
+    expect(closed.endedAt).toBeGreaterThan(0);
+    const info = await json<{ players: number; season: { number: number; startedAt: number; endsAt: null } }>(
+      `/v1/games/${game}`,
+    );
+    expect(info.players).toBe(0);
+    expect(info.season).toEqual({ number: 2, startedAt: closed.endedAt, endsAt: null });
+    expect((await board(game)).entries).toEqual([]);
+
+    await drainAlarms(game);
+    const final = await archived(game, 1);
+    expect(final).toMatchObject({ total: 2, complete: true });
+    expect(final.entries).toEqual(before);
+    expect(await json(`/v1/games/${game}/seasons/1/players/a`)).toMatchObject({
+      rank: 2,
+      score: 5,
+      team: "red",
+      name: "Ayşe",
+      country: "TR",
+      season: 1,
+      total: 2,
+      award: 0,
+    });
+
+    // A report after the close counts in season 2 only.
+    await postScores(game, { player: "c", score: 1 });
+    const list = (await seasons(game)).seasons;
+    expect(list.map((s) => [s.season, s.endedAt === null, s.players, s.leader, s.complete])).toEqual([
+      [2, true, 1, "c", true],
+      [1, false, 2, "b", true],
+    ]);
+    expect((await archived(game, 2)).entries.map((e) => e.player)).toEqual(["c"]);
+  });
+
+  it("answers 404 for a season not started, a player not in it, and 403 to a close without the admin key", async () => {
+    const game = uniqueGame("season");
+    await postScores(game, { player: "a", score: 1 });
+    const unknown = await call(`/v1/games/${game}/seasons/2/leaderboard`);
+    expect(unknown.status).toBe(404);
+    expect((await errorOf(unknown)).code).toBe("season_not_found");
+    expect((await call(`/v1/games/${game}/seasons/0/leaderboard`)).status).toBe(400);
+    await close(game);
+    await drainAlarms(game);
+    const missing = await call(`/v1/games/${game}/seasons/1/players/zed`);
+    expect(missing.status).toBe(404);
+    expect((await call(`/v1/games/${game}/seasons/close`, { method: "POST" })).status).toBe(401);
+    expect((await call(`/v1/games/${uniqueGame("none")}/seasons`)).status).toBe(404);
+  });
+
+  it("counts every report in exactly one season while a close lands among concurrent batches", async () => {
+    const game = uniqueGame("season");
+    await call(`/v1/games/${game}`, { method: "PUT", key: ADMIN, json: { aggregate: "sum" } });
+    const batches = Array.from({ length: 40 }, (_, i) =>
+      postScores(game, {
+        scores: Array.from({ length: 10 }, (_, k) => ({ player: `p${k}`, score: 1, id: `${i}-${k}` })),
+      }),
+    );
+    const closing = close(game);
+    const answers = await Promise.all([...batches, closing.then(() => new Response(null, { status: 200 }))]);
+    expect(answers.every((r) => r.status === 200)).toBe(true);
+    await drainAlarms(game);
+    const one = await archived(game, 1);
+    const two = (await board(game, "?limit=1000")).entries;
+    for (let k = 0; k < 10; k++) {
+      const inOne = (one.entries.find((e) => e.player === `p${k}`)?.score as number | undefined) ?? 0;
+      const inTwo = (two.find((e) => e.player === `p${k}`)?.score as number | undefined) ?? 0;
+      expect(inOne + inTwo, `p${k}`).toBe(40);
+    }
+  });
+
+  it("finishes a close after a kill at each step: before the copy, and in the middle of it", async () => {
+    const game = uniqueGame("season");
+    await seed(game, 12_000);
+    const before = await archived(game, 1, "?limit=5&offset=11995");
+    const trigger = `stop_${game.replaceAll("-", "_")}`;
+    const refuseFrom = (position: number) =>
+      env.DB.exec(
+        `CREATE TRIGGER ${trigger} BEFORE INSERT ON season_standings WHEN NEW.game = '${game}' AND NEW.position >= ${position} BEGIN SELECT RAISE(ABORT, 'killed'); END`,
+      );
+
+    // Kill 1: the close is committed and nothing is copied yet (D1 refuses every row), then the object dies.
+    await refuseFrom(0);
+    await close(game);
+    await runDurableObjectAlarm(stub(game));
+    expect(await d1Count("season_standings", game)).toBe(0);
+    await evictDurableObject(stub(game));
+
+    // Kill 2: the copy dies after its first batch of 10,000 (D1 refuses the rest), then the object dies.
+    await env.DB.exec(`DROP TRIGGER ${trigger}`);
+    await refuseFrom(10_000);
+    await runDurableObjectAlarm(stub(game));
+    expect(await d1Count("season_standings", game)).toBe(10_000);
+    expect((await archived(game, 1, "?limit=1")).complete).toBe(false);
+    await evictDurableObject(stub(game));
+    await env.DB.exec(`DROP TRIGGER ${trigger}`);
+
+    // The restart re-arms the alarm; the copy resumes where it stopped and ends with every player once.
+    await drainAlarms(game);
+    expect(await d1Count("season_standings", game)).toBe(12_000);
+    expect(await d1Count("season_archive", game)).toBe(1);
+    const after = await archived(game, 1, "?limit=5&offset=11995");
+    expect(after.complete).toBe(true);
+    expect(after.entries).toEqual(before.entries);
+    const outbox = await runInDurableObject(
+      stub(game),
+      (_, state) => state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM season_outbox").one().n,
+    );
+    expect(outbox).toBe(0);
+  }, 60_000);
+
+  it("closes at the schedule's boundary, also when the object was evicted before it", async () => {
+    const game = uniqueGame("season");
+    const put = await call(`/v1/games/${game}`, {
+      method: "PUT",
+      key: ADMIN,
+      json: { season: { cron: "*/5 * * * *", timezone: "Europe/Istanbul" } },
+    });
+    expect(put.status).toBe(200);
+    await postScores(game, { player: "a", score: 3 });
+    const { season } = await json<{ season: { number: number; endsAt: number } }>(`/v1/games/${game}`);
+    expect(season.number).toBe(1);
+    expect(season.endsAt % 300_000).toBe(0);
+    expect(season.endsAt).toBeGreaterThan(Date.now());
+
+    await evictDurableObject(stub(game));
+    // Alarms fire early in tests, running the duties due by the time they were armed for: first a history
+    // sample, then the boundary (each later firing would close the next season too).
+    type Info = { season: { number: number; startedAt: number; endsAt: number } };
+    let info = await json<Info>(`/v1/games/${game}`);
+    for (let i = 0; i < 5 && info.season.number === 1; i++) {
+      await runDurableObjectAlarm(stub(game));
+      info = await json<Info>(`/v1/games/${game}`);
+    }
+    expect(info.season).toEqual({ number: 2, startedAt: season.endsAt, endsAt: season.endsAt + 300_000 });
+    expect((await archived(game, 1)).entries.map((e) => [e.player, e.score])).toEqual([["a", 3]]);
+  });
+
+  it("refuses a schedule that never fires or names an unknown zone", async () => {
+    const game = uniqueGame("season");
+    for (const season of [{ cron: "0 0 31 2 *" }, { every: "day", timezone: "Nowhere/Land" }, { every: "year" }]) {
+      const res = await call(`/v1/games/${game}`, { method: "PUT", key: ADMIN, json: { season } });
+      expect(res.status, JSON.stringify(season)).toBe(400);
+    }
+  });
+});

@@ -1,0 +1,150 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { and, asc, eq } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { SeasonLeaderboard, SeasonStanding } from "../../protocol/boards";
+import { seasonStandings } from "../../protocol/d1-schema";
+import { notInSeason } from "../../protocol/errors";
+import { GamePath, PlayerPath } from "../../protocol/names";
+import { queryInt } from "../../protocol/query";
+import { SeasonList, SeasonNumber, SeasonSummary } from "../../protocol/seasons";
+import { createRouter, errorResponses as errors, fail, reply } from "../http";
+import { requireAdmin, requireKey } from "./guards";
+
+const SeasonPath = GamePath.extend({ season: SeasonNumber });
+const SeasonPlayerPath = PlayerPath.extend({ season: SeasonNumber });
+
+const closeSeason = createRoute({
+  method: "post",
+  path: "/v1/games/{game}/seasons/close",
+  summary: "Close the season now",
+  description:
+    "As the schedule's boundary would: the standings are archived (to D1 in the background; the season reads " +
+    "`complete: false` until they are all there) and the next season starts with an empty board. Admin key.",
+  security: [{ bearer: [] }],
+  middleware: [requireKey, requireAdmin] as const,
+  request: { params: GamePath },
+  responses: {
+    200: { description: "The season just closed", content: { "application/json": { schema: SeasonSummary } } },
+    ...errors(400, 401, 403, 404),
+  },
+});
+
+const listSeasons = createRoute({
+  method: "get",
+  path: "/v1/games/{game}/seasons",
+  summary: "The game's seasons",
+  description: "Newest first; the open season first, with `endedAt` null.",
+  request: { params: GamePath },
+  responses: {
+    200: { description: "The seasons", content: { "application/json": { schema: SeasonList } } },
+    ...errors(400, 404),
+  },
+});
+
+const seasonLeaderboard = createRoute({
+  method: "get",
+  path: "/v1/games/{game}/seasons/{season}/leaderboard",
+  summary: "A page of a season's standings",
+  description: "A closed season's final standings from D1, or the open season's live board.",
+  request: {
+    params: SeasonPath,
+    query: z.object({ limit: queryInt(1, 1000, 15), offset: queryInt(0, Number.MAX_SAFE_INTEGER, 0) }),
+  },
+  responses: {
+    200: { description: "Entries in final order", content: { "application/json": { schema: SeasonLeaderboard } } },
+    ...errors(400, 404),
+  },
+});
+
+const seasonPlayer = createRoute({
+  method: "get",
+  path: "/v1/games/{game}/seasons/{season}/players/{player}",
+  summary: "A player's standing in a season, with its award",
+  request: { params: SeasonPlayerPath },
+  responses: {
+    200: { description: "The standing", content: { "application/json": { schema: SeasonStanding } } },
+    ...errors(400, 404),
+  },
+});
+
+const columns = {
+  rank: seasonStandings.rank,
+  player: seasonStandings.player,
+  score: seasonStandings.score,
+  ts: seasonStandings.ts,
+  team: seasonStandings.team,
+  name: seasonStandings.name,
+  country: seasonStandings.country,
+};
+
+/** A D1 row as a leaderboard entry: absent fields left out, as the live board does. */
+function entry(row: {
+  rank: number;
+  player: string;
+  score: number;
+  ts: number;
+  team: string | null;
+  name: string | null;
+  country: string | null;
+}) {
+  const { team, name, country, ...rest } = row;
+  return {
+    ...rest,
+    ...(team === null ? {} : { team }),
+    ...(name === null ? {} : { name }),
+    ...(country === null ? {} : { country }),
+  };
+}
+
+export const seasonRoutes = createRouter()
+  .openapi(closeSeason, async (c) => {
+    const { game } = c.req.valid("param");
+    return reply(c, await c.env.BOARD.getByName(game).closeSeason());
+  })
+  .openapi(listSeasons, async (c) => {
+    const { game } = c.req.valid("param");
+    return reply(c, await c.env.BOARD.getByName(game).seasonList());
+  })
+  .openapi(seasonLeaderboard, async (c) => {
+    const { game, season } = c.req.valid("param");
+    const { limit, offset } = c.req.valid("query");
+    const board = c.env.BOARD.getByName(game);
+    const summary = await board.season(season);
+    if (!summary.ok) return reply(c, summary);
+    if (summary.value.endedAt === null) {
+      const live = await board.leaderboard(offset, limit);
+      if (!live.ok) return reply(c, live);
+      return c.json({ ...live.value, season, complete: true }, 200);
+    }
+    const rows = await drizzle(c.env.DB)
+      .select(columns)
+      .from(seasonStandings)
+      .where(and(eq(seasonStandings.game, game), eq(seasonStandings.season, season)))
+      .orderBy(asc(seasonStandings.position))
+      .limit(limit)
+      .offset(offset);
+    const { endedAt, players, complete } = summary.value;
+    return c.json({ game, updatedAt: endedAt, total: players, entries: rows.map(entry), season, complete }, 200);
+  })
+  .openapi(seasonPlayer, async (c) => {
+    const { game, season, player } = c.req.valid("param");
+    const board = c.env.BOARD.getByName(game);
+    const summary = await board.season(season);
+    if (!summary.ok) return reply(c, summary);
+    if (summary.value.endedAt === null) {
+      const live = await board.standing(player, 0);
+      if (!live.ok) return reply(c, live);
+      const { around: _, countryRank: __, ...standing } = live.value;
+      return c.json({ ...standing, season, award: 0, complete: true }, 200);
+    }
+    const [row] = await drizzle(c.env.DB)
+      .select(columns)
+      .from(seasonStandings)
+      .where(
+        and(eq(seasonStandings.game, game), eq(seasonStandings.season, season), eq(seasonStandings.player, player)),
+      )
+      .limit(1);
+    if (row === undefined) return fail(c, notInSeason(player, season));
+    const { players, complete } = summary.value;
+    return c.json({ ...entry(row), season, total: players, award: 0, complete }, 200);
+  });

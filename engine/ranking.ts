@@ -19,6 +19,8 @@ export interface Plan {
   gains: Gain[];
   /** Each changed player's best score within the batch, in the board's order (a later report may lower it). */
   peaks: Map<string, number>;
+  /** The sum of the reports' positive gains, in the board's order (what feeds a prize pool). */
+  rise: number;
 }
 
 export interface RankingOptions {
@@ -100,6 +102,7 @@ export class Ranking {
     const pending = new Map<string, PlayerState>();
     const peaks = new Map<string, number>();
     const gains: Gain[] = [];
+    let rise = 0;
     const rule = this.current.aggregate;
     const trending = this.derived.trendingOn;
     const sign = this.ascending ? -1 : 1;
@@ -112,12 +115,12 @@ export class Ranking {
         if (peak === undefined || (this.ascending ? next.score < peak : next.score > peak))
           peaks.set(report.player, next.score);
       }
-      if (!trending) continue;
       const before = current?.score ?? (rule === "sum" ? 0 : undefined);
       const gain = next === undefined || before === undefined ? 0 : sign * (next.score - before);
-      gains.push({ player: report.player, ts: report.ts, gain: gain === 0 ? 0 : gain });
+      if (gain > 0) rise += gain;
+      if (trending) gains.push({ player: report.player, ts: report.ts, gain: gain === 0 ? 0 : gain });
     }
-    return { states: [...pending.values()], gains, peaks };
+    return { states: [...pending.values()], gains, peaks, rise };
   }
 
   /** Whether the board knows the player (on the board or outside the window). */

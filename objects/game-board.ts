@@ -32,7 +32,7 @@ import {
 } from "../protocol/errors";
 import type { Accepted, Profile, ProfileBody, ScoreReport } from "../protocol/reports";
 import { groupsOf, MAX_COUNTERS, type MatchResult, type PlayerEvent, type PlayerStats } from "../protocol/results";
-import { nextBoundary, type SeasonSummary } from "../protocol/seasons";
+import { type AwardEntry, nextBoundary, type PrizeProjection, type SeasonSummary } from "../protocol/seasons";
 import { AlarmClock } from "./alarm/alarm-clock";
 import { DirectoryPublisher } from "./history/directory";
 import { HistorySampler } from "./history/sampler";
@@ -42,6 +42,7 @@ import type { ViewSpec } from "./live/views";
 import { BoardReads } from "./reads";
 import { planResults, reportCounts } from "./results";
 import { ArchiveWriter } from "./seasons/archive-writer";
+import { lastPaidPosition, MICROS, poolGrowth, splitPool } from "./seasons/prizes";
 import { SeasonBook, STANDINGS_PART } from "./seasons/season-book";
 import { BatchLog } from "./storage/batch-log";
 import { MetaTable } from "./storage/meta";
@@ -207,6 +208,7 @@ export class GameBoard extends DurableObject<Env> {
       if (this.config.archive) this.history.keepForArchive(fresh);
       this.trendLog.append(plan.gains, now);
       for (const [player, change] of profileChanges) this.profiles.set(player, change);
+      this.feedPool(plan.rise);
       this.stats.countReports(reportCounts(fresh, plan.peaks), this.config.order === "desc");
     });
     this.ranking.apply(plan, now);
@@ -257,6 +259,10 @@ export class GameBoard extends DurableObject<Env> {
       // A new schedule ends the open season at its next boundary from now.
       if (rescheduled)
         this.seasons.schedule(this.createdAt, config.season === null ? null : nextBoundary(config.season, now));
+      // Prizes set on a game without a pool start it at the seed, as a season would.
+      if (config.prizes !== null && this.config.prizes === null && this.seasons.pool === 0) {
+        this.seasons.feed(this.createdAt, Math.floor(config.prizes.poolSeed * MICROS));
+      }
     });
     if (rescheduled) this.armSeasonDuties(now);
     this.config = config;
@@ -360,6 +366,7 @@ export class GameBoard extends DurableObject<Env> {
       this.ids.add(newIds, now);
       this.trendLog.append(plan.gains, now);
       if (plan.states.length > 0) this.meta.write("updatedAt", now);
+      this.feedPool(plan.rise);
       this.stats.write(plan.stats);
     });
     this.ranking.apply(plan, now);
@@ -421,6 +428,23 @@ export class GameBoard extends DurableObject<Env> {
     const closing = this.seasons.current(this.createdAt).number;
     this.closeOpenSeason(Date.now());
     return { ok: true, value: this.seasons.closed(closing) as SeasonSummary };
+  }
+
+  /** The open season's pool, the split, and what a close would pay now. */
+  async prizes(): Promise<Outcome<PrizeProjection>> {
+    if (this.game === undefined) return refused(gameNotFound());
+    const { awards } = this.projectAwards();
+    return {
+      ok: true,
+      value: { pool: this.seasons.pool / MICROS, split: this.config.prizes?.split ?? [], projected: awards },
+    };
+  }
+
+  /** A closed season's awards. */
+  async seasonAwards(season: number): Promise<Outcome<{ awards: AwardEntry[] }>> {
+    if (this.game === undefined) return refused(gameNotFound());
+    const awards = this.seasons.awards(season);
+    return awards === undefined ? refused(seasonNotFound(season)) : { ok: true, value: { awards } };
   }
 
   /** Every season, newest first, the open one first with its live player count and leader. */
@@ -575,11 +599,17 @@ export class GameBoard extends DurableObject<Env> {
       for (let offset = 0; offset < total; offset += STANDINGS_PART) yield reads.page(offset, STANDINGS_PART);
     };
     const schedule = this.config.season;
-    const nextEndsAt = schedule === null ? null : nextBoundary(schedule, now);
+    const prizes = this.config.prizes;
+    const { awards, carryMicros } = this.projectAwards();
+    const next = {
+      endsAt: schedule === null ? null : nextBoundary(schedule, now),
+      poolMicros: prizes === null ? 0 : Math.floor(prizes.poolSeed * MICROS) + carryMicros,
+      awards,
+    };
     // A compaction under way would write the old season's players into the new base.
     this.compactionStep = undefined;
     this.ctx.storage.transactionSync(() => {
-      this.seasons.close(this.createdAt, now, standings(), nextEndsAt);
+      this.seasons.close(this.createdAt, now, standings(), next);
       this.log.clear();
       this.trendLog.clear();
       this.meta.write("updatedAt", now);
@@ -588,6 +618,24 @@ export class GameBoard extends DurableObject<Env> {
     this.reads.reset();
     this.changed(now);
     this.armSeasonDuties(now);
+  }
+
+  /**
+   * What closing now would pay: the pool split by the prize ranges over the
+   * top of the board, a tie straddling the last paid rank taken whole.
+   */
+  private projectAwards(): { awards: AwardEntry[]; carryMicros: number } {
+    const prizes = this.config.prizes;
+    const pool = this.seasons.pool;
+    if (prizes === null) return { awards: [], carryMicros: pool };
+    const ranges = prizes.split.map((r) => ({ from: r.from, to: r.to, sharePpm: Math.round(r.share * 1e6) }));
+    this.ranking.expire(Date.now());
+    const top = this.ranking.page(0, lastPaidPosition(ranges));
+    for (let more = this.ranking.page(top.length, 1); more.length > 0 && more[0].rank === top.at(-1)?.rank; ) {
+      top.push(more[0]);
+      more = this.ranking.page(top.length, 1);
+    }
+    return splitPool(pool, ranges, top);
   }
 
   /** Asks the alarm for the open season's end and for any archive still to copy. */
@@ -626,6 +674,12 @@ export class GameBoard extends DurableObject<Env> {
       this.copyRetryAt = 0;
       this.seasons.copied(copy);
     }
+  }
+
+  /** A batch's share of its gains to the prize pool; call inside its transaction. */
+  private feedPool(rise: number): void {
+    const prizes = this.config.prizes;
+    if (prizes !== null) this.seasons.feed(this.createdAt, poolGrowth(prizes.poolShare, rise));
   }
 
   /** Records the game's name and creation time with its first write. */

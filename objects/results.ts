@@ -35,6 +35,7 @@ export function planResults(
   const rows = new Map<string, StoredStats>();
   const states = new Map<string, PlayerState>();
   const gains: Gain[] = [];
+  let rise = 0;
   const sign = order === "desc" ? 1 : -1;
   const statsOf = (player: string, ts: number) => {
     let stats = rows.get(player);
@@ -95,13 +96,12 @@ export function planResults(
       states.set(player, team === undefined ? { player, score, ts } : { player, score, ts, team });
       const stats = rows.get(player) as StoredStats;
       stats.best = stats.best === null ? score : sign > 0 ? Math.max(stats.best, score) : Math.min(stats.best, score);
-      if (context.trending) {
-        const gain = sign * (score - (before.get(player) as number));
-        gains.push({ player, ts, gain: gain === 0 ? 0 : gain });
-      }
+      const gain = sign * (score - (before.get(player) as number));
+      if (gain > 0) rise += gain;
+      if (context.trending) gains.push({ player, ts, gain: gain === 0 ? 0 : gain });
     }
   }
-  return { states: [...states.values()], gains, peaks: new Map(), stats: rows };
+  return { states: [...states.values()], gains, peaks: new Map(), rise, stats: rows };
 }
 
 /** A batch of reports as each player's share of it, for its stats. */

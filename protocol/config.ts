@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { AGGREGATES, DEFAULT_RULES, ORDERS, TIE_MODES } from "../engine/rules";
 import { DEFAULT_TREND } from "../engine/trending";
-import { SeasonSchedule } from "./seasons";
+import { Prizes, SeasonSchedule } from "./seasons";
 
 export const MAX_WINDOW_SECONDS = 365 * 24 * 60 * 60;
 export const RATINGS = ["none", "wins", "elo", "openskill"] as const;
@@ -84,6 +84,9 @@ const settings = {
       "When seasons end: {every: hour|day|week|month} or {cron} (5 fields), each with an optional IANA timezone; " +
       "null: one endless season. At each boundary the standings are archived and the board starts empty",
   }),
+  prizes: Prizes.nullable().openapi({
+    description: "A prize pool fed by a share of every gain and paid by rank ranges at each close; null: none",
+  }),
 };
 
 export const GameConfig = z.strictObject(settings).openapi("GameConfig");
@@ -107,4 +110,5 @@ export const DEFAULT_CONFIG: GameConfig = {
   rating: "none",
   elo: { k: 32, initial: 1500 },
   season: null,
+  prizes: null,
 };

@@ -104,3 +104,16 @@ export const seasonStandings = sqliteTable(
     index("season_standings_by_player").on(t.game, t.season, t.player),
   ],
 );
+
+/** What each closed season's prizes paid, per player (whole units). */
+export const seasonAwards = sqliteTable(
+  "season_awards",
+  {
+    game: text("game").notNull(),
+    season: integer("season").notNull(),
+    player: text("player").notNull(),
+    rank: integer("rank").notNull(),
+    amount: integer("amount").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.game, t.season, t.player] })],
+);

@@ -66,6 +66,69 @@ export function nextBoundary(schedule: SeasonSchedule, after: number): number | 
   return cron.nextRun(new Date(after))?.getTime() ?? null;
 }
 
+/** The most rank ranges a split may have, and the last rank one may pay. */
+export const MAX_PRIZE_RANGES = 100;
+export const MAX_PRIZE_RANK = 1_000_000;
+
+const PrizeRange = z.strictObject({
+  from: z.number().int().min(1).max(MAX_PRIZE_RANK),
+  to: z.number().int().min(1).max(MAX_PRIZE_RANK),
+  share: z
+    .number()
+    .gt(0)
+    .max(1)
+    .refine((share) => Math.abs(share * 1e6 - Math.round(share * 1e6)) < 1e-6, "a share has at most 6 decimals")
+    .openapi({ description: "The range's share of the pool, split equally among the players holding its ranks" }),
+});
+
+export const Prizes = z
+  .strictObject({
+    poolShare: z.number().min(0).max(1).openapi({ description: "The pool grows by this share of every positive gain" }),
+    poolSeed: z.number().min(0).max(1e12).openapi({ description: "What each season's pool starts with" }),
+    split: z.array(PrizeRange).min(1).max(MAX_PRIZE_RANGES),
+  })
+  .superRefine((prizes, ctx) => {
+    const ranges = [...prizes.split].sort((a, b) => a.from - b.from);
+    for (const [i, r] of ranges.entries()) {
+      if (r.to < r.from) ctx.addIssue({ code: "custom", path: ["split"], message: `range ${r.from}-${r.to} ends before it starts` });
+      const next = ranges[i + 1];
+      if (next !== undefined && next.from <= r.to) {
+        ctx.addIssue({ code: "custom", path: ["split"], message: `ranges ${r.from}-${r.to} and ${next.from}-${next.to} overlap` });
+      }
+    }
+    const ppm = prizes.split.reduce((sum, r) => sum + Math.round(r.share * 1e6), 0);
+    if (ppm > 1e6) ctx.addIssue({ code: "custom", path: ["split"], message: "the shares add up to more than 1" });
+  })
+  .openapi("Prizes", {
+    example: {
+      poolShare: 0.02,
+      poolSeed: 0,
+      split: [
+        { from: 1, to: 1, share: 0.25 },
+        { from: 2, to: 10, share: 0.5 },
+      ],
+    },
+  });
+
+export type Prizes = z.infer<typeof Prizes>;
+
+export const AwardEntry = z
+  .object({ rank: z.number().int(), player: z.string(), amount: z.number().int() })
+  .openapi("Award");
+
+export const AwardList = z.object({ awards: z.array(AwardEntry) }).openapi("AwardList");
+
+export const PrizeProjection = z
+  .object({
+    pool: z.number().openapi({ description: "The open season's pool now" }),
+    split: Prizes.shape.split,
+    projected: z.array(AwardEntry).openapi({ description: "What a close would pay now" }),
+  })
+  .openapi("PrizeProjection");
+
+export type AwardEntry = z.infer<typeof AwardEntry>;
+export type PrizeProjection = z.infer<typeof PrizeProjection>;
+
 export const SeasonNumber = z.coerce
   .number()
   .int("a season is a whole number")

@@ -6,7 +6,7 @@ import { type PendingCopy, STANDINGS_PART } from "./season-book";
  * part's entries as one JSON parameter spread by `json_each`: D1 binds at
  * most 100 parameters a statement, which would mean 10 rows each.
  * Every row is keyed (game, season, position), so a retried copy rewrites
- * the same rows; the summary row goes in with the last part.
+ * the same rows; the awards and the summary row go in with the last part.
  */
 export class ArchiveWriter {
   constructor(private readonly db: D1Database) {}
@@ -26,6 +26,14 @@ export class ArchiveWriter {
       statements.push(
         this.db
           .prepare(
+            `INSERT OR REPLACE INTO season_awards (game, season, player, rank, amount)
+             SELECT ?1, ?2, value ->> 0, value ->> 1, value ->> 2 FROM json_each(?3)`,
+          )
+          .bind(game, copy.season, JSON.stringify(copy.awards.map((a) => [a.player, a.rank, a.amount]))),
+      );
+      statements.push(
+        this.db
+          .prepare(
             "INSERT OR REPLACE INTO season_archive (game, season, started_at, ended_at, players, leader, pool) VALUES (?, ?, ?, ?, ?, ?, ?)",
           )
           .bind(game, copy.season, copy.startedAt, copy.endedAt, copy.players, copy.leader, copy.pool),
@@ -39,6 +47,7 @@ export class ArchiveWriter {
     await this.db.batch([
       this.db.prepare("DELETE FROM season_standings WHERE game = ?").bind(game),
       this.db.prepare("DELETE FROM season_archive WHERE game = ?").bind(game),
+      this.db.prepare("DELETE FROM season_awards WHERE game = ?").bind(game),
     ]);
   }
 }

@@ -1,6 +1,7 @@
 import type { LeaderboardEntry } from "../../protocol/boards";
-import type { CurrentSeason, SeasonSummary } from "../../protocol/seasons";
+import type { AwardEntry, CurrentSeason, SeasonSummary } from "../../protocol/seasons";
 import type { ObjectSchema } from "../storage/schema";
+import { MICROS } from "./prizes";
 
 /** Standings per outbox row, and per D1 statement when they are copied. */
 export const STANDINGS_PART = 500;
@@ -14,6 +15,7 @@ type SeasonRow = {
   leader: string | null;
   pool: number;
   complete: number;
+  awards: string | null;
 };
 
 /** A closed season whose archive has not reached D1 yet, with its next parts of standings. */
@@ -23,7 +25,9 @@ export interface PendingCopy {
   endedAt: number;
   players: number;
   leader: string | null;
+  /** In units. */
   pool: number;
+  awards: AwardEntry[];
   parts: { part: number; entries: LeaderboardEntry[] }[];
   /** Whether these parts are the last. */
   last: boolean;
@@ -38,6 +42,8 @@ export interface PendingCopy {
  */
 export class SeasonBook {
   private open: CurrentSeason | undefined;
+  /** The open season's prize pool, in micros (see prizes.ts). */
+  private poolMicros = 0;
 
   constructor(
     private readonly sql: SqlStorage,
@@ -47,7 +53,30 @@ export class SeasonBook {
     const row = sql
       .exec<SeasonRow>("SELECT * FROM seasons WHERE ended_at IS NULL ORDER BY season DESC LIMIT 1")
       .toArray()[0];
-    if (row !== undefined) this.open = { number: row.season, startedAt: row.started_at, endsAt: row.ends_at };
+    if (row !== undefined) {
+      this.open = { number: row.season, startedAt: row.started_at, endsAt: row.ends_at };
+      this.poolMicros = row.pool;
+    }
+  }
+
+  /** The open season's pool, in micros. */
+  get pool(): number {
+    return this.poolMicros;
+  }
+
+  /** Adds to the open season's pool; call inside the transaction of the batch that earned it. */
+  feed(createdAt: number, micros: number): void {
+    if (micros <= 0) return;
+    const open = this.current(createdAt);
+    this.sql.exec(
+      `INSERT INTO seasons (season, started_at, ends_at, pool) VALUES (?, ?, ?, ?)
+       ON CONFLICT (season) DO UPDATE SET pool = pool + excluded.pool`,
+      open.number,
+      open.startedAt,
+      open.endsAt,
+      micros,
+    );
+    this.poolMicros += micros;
   }
 
   /** The open season; a game from before seasons is in season 1, open since it was created. */
@@ -72,7 +101,12 @@ export class SeasonBook {
    * in board order, a part at a time) and opens the next; call inside the
    * transaction that empties the board.
    */
-  close(createdAt: number, now: number, standings: Iterable<LeaderboardEntry[]>, nextEndsAt: number | null): void {
+  close(
+    createdAt: number,
+    now: number,
+    standings: Iterable<LeaderboardEntry[]>,
+    next: { endsAt: number | null; poolMicros: number; awards: AwardEntry[] },
+  ): void {
     const open = this.current(createdAt);
     let players = 0;
     let leader: string | null = null;
@@ -89,23 +123,28 @@ export class SeasonBook {
       );
     }
     this.sql.exec(
-      `INSERT INTO seasons (season, started_at, ends_at, ended_at, players, leader) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (season) DO UPDATE SET ended_at = excluded.ended_at, players = excluded.players, leader = excluded.leader`,
+      `INSERT INTO seasons (season, started_at, ends_at, ended_at, players, leader, pool, awards) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (season) DO UPDATE SET ended_at = excluded.ended_at, players = excluded.players,
+         leader = excluded.leader, pool = excluded.pool, awards = excluded.awards`,
       open.number,
       open.startedAt,
       open.endsAt,
       now,
       players,
       leader,
+      this.poolMicros,
+      JSON.stringify(next.awards),
     );
-    const next = { number: open.number + 1, startedAt: now, endsAt: nextEndsAt };
+    const opened = { number: open.number + 1, startedAt: now, endsAt: next.endsAt };
     this.sql.exec(
-      "INSERT INTO seasons (season, started_at, ends_at) VALUES (?, ?, ?)",
-      next.number,
-      next.startedAt,
-      next.endsAt,
+      "INSERT INTO seasons (season, started_at, ends_at, pool) VALUES (?, ?, ?, ?)",
+      opened.number,
+      opened.startedAt,
+      opened.endsAt,
+      next.poolMicros,
     );
-    this.open = next;
+    this.open = opened;
+    this.poolMicros = next.poolMicros;
   }
 
   /** Every season, newest first, the open one first. */
@@ -120,7 +159,7 @@ export class SeasonBook {
         endedAt: row.ended_at,
         players: row.players,
         leader: row.leader,
-        pool: row.pool,
+        pool: row.pool / MICROS,
         complete: row.complete === 1,
       }));
     const current = {
@@ -129,7 +168,7 @@ export class SeasonBook {
       endedAt: null,
       players: openPlayers,
       leader: openLeader,
-      pool: 0,
+      pool: this.poolMicros / MICROS,
       complete: true,
     };
     return [current, ...closed];
@@ -138,6 +177,14 @@ export class SeasonBook {
   /** A closed season, or undefined (the open season and unknown numbers alike). */
   closed(season: number): SeasonSummary | undefined {
     return this.list(0, 0, null).find((s) => s.season === season && s.endedAt !== null);
+  }
+
+  /** A closed season's awards; undefined for the open season and unknown numbers. */
+  awards(season: number): AwardEntry[] | undefined {
+    const row = this.sql
+      .exec<{ awards: string | null }>("SELECT awards FROM seasons WHERE season = ? AND ended_at IS NOT NULL", season)
+      .toArray()[0];
+    return row === undefined ? undefined : (JSON.parse(row.awards ?? "[]") as AwardEntry[]);
   }
 
   /** The oldest season still to be copied, with up to `maxParts` of its standings. */
@@ -160,7 +207,8 @@ export class SeasonBook {
       endedAt: row.ended_at as number,
       players: row.players,
       leader: row.leader,
-      pool: row.pool,
+      pool: row.pool / MICROS,
+      awards: JSON.parse(row.awards ?? "[]") as AwardEntry[],
       parts: parts.slice(0, maxParts),
       last: parts.length <= maxParts,
     };

@@ -45,6 +45,8 @@ const MIGRATIONS: readonly (readonly string[])[] = [
     )`,
     "CREATE TABLE IF NOT EXISTS season_outbox (season INTEGER NOT NULL, part INTEGER NOT NULL, entries TEXT NOT NULL, PRIMARY KEY (season, part)) WITHOUT ROWID",
   ],
+  // 6: a closed season's awards (its pool counts in micros, see objects/seasons/prizes.ts).
+  ["ALTER TABLE seasons ADD COLUMN awards TEXT"],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -204,6 +204,73 @@ describe("seasons", () => {
     expect((await archived(game, 1)).entries.map((e) => [e.player, e.score])).toEqual([["a", 3]]);
   });
 
+  it("feeds the pool by a share of every gain, pays it by rank ranges at the close (ties split), carries the rest", async () => {
+    const game = uniqueGame("season");
+    const prizes = {
+      poolShare: 0.1,
+      poolSeed: 100,
+      split: [
+        { from: 1, to: 1, share: 0.5 },
+        { from: 2, to: 3, share: 0.3 },
+      ],
+    };
+    const put = await call(`/v1/games/${game}`, {
+      method: "PUT",
+      key: ADMIN,
+      json: { aggregate: "sum", ties: "shared", prizes },
+    });
+    expect(put.status).toBe(200);
+    await postScores(game, {
+      scores: [
+        { player: "a", score: 50 },
+        { player: "b", score: 30 },
+        { player: "c", score: 30 },
+        { player: "d", score: 10 },
+        { player: "d", score: -5 }, // a loss feeds nothing
+      ],
+    });
+    // 100 seed + 10% of 120 gained = 112; 1st: 56; 2nd-3rd: 33.6 over positions 2-3, b and c tie on both: 16.8 each.
+    const projection = await json<{ pool: number; projected: unknown[] }>(`/v1/games/${game}/prizes`);
+    expect(projection.pool).toBeCloseTo(112, 9);
+    const paid = [
+      { rank: 1, player: "a", amount: 56 },
+      { rank: 2, player: "b", amount: 16 },
+      { rank: 2, player: "c", amount: 16 },
+    ];
+    expect(projection.projected).toEqual(paid);
+
+    const closed = await close(game);
+    expect(closed.pool).toBeCloseTo(112, 9);
+    expect(await json(`/v1/games/${game}/seasons/1/awards`)).toEqual({ awards: paid });
+    // What was not paid (112 - 88 = 24) carries over on top of the seed.
+    expect((await json<{ pool: number }>(`/v1/games/${game}/prizes`)).pool).toBeCloseTo(124, 9);
+    await drainAlarms(game);
+    expect(await json(`/v1/games/${game}/seasons/1/players/c`)).toMatchObject({ rank: 2, award: 16, complete: true });
+    expect(await json(`/v1/games/${game}/seasons/1/players/d`)).toMatchObject({ rank: 4, award: 0 });
+    expect(await d1Count("season_awards", game)).toBe(3);
+  });
+
+  it("refuses prize ranges that overlap, run backwards or share out more than the pool", async () => {
+    const game = uniqueGame("season");
+    const split = (ranges: unknown[]) => ({ prizes: { poolShare: 0.1, poolSeed: 0, split: ranges } });
+    for (const body of [
+      split([
+        { from: 1, to: 3, share: 0.2 },
+        { from: 3, to: 5, share: 0.2 },
+      ]),
+      split([{ from: 5, to: 2, share: 0.2 }]),
+      split([
+        { from: 1, to: 1, share: 0.7 },
+        { from: 2, to: 2, share: 0.4 },
+      ]),
+      split([{ from: 1, to: 1, share: 0.1234567 }]),
+      { prizes: { poolShare: 2, poolSeed: 0, split: [{ from: 1, to: 1, share: 1 }] } },
+    ]) {
+      const res = await call(`/v1/games/${game}`, { method: "PUT", key: ADMIN, json: body });
+      expect(res.status, JSON.stringify(body)).toBe(400);
+    }
+  });
+
   it("refuses a schedule that never fires or names an unknown zone", async () => {
     const game = uniqueGame("season");
     for (const season of [{ cron: "0 0 31 2 *" }, { every: "day", timezone: "Nowhere/Land" }, { every: "year" }]) {

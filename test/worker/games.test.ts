@@ -50,6 +50,7 @@ describe("games", () => {
       rating: "none",
       elo: { k: 32, initial: 1500 },
       season: null,
+      prizes: null,
     };
     expect(await res.json()).toEqual({ ...defaults, order: "asc" });
     expect(await (await put(game, { ties: "shared" })).json()).toEqual({ ...defaults, order: "asc", ties: "shared" });

@@ -6,7 +6,7 @@ import { seasonStandings } from "../../protocol/d1-schema";
 import { notInSeason } from "../../protocol/errors";
 import { GamePath, PlayerPath } from "../../protocol/names";
 import { queryInt } from "../../protocol/query";
-import { SeasonList, SeasonNumber, SeasonSummary } from "../../protocol/seasons";
+import { AwardList, PrizeProjection, SeasonList, SeasonNumber, SeasonSummary } from "../../protocol/seasons";
 import { createRouter, errorResponses as errors, fail, reply } from "../http";
 import { requireAdmin, requireKey } from "./guards";
 
@@ -63,6 +63,28 @@ const seasonPlayer = createRoute({
   request: { params: SeasonPlayerPath },
   responses: {
     200: { description: "The standing", content: { "application/json": { schema: SeasonStanding } } },
+    ...errors(400, 404),
+  },
+});
+
+const seasonAwards = createRoute({
+  method: "get",
+  path: "/v1/games/{game}/seasons/{season}/awards",
+  summary: "What a closed season's prizes paid",
+  request: { params: SeasonPath },
+  responses: {
+    200: { description: "Awards in rank order", content: { "application/json": { schema: AwardList } } },
+    ...errors(400, 404),
+  },
+});
+
+const getPrizes = createRoute({
+  method: "get",
+  path: "/v1/games/{game}/prizes",
+  summary: "The prize pool, and what a close would pay now",
+  request: { params: GamePath },
+  responses: {
+    200: { description: "The projection", content: { "application/json": { schema: PrizeProjection } } },
     ...errors(400, 404),
   },
 });
@@ -145,6 +167,16 @@ export const seasonRoutes = createRouter()
       )
       .limit(1);
     if (row === undefined) return fail(c, notInSeason(player, season));
+    const awards = await board.seasonAwards(season);
+    const award = (awards.ok ? awards.value.awards : []).find((a) => a.player === player)?.amount ?? 0;
     const { players, complete } = summary.value;
-    return c.json({ ...entry(row), season, total: players, award: 0, complete }, 200);
+    return c.json({ ...entry(row), season, total: players, award, complete }, 200);
+  })
+  .openapi(seasonAwards, async (c) => {
+    const { game, season } = c.req.valid("param");
+    return reply(c, await c.env.BOARD.getByName(game).seasonAwards(season));
+  })
+  .openapi(getPrizes, async (c) => {
+    const { game } = c.req.valid("param");
+    return reply(c, await c.env.BOARD.getByName(game).prizes());
   });

@@ -11,6 +11,7 @@ interface Season {
   endedAt: number | null;
   players: number;
   leader: string | null;
+  pool: number;
   complete: boolean;
 }
 

@@ -90,10 +90,15 @@ export const Prizes = z
   .superRefine((prizes, ctx) => {
     const ranges = [...prizes.split].sort((a, b) => a.from - b.from);
     for (const [i, r] of ranges.entries()) {
-      if (r.to < r.from) ctx.addIssue({ code: "custom", path: ["split"], message: `range ${r.from}-${r.to} ends before it starts` });
+      if (r.to < r.from)
+        ctx.addIssue({ code: "custom", path: ["split"], message: `range ${r.from}-${r.to} ends before it starts` });
       const next = ranges[i + 1];
       if (next !== undefined && next.from <= r.to) {
-        ctx.addIssue({ code: "custom", path: ["split"], message: `ranges ${r.from}-${r.to} and ${next.from}-${next.to} overlap` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["split"],
+          message: `ranges ${r.from}-${r.to} and ${next.from}-${next.to} overlap`,
+        });
       }
     }
     const ppm = prizes.split.reduce((sum, r) => sum + Math.round(r.share * 1e6), 0);

@@ -17,6 +17,7 @@ export default defineConfig({
                 TEST_MIGRATIONS: await readD1Migrations("./migrations"),
                 INGEST_KEYS: "ingest-test-key,scoped-test-key:scoped-*|solo",
                 ADMIN_KEYS: "admin-test-key",
+                WEBHOOK_SECRET: "webhook-test-secret",
               },
             },
           })),

@@ -44,6 +44,7 @@ import { planResults, reportCounts } from "./results";
 import { ArchiveWriter } from "./seasons/archive-writer";
 import { lastPaidPosition, MICROS, poolGrowth, splitPool } from "./seasons/prizes";
 import { SeasonBook, STANDINGS_PART } from "./seasons/season-book";
+import { attempt } from "./seasons/webhook";
 import { BatchLog } from "./storage/batch-log";
 import { MetaTable } from "./storage/meta";
 import { ProfileTable, type StoredProfile } from "./storage/profiles";
@@ -605,6 +606,7 @@ export class GameBoard extends DurableObject<Env> {
       endsAt: schedule === null ? null : nextBoundary(schedule, now),
       poolMicros: prizes === null ? 0 : Math.floor(prizes.poolSeed * MICROS) + carryMicros,
       awards,
+      webhook: this.config.webhook,
     };
     // A compaction under way would write the old season's players into the new base.
     this.compactionStep = undefined;
@@ -643,6 +645,8 @@ export class GameBoard extends DurableObject<Env> {
     const { endsAt } = this.seasons.current(this.createdAt);
     if (endsAt !== null) this.clock.arm(endsAt);
     if (this.seasons.copyPending) this.clock.arm(Math.max(now + 1, this.copyRetryAt));
+    const delivery = this.seasons.nextDeliveryAt();
+    if (delivery !== undefined) this.clock.arm(Math.max(now + 1, delivery));
   }
 
   /**
@@ -673,6 +677,14 @@ export class GameBoard extends DurableObject<Env> {
       this.copyFailures = 0;
       this.copyRetryAt = 0;
       this.seasons.copied(copy);
+    }
+    // Each closed season, once archived, is posted to the webhook its close named.
+    for (const { season, delivery, awards } of this.seasons.dueDeliveries(firedFor)) {
+      const body = JSON.stringify({ type: "season.closed", game, season, awards });
+      const after = await attempt(delivery, body, this.env.WEBHOOK_SECRET);
+      if (this.game !== game) return;
+      this.seasons.delivered(season, after);
+      if (!after.delivered) console.error(`seasons of ${game}: webhook for season ${season} answered ${after.last}`);
     }
   }
 

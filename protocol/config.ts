@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { AGGREGATES, DEFAULT_RULES, ORDERS, TIE_MODES } from "../engine/rules";
 import { DEFAULT_TREND } from "../engine/trending";
-import { Prizes, SeasonSchedule } from "./seasons";
+import { Prizes, SeasonSchedule, WebhookUrl } from "./seasons";
 
 export const MAX_WINDOW_SECONDS = 365 * 24 * 60 * 60;
 export const RATINGS = ["none", "wins", "elo", "openskill"] as const;
@@ -87,6 +87,9 @@ const settings = {
   prizes: Prizes.nullable().openapi({
     description: "A prize pool fed by a share of every gain and paid by rank ranges at each close; null: none",
   }),
+  webhook: WebhookUrl.nullable().openapi({
+    description: "Each season's close is POSTed here, signed (Podium-Signature), once its archive is in D1",
+  }),
 };
 
 export const GameConfig = z.strictObject(settings).openapi("GameConfig");
@@ -111,4 +114,5 @@ export const DEFAULT_CONFIG: GameConfig = {
   elo: { k: 32, initial: 1500 },
   season: null,
   prizes: null,
+  webhook: null,
 };

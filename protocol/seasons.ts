@@ -134,6 +134,29 @@ export const PrizeProjection = z
 export type AwardEntry = z.infer<typeof AwardEntry>;
 export type PrizeProjection = z.infer<typeof PrizeProjection>;
 
+const LOCAL_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
+
+/** Where season closes are posted: https, or plain http to this machine for development. */
+export const WebhookUrl = z
+  .string()
+  .max(2048)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return url.protocol === "https:" || (url.protocol === "http:" && LOCAL_HOSTS.test(url.hostname));
+    } catch {
+      return false;
+    }
+  }, "an https URL (plain http only to localhost, 127.0.0.0/8 or [::1])")
+  .openapi({ example: "https://game.example/podium/season-closed" });
+
+export const WebhookStatus = z
+  .object({
+    delivered: z.boolean(),
+    attempts: z.number().int(),
+  })
+  .openapi("WebhookStatus", { description: "The season-closed webhook: retried with backoff for 24 h until a 2xx" });
+
 export const SeasonNumber = z.coerce
   .number()
   .int("a season is a whole number")
@@ -158,6 +181,7 @@ export const SeasonSummary = z
     leader: z.string().nullable(),
     pool: z.number(),
     complete: z.boolean().openapi({ description: "Whether the archive has reached D1 (true for the open season)" }),
+    webhook: WebhookStatus.optional(),
   })
   .openapi("SeasonSummary");
 

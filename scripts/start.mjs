@@ -2,7 +2,7 @@
 // Extra arguments pass through to wrangler dev, e.g. `npm start -- --port 8791`.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -20,11 +20,21 @@ function run(command, args) {
   }
 }
 
+const example = readFileSync(join(root, ".dev.vars.example"), "utf8");
+const generate = (text) => text.replace(/=generate$/gm, () => `=${randomBytes(24).toString("base64url")}`);
 if (!existsSync(devVars)) {
-  const example = readFileSync(join(root, ".dev.vars.example"), "utf8");
-  const filled = example.replace(/=generate$/gm, () => `=${randomBytes(24).toString("base64url")}`);
-  writeFileSync(devVars, filled, { mode: 0o600 });
+  writeFileSync(devVars, generate(example), { mode: 0o600 });
   console.log("podium: created .dev.vars with fresh random keys");
+} else {
+  // A .dev.vars from an older version gets the secrets added since, generated the same way.
+  const present = new Set(readFileSync(devVars, "utf8").match(/^[A-Z_]+(?==)/gm) ?? []);
+  const missing = example
+    .split("\n")
+    .filter((line) => /^[A-Z_]+=generate$/.test(line) && !present.has(line.split("=")[0]));
+  if (missing.length > 0) {
+    appendFileSync(devVars, `\n${generate(missing.join("\n"))}\n`);
+    console.log(`podium: added ${missing.map((line) => line.split("=")[0]).join(", ")} to .dev.vars`);
+  }
 }
 const keys = Object.fromEntries(
   readFileSync(devVars, "utf8")

@@ -2,6 +2,7 @@ import type { LeaderboardEntry } from "../../protocol/boards";
 import type { AwardEntry, CurrentSeason, SeasonSummary } from "../../protocol/seasons";
 import type { ObjectSchema } from "../storage/schema";
 import { MICROS } from "./prizes";
+import { type Delivery, WEBHOOK_RETRY_FOR_MS } from "./webhook";
 
 /** Standings per outbox row, and per D1 statement when they are copied. */
 export const STANDINGS_PART = 500;
@@ -16,6 +17,7 @@ type SeasonRow = {
   pool: number;
   complete: number;
   awards: string | null;
+  webhook: string | null;
 };
 
 /** A closed season whose archive has not reached D1 yet, with its next parts of standings. */
@@ -105,7 +107,7 @@ export class SeasonBook {
     createdAt: number,
     now: number,
     standings: Iterable<LeaderboardEntry[]>,
-    next: { endsAt: number | null; poolMicros: number; awards: AwardEntry[] },
+    next: { endsAt: number | null; poolMicros: number; awards: AwardEntry[]; webhook: string | null },
   ): void {
     const open = this.current(createdAt);
     let players = 0;
@@ -123,9 +125,10 @@ export class SeasonBook {
       );
     }
     this.sql.exec(
-      `INSERT INTO seasons (season, started_at, ends_at, ended_at, players, leader, pool, awards) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO seasons (season, started_at, ends_at, ended_at, players, leader, pool, awards, webhook)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (season) DO UPDATE SET ended_at = excluded.ended_at, players = excluded.players,
-         leader = excluded.leader, pool = excluded.pool, awards = excluded.awards`,
+         leader = excluded.leader, pool = excluded.pool, awards = excluded.awards, webhook = excluded.webhook`,
       open.number,
       open.startedAt,
       open.endsAt,
@@ -134,6 +137,15 @@ export class SeasonBook {
       leader,
       this.poolMicros,
       JSON.stringify(next.awards),
+      next.webhook === null
+        ? null
+        : JSON.stringify({
+            url: next.webhook,
+            delivered: false,
+            attempts: 0,
+            nextAt: 0,
+            until: now + WEBHOOK_RETRY_FOR_MS,
+          }),
     );
     const opened = { number: open.number + 1, startedAt: now, endsAt: next.endsAt };
     this.sql.exec(
@@ -161,6 +173,7 @@ export class SeasonBook {
         leader: row.leader,
         pool: row.pool / MICROS,
         complete: row.complete === 1,
+        ...webhookStatus(row.webhook),
       }));
     const current = {
       season: open.number,
@@ -223,10 +236,48 @@ export class SeasonBook {
     if (copy.last) this.sql.exec("UPDATE seasons SET complete = 1 WHERE season = ?", copy.season);
   }
 
+  /** Webhook deliveries due by `now`: of seasons whose archive is complete, not delivered, not past 24 h. */
+  dueDeliveries(now: number): { season: number; delivery: Delivery; awards: AwardEntry[] }[] {
+    return this.pendingDeliveries()
+      .filter(({ delivery }) => delivery.nextAt <= now)
+      .map(({ season, delivery, awards }) => ({ season, delivery, awards }));
+  }
+
+  /** When the next webhook attempt is due, if any. */
+  nextDeliveryAt(): number | undefined {
+    const times = this.pendingDeliveries().map(({ delivery }) => delivery.nextAt);
+    return times.length === 0 ? undefined : Math.min(...times);
+  }
+
+  /** Records an attempt's outcome; call after it. */
+  delivered(season: number, delivery: Delivery): void {
+    this.sql.exec("UPDATE seasons SET webhook = ? WHERE season = ?", JSON.stringify(delivery), season);
+  }
+
+  private pendingDeliveries() {
+    return this.sql
+      .exec<{ season: number; webhook: string; awards: string | null }>(
+        "SELECT season, webhook, awards FROM seasons WHERE webhook IS NOT NULL AND complete = 1",
+      )
+      .toArray()
+      .map((row) => ({
+        season: row.season,
+        delivery: JSON.parse(row.webhook) as Delivery,
+        awards: JSON.parse(row.awards ?? "[]") as AwardEntry[],
+      }))
+      .filter(({ delivery }) => !delivery.delivered && delivery.nextAt <= delivery.until);
+  }
+
   /** Whether some closed season has not reached D1 yet. */
   get copyPending(): boolean {
     return (
       this.sql.exec("SELECT 1 FROM seasons WHERE ended_at IS NOT NULL AND complete = 0 LIMIT 1").toArray().length > 0
     );
   }
+}
+
+function webhookStatus(webhook: string | null): { webhook?: { delivered: boolean; attempts: number } } {
+  if (webhook === null) return {};
+  const { delivered, attempts } = JSON.parse(webhook) as Delivery;
+  return { webhook: { delivered, attempts } };
 }

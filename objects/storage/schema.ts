@@ -47,6 +47,8 @@ const MIGRATIONS: readonly (readonly string[])[] = [
   ],
   // 6: a closed season's awards (its pool counts in micros, see objects/seasons/prizes.ts).
   ["ALTER TABLE seasons ADD COLUMN awards TEXT"],
+  // 7: a closed season's webhook delivery (see objects/seasons/webhook.ts).
+  ["ALTER TABLE seasons ADD COLUMN webhook TEXT"],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

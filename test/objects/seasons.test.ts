@@ -272,6 +272,22 @@ describe("seasons", () => {
     }
   });
 
+  it("takes an https webhook, or plain http only to this machine", async () => {
+    const game = uniqueGame("season");
+    const put = (webhook: string) => call(`/v1/games/${game}`, { method: "PUT", key: ADMIN, json: { webhook } });
+    for (const url of [
+      "https://game.example/hook",
+      "http://127.0.0.1:9999/hook",
+      "http://localhost/x",
+      "http://[::1]:80/",
+    ]) {
+      expect((await put(url)).status, url).toBe(200);
+    }
+    for (const url of ["http://game.example/hook", "ftp://127.0.0.1/x", "not a url", "http://10.0.0.1/"]) {
+      expect((await put(url)).status, url).toBe(400);
+    }
+  });
+
   it("refuses a schedule that never fires or names an unknown zone", async () => {
     const game = uniqueGame("season");
     for (const season of [{ cron: "0 0 31 2 *" }, { every: "day", timezone: "Nowhere/Land" }, { every: "year" }]) {

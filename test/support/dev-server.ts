@@ -10,6 +10,7 @@ const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEN
 
 export const INGEST_KEY = "dev-server-ingest-key";
 export const ADMIN_KEY = "dev-server-admin-key";
+export const WEBHOOK_SECRET = "dev-server-webhook-secret";
 
 /**
  * `wrangler dev` as a user runs it (for end-to-end tests and benchmarks), on a
@@ -43,7 +44,14 @@ export class DevServer {
     this.output = "";
     const args = ["dev", "--config", this.config, "--ip", "127.0.0.1", "--port", String(port)];
     args.push("--persist-to", this.stateDir, "--show-interactive-dev-session=false");
-    args.push("--var", `INGEST_KEYS:${INGEST_KEY}`, "--var", `ADMIN_KEYS:${ADMIN_KEY}`);
+    args.push(
+      "--var",
+      `INGEST_KEYS:${INGEST_KEY}`,
+      "--var",
+      `ADMIN_KEYS:${ADMIN_KEY}`,
+      "--var",
+      `WEBHOOK_SECRET:${WEBHOOK_SECRET}`,
+    );
     this.child = spawn(process.execPath, [wrangler, ...args], {
       cwd: root,
       env,

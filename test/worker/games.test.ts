@@ -51,6 +51,7 @@ describe("games", () => {
       elo: { k: 32, initial: 1500 },
       season: null,
       prizes: null,
+      webhook: null,
     };
     expect(await res.json()).toEqual({ ...defaults, order: "asc" });
     expect(await (await put(game, { ties: "shared" })).json()).toEqual({ ...defaults, order: "asc", ties: "shared" });

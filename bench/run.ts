@@ -11,6 +11,7 @@ const SUITES: Record<string, () => Promise<{ run(ctx: BenchContext): Promise<Ben
   engine: () => import("./suites/engine"),
   storage: () => import("./suites/storage"),
   results: () => import("./suites/results"),
+  seasons: () => import("./suites/seasons"),
   ingest: () => import("./suites/ingest"),
   live: () => import("./suites/live"),
   history: () => import("./suites/history"),

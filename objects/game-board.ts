@@ -58,6 +58,8 @@ const TREND_PRUNE_EVERY_MS = 10_000;
 /** Parts of standings (STANDINGS_PART players each) per D1 batch when a season is copied. */
 const COPY_PARTS = 20;
 const COPY_RETRY_MS = 1000;
+/** Between two batches of a copy, the object is left to requests this long. */
+const COPY_PAUSE_MS = 20;
 const COPY_RETRY_MAX_MS = 5 * 60 * 1000;
 
 /**
@@ -660,11 +662,9 @@ export class GameBoard extends DurableObject<Env> {
     if (game === undefined) return;
     const { endsAt } = this.seasons.current(this.createdAt);
     if (endsAt !== null && endsAt <= firedFor) this.closeOpenSeason(Math.max(Date.now(), endsAt));
-    for (
-      let copy = this.seasons.pendingCopy(COPY_PARTS);
-      copy !== undefined;
-      copy = this.seasons.pendingCopy(COPY_PARTS)
-    ) {
+    // One batch per firing: a firing holds the object from one await to the next, and requests wait meanwhile.
+    const copy = this.seasons.pendingCopy(COPY_PARTS);
+    if (copy !== undefined) {
       try {
         await this.archiveWriter.copy(game, copy);
       } catch (error) {
@@ -675,7 +675,7 @@ export class GameBoard extends DurableObject<Env> {
       }
       if (this.game !== game) return; // deleted meanwhile
       this.copyFailures = 0;
-      this.copyRetryAt = 0;
+      this.copyRetryAt = Date.now() + COPY_PAUSE_MS;
       this.seasons.copied(copy);
     }
     // Each closed season, once archived, is posted to the webhook its close named.

@@ -15,6 +15,7 @@ interface Env {
  * `batches` batches of 1000 players' worth of generated results (1v1 when
  * size is 2, else free-for-alls of `size` players) through applyResults.
  * GET /stats?game=g&player=p and GET /standing?game=g&player=p read one player.
+ * POST /close?game=g closes the season; GET /season?game=g&season=n reads one.
  */
 const COUNTRIES = ["TR", "DE", "US", "BR", "JP", "KR", "FR", "IN", "GB", "ES"];
 
@@ -45,6 +46,8 @@ export default {
       }
       return Response.json({ applied: batches * (1000 / size) });
     }
+    if (request.method === "POST" && path === "/close") return Response.json(await board.closeSeason());
+    if (path === "/season") return Response.json(await board.season(Number(query.get("season") ?? 1)));
     if (path === "/stats") return Response.json(await board.playerStats(query.get("player") ?? ""));
     if (path === "/standing") return Response.json(await board.standing(query.get("player") ?? "", 0));
     if (request.method === "POST") {

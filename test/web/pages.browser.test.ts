@@ -249,6 +249,86 @@ describe("web client in Chromium", () => {
     await page.close();
   });
 
+  it("picks a past season from the season picker: its final standings, and back to the live season", async () => {
+    const game = "web-seasons";
+    await report(game, [
+      { player: "ana", score: 5 },
+      { player: "bo", score: 9 },
+    ]);
+    const closed = await fetch(`${server.url}/v1/games/${game}/seasons/close`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${ADMIN_KEY}` },
+    });
+    expect(closed.status).toBe(200);
+    await report(game, [{ player: "cy", score: 3 }]);
+
+    const page = await open(`/games/${game}`);
+    const picker = page.locator("#season");
+    await expect.poll(() => picker.locator("option").allTextContents()).toHaveLength(2);
+    expect((await picker.locator("option").allTextContents())[0]).toBe("Season 2 (live)");
+    await expect.poll(() => boardPlayers(page)).toEqual(["cy"]);
+
+    await picker.selectOption("1");
+    await expect.poll(() => boardPlayers(page)).toEqual(["bo", "ana"]);
+    expect(new URL(page.url()).searchParams.get("season")).toBe("1");
+    expect(await page.locator("#board caption").textContent()).toMatch(/^Season 1: final standings/);
+    expect(await page.locator(".tabs").isHidden()).toBe(true);
+    await page.screenshot({ path: join(ARTIFACTS, "season-picker.png"), fullPage: true });
+
+    await picker.selectOption("2");
+    await expect.poll(() => boardPlayers(page)).toEqual(["cy"]);
+    expect(await page.locator(".status").textContent()).toBe("live");
+    // A deep link opens the past season directly.
+    const linked = await open(`/games/${game}?season=1`);
+    await expect.poll(() => boardPlayers(linked)).toEqual(["bo", "ana"]);
+  });
+
+  it("shows the prize pool and what a close would pay now, following the board", async () => {
+    const game = "web-prizes";
+    await configure(game, {
+      aggregate: "sum",
+      prizes: {
+        poolShare: 0.5,
+        poolSeed: 100,
+        split: [
+          { from: 1, to: 1, share: 0.6 },
+          { from: 2, to: 2, share: 0.4 },
+        ],
+      },
+    });
+    await report(game, [
+      { player: "ana", score: 10 },
+      { player: "bo", score: 6 },
+    ]);
+    const page = await open(`/games/${game}`);
+    const prizes = page.locator(".prizes");
+    // 100 + 0.5 x 16 = 108: 60% is 64.8, 40% is 43.2, floored.
+    await expect.poll(() => prizes.locator(".pool").textContent()).toBe("108");
+    const rows = () => prizes.locator("tbody tr").evaluateAll((trs) => trs.map((tr) => tr.textContent));
+    expect(await rows()).toEqual(["1ana64", "2bo43"]);
+    await report(game, [{ player: "bo", score: 10 }]);
+    await expect.poll(rows, { timeout: 8000 }).toEqual(["1bo67", "2ana45"]);
+    expect(await prizes.locator(".pool").textContent()).toBe("113");
+  });
+
+  it("counts down to the next reset of a scheduled season", async () => {
+    const game = "web-countdown";
+    await configure(game, { season: { every: "hour", timezone: "Asia/Tokyo" } });
+    await report(game, [{ player: "ana", score: 1 }]);
+    const page = await open(`/games/${game}`);
+    const clock = page.locator(".countdown");
+    await expect.poll(() => clock.textContent()).toMatch(/^next reset in (\d+m \d{2}s|\d+s)$/);
+    const seconds = async () => {
+      const [, m, s] = /in (?:(\d+)m )?(\d+)s/.exec((await clock.textContent()) ?? "") ?? [];
+      return Number(m ?? 0) * 60 + Number(s);
+    };
+    const before = await seconds();
+    const info = (await (await fetch(`${server.url}/v1/games/${game}`)).json()) as { season: { endsAt: number } };
+    expect(Math.abs(before - (info.season.endsAt - Date.now()) / 1000)).toBeLessThan(3);
+    await new Promise((r) => setTimeout(r, 2100));
+    expect(before - (await seconds())).toBeGreaterThanOrEqual(1);
+  });
+
   it("reaches every control by keyboard", async () => {
     const page = await open("/games/web-leader");
     await page.locator("#board tbody tr[data-player]").first().waitFor();

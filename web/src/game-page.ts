@@ -7,6 +7,7 @@ import { flag } from "./flags";
 import { renderHistory } from "./history-panel";
 import { type LiveRow, liveRows } from "./live-rows";
 import { PlayerPanel } from "./player-panel";
+import { SeasonPanel } from "./season-panel";
 import { renderTeam } from "./team-panel";
 
 const TABS: { board: LiveBoardName; label: string; caption: string }[] = [
@@ -40,6 +41,8 @@ export function renderGame(root: HTMLElement, game: string): void {
   let country = params.get("country") ?? undefined;
   if (country !== undefined && !COUNTRY.test(country)) country = undefined;
   if (country !== undefined) followed = undefined;
+  const askedSeason = Number(params.get("season"));
+  let pastSeason = Number.isInteger(askedSeason) && askedSeason >= 1 ? askedSeason : undefined;
 
   const status = h("span", { class: "status connecting", role: "status", "aria-live": "polite" }, "connecting…");
   const total = h("span", { class: "total" });
@@ -84,11 +87,15 @@ export function renderGame(root: HTMLElement, game: string): void {
     game,
   );
   const historySection = h("section", { class: "history", "aria-labelledby": "history-title" });
+  const seasons = new SeasonPanel(game, (season) => choose({ season: season ?? null }));
+  const controls = h("div", { class: "controls" }, followForm, countryForm);
   root.replaceChildren(
     h("div", { class: "game-head" }, h("h1", {}, game), status, total),
+    seasons.element,
     tabs,
-    h("div", { class: "controls" }, followForm, countryForm),
+    controls,
     h("div", { class: "table-wrap" }, table),
+    seasons.prizePanel,
     teamPanel,
     playerPanel.element,
     historySection,
@@ -128,10 +135,39 @@ export function renderGame(root: HTMLElement, game: string): void {
     }
   };
 
+  /** A past season's final standings, in the same table (no socket: they no longer change). */
+  const showArchive = async (season: number) => {
+    const ticket = ++archiveTicket;
+    status.className = "status archived";
+    status.textContent = `season ${season}, final`;
+    try {
+      const standings = await seasons.standings(season, limit);
+      if (ticket !== archiveTicket) return;
+      const archived = standings.entries.map((e) => ({
+        ...e,
+        key: e.player,
+        movement: "same",
+        followed: false,
+        detached: false,
+      }));
+      total.textContent = `${standings.total.toLocaleString("en-US")} players`;
+      if (!standings.complete) status.textContent += " (still being archived)";
+      renderBoard("players", archived as never, head, body, `Nobody played in season ${season}.`);
+    } catch (error) {
+      status.textContent = `season ${season}: ${(error as Error).message}`;
+    }
+  };
+  let archiveTicket = 0;
+
   let feed: LiveFeed<LiveBoardName> | undefined;
   const connect = () => {
     feed?.close();
     rows = undefined;
+    if (pastSeason !== undefined) {
+      feed = undefined;
+      void showArchive(pastSeason);
+      return;
+    }
     const options =
       board === "players"
         ? { board, limit, ...(followed ? { player: followed } : {}), ...(country ? { country } : {}) }
@@ -142,7 +178,14 @@ export function renderGame(root: HTMLElement, game: string): void {
   };
 
   /** Moves to another board, player or country: URL, controls and socket follow. */
-  const choose = (next: { board?: LiveBoardName; player?: string | null; country?: string | null }) => {
+  const choose = (next: {
+    board?: LiveBoardName;
+    player?: string | null;
+    country?: string | null;
+    season?: number | null;
+  }) => {
+    if (next.season !== undefined) pastSeason = next.season ?? undefined;
+    if (pastSeason !== undefined) board = "players";
     if (next.board !== undefined) board = next.board;
     if (next.player !== undefined) followed = next.player ?? undefined;
     if (next.country !== undefined) country = next.country ?? undefined;
@@ -152,6 +195,7 @@ export function renderGame(root: HTMLElement, game: string): void {
       ["board", board === "players" ? undefined : board],
       ["player", followed],
       ["country", country],
+      ["season", pastSeason === undefined ? undefined : String(pastSeason)],
     ] as const) {
       if (value === undefined) query.delete(name);
       else query.set(name, value);
@@ -168,13 +212,16 @@ export function renderGame(root: HTMLElement, game: string): void {
       button.tabIndex = selected ? 0 : -1;
     }
     followForm.hidden = countryForm.hidden = board !== "players";
+    tabs.hidden = controls.hidden = pastSeason !== undefined;
     followInput.value = followed ?? "";
     countryInput.value = country ?? "";
     const tab = TABS.find((t) => t.board === board) as (typeof TABS)[number];
     caption.textContent =
-      board === "players"
-        ? `${tab.caption} ${limit}${followed ? ` and ${followed}` : ""}${country ? ` in ${flag(country)} ${country}` : ""}`
-        : tab.caption;
+      pastSeason !== undefined
+        ? `Season ${pastSeason}: final standings, top ${limit}`
+        : board === "players"
+          ? `${tab.caption} ${limit}${followed ? ` and ${followed}` : ""}${country ? ` in ${flag(country)} ${country}` : ""}`
+          : tab.caption;
     teamPanel.hidden = true;
   };
 
@@ -215,6 +262,10 @@ export function renderGame(root: HTMLElement, game: string): void {
 
   syncControls();
   connect();
+  // An unknown game has no seasons yet; the live status already says so.
+  seasons.load(pastSeason).catch(() => {
+    seasons.element.hidden = true;
+  });
   if (followed) void playerPanel.open(followed);
   renderHistory(historySection, game);
 }

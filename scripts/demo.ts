@@ -7,12 +7,14 @@ import { parseArgs } from "node:util";
 import { createClient, LiveFeed } from "../client/index";
 import { runFlink } from "./demo-flink";
 import { runMatches } from "./demo-matches";
+import { runSeasons } from "./demo-seasons";
 
 const { values: args } = parseArgs({
   options: {
     url: { type: "string", default: "http://127.0.0.1:8787" },
     key: { type: "string" },
     "admin-key": { type: "string" },
+    "webhook-secret": { type: "string" },
     workload: { type: "string", default: "kapacitor" },
     teams: { type: "string", default: "12" },
     games: { type: "string", default: "10" },
@@ -26,13 +28,14 @@ const { values: args } = parseArgs({
 
 if (args.help) {
   console.log(`usage: npm run demo -- [--url http://127.0.0.1:8787] [--key <ingest key>] [--admin-key <admin key>]
-                    [--workload kapacitor|flink|matches] [--games 10] [--players 100] [--teams 12]
+                    [--workload kapacitor|flink|matches|seasons] [--games 10] [--players 100] [--teams 12]
                     [--seconds 30] [--spectators 5] [--prefix demo]
 Workloads: kapacitor (every player reports its score each second, line protocol and JSON);
 flink (users in teams and countries send summed score events, some go on a streak; checks
 players, teams, MVPs, trending and countries); matches (1v1 Rock Paper Scissors on ELO games
 and 8-player free-for-alls on OpenSkill games, alternating, with counters; checks every rating
-and every player's stats).
+and every player's stats); seasons (a sum game with a prize pool resetting every minute and a
+local webhook receiver; checks every archived season, its awards and its signed webhook).
 Spectators are live websocket watchers per game (0 for none).
 The keys default to the first INGEST_KEYS and ADMIN_KEYS entries in .dev.vars (created by npm start).
 With an admin key, the demo first deletes its games left from an earlier run, so its checks start fresh.`);
@@ -47,8 +50,9 @@ const spectatorsPerGame = Number(args.spectators);
 if (!Number.isInteger(spectatorsPerGame) || spectatorsPerGame < 0) fail("--spectators must be 0 or more");
 const key = args.key ?? keyFromDevVars("INGEST_KEYS");
 const adminKey = args["admin-key"] ?? keyFromDevVars("ADMIN_KEYS", false);
+const webhookSecret = args["webhook-secret"] ?? keyFromDevVars("WEBHOOK_SECRET", false);
 
-const WORKLOADS = ["kapacitor", "flink", "matches"];
+const WORKLOADS = ["kapacitor", "flink", "matches", "seasons"];
 if (!WORKLOADS.includes(args.workload)) fail(`--workload is one of ${WORKLOADS.join(", ")}`);
 const teamCount = positive("teams");
 
@@ -233,7 +237,12 @@ async function main(): Promise<void> {
       send,
       progress: (line: string) => process.stdout.write(`\rdemo: ${line}   `),
     };
-    const ok = args.workload === "flink" ? await runFlink({ ...common, teams: teamCount }) : await runMatches(common);
+    const ok =
+      args.workload === "flink"
+        ? await runFlink({ ...common, teams: teamCount })
+        : args.workload === "seasons"
+          ? await runSeasons({ ...common, webhookSecret })
+          : await runMatches(common);
     console.log(ok && failures === 0 ? "demo: all boards match" : "demo: some boards do not match (see above)");
     process.exit(ok && failures === 0 ? 0 : 1);
   }

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { ADMIN_KEY, DevServer, INGEST_KEY } from "../support/dev-server";
+import { ADMIN_KEY, DevServer, INGEST_KEY, WEBHOOK_SECRET } from "../support/dev-server";
 
 // `npm run demo` as the README has a newcomer run it, small: it must find
 // every board and every spectator right, twice in a row on the same server.
@@ -49,5 +49,27 @@ it("runs the matches workload and finds every ELO and OpenSkill rating and every
     expect(run.stdout).toContain(`✓ ${check}`);
   }
   expect(run.stdout).toContain("✓ demo-1 resent results");
+  expect(run.stdout).toContain("demo: all boards match");
+});
+
+it("runs the seasons workload: each archived season, its awards and its signed webhook as it modelled them", () => {
+  const args = ["--url", server.url, "--key", INGEST_KEY, "--admin-key", ADMIN_KEY, "--webhook-secret", WEBHOOK_SECRET];
+  const run = demo([
+    ...args,
+    "--workload",
+    "seasons",
+    "--games",
+    "2",
+    "--players",
+    "30",
+    "--seconds",
+    "4",
+    "--spectators",
+    "1",
+  ]);
+  expect(run.status, run.stdout + run.stderr).toBe(0);
+  for (const check of ["standings", "awards", "webhook: signed"]) {
+    expect(run.stdout).toMatch(new RegExp(`✓ demo-1 season 1 ${check}`));
+  }
   expect(run.stdout).toContain("demo: all boards match");
 });

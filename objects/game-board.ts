@@ -56,10 +56,12 @@ import { TrendLog } from "./storage/trend-log";
 const ID_SWEEP_EVERY_MS = 10 * 60 * 1000;
 const TREND_PRUNE_EVERY_MS = 10_000;
 /** Parts of standings (STANDINGS_PART players each) per D1 batch when a season is copied. */
-const COPY_PARTS = 20;
+const COPY_PARTS = 4;
 const COPY_RETRY_MS = 1000;
 /** Between two batches of a copy, the object is left to requests this long. */
 const COPY_PAUSE_MS = 20;
+/** Parts of standings (STANDINGS_PART players each) written to the outbox per background step. */
+const STAGE_PARTS = 4;
 const COPY_RETRY_MAX_MS = 5 * 60 * 1000;
 
 /**
@@ -80,6 +82,8 @@ export class GameBoard extends DurableObject<Env> {
   private readonly archiveWriter: ArchiveWriter;
   /** While D1 refuses a season's copy: when to try again (kept in memory; a restart tries at once). */
   private copyRetryAt = 0;
+  /** A closed season's board while its standings are written to the outbox (see stageStandings). */
+  private archiving: { season: number; reads: BoardReads; total: number; part: number } | undefined;
   private copyFailures = 0;
   private trendLog!: TrendLog;
   private ranking!: Ranking;
@@ -571,10 +575,39 @@ export class GameBoard extends DurableObject<Env> {
     if (trend !== null)
       for (const gains of this.trendLog.since(now - 2 * trend.long * 1000)) this.ranking.record(gains, now);
     this.reads.reset();
+    this.archiving = undefined;
+    this.resumeArchive();
     if (this.game !== undefined) this.armSeasonDuties(now);
     await this.clock.resume();
     if (this.game !== undefined) this.directory.changed();
     if (this.log.compactionDue || this.stats.flushDue) this.scheduleMaintenance();
+  }
+
+  /**
+   * A close cut short before its standings were all in the outbox: rebuild the
+   * closed board from its retained rows (as it was at the close) and go on
+   * from the next part.
+   */
+  private resumeArchive(): void {
+    if (this.game === undefined) return;
+    const staging = this.seasons.staging();
+    if (staging === undefined) {
+      if (this.log.retainedBoard !== undefined) this.scheduleMaintenance();
+      return;
+    }
+    const retained = this.log.retainedBoard;
+    const closed = this.seasons.closed(staging.season);
+    if (retained === undefined || closed === undefined || closed.endedAt === null) {
+      this.ctx.storage.transactionSync(() => this.seasons.stage(staging.season, staging.part, [], true));
+      return;
+    }
+    const ranking = this.loadRanking(closed.endedAt, retained.players, (board) => {
+      for (const { states, removed } of this.log.retainedStates()) {
+        for (const state of states) board.put(state);
+        for (const player of removed) board.drop(player);
+      }
+    });
+    this.archiveBoard(staging.season, ranking, closed.players, staging.part);
   }
 
   /** A board with the game's rules, loaded by `load`, with every profile's country. */
@@ -595,12 +628,12 @@ export class GameBoard extends DurableObject<Env> {
    * this counts in the old season, one applied after in the new.
    */
   private closeOpenSeason(now: number): void {
+    // A close right after another finishes with the first one's board now (rare: its steps take seconds).
+    while (this.stageStandings(STAGE_PARTS));
+    while (this.ctx.storage.transactionSync(() => this.log.releaseStep()));
     this.ranking.expire(now);
     const total = this.ranking.total;
-    const reads = this.reads;
-    const standings = function* () {
-      for (let offset = 0; offset < total; offset += STANDINGS_PART) yield reads.page(offset, STANDINGS_PART);
-    };
+    const leader = this.ranking.page(0, 1)[0]?.player ?? null;
     const schedule = this.config.season;
     const prizes = this.config.prizes;
     const { awards, carryMicros } = this.projectAwards();
@@ -612,16 +645,52 @@ export class GameBoard extends DurableObject<Env> {
     };
     // A compaction under way would write the old season's players into the new base.
     this.compactionStep = undefined;
+    let season = 0;
     this.ctx.storage.transactionSync(() => {
-      this.seasons.close(this.createdAt, now, standings(), next);
-      this.log.clear();
+      season = this.seasons.close(this.createdAt, now, { players: total, leader }, next);
+      this.log.retire(total);
       this.trendLog.clear();
       this.meta.write("updatedAt", now);
     });
+    this.archiveBoard(season, this.ranking, total, 0);
     this.ranking = this.loadRanking(now, 0, () => {});
     this.reads.reset();
     this.changed(now);
-    this.armSeasonDuties(now);
+  }
+
+  /** Keeps a closed season's board in memory while its standings are written to the outbox in steps. */
+  private archiveBoard(season: number, ranking: Ranking, total: number, part: number): void {
+    const reads = new BoardReads(
+      () => ranking,
+      () => this.profiles,
+    );
+    this.archiving = { season, reads, total, part };
+    this.scheduleMaintenance();
+  }
+
+  /**
+   * Writes up to `parts` parts of the closed season's standings to the
+   * outbox, in one transaction. With the last it lets the closed board go
+   * (its rows are dropped in later steps) and asks the alarm to copy the
+   * season to D1. True while more remains.
+   */
+  private stageStandings(parts: number): boolean {
+    const archiving = this.archiving;
+    if (archiving === undefined) return false;
+    let done = false;
+    this.ctx.storage.transactionSync(() => {
+      for (let i = 0; i < parts && !done; i++) {
+        const offset = archiving.part * STANDINGS_PART;
+        const entries = offset < archiving.total ? archiving.reads.page(offset, STANDINGS_PART) : [];
+        done = offset + STANDINGS_PART >= archiving.total;
+        this.seasons.stage(archiving.season, archiving.part, entries, done);
+        if (!done) archiving.part++;
+      }
+    });
+    if (!done) return true;
+    this.archiving = undefined;
+    this.armSeasonDuties(Date.now());
+    return false;
   }
 
   /**
@@ -726,6 +795,10 @@ export class GameBoard extends DurableObject<Env> {
   /** One step of background work; true when more remains. */
   private maintain(): boolean {
     const now = Date.now();
+    if (this.archiving !== undefined) return this.stageStandings(STAGE_PARTS) || this.maintain();
+    // The closed board's rows, once its standings are all in the outbox.
+    if (this.log.retainedBoard !== undefined && this.ctx.storage.transactionSync(() => this.log.releaseStep()))
+      return true;
     if (now >= this.nextIdSweep) {
       if (this.ids.sweep(now)) return true;
       this.nextIdSweep = now + ID_SWEEP_EVERY_MS;

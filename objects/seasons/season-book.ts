@@ -18,6 +18,7 @@ type SeasonRow = {
   complete: number;
   awards: string | null;
   webhook: string | null;
+  staging: number | null;
 };
 
 /** A closed season whose archive has not reached D1 yet, with its next parts of standings. */
@@ -37,9 +38,10 @@ export interface PendingCopy {
 
 /**
  * A game's seasons in the object's SQLite: one row each, the open one without
- * `ended_at`. A close writes the season's standings into `season_outbox` in the
- * same transaction that empties the board, so the archive is as durable as
- * the board was; the alarm copies the outbox to D1 part by part and marks the
+ * `ended_at`. A close records the season and opens the next in one
+ * transaction; the closed board stays in storage (BatchLog's retained board)
+ * while its standings are written to `season_outbox` part by part (`staging`
+ * counts the parts), then the alarm copies the outbox to D1 and marks the
  * season complete when the last part is there.
  */
 export class SeasonBook {
@@ -106,29 +108,17 @@ export class SeasonBook {
   close(
     createdAt: number,
     now: number,
-    standings: Iterable<LeaderboardEntry[]>,
+    final: { players: number; leader: string | null },
     next: { endsAt: number | null; poolMicros: number; awards: AwardEntry[]; webhook: string | null },
-  ): void {
+  ): number {
     const open = this.current(createdAt);
-    let players = 0;
-    let leader: string | null = null;
-    let part = 0;
-    for (const entries of standings) {
-      if (entries.length === 0) continue;
-      leader ??= entries[0].player;
-      players += entries.length;
-      this.sql.exec(
-        "INSERT INTO season_outbox (season, part, entries) VALUES (?, ?, ?)",
-        open.number,
-        part++,
-        JSON.stringify(entries),
-      );
-    }
+    const { players, leader } = final;
     this.sql.exec(
-      `INSERT INTO seasons (season, started_at, ends_at, ended_at, players, leader, pool, awards, webhook)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO seasons (season, started_at, ends_at, ended_at, players, leader, pool, awards, webhook, staging)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
        ON CONFLICT (season) DO UPDATE SET ended_at = excluded.ended_at, players = excluded.players,
-         leader = excluded.leader, pool = excluded.pool, awards = excluded.awards, webhook = excluded.webhook`,
+         leader = excluded.leader, pool = excluded.pool, awards = excluded.awards, webhook = excluded.webhook,
+         staging = 0`,
       open.number,
       open.startedAt,
       open.endsAt,
@@ -157,6 +147,28 @@ export class SeasonBook {
     );
     this.open = opened;
     this.poolMicros = next.poolMicros;
+    return open.number;
+  }
+
+  /** The closed season whose standings are still being written to the outbox, and its next part. */
+  staging(): { season: number; part: number } | undefined {
+    const row = this.sql
+      .exec<{ season: number; staging: number }>("SELECT season, staging FROM seasons WHERE staging IS NOT NULL")
+      .toArray()[0];
+    return row === undefined ? undefined : { season: row.season, part: row.staging };
+  }
+
+  /** Writes one part of a closed season's standings to the outbox; `last` ends the staging. Call inside a transaction. */
+  stage(season: number, part: number, entries: LeaderboardEntry[], last: boolean): void {
+    if (entries.length > 0) {
+      this.sql.exec(
+        "INSERT OR REPLACE INTO season_outbox (season, part, entries) VALUES (?, ?, ?)",
+        season,
+        part,
+        JSON.stringify(entries),
+      );
+    }
+    this.sql.exec("UPDATE seasons SET staging = ? WHERE season = ?", last ? null : part + 1, season);
   }
 
   /** Every season, newest first, the open one first. */
@@ -203,7 +215,9 @@ export class SeasonBook {
   /** The oldest season still to be copied, with up to `maxParts` of its standings. */
   pendingCopy(maxParts: number): PendingCopy | undefined {
     const row = this.sql
-      .exec<SeasonRow>("SELECT * FROM seasons WHERE ended_at IS NOT NULL AND complete = 0 ORDER BY season LIMIT 1")
+      .exec<SeasonRow>(
+        "SELECT * FROM seasons WHERE ended_at IS NOT NULL AND complete = 0 AND staging IS NULL ORDER BY season LIMIT 1",
+      )
       .toArray()[0];
     if (row === undefined) return undefined;
     const parts = this.sql
@@ -271,7 +285,9 @@ export class SeasonBook {
   /** Whether some closed season has not reached D1 yet. */
   get copyPending(): boolean {
     return (
-      this.sql.exec("SELECT 1 FROM seasons WHERE ended_at IS NOT NULL AND complete = 0 LIMIT 1").toArray().length > 0
+      this.sql
+        .exec("SELECT 1 FROM seasons WHERE ended_at IS NOT NULL AND complete = 0 AND staging IS NULL LIMIT 1")
+        .toArray().length > 0
     );
   }
 }

@@ -27,11 +27,24 @@ interface BasePointer {
   players: number;
 }
 
+/** A closed season's board, kept until its standings are archived: its base generation and log rows. */
+export interface RetainedBoard {
+  generation: number;
+  /** Its log rows are those after `fromSeq`, up to `throughSeq`. */
+  fromSeq: number;
+  throughSeq: number;
+  players: number;
+}
+
 const PART_BYTES = 256 * 1024;
 const LOG_ROW_CHANGES = 2000;
+/** Base parts (and log rows) a retained board drops per step. */
+const RELEASE_PARTS = 8;
+const RELEASE_LOG_ROWS = 32;
 
 export class BatchLog {
   private base: BasePointer;
+  private retained: RetainedBoard | undefined;
   private lastSeq: number;
   /** Changes logged since the base; compaction is due when this outgrows the board. */
   private loggedChanges = 0;
@@ -43,6 +56,7 @@ export class BatchLog {
     private readonly schema: ObjectSchema,
   ) {
     this.base = meta.read<BasePointer>("base") ?? { generation: 0, throughSeq: 0, players: 0 };
+    this.retained = meta.read<RetainedBoard>("retained");
     this.lastSeq = this.base.throughSeq;
     if (!schema.exists) return;
     this.lastSeq = sql.exec<{ seq: number | null }>("SELECT max(seq) AS seq FROM log").one().seq ?? this.lastSeq;
@@ -60,11 +74,11 @@ export class BatchLog {
    * object is reused for every state (a million allocations saved on a
    * rebuild): a consumer must read each state before asking for the next.
    */
-  *baseStates(): Generator<PlayerState> {
+  *baseStates(generation = this.base.generation): Generator<PlayerState> {
     if (!this.schema.exists) return;
     const parts = this.sql.exec<{ states: string }>(
       "SELECT states FROM base WHERE generation = ? ORDER BY part",
-      this.base.generation,
+      generation,
     );
     const state: PlayerState = { player: "", score: 0, ts: 0 };
     for (const { states } of parts) {
@@ -79,13 +93,18 @@ export class BatchLog {
   }
 
   /** Log rows after the base, oldest first: the states to apply and players to remove. */
-  *logTail(): Generator<{ states: PlayerState[]; removed: string[] }> {
+  *logTail(
+    fromSeq = this.base.throughSeq,
+    throughSeq = Number.MAX_SAFE_INTEGER,
+  ): Generator<{ states: PlayerState[]; removed: string[] }> {
     if (!this.schema.exists) return;
     const rows = this.sql.exec<{ changes: string }>(
-      "SELECT changes FROM log WHERE seq > ? ORDER BY seq",
-      this.base.throughSeq,
+      "SELECT changes FROM log WHERE seq > ? AND seq <= ? ORDER BY seq",
+      fromSeq,
+      throughSeq,
     );
-    this.loggedChanges = 0;
+    const counting = fromSeq === this.base.throughSeq;
+    if (counting) this.loggedChanges = 0;
     for (const { changes } of rows) {
       const states: PlayerState[] = [];
       const removed: string[] = [];
@@ -93,7 +112,7 @@ export class BatchLog {
         if (change.length === 1) removed.push(change[0]);
         else states.push(toState(change));
       }
-      this.loggedChanges += states.length + removed.length;
+      if (counting) this.loggedChanges += states.length + removed.length;
       yield { states, removed };
     }
   }
@@ -110,13 +129,77 @@ export class BatchLog {
     this.appendRow([[player]]);
   }
 
-  /** Empties the board (a season's close); call inside its transaction, with no compaction under way. */
-  clear(): void {
+  /**
+   * Starts an empty board (a season's close) without touching the old one's
+   * rows: they stay, as the retained board, until release(), so the closed
+   * season's standings can be rebuilt after a restart until they are
+   * archived. Call inside the close's transaction, with no compaction under
+   * way and no board already retained.
+   */
+  retire(players: number): RetainedBoard {
+    // Parts of a compaction cut short by the close would otherwise read as the new board's base.
+    this.sql.exec("DELETE FROM base WHERE generation > ?", this.base.generation);
+    const retained = {
+      generation: this.base.generation,
+      fromSeq: this.base.throughSeq,
+      throughSeq: this.lastSeq,
+      players,
+    };
+    this.retained = retained;
+    this.meta.write("retained", retained);
     this.base = { generation: this.base.generation + 1, throughSeq: this.lastSeq, players: 0 };
     this.meta.write("base", this.base);
-    this.sql.exec("DELETE FROM base");
-    this.sql.exec("DELETE FROM log");
     this.loggedChanges = 0;
+    return retained;
+  }
+
+  /** The retained board, if a closed season's standings are still being archived. */
+  get retainedBoard(): RetainedBoard | undefined {
+    return this.retained;
+  }
+
+  /** The retained board's states: its base, then its log (each state read before the next is asked for). */
+  *retainedStates(): Generator<{ states: Iterable<PlayerState>; removed: string[] }> {
+    const retained = this.retained;
+    if (retained === undefined) return;
+    yield { states: this.baseStates(retained.generation), removed: [] };
+    yield* this.logTail(retained.fromSeq, retained.throughSeq);
+  }
+
+  /**
+   * Drops some of the retained board's rows (its standings are archived), a
+   * few MB at a time so that requests run in between: at 10^6 players they
+   * are ~80 MB, and dropping them at once stalled writes for over a second.
+   * Call inside a transaction; true while rows remain.
+   */
+  releaseStep(): boolean {
+    const retained = this.retained;
+    if (retained === undefined) return false;
+    const part = this.sql
+      .exec<{ part: number }>(
+        "SELECT part FROM base WHERE generation = ? ORDER BY part LIMIT 1 OFFSET ?",
+        retained.generation,
+        RELEASE_PARTS - 1,
+      )
+      .toArray()[0]?.part;
+    this.sql.exec(
+      "DELETE FROM base WHERE generation = ? AND part <= ?",
+      retained.generation,
+      part ?? Number.MAX_SAFE_INTEGER,
+    );
+    if (part !== undefined) return true;
+    const seq = this.sql
+      .exec<{ seq: number }>(
+        "SELECT seq FROM log WHERE seq <= ? ORDER BY seq LIMIT 1 OFFSET ?",
+        retained.throughSeq,
+        RELEASE_LOG_ROWS - 1,
+      )
+      .toArray()[0]?.seq;
+    this.sql.exec("DELETE FROM log WHERE seq <= ?", seq ?? retained.throughSeq);
+    if (seq !== undefined) return true;
+    this.sql.exec("DELETE FROM meta WHERE key = 'retained'");
+    this.retained = undefined;
+    return false;
   }
 
   /** True when the log has grown past the board enough that compaction pays. */
@@ -157,8 +240,10 @@ export class BatchLog {
       if (!next.done) return false;
       this.base = { generation, throughSeq, players };
       this.meta.write("base", this.base);
-      this.sql.exec("DELETE FROM base WHERE generation < ?", generation);
-      this.sql.exec("DELETE FROM log WHERE seq <= ?", throughSeq);
+      // A retained board (a closed season still being archived) keeps its rows until it is released.
+      const kept = this.retained;
+      this.sql.exec("DELETE FROM base WHERE generation < ? AND generation <> ?", generation, kept?.generation ?? -1);
+      this.sql.exec("DELETE FROM log WHERE seq <= ? AND seq > ?", throughSeq, kept?.throughSeq ?? 0);
       this.loggedChanges -= changesAtStart;
       return true;
     };

@@ -49,6 +49,8 @@ const MIGRATIONS: readonly (readonly string[])[] = [
   ["ALTER TABLE seasons ADD COLUMN awards TEXT"],
   // 7: a closed season's webhook delivery (see objects/seasons/webhook.ts).
   ["ALTER TABLE seasons ADD COLUMN webhook TEXT"],
+  // 8: the next part of a closed season's standings to write to the outbox (NULL once all are written).
+  ["ALTER TABLE seasons ADD COLUMN staging INTEGER"],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -155,10 +155,10 @@ describe("seasons", () => {
     expect(await d1Count("season_standings", game)).toBe(0);
     await evictDurableObject(stub(game));
 
-    // Kill 2: the copy dies after its first batch of 10,000 (D1 refuses the rest), then the object dies.
+    // Kill 2: the copy dies after its first 10,000 players (D1 refuses the rest), then the object dies.
     await env.DB.exec(`DROP TRIGGER ${trigger}`);
     await refuseFrom(10_000);
-    await runDurableObjectAlarm(stub(game));
+    await drainAlarms(game);
     expect(await d1Count("season_standings", game)).toBe(10_000);
     expect((await archived(game, 1, "?limit=1")).complete).toBe(false);
     await evictDurableObject(stub(game));
@@ -176,6 +176,39 @@ describe("seasons", () => {
       (_, state) => state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM season_outbox").one().n,
     );
     expect(outbox).toBe(0);
+  }, 60_000);
+
+  it("finishes a close after a kill while its standings are being written to the outbox", async () => {
+    const game = uniqueGame("season");
+    await seed(game, 12_000);
+    const top = await board(game, "?limit=1000");
+    const tail = await archived(game, 1, "?limit=5&offset=11995");
+    // Inside the object: close, write 2 steps of 4 parts (4,000 of the 24 parts' players), then stop the
+    // background steps and take the object away, as a kill between two steps would.
+    type Internals = { closeSeason(): Promise<unknown>; stageStandings(parts: number): boolean; maintenance?: number };
+    const staged = await runInDurableObject(stub(game), async (instance, state) => {
+      const object = instance as unknown as Internals;
+      await object.closeSeason();
+      object.stageStandings(4);
+      object.stageStandings(4);
+      if (object.maintenance !== undefined) clearTimeout(object.maintenance);
+      return state.storage.sql.exec<{ staging: number }>("SELECT staging FROM seasons WHERE season = 1").one().staging;
+    });
+    expect(staged).toBe(8);
+    await evictDurableObject(stub(game));
+
+    // The restart rebuilds the closed board from its retained rows and goes on from part 8.
+    for (let i = 0; i < 100 && !(await archived(game, 1, "?limit=1")).complete; i++) await drainAlarms(game);
+    expect(await d1Count("season_standings", game)).toBe(12_000);
+    expect((await archived(game, 1, "?limit=1000")).entries).toEqual(top.entries);
+    expect((await archived(game, 1, "?limit=5&offset=11995")).entries).toEqual(tail.entries);
+    // The retained board's rows are gone once archived; the new season's board is empty.
+    const rows = await runInDurableObject(stub(game), (_, state) => [
+      state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM base").one().n,
+      state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM log").one().n,
+    ]);
+    expect(rows).toEqual([0, 0]);
+    expect((await board(game)).total).toBe(0);
   }, 60_000);
 
   it("closes at the schedule's boundary, also when the object was evicted before it", async () => {

@@ -1,3 +1,4 @@
+import { type Bounds, type Violation, violation } from "./bounds";
 import {
   type BoardAccess,
   type CountryStanding,
@@ -21,6 +22,8 @@ export interface Plan {
   peaks: Map<string, number>;
   /** The sum of the reports' positive gains, in the board's order (what feeds a prize pool). */
   rise: number;
+  /** Reports the bounds refuse (planned with bounds only); the batch must then not be applied. */
+  violations: Violation[];
 }
 
 export interface RankingOptions {
@@ -98,16 +101,24 @@ export class Ranking {
    * nothing). Does not modify the board: persist, then `apply`.
    * Throws ScoreOverflowError when a sum would leave the safe-integer range.
    */
-  plan(reports: readonly Report[]): Plan {
+  plan(reports: readonly Report[], bounds?: Bounds, now = Date.now()): Plan {
     const pending = new Map<string, PlayerState>();
     const peaks = new Map<string, number>();
     const gains: Gain[] = [];
     let rise = 0;
+    const violations: Violation[] = [];
     const rule = this.current.aggregate;
     const trending = this.derived.trendingOn;
     const sign = this.ascending ? -1 : 1;
-    for (const report of reports) {
+    for (const [index, report] of reports.entries()) {
       const current = pending.get(report.player) ?? this.state(report.player);
+      if (bounds !== undefined) {
+        const before = current?.score ?? (rule === "sum" ? 0 : undefined);
+        const claimed =
+          before === undefined ? undefined : sign * ((rule === "sum" ? before + report.score : report.score) - before);
+        const reason = violation(bounds, report, current, claimed, now);
+        if (reason !== undefined) violations.push({ index, player: report.player, reason });
+      }
       const next = aggregate(rule, current, report);
       if (next !== undefined) {
         pending.set(report.player, next);
@@ -120,7 +131,7 @@ export class Ranking {
       if (gain > 0) rise += gain;
       if (trending) gains.push({ player: report.player, ts: report.ts, gain: gain === 0 ? 0 : gain });
     }
-    return { states: [...pending.values()], gains, peaks, rise };
+    return { states: [...pending.values()], gains, peaks, rise, violations };
   }
 
   /** Whether the board knows the player (on the board or outside the window). */

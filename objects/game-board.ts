@@ -23,6 +23,7 @@ import {
   ratedGame,
   ratingLocked,
   refused,
+  scoreOutOfBounds,
   scoreOutOfRange,
   seasonNotFound,
   statsNotFound,
@@ -184,13 +185,14 @@ export class GameBoard extends DurableObject<Env> {
     }
     let plan: ReturnType<Ranking["plan"]>;
     try {
-      plan = this.ranking.plan(fresh);
+      plan = this.ranking.plan(fresh, this.config.bounds, now);
     } catch (error) {
       if (error instanceof ScoreOverflowError) {
         return refused(scoreOutOfRange(error.message));
       }
       throw error;
     }
+    if (plan.violations.length > 0) return refused(scoreOutOfBounds(plan.violations));
     const { states } = plan;
     const room = this.config.maxPlayers - this.ranking.players;
     if (states.length > room) {

@@ -101,7 +101,7 @@ export function planResults(
       if (context.trending) gains.push({ player, ts, gain: gain === 0 ? 0 : gain });
     }
   }
-  return { states: [...states.values()], gains, peaks: new Map(), rise, stats: rows };
+  return { states: [...states.values()], gains, peaks: new Map(), rise, violations: [], stats: rows };
 }
 
 /** A batch of reports as each player's share of it, for its stats. */

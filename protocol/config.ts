@@ -87,6 +87,26 @@ const settings = {
   prizes: Prizes.nullable().openapi({
     description: "A prize pool fed by a share of every gain and paid by rank ranges at each close; null: none",
   }),
+  bounds: z
+    .strictObject({
+      min: z.number().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER).optional(),
+      max: z.number().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER).optional(),
+      maxGainPerSecond: z.number().gt(0).max(Number.MAX_SAFE_INTEGER).optional().openapi({
+        description: "Most gain per second since the player's previous report (by report ts, one second at least)",
+      }),
+      maxFutureSeconds: z.number().int().min(0).max(86_400).openapi({
+        description: "How far past the server's clock a report's ts may be",
+      }),
+    })
+    .refine((b) => b.min === undefined || b.max === undefined || b.min <= b.max, {
+      message: "min must not exceed max",
+      path: ["min"],
+    })
+    .openapi({
+      description:
+        "What one report may claim, whatever key or token sent it; a report outside them is refused (422 " +
+        "score_out_of_bounds) and nothing is applied",
+    }),
   webhook: WebhookUrl.nullable().openapi({
     description: "Each season's close is POSTed here, signed (Podium-Signature), once its archive is in D1",
   }),
@@ -115,4 +135,5 @@ export const DEFAULT_CONFIG: GameConfig = {
   season: null,
   prizes: null,
   webhook: null,
+  bounds: { maxFutureSeconds: 300 },
 };

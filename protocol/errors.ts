@@ -28,7 +28,14 @@ export interface GameOutcomeDetail {
   message?: string;
 }
 
-export type ErrorDetail = IssueDetail | GameOutcomeDetail;
+/** A report a game's bounds refused: its position in the batch, its player, and why. */
+export interface BoundsDetail {
+  index: number;
+  player: string;
+  reason: string;
+}
+
+export type ErrorDetail = IssueDetail | GameOutcomeDetail | BoundsDetail;
 
 /** An error the API answers with, carried as data across the object boundary. */
 export interface ApiError {
@@ -126,6 +133,13 @@ export const statsNotFound = (player: string): ApiError => ({
   status: 404,
   code: "player_not_found",
   message: `player ${JSON.stringify(player)} has never played, reported or counted anything here`,
+});
+
+export const scoreOutOfBounds = (violations: BoundsDetail[]): ApiError => ({
+  status: 422,
+  code: "score_out_of_bounds",
+  message: `${violations.length} report${violations.length === 1 ? "" : "s"} outside the game's bounds; nothing was applied`,
+  details: violations,
 });
 
 export const seasonNotFound = (season: number): ApiError => ({

@@ -78,6 +78,7 @@ const ERROR_TEXT: Record<number, string> = {
   409: "The change conflicts with the board's state",
   413: "Body too large",
   415: "Wrong content type",
+  422: "A report outside the game's bounds; `details` names each. Nothing was applied.",
   426: "Not a websocket upgrade",
   429: "Over a limit",
 };

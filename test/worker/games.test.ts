@@ -52,6 +52,7 @@ describe("games", () => {
       season: null,
       prizes: null,
       webhook: null,
+      bounds: { maxFutureSeconds: 300 },
     };
     expect(await res.json()).toEqual({ ...defaults, order: "asc" });
     expect(await (await put(game, { ties: "shared" })).json()).toEqual({ ...defaults, order: "asc", ties: "shared" });

@@ -48,7 +48,7 @@ const writeV1 = createRoute({
     }),
     body,
   },
-  responses: { 204: { description: "All lines applied" }, ...errors(400, 401, 403, 409, 413, 415) },
+  responses: { 204: { description: "All lines applied" }, ...errors(400, 401, 403, 409, 413, 415, 422) },
 });
 
 const writeV2 = createRoute({
@@ -66,7 +66,7 @@ const writeV2 = createRoute({
     }),
     body,
   },
-  responses: { 204: { description: "All lines applied" }, ...errors(400, 401, 403, 409, 413, 415) },
+  responses: { 204: { description: "All lines applied" }, ...errors(400, 401, 403, 409, 413, 415, 422) },
 });
 
 export const influxRoutes = createRouter(influxErrorResponse)

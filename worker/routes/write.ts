@@ -27,7 +27,7 @@ const postLines = createRoute({
   },
   responses: {
     204: { description: "All lines applied" },
-    ...errors(400, 401, 403, 409, 413, 415),
+    ...errors(400, 401, 403, 409, 413, 415, 422),
   },
 });
 

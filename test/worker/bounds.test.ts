@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import { ADMIN, board, call, errorOf, INGEST, postScores, uniqueGame } from "../support/worker-client";
+
+const configure = (game: string, json: object) => call(`/v1/games/${game}`, { method: "PUT", key: ADMIN, json });
+
+describe("score bounds", () => {
+  it("refuses a batch with a score outside [min, max], naming each bad report, and applies nothing", async () => {
+    const game = uniqueGame("bounds");
+    expect((await configure(game, { bounds: { min: 0, max: 1000, maxFutureSeconds: 300 } })).status).toBe(200);
+    const res = await postScores(game, {
+      scores: [
+        { player: "a", score: 10 },
+        { player: "cheater", score: 1e15 },
+        { player: "b", score: -1 },
+      ],
+    });
+    expect(res.status).toBe(422);
+    const error = await errorOf(res);
+    expect(error.code).toBe("score_out_of_bounds");
+    expect(error.details).toEqual([
+      { index: 1, player: "cheater", reason: "score 1000000000000000 is above max 1000" },
+      { index: 2, player: "b", reason: "score -1 is below min 0" },
+    ]);
+    expect((await board(game)).total).toBe(0);
+    expect((await postScores(game, { player: "a", score: 1000 })).status).toBe(200);
+  });
+
+  it("refuses a gain faster than maxGainPerSecond since the player's previous report, by report ts", async () => {
+    const game = uniqueGame("bounds");
+    await configure(game, { aggregate: "sum", bounds: { maxGainPerSecond: 10, maxFutureSeconds: 300 } });
+    const t = Date.now() - 60_000;
+    expect((await postScores(game, { player: "a", score: 10, ts: t })).status).toBe(200);
+    // 100 in 2 s is 50 a second; 15 in 2 s is 7.5.
+    const fast = await postScores(game, { player: "a", score: 100, ts: t + 2000 });
+    expect(fast.status).toBe(422);
+    expect((await errorOf(fast)).details).toEqual([
+      { index: 0, player: "a", reason: "gained 100 in 2 s, more than 10 a second" },
+    ]);
+    expect((await postScores(game, { player: "a", score: 15, ts: t + 2000 })).status).toBe(200);
+    // Within one batch the previous report is the batch's own: 10 then 30 one second apart is too fast.
+    const batch = await postScores(game, {
+      scores: [
+        { player: "a", score: 10, ts: t + 3000 },
+        { player: "a", score: 30, ts: t + 4000 },
+      ],
+    });
+    expect((await errorOf(batch)).details).toEqual([
+      { index: 1, player: "a", reason: "gained 30 in 1 s, more than 10 a second" },
+    ]);
+    expect((await board(game)).entries).toEqual([expect.objectContaining({ player: "a", score: 25 })]);
+  });
+
+  it("refuses, by default, a report stamped more than 300 s ahead of the server's clock", async () => {
+    const game = uniqueGame("bounds");
+    const ahead = await postScores(game, { player: "a", score: 5, ts: Date.now() + 3_600_000 });
+    expect(ahead.status).toBe(422);
+    expect((await errorOf(ahead)).details?.[0]).toMatchObject({ index: 0, player: "a" });
+    expect((await postScores(game, { player: "a", score: 5, ts: Date.now() + 60_000 })).status).toBe(200);
+    const info = await (await call(`/v1/games/${game}`)).json<{ config: { bounds: object } }>();
+    expect(info.config.bounds).toEqual({ maxFutureSeconds: 300 });
+  });
+
+  it("applies the bounds to line protocol too", async () => {
+    const game = uniqueGame("bounds");
+    await configure(game, { bounds: { max: 100, maxFutureSeconds: 300 } });
+    const res = await call("/v1/write?precision=ms", {
+      method: "POST",
+      key: INGEST,
+      headers: { "content-type": "text/plain" },
+      body: `scores,game=${game},player=a value=50 ${Date.now()}\nscores,game=${game},player=b value=500 ${Date.now()}`,
+    });
+    expect(res.status).toBe(422);
+    expect((await board(game)).total).toBe(0);
+  });
+
+  it("refuses bounds whose min exceeds max, and an unknown field", async () => {
+    const game = uniqueGame("bounds");
+    expect((await configure(game, { bounds: { min: 5, max: 1, maxFutureSeconds: 300 } })).status).toBe(400);
+    expect((await configure(game, { bounds: { maxFutureSeconds: 300, maxScore: 3 } })).status).toBe(400);
+  });
+});

@@ -192,3 +192,23 @@ describe("POST /v1/games/{game}/scores", () => {
     expect((await board(game)).entries).toHaveLength(1);
   });
 });
+
+describe("names that would display as something else, or as nothing", () => {
+  it("refuses bidi overrides and isolates, and names of only blanks or invisible characters", async () => {
+    const game = uniqueGame("names");
+    for (const player of ["   ", "\u200b", "\u200b\u2060\ufeff", "ab\u202Ecd", "\u2067admin\u2069", "\u00a0\u3000"]) {
+      const res = await postScores(game, { player, score: 1 });
+      expect(res.status, JSON.stringify(player)).toBe(400);
+    }
+    const profile = await call(`/v1/games/${game}/players/a/profile`, {
+      method: "PUT",
+      key: INGEST,
+      json: { name: "\u202Enimda" },
+    });
+    expect(profile.status).toBe(400);
+    // Spaces, joiners and marks inside a visible name are fine.
+    for (const player of [" ana ", "x\u200dy", "café", "ملك"]) {
+      expect((await postScores(game, { player, score: 1 })).status, JSON.stringify(player)).toBe(200);
+    }
+  });
+});

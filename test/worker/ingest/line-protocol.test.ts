@@ -180,13 +180,17 @@ describe("parseLineProtocol: errors", () => {
       expect(error(`scores,game=${dots},player=p value=1`)).toMatch(/not only dots/);
     expect(reports("scores,game=.g.,player=p value=1")[0].game).toBe(".g.");
     expect(error("scores,game=g,player=a\u0001b value=1")).toBe(
-      'player is 1-128 printable characters, no control characters (got "a\\u0001b")',
+      'player is 1-128 printable characters with at least one visible, no control or bidi override characters (got "a\\u0001b")',
     );
     expect(error(`scores,game=g,player=${"é".repeat(129)} value=1`)).toMatch(/^player is 1-128/);
     expect(error("scores,game=g,player=p,team=\u007f value=1")).toMatch(/^team is 1-128/);
     expect(error("scores,game=g,player=p,id=\u0000 value=1")).toMatch(/^id is 1-128/);
     expect(error('scores,game=g,player=p value=1,id="a\tb"')).toMatch(/^id is 1-128/);
     expect(reports(`scores,game=g,player=${"😀".repeat(128)} value=1`)[0].player).toHaveLength(256);
+    // Names that would display as another (bidi overrides) or as nothing (only invisible characters).
+    expect(error("scores,game=g,player=ab‮cd value=1")).toMatch(/^player is 1-128/);
+    expect(error("scores,game=g,player=​⁠ value=1")).toMatch(/^player is 1-128/);
+    expect(error("scores,game=g,player=p,team=⁦x⁩ value=1")).toMatch(/^team is 1-128/);
   });
 
   it("refuses repeated tags and a tag value with an unescaped =", () => {

@@ -22,7 +22,8 @@ const printableName = (what: string) => z.string().overwrite(normalizeName).rege
 
 export const PlayerName = printableName("a player").openapi({
   example: "p1",
-  description: "1-128 characters of printable Unicode with at least one visible, no control or bidi override characters; compared after NFC normalization",
+  description:
+    "1-128 characters of printable Unicode with at least one visible, no control or bidi override characters; compared after NFC normalization",
 });
 
 export const TeamName = printableName("a team").openapi({ example: "red" });
@@ -30,7 +31,10 @@ export const TeamName = printableName("a team").openapi({ example: "red" });
 export const DisplayName = z
   .string()
   .overwrite(normalizeName)
-  .regex(DISPLAY_NAME_PATTERN, "a name is 1-64 printable characters with at least one visible, no control or bidi override characters")
+  .regex(
+    DISPLAY_NAME_PATTERN,
+    "a name is 1-64 printable characters with at least one visible, no control or bidi override characters",
+  )
   .openapi({ example: "Ada L.", description: "1-64 characters of printable Unicode, shown beside the player" });
 
 export const Country = z

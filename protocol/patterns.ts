@@ -9,7 +9,8 @@ export const GAME_RULE = "game is 1-64 characters of A-Z a-z 0-9 _ . -, not only
 // name of only blanks and invisible format characters (U+200B, U+FEFF, ...) shows as nothing.
 export const NAME_PATTERN = /^(?=[\s\S]*[^\p{White_Space}\p{Cf}])[^\p{Cc}\p{Cs}\u202A-\u202E\u2066-\u2069]{1,128}$/u;
 /** A player's display name: shorter than ids, same characters. */
-export const DISPLAY_NAME_PATTERN = /^(?=[\s\S]*[^\p{White_Space}\p{Cf}])[^\p{Cc}\p{Cs}\u202A-\u202E\u2066-\u2069]{1,64}$/u;
+export const DISPLAY_NAME_PATTERN =
+  /^(?=[\s\S]*[^\p{White_Space}\p{Cf}])[^\p{Cc}\p{Cs}\u202A-\u202E\u2066-\u2069]{1,64}$/u;
 export const nameRule = (what: string) =>
   `${what} is 1-128 printable characters with at least one visible, no control or bidi override characters`;
 

@@ -18,6 +18,7 @@ export default defineConfig({
                 INGEST_KEYS: "ingest-test-key,scoped-test-key:scoped-*|solo",
                 ADMIN_KEYS: "admin-test-key",
                 WEBHOOK_SECRET: "webhook-test-secret",
+                PLAYER_TOKEN_SECRET: "player-token-test-secret",
               },
             },
           })),

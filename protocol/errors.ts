@@ -121,6 +121,10 @@ export const adminOnly = (): ApiError => ({
   message: "this operation needs an admin key",
 });
 
+export const invalidToken = (why: string): ApiError => ({ status: 401, code: "unauthorized", message: why });
+
+export const tokenForbidden = (why: string): ApiError => ({ status: 403, code: "forbidden", message: why });
+
 export const gameNotFound = (): ApiError => ({ status: 404, code: "game_not_found", message: "no such game" });
 
 export const playerNotFound = (player: string): ApiError => ({

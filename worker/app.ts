@@ -14,6 +14,7 @@ import { profileRoutes } from "./routes/profiles";
 import { resultRoutes } from "./routes/results";
 import { scoreRoutes } from "./routes/scores";
 import { seasonRoutes } from "./routes/seasons";
+import { tokenRoutes } from "./routes/tokens";
 import { writeRoutes } from "./routes/write";
 
 const app = createRouter();
@@ -39,6 +40,7 @@ export const routes = app
   .route("/", profileRoutes)
   .route("/", resultRoutes)
   .route("/", seasonRoutes)
+  .route("/", tokenRoutes)
   .route("/", liveRoutes)
   .route("/", historyRoutes)
   .route("/", docsRoutes);

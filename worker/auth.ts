@@ -1,4 +1,13 @@
-import { type ApiError, adminOnly, gameForbidden, invalidKey, missingKey } from "../protocol/errors";
+import { verify } from "hono/jwt";
+import {
+  type ApiError,
+  adminOnly,
+  gameForbidden,
+  invalidKey,
+  invalidToken,
+  missingKey,
+  tokenForbidden,
+} from "../protocol/errors";
 
 /**
  * Keys come from two secrets, each a comma-separated list:
@@ -10,7 +19,11 @@ import { type ApiError, adminOnly, gameForbidden, invalidKey, missingKey } from 
  * every configured key, so neither timing nor early exit reveals a match.
  */
 
-export type Grant = { role: "admin" } | { role: "ingest"; games: GameScope };
+export type Grant =
+  | { role: "admin" }
+  | { role: "ingest"; games: GameScope }
+  /** A player token: one game, one player's own scores and profile. */
+  | { role: "player"; game: string; player: string };
 
 /** Which games an ingest key may write; undefined = all. */
 type GameScope = string[] | undefined;
@@ -66,12 +79,42 @@ function digest(key: string): Promise<ArrayBuffer> {
   return crypto.subtle.digest("SHA-256", encoder.encode(key));
 }
 
-/** The grant of the bearer key in `authorization`, or a 401 error. */
+/** The grant of the bearer key or player token in `authorization`, or a 401 error. */
 export function authenticate(
   authorization: string | undefined,
-  env: { INGEST_KEYS?: string; ADMIN_KEYS?: string },
+  env: { INGEST_KEYS?: string; ADMIN_KEYS?: string; PLAYER_TOKEN_SECRET?: string },
 ): Promise<Grant | ApiError> {
-  return grantOf(authorization?.match(/^Bearer\s+(\S+)\s*$/i)?.[1], env);
+  const bearer = authorization?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
+  if (bearer !== undefined && JWT_SHAPE.test(bearer)) return playerGrant(bearer, env.PLAYER_TOKEN_SECRET);
+  return grantOf(bearer, env);
+}
+
+/** Three base64url segments: a JWT, never one of our keys (which have no dots). */
+const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
+
+/** A player token's grant: HS256 with the secret, unexpired, naming a player and a game; else a 401. */
+async function playerGrant(token: string, secret: string | undefined): Promise<Grant | ApiError> {
+  if (!secret) return invalidToken("player tokens are not enabled (no PLAYER_TOKEN_SECRET)");
+  try {
+    const { sub, game } = await verify(token, secret, "HS256");
+    if (typeof sub !== "string" || typeof game !== "string") return invalidToken("the token names no player or game");
+    return { role: "player", game, player: sub };
+  } catch (error) {
+    return invalidToken(
+      (error as Error).name === "JwtTokenExpired" ? "the token has expired" : "the token is not valid",
+    );
+  }
+}
+
+/** A 403 error unless `grant` is a key, or a token for `game` and `player` (when one is named). */
+export function mayActAs(grant: Grant, game: string, players: Iterable<string>): ApiError | undefined {
+  if (grant.role !== "player") return mayIngest(grant, [game]);
+  if (grant.game !== game) return tokenForbidden(`this token is for game ${JSON.stringify(grant.game)}`);
+  for (const player of players) {
+    if (player !== grant.player)
+      return tokenForbidden(`this token may only act for player ${JSON.stringify(grant.player)}`);
+  }
+  return undefined;
 }
 
 /**
@@ -108,6 +151,7 @@ export async function grantOf(
 
 /** A 403 error unless `grant` may write scores to every game in `games`. */
 export function mayIngest(grant: Grant, games: Iterable<string>): ApiError | undefined {
+  if (grant.role === "player") return tokenForbidden("a player token may only post its own scores and profile");
   if (grant.role === "admin" || grant.games === undefined) return undefined;
   const scope = grant.games;
   for (const game of games) {

@@ -11,6 +11,7 @@ const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEN
 export const INGEST_KEY = "dev-server-ingest-key";
 export const ADMIN_KEY = "dev-server-admin-key";
 export const WEBHOOK_SECRET = "dev-server-webhook-secret";
+export const PLAYER_TOKEN_SECRET = "dev-server-player-token-secret";
 
 /**
  * `wrangler dev` as a user runs it (for end-to-end tests and benchmarks), on a
@@ -51,6 +52,8 @@ export class DevServer {
       `ADMIN_KEYS:${ADMIN_KEY}`,
       "--var",
       `WEBHOOK_SECRET:${WEBHOOK_SECRET}`,
+      "--var",
+      `PLAYER_TOKEN_SECRET:${PLAYER_TOKEN_SECRET}`,
     );
     this.child = spawn(process.execPath, [wrangler, ...args], {
       cwd: root,

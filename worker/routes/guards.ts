@@ -1,5 +1,5 @@
 import { createMiddleware } from "hono/factory";
-import { authenticate, type Grant, mayAdminister, mayIngest } from "../auth";
+import { authenticate, type Grant, mayActAs, mayAdminister, mayIngest } from "../auth";
 import { type AppEnv, fail } from "../http";
 
 type KeyedEnv = AppEnv & { Variables: { grant: Grant } };
@@ -19,7 +19,17 @@ export const requireAdmin = createMiddleware<KeyedEnv>(async (c, next) => {
   await next();
 });
 
-/** 403 unless the key may write to the game in the path. */
+/**
+ * 403 unless the key may write to the game in the path, or a player token
+ * is for that game (its route then checks that it acts for its own player).
+ */
+export const requireWriterForPathGame = createMiddleware<KeyedEnv>(async (c, next) => {
+  const refused = mayActAs(c.var.grant, c.req.param("game") ?? "", []);
+  if (refused) return fail(c, refused);
+  await next();
+});
+
+/** 403 unless the key may write to the game in the path (player tokens may not). */
 export const requireIngestForPathGame = createMiddleware<KeyedEnv>(async (c, next) => {
   const refused = mayIngest(c.var.grant, [c.req.param("game") ?? ""]);
   if (refused) return fail(c, refused);

@@ -1,8 +1,9 @@
 import { createRoute } from "@hono/zod-openapi";
 import { PlayerPath } from "../../protocol/names";
 import { Profile, ProfileBody } from "../../protocol/reports";
-import { createRouter, errorResponses as errors, limitBody, reply } from "../http";
-import { requireIngestForPathGame, requireKey } from "./guards";
+import { mayActAs } from "../auth";
+import { createRouter, errorResponses as errors, fail, limitBody, reply } from "../http";
+import { requireKey, requireWriterForPathGame } from "./guards";
 
 const MAX_PROFILE_BYTES = 4 * 1024;
 
@@ -15,7 +16,7 @@ const putProfile = createRoute({
     "profile is merged and answered whole. The player need not have scored yet. Entries then carry `name` " +
     "and `country`, and the player counts on its country's board. Removing the player removes its profile.",
   security: [{ bearer: [] }],
-  middleware: [requireKey, requireIngestForPathGame, limitBody(MAX_PROFILE_BYTES)] as const,
+  middleware: [requireKey, requireWriterForPathGame, limitBody(MAX_PROFILE_BYTES)] as const,
   request: {
     params: PlayerPath,
     body: { required: true, content: { "application/json": { schema: ProfileBody } } },
@@ -28,5 +29,7 @@ const putProfile = createRoute({
 
 export const profileRoutes = createRouter().openapi(putProfile, async (c) => {
   const { game, player } = c.req.valid("param");
+  const refused = mayActAs(c.var.grant, game, [player]);
+  if (refused) return fail(c, refused);
   return reply(c, await c.env.BOARD.getByName(game).setProfile(game, player, c.req.valid("json")));
 });

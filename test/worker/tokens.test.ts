@@ -1,0 +1,108 @@
+import { sign } from "hono/jwt";
+import { describe, expect, it } from "vitest";
+import { board, call, errorOf, INGEST, SCOPED, uniqueGame } from "../support/worker-client";
+
+const SECRET = "player-token-test-secret"; // PLAYER_TOKEN_SECRET in vitest.config.ts
+
+async function mint(game: string, player: string, key = INGEST, ttl?: number) {
+  return call(`/v1/games/${game}/tokens`, {
+    method: "POST",
+    key,
+    json: ttl === undefined ? { player } : { player, ttl },
+  });
+}
+
+async function tokenFor(game: string, player: string): Promise<string> {
+  const res = await mint(game, player);
+  expect(res.status).toBe(200);
+  return (await res.json<{ token: string }>()).token;
+}
+
+const post = (game: string, token: string, json: unknown) =>
+  call(`/v1/games/${game}/scores`, { method: "POST", key: token, json });
+
+describe("player tokens", () => {
+  it("mints a token that posts its own player's scores and sets its own profile, and nothing else", async () => {
+    const game = uniqueGame("tok");
+    const res = await mint(game, "ana");
+    const { token, expiresAt } = await res.json<{ token: string; expiresAt: number }>();
+    expect(Math.abs(expiresAt - (Date.now() + 3_600_000))).toBeLessThan(5000);
+
+    expect((await post(game, token, { player: "ana", score: 10 })).status).toBe(200);
+    const other = await post(game, token, {
+      scores: [
+        { player: "ana", score: 11 },
+        { player: "bo", score: 99 },
+      ],
+    });
+    expect(other.status).toBe(403);
+    expect((await errorOf(other)).message).toMatch(/only act for player "ana"/);
+    expect((await board(game)).entries).toEqual([expect.objectContaining({ player: "ana", score: 10 })]);
+
+    const profile = (player: string) =>
+      call(`/v1/games/${game}/players/${player}/profile`, { method: "PUT", key: token, json: { name: "Ana" } });
+    expect((await profile("ana")).status).toBe(200);
+    expect((await profile("bo")).status).toBe(403);
+
+    // Everything else a key may do, a token may not.
+    const forbidden = [
+      call(`/v1/games/${game}/results`, { method: "POST", key: token, json: { winner: "ana", loser: "bo" } }),
+      call(`/v1/games/${game}/events`, { method: "POST", key: token, json: { player: "ana", counters: { x: 1 } } }),
+      call(`/v1/games/${game}`, { method: "PUT", key: token, json: { order: "asc" } }),
+      call(`/v1/games/${game}/tokens`, { method: "POST", key: token, json: { player: "ana" } }),
+      call("/v1/write", {
+        method: "POST",
+        key: token,
+        headers: { "content-type": "text/plain" },
+        body: `scores,game=${game},player=ana value=1`,
+      }),
+    ];
+    for (const res of await Promise.all(forbidden)) expect(res.status).toBe(403);
+  });
+
+  it("refuses a token for another game with 403", async () => {
+    const token = await tokenFor(uniqueGame("tok"), "ana");
+    const res = await post(uniqueGame("tok"), token, { player: "ana", score: 1 });
+    expect(res.status).toBe(403);
+    expect((await errorOf(res)).message).toMatch(/this token is for game/);
+  });
+
+  it("refuses forged, tampered and expired tokens with 401", async () => {
+    const game = uniqueGame("tok");
+    const exp = Math.floor(Date.now() / 1000) + 3600;
+    const forged = await sign({ sub: "ana", game, exp }, "not the secret", "HS256");
+    const genuine = await tokenFor(game, "ana");
+    const [head, , signature] = genuine.split(".");
+    const claims = btoa(JSON.stringify({ sub: "bo", game, exp }))
+      .replace(/=+$/, "")
+      .replace(/\+/g, "-")
+      .replace(/\//g, "_");
+    const tampered = `${head}.${claims}.${signature}`;
+    const expired = await sign({ sub: "ana", game, exp: Math.floor(Date.now() / 1000) - 10 }, SECRET, "HS256");
+    const noGame = await sign({ sub: "ana", exp }, SECRET, "HS256");
+    for (const [token, why] of [
+      [forged, /not valid/],
+      [tampered, /not valid/],
+      [expired, /expired/],
+      [noGame, /names no player or game/],
+    ] as const) {
+      const res = await post(game, token, { player: "ana", score: 1 });
+      expect(res.status).toBe(401);
+      expect((await errorOf(res)).message).toMatch(why);
+    }
+    expect((await board(game).catch(() => ({ total: 0 }))).total).toBe(0);
+  });
+
+  it("mints only with an ingest key allowed for the game, and a ttl of 60 s to 24 h", async () => {
+    const game = uniqueGame("tok");
+    expect((await call(`/v1/games/${game}/tokens`, { method: "POST", json: { player: "a" } })).status).toBe(401);
+    expect((await mint(game, "a", SCOPED)).status).toBe(403);
+    expect((await mint("scoped-x", "a", SCOPED)).status).toBe(200);
+    expect((await mint(game, "a", INGEST, 30)).status).toBe(400);
+    expect((await mint(game, "a", INGEST, 86_401)).status).toBe(400);
+    const res = await mint(game, "a", INGEST, 60);
+    expect(res.status).toBe(200);
+    const { expiresAt } = await res.json<{ expiresAt: number }>();
+    expect(Math.abs(expiresAt - (Date.now() + 60_000))).toBeLessThan(5000);
+  });
+});

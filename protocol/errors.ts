@@ -125,6 +125,13 @@ export const invalidToken = (why: string): ApiError => ({ status: 401, code: "un
 
 export const tokenForbidden = (why: string): ApiError => ({ status: 403, code: "forbidden", message: why });
 
+/** Over a rate limit: answered with Retry-After `seconds`. */
+export const rateLimited = (what: string): ApiError => ({
+  status: 429,
+  code: "rate_limited",
+  message: `too many requests ${what}; retry after the Retry-After seconds`,
+});
+
 export const gameNotFound = (): ApiError => ({ status: 404, code: "game_not_found", message: "no such game" });
 
 export const playerNotFound = (player: string): ApiError => ({

@@ -106,3 +106,38 @@ describe("player tokens", () => {
     expect(Math.abs(expiresAt - (Date.now() + 60_000))).toBeLessThan(5000);
   });
 });
+
+describe("rate limits", () => {
+  it("answers 429 with Retry-After past 20 requests in 10 s with one player token", async () => {
+    const game = uniqueGame("tok");
+    const token = await tokenFor(game, "ana");
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    for (let i = 0; i < 22; i++) {
+      const res = await post(game, token, { player: "ana", score: i });
+      statuses.push(res.status);
+      if (res.status === 429) {
+        retryAfter = res.headers.get("retry-after");
+        expect((await errorOf(res)).code).toBe("rate_limited");
+      }
+    }
+    expect(statuses.slice(0, 20).every((s) => s === 200)).toBe(true);
+    expect(statuses.slice(20)).toEqual([429, 429]);
+    expect(retryAfter).toBe("10");
+    // Another player's token has its own budget.
+    expect((await post(game, await tokenFor(game, "bo"), { player: "bo", score: 1 })).status).toBe(200);
+  });
+
+  it("answers 429 with Retry-After past 600 live requests a minute from one address, never to loopback", async () => {
+    const game = uniqueGame("live-limit");
+    const live = (ip: string) => call(`/v1/games/${game}/live`, { headers: { "cf-connecting-ip": ip } });
+    const statuses = await Promise.all(Array.from({ length: 601 }, () => live("203.0.113.7")));
+    expect(statuses.filter((r) => r.status === 426)).toHaveLength(600);
+    const limited = statuses.filter((r) => r.status === 429);
+    expect(limited).toHaveLength(1);
+    expect(limited[0].headers.get("retry-after")).toBe("60");
+    expect((await live("198.51.100.1")).status).toBe(426);
+    const loopback = await Promise.all(Array.from({ length: 610 }, () => live("127.0.0.1")));
+    expect(loopback.every((r) => r.status === 426)).toBe(true);
+  });
+});

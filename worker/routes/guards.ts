@@ -1,14 +1,34 @@
 import { createMiddleware } from "hono/factory";
+import { errorResponse, rateLimited } from "../../protocol/errors";
 import { authenticate, type Grant, mayActAs, mayAdminister, mayIngest } from "../auth";
 import { type AppEnv, fail } from "../http";
 
 type KeyedEnv = AppEnv & { Variables: { grant: Grant } };
 
-/** 401 unless the request carries a valid key; the grant is left in `c.var.grant`. */
+/**
+ * 401 unless the request carries a valid key or player token; the grant is
+ * left in `c.var.grant`. A player token is also held to its rate limit.
+ */
 export const requireKey = createMiddleware<KeyedEnv>(async (c, next) => {
   const grant = await authenticate(c.req.header("authorization"), c.env);
   if ("status" in grant) return fail(c, grant);
+  if (grant.role === "player") {
+    const { success } = await c.env.TOKEN_LIMIT.limit({ key: `${grant.game}\n${grant.player}` });
+    if (!success) return errorResponse(rateLimited("with this player token"), { "Retry-After": "10" });
+  }
   c.set("grant", grant);
+  await next();
+});
+
+const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
+
+/** 429 when the client IP has opened too many live sockets; loopback clients (local runs) are exempt. */
+export const limitUpgrades = createMiddleware<AppEnv>(async (c, next) => {
+  const ip = c.req.header("cf-connecting-ip");
+  if (ip !== undefined && !LOOPBACK.test(ip)) {
+    const { success } = await c.env.UPGRADE_LIMIT.limit({ key: ip });
+    if (!success) return errorResponse(rateLimited("from this address"), { "Retry-After": "60" });
+  }
   await next();
 });
 

@@ -4,6 +4,7 @@ import { LIVE_AROUND, LIVE_BOARDS, LIVE_LIMIT } from "../../protocol/live";
 import { Country, GamePath, PlayerName } from "../../protocol/names";
 import { queryInt } from "../../protocol/query";
 import { createRouter, errorResponses as errors, fail } from "../http";
+import { limitUpgrades } from "./guards";
 
 const watchGame = createRoute({
   method: "get",
@@ -16,7 +17,8 @@ const watchGame = createRoute({
     "`player` and `around` neighbours each side); then `update` messages carry only entries whose rank, score " +
     "or presence changed (leavers as `{player, rank: null}`), at most one per `liveEvery` ms, with `seq` " +
     "increasing by one per message. Send `ping` to get `pong`; anything else closes the socket (1008). " +
-    "On a `seq` gap, reconnect for a fresh snapshot.",
+    "On a `seq` gap, reconnect for a fresh snapshot. Requests per client IP are rate-limited (429).",
+  middleware: [limitUpgrades] as const,
   request: {
     params: GamePath,
     query: z

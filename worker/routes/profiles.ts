@@ -23,7 +23,7 @@ const putProfile = createRoute({
   },
   responses: {
     200: { description: "The whole profile", content: { "application/json": { schema: Profile } } },
-    ...errors(400, 401, 403, 413, 415),
+    ...errors(400, 401, 403, 413, 415, 429),
   },
 });
 

@@ -23,7 +23,7 @@ const postScores = createRoute({
   },
   responses: {
     200: { description: "Accepted", content: { "application/json": { schema: Accepted } } },
-    ...errors(400, 401, 403, 409, 413, 415, 422),
+    ...errors(400, 401, 403, 409, 413, 415, 422, 429),
   },
 });
 

@@ -1,4 +1,5 @@
-import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /** The games directory behind `GET /v1/games`, kept current by each game's object. */
 export const games = sqliteTable(
@@ -116,4 +117,26 @@ export const seasonAwards = sqliteTable(
     amount: integer("amount").notNull(),
   },
   (t) => [primaryKey({ columns: [t.game, t.season, t.player] })],
+);
+
+/**
+ * What admins (and minters of player tokens) did: config changes, removals,
+ * season closes, one row per action; token mints are counted, one row per
+ * game, key and hour. `key` is a fingerprint, never the key.
+ */
+export const audit = sqliteTable(
+  "audit",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    ts: integer("ts").notNull(),
+    game: text("game").notNull(),
+    action: text("action").notNull(),
+    key: text("key").notNull(),
+    details: text("details").notNull(),
+  },
+  (t) => [
+    index("audit_by_time").on(t.ts),
+    index("audit_by_game").on(t.game, t.ts),
+    uniqueIndex("audit_mints_by_hour").on(t.game, t.key, t.ts).where(sql`action = 'tokens.minted'`),
+  ],
 );

@@ -4,6 +4,7 @@ import { secureHeaders } from "hono/secure-headers";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { errorForStatus, internalError, methodNotAllowed, routeNotFound } from "../protocol/errors";
 import { createRouter, fail } from "./http";
+import { auditRoutes } from "./routes/audit";
 import { boardRoutes } from "./routes/boards";
 import { docsRoutes } from "./routes/docs";
 import { gameRoutes } from "./routes/games";
@@ -41,6 +42,7 @@ export const routes = app
   .route("/", resultRoutes)
   .route("/", seasonRoutes)
   .route("/", tokenRoutes)
+  .route("/", auditRoutes)
   .route("/", liveRoutes)
   .route("/", historyRoutes)
   .route("/", docsRoutes);

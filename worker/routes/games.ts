@@ -6,6 +6,7 @@ import { GameConfig, GameConfigPatch } from "../../protocol/config";
 import { games } from "../../protocol/d1-schema";
 import { Country, GameName, GamePath, PlayerPath } from "../../protocol/names";
 import { queryInt } from "../../protocol/query";
+import { recordAction } from "../audit";
 import { createRouter, errorResponses as errors, fail, limitBody, reply } from "../http";
 import { requireAdmin, requireKey } from "./guards";
 
@@ -163,7 +164,10 @@ export const gameRoutes = createRouter()
   })
   .openapi(putGame, async (c) => {
     const { game } = c.req.valid("param");
-    return reply(c, await c.env.BOARD.getByName(game).configure(game, c.req.valid("json")));
+    const change = c.req.valid("json");
+    const outcome = await c.env.BOARD.getByName(game).configure(game, change);
+    if (outcome.ok) await recordAction(c, game, "config.changed", change);
+    return reply(c, outcome);
   })
   .openapi(getLeaderboard, async (c) => {
     const { game } = c.req.valid("param");
@@ -176,11 +180,14 @@ export const gameRoutes = createRouter()
   })
   .openapi(deleteGame, async (c) => {
     const { game } = c.req.valid("param");
-    const outcome = await c.env.BOARD.getByName(game).deleteGame(game, c.req.valid("query").history === "true");
+    const history = c.req.valid("query").history === "true";
+    const outcome = await c.env.BOARD.getByName(game).deleteGame(game, history);
+    if (outcome.ok) await recordAction(c, game, "game.deleted", { history });
     return outcome.ok ? c.body(null, 204) : fail(c, outcome.error);
   })
   .openapi(deletePlayer, async (c) => {
     const { game, player } = c.req.valid("param");
     const outcome = await c.env.BOARD.getByName(game).removePlayer(player);
+    if (outcome.ok) await recordAction(c, game, "player.removed", { player });
     return outcome.ok ? c.body(null, 204) : fail(c, outcome.error);
   });

@@ -7,6 +7,7 @@ import { notInSeason } from "../../protocol/errors";
 import { GamePath, PlayerPath } from "../../protocol/names";
 import { queryInt } from "../../protocol/query";
 import { AwardList, PrizeProjection, SeasonList, SeasonNumber, SeasonSummary } from "../../protocol/seasons";
+import { recordAction } from "../audit";
 import { createRouter, errorResponses as errors, fail, reply } from "../http";
 import { requireAdmin, requireKey } from "./guards";
 
@@ -121,7 +122,9 @@ function entry(row: {
 export const seasonRoutes = createRouter()
   .openapi(closeSeason, async (c) => {
     const { game } = c.req.valid("param");
-    return reply(c, await c.env.BOARD.getByName(game).closeSeason());
+    const outcome = await c.env.BOARD.getByName(game).closeSeason();
+    if (outcome.ok) await recordAction(c, game, "season.closed", { season: outcome.value.season });
+    return reply(c, outcome);
   })
   .openapi(listSeasons, async (c) => {
     const { game } = c.req.valid("param");

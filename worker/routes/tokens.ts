@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { sign } from "hono/jwt";
 import { GamePath, PlayerName } from "../../protocol/names";
+import { countMint } from "../audit";
 import { createRouter, errorResponses as errors, limitBody } from "../http";
 import { requireIngestForPathGame, requireKey } from "./guards";
 
@@ -40,5 +41,6 @@ export const tokenRoutes = createRouter().openapi(mintToken, async (c) => {
   const { player, ttl = 3600 } = c.req.valid("json");
   const exp = Math.floor(Date.now() / 1000) + ttl;
   const token = await sign({ sub: player, game, exp }, c.env.PLAYER_TOKEN_SECRET, "HS256");
+  await countMint(c, game);
   return c.json({ token, expiresAt: exp * 1000 }, 200);
 });

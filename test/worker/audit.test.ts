@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { ADMIN, call, INGEST, postScores, uniqueGame } from "../support/worker-client";
+
+async function fingerprint(key: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key)));
+  return [...digest.slice(0, 6)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+interface Entry {
+  ts: number;
+  game: string;
+  action: string;
+  key: string;
+  details: Record<string, unknown>;
+}
+
+describe("audit log", () => {
+  it("keeps config changes, removals, season closes and counted token mints, with key fingerprints only", async () => {
+    const game = uniqueGame("audit");
+    const started = Date.now();
+    await call(`/v1/games/${game}`, { method: "PUT", key: ADMIN, json: { aggregate: "sum" } });
+    await postScores(game, {
+      scores: [
+        { player: "a", score: 1 },
+        { player: "b", score: 2 },
+      ],
+    });
+    expect((await call(`/v1/games/${game}/players/a`, { method: "DELETE", key: ADMIN })).status).toBe(204);
+    expect((await call(`/v1/games/${game}/seasons/close`, { method: "POST", key: ADMIN })).status).toBe(200);
+    for (const player of ["p1", "p2", "p3"]) {
+      expect((await call(`/v1/games/${game}/tokens`, { method: "POST", key: INGEST, json: { player } })).status).toBe(
+        200,
+      );
+    }
+    // Refused actions leave no entry.
+    await call(`/v1/games/${game}`, { method: "PUT", key: ADMIN, json: { order: "sideways" } });
+
+    const res = await call(`/v1/audit?game=${game}`, { key: ADMIN });
+    expect(res.status).toBe(200);
+    const { entries } = await res.json<{ entries: Entry[] }>();
+    const admin = await fingerprint(ADMIN);
+    const ingest = await fingerprint(INGEST);
+    expect(entries.map((e) => [e.action, e.key, e.details])).toEqual([
+      ["season.closed", admin, { season: 1 }],
+      ["player.removed", admin, { player: "a" }],
+      ["config.changed", admin, { aggregate: "sum" }],
+      ["tokens.minted", ingest, { count: 3 }],
+    ]);
+    expect(entries.every((e) => e.game === game)).toBe(true);
+    expect(entries.filter((e) => e.action !== "tokens.minted").every((e) => e.ts >= started)).toBe(true);
+    const text = JSON.stringify(entries);
+    expect(text).not.toContain(ADMIN);
+    expect(text).not.toContain(INGEST);
+  });
+
+  it("is for admin keys only", async () => {
+    expect((await call("/v1/audit")).status).toBe(401);
+    expect((await call("/v1/audit", { key: INGEST })).status).toBe(403);
+    expect((await call("/v1/audit?limit=0", { key: ADMIN })).status).toBe(400);
+  });
+});

@@ -1,0 +1,44 @@
+/** What the log needs of a request's context: the database, and the key it came with. */
+interface Caller {
+  env: { DB: D1Database };
+  req: { header(name: string): string | undefined };
+}
+
+const HOUR_MS = 3_600_000;
+
+/** The first 12 hex digits of the SHA-256 of the request's bearer key: names a key without revealing it. */
+async function fingerprint(c: Caller): Promise<string> {
+  const key = c.req.header("authorization")?.match(/^Bearer\s+(\S+)\s*$/i)?.[1] ?? "";
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key)));
+  return [...digest.slice(0, 6)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * Keeps an admin action in D1's audit log, once it has succeeded. A failed
+ * write is logged, not answered: the action itself has already happened.
+ */
+export async function recordAction(c: Caller, game: string, action: string, details: unknown): Promise<void> {
+  try {
+    await c.env.DB.prepare("INSERT INTO audit (ts, game, action, key, details) VALUES (?, ?, ?, ?, ?)")
+      .bind(Date.now(), game, action, await fingerprint(c), JSON.stringify(details ?? {}))
+      .run();
+  } catch (error) {
+    console.error(`audit: recording ${action} on ${game} failed`, error);
+  }
+}
+
+/** Counts a player token minted: one row per game, key and hour. */
+export async function countMint(c: Caller, game: string): Promise<void> {
+  const hour = Math.floor(Date.now() / HOUR_MS) * HOUR_MS;
+  try {
+    await c.env.DB.prepare(
+      `INSERT INTO audit (ts, game, action, key, details) VALUES (?, ?, 'tokens.minted', ?, '{"count":1}')
+       ON CONFLICT (game, key, ts) WHERE action = 'tokens.minted'
+       DO UPDATE SET details = json_set(details, '$.count', json_extract(details, '$.count') + 1)`,
+    )
+      .bind(hour, game, await fingerprint(c))
+      .run();
+  } catch (error) {
+    console.error(`audit: counting a token for ${game} failed`, error);
+  }
+}

@@ -6,6 +6,8 @@ export interface Bounds {
   max?: number;
   /** Most gain, in the board's order, per second since the player's previous report (one second at least). */
   maxGainPerSecond?: number;
+  /** Most reports per player applied in one second of the server's clock. */
+  maxReportsPerSecond?: number;
   /** How far past the server's clock a report's ts may be. */
   maxFutureSeconds: number;
 }

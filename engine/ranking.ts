@@ -11,6 +11,7 @@ import { ExpiryQueue } from "./expiry-queue";
 import { type HashKey, PlayerIds, randomHashKey } from "./player-ids";
 import { sortSlotsByKey } from "./radix-sort";
 import { RankedIndex } from "./ranked-index";
+import { ReportRate } from "./report-rate";
 import { aggregate, DEFAULT_RULES, type PlayerState, type RankedEntry, type RankingRules, type Report } from "./rules";
 import type { Gain, TrendRules } from "./trending";
 
@@ -24,6 +25,8 @@ export interface Plan {
   rise: number;
   /** Reports the bounds refuse (planned with bounds only); the batch must then not be applied. */
   violations: Violation[];
+  /** Reports per player in the batch, when the bounds limit a player's report rate. */
+  reported?: Map<string, number>;
 }
 
 export interface RankingOptions {
@@ -51,6 +54,8 @@ export class Ranking {
   private ranked = new Uint8Array(0);
   /** Teams, countries, MVPs and trending, told of every player joining or leaving the board. */
   private readonly derived: DerivedBoards;
+  /** Reports per player this second, for bounds.maxReportsPerSecond. */
+  private readonly rate = new ReportRate();
   private index = new RankedIndex((a, b) => this.tieBreak(a, b));
   private expiry = new ExpiryQueue();
   private current: RankingRules;
@@ -107,6 +112,8 @@ export class Ranking {
     const gains: Gain[] = [];
     let rise = 0;
     const violations: Violation[] = [];
+    const perSecond = bounds?.maxReportsPerSecond;
+    const reported = perSecond === undefined ? undefined : new Map<string, number>();
     const rule = this.current.aggregate;
     const trending = this.derived.trendingOn;
     const sign = this.ascending ? -1 : 1;
@@ -116,7 +123,14 @@ export class Ranking {
         const before = current?.score ?? (rule === "sum" ? 0 : undefined);
         const claimed =
           before === undefined ? undefined : sign * ((rule === "sum" ? before + report.score : report.score) - before);
-        const reason = violation(bounds, report, current, claimed, now);
+        let reason = violation(bounds, report, current, claimed, now);
+        if (reported !== undefined && perSecond !== undefined) {
+          const count = (reported.get(report.player) ?? 0) + 1;
+          reported.set(report.player, count);
+          if (reason === undefined && this.rate.count(report.player, now) + count > perSecond) {
+            reason = `more than ${perSecond} reports a second for this player`;
+          }
+        }
         if (reason !== undefined) violations.push({ index, player: report.player, reason });
       }
       const next = aggregate(rule, current, report);
@@ -131,7 +145,9 @@ export class Ranking {
       if (gain > 0) rise += gain;
       if (trending) gains.push({ player: report.player, ts: report.ts, gain: gain === 0 ? 0 : gain });
     }
-    return { states: [...pending.values()], gains, peaks, rise, violations };
+    return reported === undefined
+      ? { states: [...pending.values()], gains, peaks, rise, violations }
+      : { states: [...pending.values()], gains, peaks, rise, violations, reported };
   }
 
   /** Whether the board knows the player (on the board or outside the window). */
@@ -163,6 +179,7 @@ export class Ranking {
     if (states.length > 0) this.topCache = undefined;
     this.compactExpiry();
     if (recording) this.derived.record(plan.gains, now, slots);
+    if ("reported" in plan && plan.reported !== undefined) this.rate.record(plan.reported, now);
   }
 
   /** Counts reports for trending without a state change (a rebuild replaying them). */

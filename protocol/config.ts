@@ -94,6 +94,9 @@ const settings = {
       maxGainPerSecond: z.number().gt(0).max(Number.MAX_SAFE_INTEGER).optional().openapi({
         description: "Most gain per second since the player's previous report (by report ts, one second at least)",
       }),
+      maxReportsPerSecond: z.number().int().min(1).max(1000).optional().openapi({
+        description: "Most reports per player applied in one second of the server's clock",
+      }),
       maxFutureSeconds: z.number().int().min(0).max(86_400).openapi({
         description: "How far past the server's clock a report's ts may be",
       }),

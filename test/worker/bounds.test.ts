@@ -73,6 +73,30 @@ describe("score bounds", () => {
     expect((await board(game)).total).toBe(0);
   });
 
+  it("refuses more than maxReportsPerSecond reports of one player in a second, within and across batches", async () => {
+    const game = uniqueGame("bounds");
+    await configure(game, { aggregate: "sum", bounds: { maxReportsPerSecond: 3, maxFutureSeconds: 300 } });
+    const reports = (player: string, n: number) => ({
+      scores: Array.from({ length: n }, () => ({ player, score: 1 })),
+    });
+    const four = await postScores(game, reports("a", 4));
+    expect(four.status).toBe(422);
+    expect((await errorOf(four)).details).toEqual([
+      { index: 3, player: "a", reason: "more than 3 reports a second for this player" },
+    ]);
+    // At the start of a second: 3 pass, and a 4th in the same second does not; another player has its own count.
+    await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 20));
+    expect((await postScores(game, reports("b", 3))).status).toBe(200);
+    expect((await postScores(game, reports("b", 1))).status).toBe(422);
+    expect((await postScores(game, reports("c", 3))).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 20));
+    expect((await postScores(game, reports("b", 1))).status).toBe(200);
+    expect((await board(game, "?limit=10")).entries.map((e) => [e.player, e.score])).toEqual([
+      ["b", 4],
+      ["c", 3],
+    ]);
+  });
+
   it("refuses bounds whose min exceeds max, and an unknown field", async () => {
     const game = uniqueGame("bounds");
     expect((await configure(game, { bounds: { min: 5, max: 1, maxFutureSeconds: 300 } })).status).toBe(400);

@@ -4,11 +4,9 @@
 // OpenSkill placements/s against the same placements rated by ELO; a player's
 // stats read at 10^6 players against the in-memory standing read; SQLite
 // bytes per stats row.
-import { copyFileSync, readdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
-import { DatabaseSync } from "node:sqlite";
 import { newStats, type StoredStats } from "../../objects/storage/stats";
 import { DevServer } from "../../test/support/dev-server";
+import { settledHeap, tableBytes } from "../measure";
 import { type BenchContext, type BenchResult, compared, percentile } from "../report";
 
 const PER_REQUEST = 20; // batches of 1000 players' worth per request
@@ -37,23 +35,14 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
 async function pendingMemory(ctx: BenchContext): Promise<BenchResult> {
   const rows = 100_000;
   ctx.progress(`heap of ${rows.toLocaleString("en-US")} pending stats rows (Node)`);
-  const gc = (globalThis as { gc?: () => void }).gc;
-  const used = async () => {
-    for (let i = 0; i < 3; i++) {
-      gc?.();
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const m = process.memoryUsage();
-    return m.heapUsed + m.arrayBuffers;
-  };
-  const before = await used();
+  const before = await settledHeap();
   const pending = new Map<string, StoredStats>();
   for (let i = 0; i < rows; i++) {
     const row = { ...newStats(1_700_000_000_000 + i), played: i % 50, wins: i % 20, reports: i, best: i * 3 };
     if (i % 2 === 0) row.counters = { kills: i % 30, matches: i % 50 };
     pending.set(`m:${String(i).padStart(12, "0")}`, row);
   }
-  const bytes = (await used()) - before;
+  const bytes = (await settledHeap()) - before;
   if (pending.size !== rows) throw new Error("pending rows lost");
   return {
     suite: "results",
@@ -179,58 +168,17 @@ async function statsReads(server: DevServer, ctx: BenchContext): Promise<BenchRe
   );
 }
 
-/** The stats table's share of the object's SQLite file, from a copy with the table dropped and vacuumed. */
+/** The stats table's share of the object's SQLite file. */
 function statsRowBytes(stateDir: string, players: number): BenchResult {
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith(".sqlite") && entry.name !== "metadata.sqlite") files.push(path);
-    }
+  const measured = tableBytes(stateDir, (path) => !path.endsWith("metadata.sqlite"), "stats", players);
+  if (measured === undefined) throw new Error(`no object in ${stateDir} has ${players} stats rows`);
+  const { whole, without } = measured;
+  return {
+    suite: "results",
+    name: "SQLite bytes per stats row",
+    n: players,
+    value: (whole - without) / players,
+    unit: "B/row",
+    note: `${((whole - without) / 2 ** 20).toFixed(0)} MB of a ${(whole / 2 ** 20).toFixed(0)} MB object; none of it in the heap`,
   };
-  walk(stateDir);
-  // The stats game's object is the one whose stats table has `players` rows.
-  for (const file of files) {
-    const copy = `${file}.bench-copy`;
-    copyFileSync(file, copy);
-    for (const suffix of ["-wal", "-shm"]) {
-      try {
-        copyFileSync(file + suffix, copy + suffix);
-      } catch {
-        // No WAL: the file holds everything.
-      }
-    }
-    try {
-      const db = new DatabaseSync(copy);
-      const rows = (db.prepare("SELECT count(*) AS n FROM stats").get() as { n: number } | undefined)?.n;
-      if (rows !== players) {
-        db.close();
-        continue;
-      }
-      const size = () => {
-        db.exec("VACUUM");
-        const { page_count } = db.prepare("PRAGMA page_count").get() as { page_count: number };
-        const { page_size } = db.prepare("PRAGMA page_size").get() as { page_size: number };
-        return page_count * page_size;
-      };
-      const whole = size();
-      db.exec("DROP TABLE stats");
-      const without = size();
-      db.close();
-      return {
-        suite: "results",
-        name: "SQLite bytes per stats row",
-        n: players,
-        value: (whole - without) / players,
-        unit: "B/row",
-        note: `${((whole - without) / 2 ** 20).toFixed(0)} MB of a ${(whole / 2 ** 20).toFixed(0)} MB object; none of it in the heap`,
-      };
-    } catch {
-      // An object without a stats table (a game that never wrote one) is not the one.
-    } finally {
-      for (const suffix of ["", "-wal", "-shm"]) rmSync(copy + suffix, { force: true });
-    }
-  }
-  throw new Error(`no object in ${stateDir} has ${players} stats rows (${files.length} files)`);
 }

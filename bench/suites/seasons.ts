@@ -2,10 +2,9 @@
 // (RPC from the storage bench's entry point): at 10^5 and 10^6 players, the
 // close's own time, the time until the archive is complete in D1, and the
 // longest stall a writer sees meanwhile, against the same writer with no close.
-import { copyFileSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { DatabaseSync } from "node:sqlite";
 import { DevServer } from "../../test/support/dev-server";
+import { tableBytes } from "../measure";
 import { type BenchContext, type BenchResult, compared } from "../report";
 
 const PER_REQUEST = 20;
@@ -112,54 +111,13 @@ async function close(server: DevServer, players: number, ctx: BenchContext): Pro
 
 /** D1's bytes per archived player: the local D1 file with the standings, against a vacuumed copy without them. */
 function archiveBytes(stateDir: string, players: number): BenchResult {
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (path.includes(`${join("v3", "d1")}`) && entry.name.endsWith(".sqlite")) files.push(path);
-    }
+  const measured = tableBytes(stateDir, (path) => path.includes(join("v3", "d1")), "season_standings", players);
+  if (measured === undefined) throw new Error(`no D1 file in ${stateDir} has ${players} archived players`);
+  return {
+    suite: "seasons",
+    name: "D1 bytes per archived player (standings and their index)",
+    n: players,
+    value: (measured.whole - measured.without) / players,
+    unit: "B/player",
   };
-  walk(stateDir);
-  for (const file of files) {
-    const copy = `${file}.bench-copy`;
-    copyFileSync(file, copy);
-    for (const suffix of ["-wal", "-shm"]) {
-      try {
-        copyFileSync(file + suffix, copy + suffix);
-      } catch {
-        // No WAL: the file holds everything.
-      }
-    }
-    try {
-      const db = new DatabaseSync(copy);
-      const size = () => {
-        db.exec("VACUUM");
-        const { page_count } = db.prepare("PRAGMA page_count").get() as { page_count: number };
-        const { page_size } = db.prepare("PRAGMA page_size").get() as { page_size: number };
-        return page_count * page_size;
-      };
-      const rows = (db.prepare("SELECT count(*) AS n FROM season_standings").get() as { n: number }).n;
-      if (rows !== players) {
-        db.close();
-        continue;
-      }
-      const whole = size();
-      db.exec("DELETE FROM season_standings");
-      const without = size();
-      db.close();
-      return {
-        suite: "seasons",
-        name: "D1 bytes per archived player (standings and their index)",
-        n: players,
-        value: (whole - without) / players,
-        unit: "B/player",
-      };
-    } catch {
-      // Not the D1 database (or not migrated): keep looking.
-    } finally {
-      for (const suffix of ["", "-wal", "-shm"]) rmSync(copy + suffix, { force: true });
-    }
-  }
-  throw new Error(`no D1 file in ${stateDir} has ${players} archived players (${files.length} files)`);
 }

@@ -5,6 +5,7 @@
 import { Ranking } from "../../engine/ranking";
 import type { PlayerState } from "../../engine/rules";
 import { DevServer } from "../../test/support/dev-server";
+import { settledHeap } from "../measure";
 import { type BenchContext, type BenchResult, compared } from "../report";
 
 const PER_REQUEST = 20; // batches of 1000 per /fill request
@@ -93,16 +94,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
  */
 async function rebuildMemory(players: number, ctx: BenchContext): Promise<BenchResult[]> {
   ctx.progress(`engine memory of a rebuild at ${players.toLocaleString("en-US")} players (Node)`);
-  const gc = (globalThis as { gc?: () => void }).gc;
-  const used = async () => {
-    for (let i = 0; i < 3; i++) {
-      gc?.();
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const m = process.memoryUsage();
-    return m.heapUsed + m.arrayBuffers;
-  };
-  const empty = await used();
+  const empty = await settledHeap();
   const parts: string[] = [];
   for (let from = 0; from < players; from += 10_000) {
     const part = Array.from({ length: Math.min(10_000, players - from) }, (_, k) => {
@@ -125,7 +117,7 @@ async function rebuildMemory(players: number, ctx: BenchContext): Promise<BenchR
   board.finishLoad(1_800_000_000_000);
   // What stays is the board alone: the stored parts are read once and dropped, as in the object.
   parts.length = 0;
-  const settled = (await used()) - empty;
+  const settled = (await settledHeap()) - empty;
   if (board.total !== players) throw new Error(`rebuilt ${board.total} of ${players}`);
   return [
     {

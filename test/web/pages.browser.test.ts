@@ -482,4 +482,95 @@ describe("web client in Chromium", () => {
     expect(await page.locator("#next-page").isDisabled()).toBe(true);
     await page.close();
   });
+  it("plays with a player token under the CSP: a score posted from the page, then bounds and the rate limit shown", async () => {
+    const game = "web-play";
+    await configure(game, { bounds: { min: 0, max: 1000, maxFutureSeconds: 300 } });
+    await report(game, [{ player: "rival", score: 500 }]);
+    const minted = await fetch(`${server.url}/v1/games/${game}/tokens`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${INGEST_KEY}`, "content-type": "application/json" },
+      body: JSON.stringify({ player: "ada", ttl: 600 }),
+    });
+    expect(minted.status).toBe(200);
+    const { token } = (await minted.json()) as { token: string };
+
+    const violations: string[] = [];
+    const requests: { url: string; authorization?: string }[] = [];
+    const page = await browser.newPage();
+    page.on("console", (message) => {
+      if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text());
+    });
+    page.on("request", (request) =>
+      requests.push({ url: request.url(), authorization: request.headers().authorization }),
+    );
+    const res = await page.goto(`${server.url}/games/${game}/play#token=${token}`);
+    expect(res?.headers()["content-security-policy"]).toMatch(/script-src 'self'/);
+    await page.locator("#play-player").waitFor();
+    expect(await page.locator("#play-player").textContent()).toBe("ada");
+    // The token leaves the address bar and never travels in a URL.
+    expect(page.url()).toBe(`${server.url}/games/${game}/play`);
+
+    await page.fill("#play-score", "700");
+    await page.click("#play-submit");
+    await expect.poll(() => page.locator("#play-rank").textContent()).toBe("#1");
+    const standing = await fetch(`${server.url}/v1/games/${game}/players/ada`);
+    expect(await standing.json()).toMatchObject({ rank: 1, score: 700 });
+    const posted = requests.find((r) => r.url.endsWith(`/v1/games/${game}/scores`));
+    expect(posted?.authorization).toBe(`Bearer ${token}`);
+    expect(requests.every((r) => !r.url.includes(token))).toBe(true);
+
+    await page.fill("#play-score", "1000000");
+    await page.click("#play-submit");
+    const error = page.locator(".play-error");
+    await expect.poll(() => error.getAttribute("data-code")).toBe("score_out_of_bounds");
+    expect(await page.locator(".play-reasons li").allTextContents()).toEqual(["score 1000000 is above max 1000"]);
+    expect(await (await fetch(`${server.url}/v1/games/${game}/players/ada`)).json()).toMatchObject({ score: 700 });
+
+    // A reload keeps playing from this tab's storage.
+    await page.reload();
+    await page.locator("#play-player").waitFor();
+    // Spend the token's budget (20 requests in 10 s), then the page says when to try again.
+    const spent = await page.evaluate(
+      async ({ game, token }) => {
+        const statuses: number[] = [];
+        for (let i = 0; i < 20; i++) {
+          const r = await fetch(`/v1/games/${game}/scores`, {
+            method: "POST",
+            headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+            body: JSON.stringify({ player: "ada", score: 800 }),
+          });
+          statuses.push(r.status);
+        }
+        return statuses;
+      },
+      { game, token },
+    );
+    expect(spent.filter((s) => s === 429).length).toBeLessThan(20);
+    await page.fill("#play-score", "900");
+    await page.click("#play-submit");
+    await expect.poll(() => error.getAttribute("data-code")).toBe("rate_limited");
+    expect(await error.textContent()).toMatch(/try again in \d+ s/);
+    expect(await page.locator("#play-submit").isDisabled()).toBe(true);
+    expect(violations).toEqual([]);
+    await page.close();
+  });
+
+  it("asks for a token when the play page has none, and refuses one for another game", async () => {
+    const minted = await fetch(`${server.url}/v1/games/web-play-other/tokens`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${INGEST_KEY}`, "content-type": "application/json" },
+      body: JSON.stringify({ player: "bo" }),
+    });
+    const { token } = (await minted.json()) as { token: string };
+    const page = await open("/games/web-play-empty/play");
+    await page.locator("#play-token").waitFor();
+    await page.fill("#play-token", token);
+    await page.click("form.play button[type=submit]");
+    await page.locator("[role=alert]").waitFor();
+    expect(await page.locator("[role=alert]").textContent()).toBe(
+      "This token is for the game web-play-other, not web-play-empty.",
+    );
+    expect(await page.locator("#play-score").count()).toBe(0);
+    await page.close();
+  });
 });

@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { createClient, LiveFeed } from "../client/index";
+import { runClients } from "./demo-clients";
 import { runFlink } from "./demo-flink";
 import { runMatches } from "./demo-matches";
 import { runSeasons } from "./demo-seasons";
@@ -28,14 +29,17 @@ const { values: args } = parseArgs({
 
 if (args.help) {
   console.log(`usage: npm run demo -- [--url http://127.0.0.1:8787] [--key <ingest key>] [--admin-key <admin key>]
-                    [--workload kapacitor|flink|matches|seasons] [--games 10] [--players 100] [--teams 12]
+                    [--workload kapacitor|flink|matches|seasons|clients] [--games 10] [--players 100] [--teams 12]
                     [--seconds 30] [--spectators 5] [--prefix demo]
 Workloads: kapacitor (every player reports its score each second, line protocol and JSON);
 flink (users in teams and countries send summed score events, some go on a streak; checks
 players, teams, MVPs, trending and countries); matches (1v1 Rock Paper Scissors on ELO games
 and 8-player free-for-alls on OpenSkill games, alternating, with counters; checks every rating
 and every player's stats); seasons (a sum game with a prize pool resetting every minute and a
-local webhook receiver; checks every archived season, its awards and its signed webhook).
+local webhook receiver; checks every archived season, its awards and its signed webhook); clients
+(each player posts its own score with a player token within the game's bounds while cheaters try
+10^15, other players, other games, forged tokens and a flood; checks every answer, every board and
+the audit log, and prints a play page link to join in from a browser).
 Spectators are live websocket watchers per game (0 for none).
 The keys default to the first INGEST_KEYS and ADMIN_KEYS entries in .dev.vars (created by npm start).
 With an admin key, the demo first deletes its games left from an earlier run, so its checks start fresh.`);
@@ -52,7 +56,7 @@ const key = args.key ?? keyFromDevVars("INGEST_KEYS");
 const adminKey = args["admin-key"] ?? keyFromDevVars("ADMIN_KEYS", false);
 const webhookSecret = args["webhook-secret"] ?? keyFromDevVars("WEBHOOK_SECRET", false);
 
-const WORKLOADS = ["kapacitor", "flink", "matches", "seasons"];
+const WORKLOADS = ["kapacitor", "flink", "matches", "seasons", "clients"];
 if (!WORKLOADS.includes(args.workload)) fail(`--workload is one of ${WORKLOADS.join(", ")}`);
 const teamCount = positive("teams");
 
@@ -242,7 +246,9 @@ async function main(): Promise<void> {
         ? await runFlink({ ...common, teams: teamCount })
         : args.workload === "seasons"
           ? await runSeasons({ ...common, webhookSecret })
-          : await runMatches(common);
+          : args.workload === "clients"
+            ? await runClients(common)
+            : await runMatches(common);
     console.log(ok && failures === 0 ? "demo: all boards match" : "demo: some boards do not match (see above)");
     process.exit(ok && failures === 0 ? 0 : 1);
   }

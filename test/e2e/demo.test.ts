@@ -73,3 +73,17 @@ it("runs the seasons workload: each archived season, its awards and its signed w
   }
   expect(run.stdout).toContain("demo: all boards match");
 });
+
+it("runs the clients workload: players post with their own tokens, every cheat gets its answer, and none is applied", () => {
+  const args = ["--url", server.url, "--key", INGEST_KEY, "--admin-key", ADMIN_KEY, "--workload", "clients"];
+  const run = demo([...args, "--games", "2", "--players", "30", "--seconds", "4", "--spectators", "1"]);
+  expect(run.status, run.stdout + run.stderr).toBe(0);
+  for (const check of ["honest", "inflate", "impersonate", "forged", "other-game"]) {
+    expect(run.stdout).toMatch(new RegExp(`✓ ${check}: (\\d+)/\\1 answered`));
+  }
+  expect(run.stdout).toMatch(/✓ flood of 45: .*x 422.*x 429/);
+  expect(run.stdout).toContain("✓ demo-1 board");
+  expect(run.stdout).toContain("✓ demo-2 audit: config change logged, 30 token mints counted");
+  expect(run.stdout).toMatch(/play along at http:\/\/\S+\/games\/demo-1\/play#token=[\w-]+\.[\w-]+\.[\w-]+/);
+  expect(run.stdout).toContain("demo: all boards match");
+});

@@ -1,0 +1,249 @@
+// `npm run demo -- --workload clients`: game clients submit their own scores.
+// The game server (ingest key) mints a player token for each player; each
+// player then posts its own score with its token, about once a second, within
+// the game's bounds. Cheaters try what the threat model stops: a score of
+// 10^15 (422), another player's score (403), another game (403), a forged
+// token (401), and a flood (422 past the per-player report rate, 429 past the
+// token's rate limit). Every answer is checked against what it must be, every
+// board against the accepted reports, every spectator against the board, and
+// the audit log against the config changes and token mints.
+import type { LiveFeed, PodiumClient } from "../client/index";
+import { LiveFeed as Feed } from "../client/index";
+
+export interface ClientsOptions {
+  url: string;
+  podium: PodiumClient;
+  admin: PodiumClient;
+  games: string[];
+  players: number;
+  seconds: number;
+  spectators: number;
+  progress(line: string): void;
+}
+
+const BOUNDS = { min: 0, max: 100_000, maxGainPerSecond: 50, maxReportsPerSecond: 2, maxFutureSeconds: 300 };
+/** Requests one flooder sends at once: past any one 10 s window's 20, whichever way the windows fall. */
+const FLOOD = 45;
+/** Requests in flight at once, so a large run does not open thousands of sockets. */
+const PARALLEL = 64;
+
+type Attack = "inflate" | "impersonate" | "other-game" | "forged";
+/** What each answer must be; anything else is a failure of the service. */
+const EXPECTED: Record<Attack | "honest", number> = {
+  honest: 200,
+  inflate: 422,
+  impersonate: 403,
+  "other-game": 403,
+  forged: 401,
+};
+
+interface Player {
+  game: string;
+  player: string;
+  token: string;
+  score: number;
+  ts: number;
+  reported: boolean;
+}
+
+export async function runClients(options: ClientsOptions): Promise<boolean> {
+  const { url, podium, admin, games, seconds } = options;
+  let ok = true;
+  const miss = (line: string) => {
+    ok = false;
+    console.error(`\n  ✗ ${line}`);
+  };
+  /** Token mints counted in the audit log for a game: compared before and after, as earlier runs count too. */
+  const since = Date.now() - 2 * 3_600_000;
+  const auditOf = async (game: string) => {
+    const res = await admin.v1.audit.$get({ query: { game, from: String(since), limit: "1000" } });
+    const { entries } = await res.json();
+    const mints = entries
+      .filter((e) => e.action === "tokens.minted")
+      .reduce((n, e) => n + Number((e.details as { count?: number }).count ?? 0), 0);
+    return { entries, mints };
+  };
+  const mintsBefore = new Map<string, number>();
+  const configuredAt = Date.now();
+  for (const game of games) {
+    mintsBefore.set(game, (await auditOf(game)).mints);
+    const res = await admin.v1.games[":game"].$put({ param: { game }, json: { aggregate: "last", bounds: BOUNDS } });
+    if (!res.ok) miss(`configure ${game}: ${res.status} ${await res.text()}`);
+  }
+
+  const mint = async (game: string, player: string, ttl = 900): Promise<string> => {
+    const res = await podium.v1.games[":game"].tokens.$post({ param: { game }, json: { player, ttl } });
+    if (!res.ok) throw new Error(`minting a token for ${player} in ${game} answered ${res.status}`);
+    return (await res.json()).token;
+  };
+  const roster: Player[] = [];
+  for (const game of games) {
+    for (let i = 0; i < options.players; i++) {
+      roster.push({
+        game,
+        player: `client-${String(i + 1).padStart(3, "0")}`,
+        token: "",
+        score: 0,
+        ts: 0,
+        reported: false,
+      });
+    }
+  }
+  await inBatches(roster, async (p) => {
+    p.token = await mint(p.game, p.player);
+  });
+  const you = await mint(games[0] as string, "you", 3600);
+  console.log(`demo: ${roster.length} player tokens minted; play along at ${url}/games/${games[0]}/play#token=${you}`);
+  const minted = new Map(games.map((g) => [g, options.players + (g === games[0] ? 1 : 0)]));
+
+  const answers = new Map<string, Map<number, number>>();
+  const tally = (kind: string, status: number) => {
+    const byStatus = answers.get(kind) ?? new Map<number, number>();
+    byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
+    answers.set(kind, byStatus);
+  };
+  const post = async (game: string, token: string, body: object): Promise<Response> =>
+    fetch(`${url}/v1/games/${encodeURIComponent(game)}/scores`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+
+  const feeds: LiveFeed[] = [];
+  const started = Date.now();
+  let sent = 0;
+  for (let second = 0; second < seconds; second++) {
+    const tickStart = Date.now();
+    // About half the players play each second, each at its own pace within maxGainPerSecond.
+    const playing = roster.filter(() => Math.random() < 0.5);
+    await inBatches(playing, async (p) => {
+      const score = p.score + Math.floor(Math.random() * (BOUNDS.maxGainPerSecond / 2));
+      const ts = Date.now();
+      const res = await post(p.game, p.token, { player: p.player, score, ts });
+      tally("honest", res.status);
+      if (res.status === 200) Object.assign(p, { score, ts, reported: true });
+      else miss(`${p.player} in ${p.game}: ${res.status} ${await res.text()}`);
+    });
+    sent += playing.length;
+    await cheat(second);
+    if (second === 0) {
+      for (const game of games) {
+        for (let i = 0; i < options.spectators; i++) {
+          const feed = new Feed(url, game, { limit: 15 });
+          feeds.push(feed);
+          await feed.open().catch(() => miss(`a spectator of ${game} could not connect`));
+        }
+      }
+    }
+    const elapsed = (Date.now() - started) / 1000;
+    options.progress(
+      `${second + 1}/${seconds}s  ${sent} client reports (${Math.round(sent / elapsed)}/s), ` +
+        `cheats refused ${[...answers].filter(([k]) => k !== "honest").reduce((n, [, m]) => n + sum(m), 0)}`,
+    );
+    const wait = 1000 - (Date.now() - tickStart);
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  }
+  const flood = await flooding();
+  process.stdout.write("\n");
+
+  /** One attack a second, taking turns, each by a random player of a random game. */
+  async function cheat(second: number): Promise<void> {
+    const attacks: Attack[] = ["inflate", "impersonate", "forged"];
+    if (games.length > 1) attacks.push("other-game");
+    const attack = attacks[second % attacks.length] as Attack;
+    const cheater = roster[Math.floor(Math.random() * roster.length)] as Player;
+    const victim = roster.find((p) => p.game === cheater.game && p.player !== cheater.player) ?? cheater;
+    const other = games.find((g) => g !== cheater.game) ?? cheater.game;
+    const [head, , signature] = cheater.token.split(".");
+    const claims = { sub: victim.player, game: cheater.game, exp: Math.floor(Date.now() / 1000) + 600 };
+    const forged = `${head}.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.${signature}`;
+    const res =
+      attack === "inflate"
+        ? await post(cheater.game, cheater.token, { player: cheater.player, score: 1e15 })
+        : attack === "impersonate"
+          ? await post(cheater.game, cheater.token, { player: victim.player, score: BOUNDS.max })
+          : attack === "other-game"
+            ? await post(other, cheater.token, { player: cheater.player, score: BOUNDS.max })
+            : await post(cheater.game, forged, { player: victim.player, score: BOUNDS.max });
+    tally(attack, res.status);
+    if (res.status !== EXPECTED[attack]) miss(`${attack} by ${cheater.player}: ${res.status}, not ${EXPECTED[attack]}`);
+  }
+
+  /** A flooder with a fresh token sends FLOOD reports back to back, each within the gain bound. */
+  async function flooding(): Promise<Map<number, number>> {
+    const flooder: Player = {
+      game: games[0] as string,
+      player: "flooder",
+      token: await mint(games[0] as string, "flooder"),
+      score: 0,
+      ts: 0,
+      reported: false,
+    };
+    minted.set(flooder.game, (minted.get(flooder.game) ?? 0) + 1);
+    roster.push(flooder);
+    const statuses = new Map<number, number>();
+    for (let i = 0; i < FLOOD; i++) {
+      const ts = Date.now();
+      const res = await post(flooder.game, flooder.token, { player: "flooder", score: i + 1, ts });
+      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+      if (res.status === 200) Object.assign(flooder, { score: i + 1, ts, reported: true });
+      else if (res.status === 429 && res.headers.get("retry-after") === null) miss("a 429 without Retry-After");
+    }
+    return statuses;
+  }
+
+  console.log("demo: checking every answer, board, spectator and the audit log");
+  for (const [kind, byStatus] of answers) {
+    const want = EXPECTED[kind as Attack | "honest"];
+    const right = byStatus.get(want) ?? 0;
+    console.log(`  ${right === sum(byStatus) ? "✓" : "✗"} ${kind}: ${right}/${sum(byStatus)} answered ${want}`);
+  }
+  const floodOk =
+    (flood.get(200) ?? 0) >= 1 &&
+    (flood.get(422) ?? 0) >= 1 &&
+    (flood.get(429) ?? 0) >= 1 &&
+    [...flood.keys()].every((s) => [200, 422, 429].includes(s));
+  console.log(
+    `  ${floodOk ? "✓" : "✗"} flood of ${FLOOD}: ${[...flood].map(([s, n]) => `${n}x ${s}`).join(", ")} ` +
+      "(past 2 reports a second: 422; past 20 requests in 10 s: 429)",
+  );
+  ok &&= floodOk;
+
+  await new Promise((r) => setTimeout(r, 500)); // the last live updates
+  for (const game of games) {
+    const res = await podium.v1.games[":game"].leaderboard.$get({ param: { game }, query: { limit: "1000" } });
+    const board = await res.json();
+    // "you" is whoever plays along in the browser: on the board, not in the model.
+    const got = board.entries.filter((e) => e.player !== "you").map(({ player, score }) => ({ player, score }));
+    const want = roster
+      .filter((p) => p.game === game && p.reported)
+      .sort((a, b) => b.score - a.score || a.ts - b.ts || (a.player < b.player ? -1 : 1))
+      .map(({ player, score }) => ({ player, score }));
+    const same = JSON.stringify(got) === JSON.stringify(want);
+    console.log(`  ${same ? "✓" : "✗"} ${game} board: ${got.length} players, as accepted, no cheat applied`);
+    ok &&= same;
+    const top = board.entries.slice(0, 15).map(({ player, score }) => ({ player, score }));
+    for (const feed of feeds.filter((f) => f.game === game)) {
+      const seen = feed.entries().map(({ player, score }) => ({ player, score }));
+      if (JSON.stringify(seen) !== JSON.stringify(top) || feed.gaps > 0)
+        miss(`a spectator of ${game} sees another top 15`);
+    }
+    const { entries, mints: mintsAfter } = await auditOf(game);
+    const mints = mintsAfter - (mintsBefore.get(game) ?? 0);
+    const configured = entries.some((e) => e.action === "config.changed" && e.ts >= configuredAt);
+    const auditOk = configured && mints === minted.get(game);
+    console.log(`  ${auditOk ? "✓" : "✗"} ${game} audit: config change logged, ${mints} token mints counted`);
+    ok &&= auditOk;
+  }
+  if (feeds.length > 0) console.log(`  ${feeds.length} spectators followed along live`);
+  for (const feed of feeds) feed.close();
+  return ok;
+}
+
+function sum(byStatus: Map<number, number>): number {
+  return [...byStatus.values()].reduce((a, b) => a + b, 0);
+}
+
+async function inBatches<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += PARALLEL) await Promise.all(items.slice(i, i + PARALLEL).map(work));
+}

@@ -15,6 +15,7 @@ const SUITES: Record<string, () => Promise<{ run(ctx: BenchContext): Promise<Ben
   ingest: () => import("./suites/ingest"),
   live: () => import("./suites/live"),
   history: () => import("./suites/history"),
+  clients: () => import("./suites/clients"),
   soak: () => import("./suites/soak"),
 };
 

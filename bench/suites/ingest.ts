@@ -9,7 +9,7 @@
 import { DevServer, INGEST_KEY } from "../../test/support/dev-server";
 import { type BenchContext, type BenchResult, compared, percentile } from "../report";
 
-interface Load {
+export interface Load {
   name: string;
   /** Reports per request. */
   n: number;
@@ -20,7 +20,7 @@ interface Load {
   send(url: string): Promise<void>;
 }
 
-interface Measured {
+export interface Measured {
   reportsPerSecond: number;
   p50: number;
   p99: number;
@@ -132,7 +132,7 @@ async function measureAll(
 }
 
 /** `load.clients` loops calling `load.send` for `seconds`. */
-async function drive(server: DevServer, load: Load, seconds: number): Promise<Measured> {
+export async function drive(server: DevServer, load: Load, seconds: number): Promise<Measured> {
   const latencies: number[] = [];
   const end = Date.now() + seconds * 1000;
   const cpuBefore = server.cpuSeconds();

@@ -1,0 +1,157 @@
+// What safe submissions from game clients cost:
+// - the bounds check, in plain Node: plan + apply of 1000-report batches on a
+//   board of 10^5 players with every bound on (min, max, maxGainPerSecond,
+//   maxReportsPerSecond), against the same batches with no bounds;
+// - player tokens, over HTTP against wrangler dev: single-report requests
+//   each with its own player's token (an HS256 verify and a rate-limit call
+//   per request), against the same requests with the ingest key.
+import { sign, verify } from "hono/jwt";
+import { Ranking } from "../../engine/ranking";
+import type { Report } from "../../engine/rules";
+import { DevServer, INGEST_KEY } from "../../test/support/dev-server";
+import { type BenchContext, type BenchResult, compared } from "../report";
+import { drive, type Load, type Measured } from "./ingest";
+
+const PLAYERS = 100_000;
+const BATCH = 1000;
+const BOUNDS = { min: 0, max: 1e12, maxGainPerSecond: 1000, maxReportsPerSecond: 5, maxFutureSeconds: 300 };
+const START = 2_000_000_000_000;
+
+export async function run(ctx: BenchContext): Promise<BenchResult[]> {
+  const results = boundsRows(ctx);
+  results.push(await verifyRow(ctx));
+  results.push(...(await tokenRows(ctx)));
+  return results;
+}
+
+/** Batches per second through plan + apply, with and without bounds, on boards built alike. */
+function boundsRows(ctx: BenchContext): BenchResult[] {
+  ctx.progress(`bounds check: 1000-report batches on ${PLAYERS.toLocaleString("en-US")} players`);
+  const batches = ctx.quick ? 200 : 2000;
+  const measure = (bounds: typeof BOUNDS | undefined) => {
+    const board = new Ranking();
+    board.load(
+      Array.from({ length: PLAYERS }, (_, i) => ({ player: `p${i}`, score: i, ts: START - 60_000 })),
+      START,
+    );
+    // Each batch is its own second, so the report rate stays inside maxReportsPerSecond and nothing is refused.
+    let now = START;
+    let refused = 0;
+    const started = performance.now();
+    for (let b = 0; b < batches; b++) {
+      now += 1000;
+      const reports: Report[] = Array.from({ length: BATCH }, (_, k) => {
+        const i = (b * 7919 + k * 104_729) % PLAYERS;
+        return { player: `p${i}`, score: i + b + 1, ts: now };
+      });
+      const plan = board.plan(reports, bounds, now);
+      refused += plan.violations.length;
+      board.apply(plan, now);
+    }
+    const perSecond = batches / ((performance.now() - started) / 1000);
+    if (refused > 0) throw new Error(`bench: the bounds refused ${refused} reports meant to pass`);
+    return perSecond;
+  };
+  measure(BOUNDS); // warm-up: the first run pays for the JIT
+  const plain = measure(undefined);
+  const bounded = measure(BOUNDS);
+  return [
+    compared(
+      {
+        suite: "clients",
+        name: "1000-report batch, plan + apply, every bound on",
+        n: PLAYERS,
+        value: 1000 / bounded,
+        unit: "ms",
+        baseline: "the same batches, no bounds",
+        baselineValue: 1000 / plain,
+      },
+      true,
+    ),
+  ];
+}
+
+/** One HS256 verify as the Worker does it for every token request (Web Crypto, in Node here). */
+async function verifyRow(ctx: BenchContext): Promise<BenchResult> {
+  ctx.progress("hono/jwt HS256 verify");
+  const token = await sign({ sub: "p1", game: "g", exp: Math.floor(Date.now() / 1000) + 3600 }, "secret", "HS256");
+  const rounds = ctx.quick ? 2000 : 20_000;
+  for (let i = 0; i < 200; i++) await verify(token, "secret", "HS256");
+  const started = performance.now();
+  for (let i = 0; i < rounds; i++) await verify(token, "secret", "HS256");
+  const micros = ((performance.now() - started) * 1000) / rounds;
+  return { suite: "clients", name: "player token verify (hono/jwt HS256, Node)", n: 1, value: micros, unit: "µs" };
+}
+
+/** Single-report requests as fast as answered: each with its player's token, then each with the ingest key. */
+async function tokenRows(ctx: BenchContext): Promise<BenchResult[]> {
+  const seconds = ctx.quick ? 2 : 10;
+  // Enough tokens that none reaches its 20 requests in 10 s at this machine's rate.
+  const tokenCount = ctx.quick ? 500 : 2000;
+  const server = new DevServer();
+  await server.start();
+  try {
+    ctx.progress(`minting ${tokenCount} player tokens`);
+    const tokens: string[] = [];
+    for (let i = 0; i < tokenCount; i += 50) {
+      const minted = await Promise.all(
+        Array.from({ length: Math.min(50, tokenCount - i) }, async (_, k) => {
+          const res = await fetch(`${server.url}/v1/games/bench-tokens/tokens`, {
+            method: "POST",
+            headers: { authorization: `Bearer ${INGEST_KEY}`, "content-type": "application/json" },
+            body: JSON.stringify({ player: `p${i + k}` }),
+          });
+          if (res.status !== 200) throw new Error(`minting a token: ${res.status}`);
+          return ((await res.json()) as { token: string }).token;
+        }),
+      );
+      tokens.push(...minted);
+    }
+    let next = 0;
+    const load = (withToken: boolean): Load => ({
+      name: withToken ? "player tokens" : "ingest key",
+      n: 1,
+      clients: 4,
+      everyMs: 0,
+      send: async (url) => {
+        const i = next++ % tokenCount;
+        const res = await fetch(`${url}/v1/games/bench-tokens/scores`, {
+          method: "POST",
+          headers: {
+            authorization: `Bearer ${withToken ? tokens[i] : INGEST_KEY}`,
+            "content-type": "application/json",
+          },
+          body: JSON.stringify({ player: `p${i}`, score: next, ts: Date.now() }),
+        });
+        await res.arrayBuffer();
+        if (res.status !== 200) throw new Error(`a report answered ${res.status}`);
+      },
+    });
+    const measured: Measured[] = [];
+    for (const withToken of [false, true]) {
+      ctx.progress(`single reports, 4 clients as fast as answered, ${withToken ? "player tokens" : "ingest key"}`);
+      measured.push(await drive(server, load(withToken), seconds));
+    }
+    const [key, token] = measured as [Measured, Measured];
+    const row = (measure: string, unit: string, pick: (m: Measured) => number, lowerIsBetter: boolean) =>
+      compared(
+        {
+          suite: "clients",
+          name: `single reports with player tokens: ${measure}`,
+          n: 1,
+          value: pick(token),
+          unit,
+          baseline: "the same requests with the ingest key",
+          baselineValue: pick(key),
+        },
+        lowerIsBetter,
+      );
+    return [
+      row("throughput", "reports/s", (m) => m.reportsPerSecond, false),
+      row("ack p50", "ms", (m) => m.p50, true),
+      row("server CPU per request", "ms", (m) => m.cpuMsPerRequest, true),
+    ];
+  } finally {
+    await server.dispose();
+  }
+}

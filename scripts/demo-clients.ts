@@ -7,19 +7,9 @@
 // token's rate limit). Every answer is checked against what it must be, every
 // board against the accepted reports, every spectator against the board, and
 // the audit log against the config changes and token mints.
-import type { LiveFeed, PodiumClient } from "../client/index";
+import type { LiveFeed } from "../client/index";
 import { LiveFeed as Feed } from "../client/index";
-
-export interface ClientsOptions {
-  url: string;
-  podium: PodiumClient;
-  admin: PodiumClient;
-  games: string[];
-  players: number;
-  seconds: number;
-  spectators: number;
-  progress(line: string): void;
-}
+import type { WorkloadOptions } from "./demo-workload";
 
 const BOUNDS = { min: 0, max: 100_000, maxGainPerSecond: 50, maxReportsPerSecond: 2, maxFutureSeconds: 300 };
 /** Requests one flooder sends at once: past any one 10 s window's 20, whichever way the windows fall. */
@@ -46,7 +36,7 @@ interface Player {
   reported: boolean;
 }
 
-export async function runClients(options: ClientsOptions): Promise<boolean> {
+export async function runClients(options: WorkloadOptions): Promise<boolean> {
   const { url, podium, admin, games, seconds } = options;
   let ok = true;
   const miss = (line: string) => {

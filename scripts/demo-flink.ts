@@ -6,18 +6,10 @@
 import type { LiveFeed, PodiumClient } from "../client/index";
 import { LiveFeed as Feed } from "../client/index";
 import { LONG_BUCKETS, SHORT_BUCKETS } from "../engine/trending";
+import type { WorkloadOptions } from "./demo-workload";
 
-export interface FlinkOptions {
-  url: string;
-  podium: PodiumClient;
-  admin: PodiumClient;
-  games: string[];
-  players: number;
+export interface FlinkOptions extends WorkloadOptions {
   teams: number;
-  seconds: number;
-  spectators: number;
-  send(what: string, request: () => Promise<{ ok: boolean; status: number; text(): Promise<string> }>): Promise<void>;
-  progress(line: string): void;
 }
 
 const COUNTRIES = ["TR", "DE", "US", "BR", "JP", "KR", "FR", "IN"];

@@ -7,18 +7,7 @@
 import { rating as newRating, ordinal, rate } from "openskill";
 import type { LiveFeed, PodiumClient } from "../client/index";
 import { LiveFeed as Feed } from "../client/index";
-
-export interface MatchesOptions {
-  url: string;
-  podium: PodiumClient;
-  admin: PodiumClient;
-  games: string[];
-  players: number;
-  seconds: number;
-  spectators: number;
-  send(what: string, request: () => Promise<{ ok: boolean; status: number; text(): Promise<string> }>): Promise<void>;
-  progress(line: string): void;
-}
+import type { WorkloadOptions } from "./demo-workload";
 
 const ELO = { k: 32, initial: 1500 };
 const FREE_FOR_ALL = 8;
@@ -163,7 +152,7 @@ function shuffle<T>(items: T[]): T[] {
   return items;
 }
 
-export async function runMatches(options: MatchesOptions): Promise<boolean> {
+export async function runMatches(options: WorkloadOptions): Promise<boolean> {
   const { podium, admin, games, seconds } = options;
   const models = new Map(games.map((g, i) => [g, new Model(i % 2 === 0 ? "elo" : "openskill")]));
   const roster = Array.from({ length: options.players }, (_, i) => `player-${String(i + 1).padStart(3, "0")}`);

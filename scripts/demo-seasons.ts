@@ -10,18 +10,10 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { LiveFeed, PodiumClient } from "../client/index";
 import { LiveFeed as Feed } from "../client/index";
+import type { WorkloadOptions } from "./demo-workload";
 
-export interface SeasonsOptions {
-  url: string;
-  podium: PodiumClient;
-  admin: PodiumClient;
-  games: string[];
-  players: number;
-  seconds: number;
-  spectators: number;
+export interface SeasonsOptions extends WorkloadOptions {
   webhookSecret: string | undefined;
-  send(what: string, request: () => Promise<{ ok: boolean; status: number; text(): Promise<string> }>): Promise<void>;
-  progress(line: string): void;
 }
 
 const MICROS = 1_000_000n;

@@ -96,8 +96,10 @@ const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 async function playerGrant(token: string, secret: string | undefined): Promise<Grant | ApiError> {
   if (!secret) return invalidToken("player tokens are not enabled (no PLAYER_TOKEN_SECRET)");
   try {
-    const { sub, game } = await verify(token, secret, "HS256");
+    const { sub, game, exp } = await verify(token, secret, "HS256");
     if (typeof sub !== "string" || typeof game !== "string") return invalidToken("the token names no player or game");
+    // verify() checks exp only when present; a token that never expires is not one Podium mints.
+    if (typeof exp !== "number") return invalidToken("the token has no expiry");
     return { role: "player", game, player: sub };
   } catch (error) {
     return invalidToken(

@@ -18,6 +18,9 @@ async function tokenFor(game: string, player: string): Promise<string> {
   return (await res.json<{ token: string }>()).token;
 }
 
+const base64url = (json: object) =>
+  btoa(JSON.stringify(json)).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+
 const post = (game: string, token: string, json: unknown) =>
   call(`/v1/games/${game}/scores`, { method: "POST", key: token, json });
 
@@ -73,18 +76,20 @@ describe("player tokens", () => {
     const forged = await sign({ sub: "ana", game, exp }, "not the secret", "HS256");
     const genuine = await tokenFor(game, "ana");
     const [head, , signature] = genuine.split(".");
-    const claims = btoa(JSON.stringify({ sub: "bo", game, exp }))
-      .replace(/=+$/, "")
-      .replace(/\+/g, "-")
-      .replace(/\//g, "_");
-    const tampered = `${head}.${claims}.${signature}`;
+    const tampered = `${head}.${base64url({ sub: "bo", game, exp })}.${signature}`;
     const expired = await sign({ sub: "ana", game, exp: Math.floor(Date.now() / 1000) - 10 }, SECRET, "HS256");
     const noGame = await sign({ sub: "ana", exp }, SECRET, "HS256");
+    const noExpiry = await sign({ sub: "ana", game }, SECRET, "HS256");
+    const unsigned = `${base64url({ alg: "none", typ: "JWT" })}.${base64url({ sub: "ana", game, exp })}.x`;
+    const otherAlgorithm = await sign({ sub: "ana", game, exp }, SECRET, "HS512");
     for (const [token, why] of [
       [forged, /not valid/],
       [tampered, /not valid/],
       [expired, /expired/],
       [noGame, /names no player or game/],
+      [noExpiry, /no expiry/],
+      [unsigned, /not valid/],
+      [otherAlgorithm, /not valid/],
     ] as const) {
       const res = await post(game, token, { player: "ana", score: 1 });
       expect(res.status).toBe(401);

@@ -61,7 +61,10 @@ export const newStats = (at: number): StoredStats => ({
 
 /** Pending rows that start a flush in the background. */
 const FLUSH_AT = 10_000;
-/** Pending rows past which a write flushes first: the bound on what stats hold in memory. */
+/**
+ * Pending rows past which each write also flushes as many rows as it logs:
+ * what stats hold in memory stays under twice this (pending and a flush).
+ */
 const PENDING_LIMIT = 100_000;
 /** Logged rows (repeats included) that start a flush, bounding the log a restart replays. */
 const LOGGED_LIMIT = 200_000;
@@ -95,6 +98,8 @@ export class StatsTable {
   private flushingThrough = 0;
   private lastLogId = 0;
   private logged = 0;
+  /** Rows written to the table since this object started: what a write past the limit pays against. */
+  private flushedRows = 0;
 
   constructor(
     private readonly sql: SqlStorage,
@@ -162,7 +167,11 @@ export class StatsTable {
     this.append({ rows: tuples });
     for (const [player, row] of rows) this.pending.set(player, row);
     this.logged += rows.size;
-    if (this.pending.size > PENDING_LIMIT) while (this.flushStep());
+    // Past the limit a write pays for its own rows, a step or two, never for the whole flush (0.5-1 s at 10^5 rows).
+    if (this.pending.size > PENDING_LIMIT) {
+      const owed = this.flushedRows + rows.size;
+      while (this.flushedRows < owed && this.flushStep());
+    }
   }
 
   delete(player: string): void {
@@ -213,6 +222,7 @@ export class StatsTable {
     }
     // Only once the rows are in the table: a failed step leaves them to be read from memory.
     for (const player of written) this.flushing.delete(player);
+    this.flushedRows += written.length;
     if (this.flushing.size > 0) return true;
     this.flushOrder = [];
     this.sql.exec("DELETE FROM stats_log WHERE id <= ?", this.flushingThrough);

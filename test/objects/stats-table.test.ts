@@ -75,6 +75,34 @@ describe("StatsTable: rows logged per batch, flushed to the table in the backgro
     });
   });
 
+  it("past 100,000 pending rows, each write flushes about its own rows, not the whole backlog; memory stays bounded", async () => {
+    const stub = env.BOARD.getByName(uniqueGame("stats"));
+    await runInDurableObject(stub, (_, state) => {
+      const stats = open(state);
+      const batch = (b: number) =>
+        new Map<string, StoredStats>(
+          Array.from({ length: 1000 }, (_, i) => [`b${b}-${i}`, { ...newStats(b), played: 1 }] as const),
+        );
+      // No background steps run here: only the write path flushes.
+      for (let b = 0; b < 100; b++) state.storage.transactionSync(() => stats.write(batch(b)));
+      expect(count(state, "stats")).toBe(0);
+      // The write that passes the limit writes one step (2000 rows), not the 101,000 waiting.
+      state.storage.transactionSync(() => stats.write(batch(100)));
+      expect(count(state, "stats")).toBe(2000);
+      // 150 more batches: the backlog grows no further than twice the limit, and each write pays at most a step.
+      let before = count(state, "stats");
+      for (let b = 101; b < 251; b++) {
+        state.storage.transactionSync(() => stats.write(batch(b)));
+        const after = count(state, "stats");
+        expect(after - before).toBeLessThanOrEqual(2000);
+        expect((b + 1) * 1000 - after).toBeLessThanOrEqual(200_000 + 2000);
+        before = after;
+      }
+      expect(stats.get("b0-0")?.played).toBe(1);
+      expect(stats.get("b250-999")?.played).toBe(1);
+    });
+  }, 120_000);
+
   it("flushes by itself at 10,000 pending rows; stats read the same before and after eviction", async () => {
     const game = uniqueGame("stats");
     for (let b = 0; b < 11; b++) {

@@ -62,8 +62,8 @@ export const newStats = (at: number): StoredStats => ({
 /** Pending rows that start a flush in the background. */
 const FLUSH_AT = 10_000;
 /**
- * Pending rows past which each write also flushes as many rows as it logs:
- * what stats hold in memory stays under twice this (pending and a flush).
+ * Rows in memory (pending and a flush in progress) past which each write also
+ * flushes about as many rows as it logs: the bound on what stats hold in memory.
  */
 const PENDING_LIMIT = 100_000;
 /** Logged rows (repeats included) that start a flush, bounding the log a restart replays. */
@@ -168,7 +168,7 @@ export class StatsTable {
     for (const [player, row] of rows) this.pending.set(player, row);
     this.logged += rows.size;
     // Past the limit a write pays for its own rows, a step or two, never for the whole flush (0.5-1 s at 10^5 rows).
-    if (this.pending.size > PENDING_LIMIT) {
+    if (this.pending.size + this.flushing.size > PENDING_LIMIT) {
       const owed = this.flushedRows + rows.size;
       while (this.flushedRows < owed && this.flushStep());
     }

@@ -4,7 +4,11 @@ import type { PlayerState, Report } from "./rules";
 export interface Bounds {
   min?: number;
   max?: number;
-  /** Most gain, in the board's order, per second since the player's previous report (one second at least). */
+  /**
+   * Most gain, in the board's order, per second since the player's previous
+   * report by ts (one second at least), and per second of the server's clock
+   * (see GainAllowance).
+   */
   maxGainPerSecond?: number;
   /** Most reports per player applied in one second of the server's clock. */
   maxReportsPerSecond?: number;
@@ -21,14 +25,14 @@ export interface Violation {
 
 /**
  * Why `report` breaks the bounds, or undefined. `current` is the player's
- * state before it (the board's, or the batch's so far), `gain` its gain in
- * the board's order (undefined for a first report under last, max or min).
+ * state before it (the board's, or the batch's so far; undefined for a first
+ * report), `gain` its gain in the board's order (see `firstBaseline`).
  */
 export function violation(
   bounds: Bounds,
   report: Report,
   current: PlayerState | undefined,
-  gain: number | undefined,
+  gain: number,
   now: number,
 ): string | undefined {
   if (bounds.min !== undefined && report.score < bounds.min) return `score ${report.score} is below min ${bounds.min}`;
@@ -37,11 +41,20 @@ export function violation(
   if (ahead > bounds.maxFutureSeconds) {
     return `ts is ${Math.round(ahead)} s ahead of the server's clock (at most ${bounds.maxFutureSeconds})`;
   }
-  if (bounds.maxGainPerSecond !== undefined && gain !== undefined && gain > 0) {
-    const seconds = Math.max(1, current === undefined ? 1 : (report.ts - current.ts) / 1000);
+  if (bounds.maxGainPerSecond !== undefined && current !== undefined && gain > 0) {
+    const seconds = Math.max(1, (report.ts - current.ts) / 1000);
     if (gain / seconds > bounds.maxGainPerSecond) {
       return `gained ${gain} in ${seconds} s, more than ${bounds.maxGainPerSecond} a second`;
     }
   }
   return undefined;
+}
+
+/**
+ * What a player's first report gains from: the worst score the bounds allow
+ * in the board's order (min, or max when lower is better), else 0. Without
+ * it a first report under last, max or min could claim any score at once.
+ */
+export function firstBaseline(bounds: Bounds, ascending: boolean): number {
+  return (ascending ? bounds.max : bounds.min) ?? 0;
 }

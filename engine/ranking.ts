@@ -1,4 +1,4 @@
-import { type Bounds, type Violation, violation } from "./bounds";
+import { type Bounds, firstBaseline, type Violation, violation } from "./bounds";
 import {
   type BoardAccess,
   type CountryStanding,
@@ -8,6 +8,7 @@ import {
   type TrendingEntry,
 } from "./derived";
 import { ExpiryQueue } from "./expiry-queue";
+import { GainAllowance } from "./gain-allowance";
 import { type HashKey, PlayerIds, randomHashKey } from "./player-ids";
 import { sortSlotsByKey } from "./radix-sort";
 import { RankedIndex } from "./ranked-index";
@@ -27,6 +28,8 @@ export interface Plan {
   violations: Violation[];
   /** Reports per player in the batch, when the bounds limit a player's report rate. */
   reported?: Map<string, number>;
+  /** Gain per player in the batch and the rate it is allowed, when the bounds limit gain. */
+  gained?: { gains: Map<string, number>; perSecond: number };
 }
 
 export interface RankingOptions {
@@ -56,6 +59,8 @@ export class Ranking {
   private readonly derived: DerivedBoards;
   /** Reports per player this second, for bounds.maxReportsPerSecond. */
   private readonly rate = new ReportRate();
+  /** Gain each player may still claim on the server's clock, for bounds.maxGainPerSecond. */
+  private readonly allowance = new GainAllowance();
   private index = new RankedIndex((a, b) => this.tieBreak(a, b));
   private expiry = new ExpiryQueue();
   private current: RankingRules;
@@ -114,15 +119,16 @@ export class Ranking {
     const violations: Violation[] = [];
     const perSecond = bounds?.maxReportsPerSecond;
     const reported = perSecond === undefined ? undefined : new Map<string, number>();
+    const gainRate = bounds?.maxGainPerSecond;
+    const gained = gainRate === undefined ? undefined : new Map<string, number>();
     const rule = this.current.aggregate;
     const trending = this.derived.trendingOn;
     const sign = this.ascending ? -1 : 1;
     for (const [index, report] of reports.entries()) {
       const current = pending.get(report.player) ?? this.state(report.player);
       if (bounds !== undefined) {
-        const before = current?.score ?? (rule === "sum" ? 0 : undefined);
-        const claimed =
-          before === undefined ? undefined : sign * ((rule === "sum" ? before + report.score : report.score) - before);
+        const before = current?.score ?? (rule === "sum" ? 0 : firstBaseline(bounds, this.ascending));
+        const claimed = sign * ((rule === "sum" ? before + report.score : report.score) - before);
         let reason = violation(bounds, report, current, claimed, now);
         if (reported !== undefined && perSecond !== undefined) {
           const count = (reported.get(report.player) ?? 0) + 1;
@@ -130,6 +136,15 @@ export class Ranking {
           if (reason === undefined && this.rate.count(report.player, now) + count > perSecond) {
             reason = `more than ${perSecond} reports a second for this player`;
           }
+        }
+        if (reason === undefined && gained !== undefined && gainRate !== undefined && claimed > 0) {
+          const total = (gained.get(report.player) ?? 0) + claimed;
+          const left = this.allowance.left(report.player, gainRate, now);
+          if (total > left) {
+            reason =
+              `gained ${total} by now, more than the ${Math.floor(left)} this player has earned ` +
+              `at ${gainRate} a second of the server's clock`;
+          } else gained.set(report.player, total);
         }
         if (reason !== undefined) violations.push({ index, player: report.player, reason });
       }
@@ -145,9 +160,10 @@ export class Ranking {
       if (gain > 0) rise += gain;
       if (trending) gains.push({ player: report.player, ts: report.ts, gain: gain === 0 ? 0 : gain });
     }
-    return reported === undefined
-      ? { states: [...pending.values()], gains, peaks, rise, violations }
-      : { states: [...pending.values()], gains, peaks, rise, violations, reported };
+    const plan: Plan = { states: [...pending.values()], gains, peaks, rise, violations };
+    if (reported !== undefined) plan.reported = reported;
+    if (gained !== undefined && gainRate !== undefined) plan.gained = { gains: gained, perSecond: gainRate };
+    return plan;
   }
 
   /** Whether the board knows the player (on the board or outside the window). */
@@ -180,6 +196,8 @@ export class Ranking {
     this.compactExpiry();
     if (recording) this.derived.record(plan.gains, now, slots);
     if ("reported" in plan && plan.reported !== undefined) this.rate.record(plan.reported, now);
+    if ("gained" in plan && plan.gained !== undefined)
+      this.allowance.spend(plan.gained.gains, plan.gained.perSecond, now);
   }
 
   /** Counts reports for trending without a state change (a rebuild replaying them). */

@@ -555,6 +555,26 @@ describe("web client in Chromium", () => {
     await page.close();
   });
 
+  it("plays as a player whose name is not ASCII: the token's UTF-8 claims read back as sent", async () => {
+    const game = "web-play-utf8";
+    const player = "Zoë 李 🎮";
+    const minted = await fetch(`${server.url}/v1/games/${game}/tokens`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${INGEST_KEY}`, "content-type": "application/json" },
+      body: JSON.stringify({ player }),
+    });
+    const { token } = (await minted.json()) as { token: string };
+    const page = await open(`/games/${game}/play#token=${token}`);
+    await page.locator("#play-player").waitFor();
+    expect(await page.locator("#play-player").textContent()).toBe(player);
+    await page.fill("#play-score", "42");
+    await page.click("#play-submit");
+    await expect.poll(() => page.locator("#play-rank").textContent()).toBe("#1");
+    const standing = await fetch(`${server.url}/v1/games/${game}/players/${encodeURIComponent(player)}`);
+    expect(await standing.json()).toMatchObject({ player, score: 42 });
+    await page.close();
+  });
+
   it("asks for a token when the play page has none, and refuses one for another game", async () => {
     const minted = await fetch(`${server.url}/v1/games/web-play-other/tokens`, {
       method: "POST",

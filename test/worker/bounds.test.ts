@@ -50,6 +50,33 @@ describe("score bounds", () => {
     expect((await board(game)).entries).toEqual([expect.objectContaining({ player: "a", score: 25 })]);
   });
 
+  it("counts gains against the server's clock too: a report stamped long ago, or a huge first score, banks no time", async () => {
+    const game = uniqueGame("bounds");
+    await configure(game, { bounds: { maxGainPerSecond: 10, maxFutureSeconds: 300 } });
+    // By ts this is 10^9 in 56 years; the server has seen an hour's bank at most (36,000 at 10 a second).
+    expect((await postScores(game, { player: "a", score: 0, ts: 0 })).status).toBe(200);
+    const jump = await postScores(game, { player: "a", score: 1e9 });
+    expect(jump.status).toBe(422);
+    expect((await errorOf(jump)).details?.[0]).toMatchObject({
+      reason: expect.stringMatching(/^gained 1000000000 by now, more than the 36000 /),
+    });
+    const first = await postScores(game, { player: "b", score: 1e9 });
+    expect(first.status).toBe(422);
+    // Reports with one ts: each gains 10 in "at least a second", passing by ts; together they spend the bank.
+    const ts = Date.now();
+    const batch = (b: number) => ({
+      scores: Array.from({ length: 1000 }, (_, i) => ({ player: "c", score: 10 * (b * 1000 + i + 1), ts })),
+    });
+    for (const b of [0, 1, 2]) expect((await postScores(game, batch(b))).status).toBe(200);
+    const burst = await postScores(game, batch(3));
+    expect(burst.status).toBe(422);
+    expect((await errorOf(burst)).details?.[0]).toMatchObject({ index: 600, player: "c" });
+    expect((await board(game)).entries.map((e) => [e.player, e.score])).toEqual([
+      ["c", 30_000],
+      ["a", 0],
+    ]);
+  });
+
   it("refuses, by default, a report stamped more than 300 s ahead of the server's clock", async () => {
     const game = uniqueGame("bounds");
     const ahead = await postScores(game, { player: "a", score: 5, ts: Date.now() + 3_600_000 });

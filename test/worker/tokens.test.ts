@@ -63,6 +63,39 @@ describe("player tokens", () => {
     for (const res of await Promise.all(forbidden)) expect(res.status).toBe(403);
   });
 
+  it("lets a token name no team, and keeps its ids apart from the server's and other players'", async () => {
+    const game = uniqueGame("tok");
+    const ana = await tokenFor(game, "ana");
+    const team = await post(game, ana, { player: "ana", score: 1, team: "red" });
+    expect(team.status).toBe(403);
+    expect((await errorOf(team)).message).toMatch(/may not name a team/);
+
+    // The id a result or another player would send next is not the token's to spend.
+    expect((await post(game, ana, { player: "ana", score: 5, id: "result:r1" })).status).toBe(200);
+    expect((await post(game, ana, { player: "ana", score: 6, id: "s1" })).status).toBe(200);
+    const server = await call(`/v1/games/${game}/scores`, {
+      method: "POST",
+      key: INGEST,
+      json: { scores: [{ player: "bo", score: 7, id: "s1" }] },
+    });
+    expect(await server.json()).toEqual({ accepted: 1, duplicates: 0 });
+    const result = await call(`/v1/games/${game}/results`, {
+      method: "POST",
+      key: INGEST,
+      json: { winner: "ana", loser: "bo", id: "r1" },
+    });
+    expect(await result.json()).toEqual({ accepted: 1, duplicates: 0 });
+    // The token's own retry is still a duplicate.
+    expect(await (await post(game, ana, { player: "ana", score: 6, id: "s1" })).json()).toEqual({
+      accepted: 0,
+      duplicates: 1,
+    });
+    expect((await board(game)).entries.map((e) => [e.player, e.score])).toEqual([
+      ["bo", 7],
+      ["ana", 6],
+    ]);
+  });
+
   it("refuses a token for another game with 403", async () => {
     const token = await tokenFor(uniqueGame("tok"), "ana");
     const res = await post(uniqueGame("tok"), token, { player: "ana", score: 1 });

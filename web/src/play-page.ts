@@ -15,7 +15,9 @@ function claimsOf(token: string): TokenClaims | undefined {
   const payload = token.match(JWT_SHAPE)?.[1];
   if (payload === undefined) return undefined;
   try {
-    const json = atob(payload.replace(/-/g, "+").replace(/_/g, "/"));
+    // atob gives one char per byte; names are UTF-8, so the bytes go through a decoder.
+    const bytes = Uint8Array.from(atob(payload.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
+    const json = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
     const claims = JSON.parse(json) as Partial<TokenClaims>;
     const { sub, game, exp } = claims;
     if (typeof sub !== "string" || typeof game !== "string" || typeof exp !== "number") return undefined;

@@ -1,7 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
+import { type ApiError, tokenForbidden } from "../../protocol/errors";
 import { GamePath } from "../../protocol/names";
-import { Accepted, ScoresBody } from "../../protocol/reports";
-import { mayActAs } from "../auth";
+import { Accepted, type ScoreReport, ScoresBody } from "../../protocol/reports";
+import { type Grant, mayActAs } from "../auth";
 import { createRouter, errorResponses as errors, fail, limitBody, reply } from "../http";
 import { requireKey, requireWriterForPathGame } from "./guards";
 
@@ -37,5 +38,20 @@ export const scoreRoutes = createRouter().openapi(postScores, async (c) => {
     reports.map((r) => r.player),
   );
   if (refused) return fail(c, refused);
-  return reply(c, await c.env.BOARD.getByName(game).applyReports(game, reports));
+  const sent = c.var.grant.role === "player" ? fromToken(c.var.grant, reports) : reports;
+  if (!Array.isArray(sent)) return fail(c, sent);
+  return reply(c, await c.env.BOARD.getByName(game).applyReports(game, sent));
 });
+
+/**
+ * A player token's reports, or a 403. A token names no team: a team's board
+ * is the game's to fill, and each new team costs the board memory (maxTeams).
+ * Its ids are kept apart (`token:{player}:{id}`) so a token cannot claim an
+ * id the game's server or another player will send.
+ */
+function fromToken(grant: Extract<Grant, { role: "player" }>, reports: ScoreReport[]): ScoreReport[] | ApiError {
+  if (reports.some((r) => r.team !== undefined)) {
+    return tokenForbidden("a player token may not name a team; the game's server sets teams with an ingest key");
+  }
+  return reports.map((r) => (r.id === undefined ? r : { ...r, id: `token:${grant.player}:${r.id}` }));
+}

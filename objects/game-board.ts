@@ -164,9 +164,11 @@ export class GameBoard extends DurableObject<Env> {
     const ids = reports.flatMap((r) => (r.id === undefined ? [] : [r.id]));
     const seen = ids.length > 0 ? this.ids.known(ids) : new Set<string>();
     const fresh: (Report & { id?: string })[] = [];
+    /** Each fresh report's index in `reports`, which a refusal names. */
+    const sentAt: number[] = [];
     const newIds: string[] = [];
     const profileChanges = new Map<string, StoredProfile>();
-    for (const { player, score, ts, id, team, name, country } of reports) {
+    for (const [index, { player, score, ts, id, team, name, country }] of reports.entries()) {
       if (id !== undefined) {
         if (seen.has(id)) continue;
         seen.add(id);
@@ -176,6 +178,7 @@ export class GameBoard extends DurableObject<Env> {
       if (team !== undefined) report.team = team;
       if (id !== undefined) report.id = id;
       fresh.push(report);
+      sentAt.push(index);
       if (name !== undefined || country !== undefined) {
         const change = { ...profileChanges.get(player) };
         if (name !== undefined) change.name = name;
@@ -192,7 +195,9 @@ export class GameBoard extends DurableObject<Env> {
       }
       throw error;
     }
-    if (plan.violations.length > 0) return refused(scoreOutOfBounds(plan.violations));
+    if (plan.violations.length > 0) {
+      return refused(scoreOutOfBounds(plan.violations.map((v) => ({ ...v, index: sentAt[v.index] }))));
+    }
     const { states } = plan;
     const room = this.config.maxPlayers - this.ranking.players;
     if (states.length > room) {

@@ -97,8 +97,8 @@ const settings = {
       maxReportsPerSecond: z.number().int().min(1).max(1000).optional().openapi({
         description: "Most reports per player applied in one second of the server's clock",
       }),
-      maxFutureSeconds: z.number().int().min(0).max(86_400).openapi({
-        description: "How far past the server's clock a report's ts may be",
+      maxFutureSeconds: z.number().int().min(0).max(86_400).default(300).openapi({
+        description: "How far past the server's clock a report's ts may be (default 300)",
       }),
     })
     .refine((b) => b.min === undefined || b.max === undefined || b.min <= b.max, {
@@ -108,7 +108,8 @@ const settings = {
     .openapi({
       description:
         "What one report may claim, whatever key or token sent it; a report outside them is refused (422 " +
-        "score_out_of_bounds) and nothing is applied",
+        "score_out_of_bounds) and nothing is applied. A change replaces the whole object; `{}` clears all but " +
+        "maxFutureSeconds (300)",
     }),
   webhook: WebhookUrl.nullable().openapi({
     description: "Each season's close is POSTed here, signed (Podium-Signature), once its archive is in D1",

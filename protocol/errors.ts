@@ -26,6 +26,15 @@ export interface GameOutcomeDetail {
   applied: boolean;
   code?: string;
   message?: string;
+  /** The lines the game's bounds refused, by line number in the body. */
+  lines?: LineBoundsDetail[];
+}
+
+/** A line a game's bounds refused. */
+export interface LineBoundsDetail {
+  line: number;
+  player: string;
+  reason: string;
 }
 
 /** A report a game's bounds refused: its position in the batch, its player, and why. */

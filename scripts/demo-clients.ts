@@ -2,8 +2,8 @@
 // The game server (ingest key) mints a player token for each player; each
 // player then posts its own score with its token, about once a second, within
 // the game's bounds. Cheaters try what the threat model stops: a score of
-// 10^15 (422), another player's score (403), another game (403), a forged
-// token (401), and a flood (422 past the per-player report rate, 429 past the
+// 10^15 (422), another player's score (403), a team of its own (403), another
+// game (403), a forged token (401), and a flood (422 past the per-player report rate, 429 past the
 // token's rate limit). Every answer is checked against what it must be, every
 // board against the accepted reports, every spectator against the board, and
 // the audit log against the config changes and token mints.
@@ -17,12 +17,13 @@ const FLOOD = 45;
 /** Requests in flight at once, so a large run does not open thousands of sockets. */
 const PARALLEL = 64;
 
-type Attack = "inflate" | "impersonate" | "other-game" | "forged";
+type Attack = "inflate" | "impersonate" | "team" | "other-game" | "forged";
 /** What each answer must be; anything else is a failure of the service. */
 const EXPECTED: Record<Attack | "honest", number> = {
   honest: 200,
   inflate: 422,
   impersonate: 403,
+  team: 403,
   "other-game": 403,
   forged: 401,
 };
@@ -138,7 +139,7 @@ export async function runClients(options: WorkloadOptions): Promise<boolean> {
 
   /** One attack a second, taking turns, each by a random player of a random game. */
   async function cheat(second: number): Promise<void> {
-    const attacks: Attack[] = ["inflate", "impersonate", "forged"];
+    const attacks: Attack[] = ["inflate", "impersonate", "team", "forged"];
     if (games.length > 1) attacks.push("other-game");
     const attack = attacks[second % attacks.length] as Attack;
     const cheater = roster[Math.floor(Math.random() * roster.length)] as Player;
@@ -152,9 +153,11 @@ export async function runClients(options: WorkloadOptions): Promise<boolean> {
         ? await post(cheater.game, cheater.token, { player: cheater.player, score: 1e15 })
         : attack === "impersonate"
           ? await post(cheater.game, cheater.token, { player: victim.player, score: BOUNDS.max })
-          : attack === "other-game"
-            ? await post(other, cheater.token, { player: cheater.player, score: BOUNDS.max })
-            : await post(cheater.game, forged, { player: victim.player, score: BOUNDS.max });
+          : attack === "team"
+            ? await post(cheater.game, cheater.token, { player: cheater.player, score: cheater.score, team: "cheats" })
+            : attack === "other-game"
+              ? await post(other, cheater.token, { player: cheater.player, score: BOUNDS.max })
+              : await post(cheater.game, forged, { player: victim.player, score: BOUNDS.max });
     tally(attack, res.status);
     if (res.status !== EXPECTED[attack]) miss(`${attack} by ${cheater.player}: ${res.status}, not ${EXPECTED[attack]}`);
   }

@@ -22,7 +22,11 @@ const app = createRouter();
 
 // Dashboards on other origins read boards from the browser; keys are bearer
 // tokens, never cookies, so allowing every origin exposes nothing.
-app.use("/v1/*", cors({ origin: "*", allowHeaders: ["Authorization", "Content-Type"], maxAge: 86400 }));
+// Retry-After is exposed so a game client in a browser can read when to try again after a 429.
+app.use(
+  "/v1/*",
+  cors({ origin: "*", allowHeaders: ["Authorization", "Content-Type"], exposeHeaders: ["Retry-After"], maxAge: 86400 }),
+);
 // API answers are JSON for any origin: nosniff and no framing, but nothing that would stop cross-origin reads.
 const apiHeaders = secureHeaders({
   crossOriginResourcePolicy: false,
@@ -50,7 +54,9 @@ export const routes = app
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   type: "http",
   scheme: "bearer",
-  description: "An ingest key (scores) or an admin key (everything), from INGEST_KEYS / ADMIN_KEYS",
+  description:
+    "An ingest key (scores) or an admin key (everything), from INGEST_KEYS / ADMIN_KEYS; or a player token " +
+    "(POST /v1/games/{game}/tokens), which posts its own player's scores and sets its own profile",
 });
 
 app.doc31("/v1/openapi.json", {

@@ -76,9 +76,10 @@ it("runs the seasons workload: each archived season, its awards and its signed w
 
 it("runs the clients workload: players post with their own tokens, every cheat gets its answer, and none is applied", () => {
   const args = ["--url", server.url, "--key", INGEST_KEY, "--admin-key", ADMIN_KEY, "--workload", "clients"];
-  const run = demo([...args, "--games", "2", "--players", "30", "--seconds", "4", "--spectators", "1"]);
+  // One cheat a second, taking turns: five seconds give each of the five its turn.
+  const run = demo([...args, "--games", "2", "--players", "30", "--seconds", "5", "--spectators", "1"]);
   expect(run.status, run.stdout + run.stderr).toBe(0);
-  for (const check of ["honest", "inflate", "impersonate", "forged", "other-game"]) {
+  for (const check of ["honest", "inflate", "impersonate", "team", "forged", "other-game"]) {
     expect(run.stdout).toMatch(new RegExp(`✓ ${check}: (\\d+)/\\1 answered`));
   }
   expect(run.stdout).toMatch(/✓ flood of 45: .*x 422.*x 429/);

@@ -53,9 +53,10 @@ describe("audit log", () => {
     expect(text).not.toContain(INGEST);
   });
 
-  it("is for admin keys only", async () => {
+  it("is for admin keys only, and refuses a range that ends before it starts", async () => {
     expect((await call("/v1/audit")).status).toBe(401);
     expect((await call("/v1/audit", { key: INGEST })).status).toBe(403);
     expect((await call("/v1/audit?limit=0", { key: ADMIN })).status).toBe(400);
+    expect((await call("/v1/audit?from=2000&to=1000", { key: ADMIN })).status).toBe(400);
   });
 });

@@ -97,7 +97,31 @@ describe("score bounds", () => {
       body: `scores,game=${game},player=a value=50 ${Date.now()}\nscores,game=${game},player=b value=500 ${Date.now()}`,
     });
     expect(res.status).toBe(422);
+    expect((await errorOf(res)).details).toEqual([
+      {
+        game,
+        applied: false,
+        code: "score_out_of_bounds",
+        message: "1 report outside the game's bounds; nothing was applied",
+        lines: [{ line: 2, player: "b", reason: "score 500 is above max 100" }],
+      },
+    ]);
     expect((await board(game)).total).toBe(0);
+  });
+
+  it("names a refused report by its index in the batch sent, duplicates included", async () => {
+    const game = uniqueGame("bounds");
+    await configure(game, { bounds: { max: 100, maxFutureSeconds: 300 } });
+    expect((await postScores(game, { player: "a", score: 1, id: "x" })).status).toBe(200);
+    const res = await postScores(game, {
+      scores: [
+        { player: "a", score: 1, id: "x" },
+        { player: "b", score: 2, id: "y" },
+        { player: "b", score: 2, id: "y" },
+        { player: "c", score: 500 },
+      ],
+    });
+    expect((await errorOf(res)).details).toEqual([{ index: 3, player: "c", reason: "score 500 is above max 100" }]);
   });
 
   it("refuses more than maxReportsPerSecond reports of one player in a second, within and across batches", async () => {
@@ -128,5 +152,17 @@ describe("score bounds", () => {
     const game = uniqueGame("bounds");
     expect((await configure(game, { bounds: { min: 5, max: 1, maxFutureSeconds: 300 } })).status).toBe(400);
     expect((await configure(game, { bounds: { maxFutureSeconds: 300, maxScore: 3 } })).status).toBe(400);
+  });
+
+  it("replaces the whole bounds object on a change; maxFutureSeconds defaults to 300, and {} clears the rest", async () => {
+    const game = uniqueGame("bounds");
+    const boundsNow = async () =>
+      (await (await call(`/v1/games/${game}`)).json<{ config: { bounds: object } }>()).config.bounds;
+    expect((await configure(game, { bounds: { max: 100, maxGainPerSecond: 5 } })).status).toBe(200);
+    expect(await boundsNow()).toEqual({ max: 100, maxGainPerSecond: 5, maxFutureSeconds: 300 });
+    expect((await configure(game, { bounds: { min: 0 } })).status).toBe(200);
+    expect(await boundsNow()).toEqual({ min: 0, maxFutureSeconds: 300 });
+    expect((await configure(game, { bounds: {} })).status).toBe(200);
+    expect(await boundsNow()).toEqual({ maxFutureSeconds: 300 });
   });
 });

@@ -17,9 +17,11 @@ describe("routing, errors and docs", () => {
     expect(del.status).toBe(405);
   });
 
-  it("allows cross-origin reads and preflights", async () => {
+  it("allows cross-origin reads and preflights, and exposes Retry-After", async () => {
     const read = await call("/v1/games", { headers: { origin: "https://dash.example" } });
     expect(read.headers.get("access-control-allow-origin")).toBe("*");
+    // A browser client reads when to try again after a 429.
+    expect(read.headers.get("access-control-expose-headers")).toBe("Retry-After");
     const preflight = await call("/v1/games/g1/scores", {
       method: "OPTIONS",
       headers: {

@@ -196,7 +196,18 @@ describe("POST /v1/games/{game}/scores", () => {
 describe("names that would display as something else, or as nothing", () => {
   it("refuses bidi overrides and isolates, and names of only blanks or invisible characters", async () => {
     const game = uniqueGame("names");
-    for (const player of ["   ", "\u200b", "\u200b\u2060\ufeff", "ab\u202Ecd", "\u2067admin\u2069", "\u00a0\u3000"]) {
+    const blank = [
+      "   ",
+      "\u200b",
+      "\u200b\u2060\ufeff",
+      "\u00a0\u3000",
+      "\u3164",
+      "\uffa0",
+      "\u2800",
+      "\u034f",
+      "\ufe0f",
+    ];
+    for (const player of [...blank, "\u0301\u0301", "ab\u202Ecd", "\u2067admin\u2069"]) {
       const res = await postScores(game, { player, score: 1 });
       expect(res.status, JSON.stringify(player)).toBe(400);
     }
@@ -207,7 +218,7 @@ describe("names that would display as something else, or as nothing", () => {
     });
     expect(profile.status).toBe(400);
     // Spaces, joiners and marks inside a visible name are fine.
-    for (const player of [" ana ", "x\u200dy", "café", "ملك"]) {
+    for (const player of [" ana ", "x\u200dy", "café", "cafe\u0301", "ملك", "कि", "👍\ufe0f"]) {
       expect((await postScores(game, { player, score: 1 })).status, JSON.stringify(player)).toBe(200);
     }
   });

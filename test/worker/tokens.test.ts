@@ -177,5 +177,9 @@ describe("rate limits", () => {
     expect((await live("198.51.100.1")).status).toBe(426);
     const loopback = await Promise.all(Array.from({ length: 610 }, () => live("127.0.0.1")));
     expect(loopback.every((r) => r.status === 426)).toBe(true);
+    // An IPv6 client is counted by its /64: a fresh address per request does not escape the limit.
+    const v6 = await Promise.all(Array.from({ length: 601 }, (_, i) => live(`2001:db8:5:7::${i.toString(16)}`)));
+    expect(v6.filter((r) => r.status === 429)).toHaveLength(1);
+    expect((await live("2001:db8:5:8::1")).status).toBe(426);
   });
 });

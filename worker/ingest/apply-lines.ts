@@ -1,6 +1,7 @@
 import pLimit from "p-limit";
 import {
   type ApiError,
+  type BoundsDetail,
   type GameOutcomeDetail,
   internalError,
   type Outcome,
@@ -23,10 +24,17 @@ const GAME_CALLS_AT_ONCE = 8;
  */
 export async function applyLines(env: Env, grant: Grant, lines: LineReport[]): Promise<ApiError | undefined> {
   const byGame = new Map<string, ScoreReport[]>();
-  for (const { game, line: _line, ...report } of lines) {
+  /** Each game's reports' line numbers, which a refusal by the bounds names. */
+  const linesOf = new Map<string, number[]>();
+  for (const { game, line, ...report } of lines) {
     const reports = byGame.get(game);
-    if (reports === undefined) byGame.set(game, [report]);
-    else reports.push(report);
+    if (reports === undefined) {
+      byGame.set(game, [report]);
+      linesOf.set(game, [line]);
+    } else {
+      reports.push(report);
+      linesOf.get(game)?.push(line);
+    }
   }
   if (byGame.size > MAX_GAMES_PER_WRITE) return tooManyGames(byGame.size, MAX_GAMES_PER_WRITE);
   const forbidden = mayIngest(grant, byGame.keys());
@@ -46,14 +54,26 @@ export async function applyLines(env: Env, grant: Grant, lines: LineReport[]): P
   );
   const failed = outcomes.flatMap(([, o]) => (o.ok ? [] : [o.error]));
   const first = failed[0];
-  return first === undefined ? undefined : partialWrite(first, failed.length, outcomes);
+  return first === undefined ? undefined : partialWrite(first, failed.length, outcomes, linesOf);
 }
 
 /** The first refusal of a multi-game write, with what became of every game. */
-function partialWrite(first: ApiError, refusals: number, outcomes: [string, Outcome<unknown>][]): ApiError {
-  const details: GameOutcomeDetail[] = outcomes.map(([game, o]) =>
-    o.ok ? { game, applied: true } : { game, applied: false, code: o.error.code, message: o.error.message },
-  );
+function partialWrite(
+  first: ApiError,
+  refusals: number,
+  outcomes: [string, Outcome<unknown>][],
+  linesOf: ReadonlyMap<string, number[]>,
+): ApiError {
+  const details: GameOutcomeDetail[] = outcomes.map(([game, o]) => {
+    if (o.ok) return { game, applied: true };
+    const detail: GameOutcomeDetail = { game, applied: false, code: o.error.code, message: o.error.message };
+    const refusedReports = o.error.details as BoundsDetail[] | undefined;
+    if (o.error.code === "score_out_of_bounds" && refusedReports !== undefined) {
+      const lines = linesOf.get(game) ?? [];
+      detail.lines = refusedReports.map(({ index, player, reason }) => ({ line: lines[index], player, reason }));
+    }
+    return detail;
+  });
   const message =
     outcomes.length === 1
       ? first.message

@@ -3,7 +3,7 @@ import { and, desc, eq, gte, lte } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { audit } from "../../protocol/d1-schema";
 import { GameName } from "../../protocol/names";
-import { queryInt } from "../../protocol/query";
+import { inOrder, ordered, rangeFields } from "../../protocol/query";
 import { createRouter, errorResponses as errors } from "../http";
 import { requireAdmin, requireKey } from "./guards";
 
@@ -27,12 +27,7 @@ const getAudit = createRoute({
   security: [{ bearer: [] }],
   middleware: [requireKey, requireAdmin] as const,
   request: {
-    query: z.object({
-      game: GameName.optional(),
-      from: queryInt(0, Number.MAX_SAFE_INTEGER, 0),
-      to: queryInt(0, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER),
-      limit: queryInt(1, 1000, 100),
-    }),
+    query: z.object({ game: GameName.optional(), ...rangeFields(100) }).refine(inOrder, ordered),
   },
   responses: {
     200: {

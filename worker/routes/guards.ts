@@ -1,6 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import { errorResponse, rateLimited } from "../../protocol/errors";
 import { authenticate, type Grant, mayActAs, mayAdminister, mayIngest } from "../auth";
+import { addressKey } from "../client-address";
 import { type AppEnv, fail } from "../http";
 
 type KeyedEnv = AppEnv & { Variables: { grant: Grant } };
@@ -22,11 +23,15 @@ export const requireKey = createMiddleware<KeyedEnv>(async (c, next) => {
 
 const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
 
-/** 429 when the client IP has opened too many live sockets; loopback clients (local runs) are exempt. */
+/**
+ * 429 when the client address (an IPv6 /64) has opened too many live
+ * sockets; loopback clients (local runs) are exempt. Cloudflare sets
+ * cf-connecting-ip on every request; only a test harness calls without it.
+ */
 export const limitUpgrades = createMiddleware<AppEnv>(async (c, next) => {
   const ip = c.req.header("cf-connecting-ip");
   if (ip !== undefined && !LOOPBACK.test(ip)) {
-    const { success } = await c.env.UPGRADE_LIMIT.limit({ key: ip });
+    const { success } = await c.env.UPGRADE_LIMIT.limit({ key: addressKey(ip) });
     if (!success) return errorResponse(rateLimited("from this address"), { "Retry-After": "60" });
   }
   await next();

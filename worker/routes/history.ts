@@ -6,20 +6,8 @@ import { archivedReports, games, snapshotEntries, snapshots } from "../../protoc
 import { gameNotFound } from "../../protocol/errors";
 import { LeaderList, PlayerHistory, ReportList, SnapshotList } from "../../protocol/history";
 import { GamePath, PlayerName, PlayerPath } from "../../protocol/names";
-import { queryInt } from "../../protocol/query";
+import { inOrder, ordered, rangeFields } from "../../protocol/query";
 import { createRouter, errorResponses as errors, fail } from "../http";
-
-const MAX_TS = Number.MAX_SAFE_INTEGER;
-
-/** A time range (ms since the epoch, inclusive) and a page size. */
-const rangeFields = (defaultLimit: number) => ({
-  from: queryInt(0, MAX_TS, 0).openapi({ description: "Start of the range, ms since the epoch (inclusive)" }),
-  to: queryInt(0, MAX_TS, MAX_TS).openapi({ description: "End of the range, ms (inclusive); default: no bound" }),
-  limit: queryInt(1, 1000, defaultLimit),
-});
-
-const ordered = { message: "from must not be after to", path: ["from"] };
-const inOrder = (q: { from: number; to: number }) => q.from <= q.to;
 
 const rangeQuery = (defaultLimit: number) => z.object(rangeFields(defaultLimit)).refine(inOrder, ordered);
 

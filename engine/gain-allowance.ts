@@ -17,19 +17,31 @@ interface Spent {
  * ts are the sender's to choose, so the per-report check by ts alone lets a
  * sender invent time (a report stamped long ago, or many with one ts); this
  * bounds what any run of reports gains by the time that really passed.
- * Only players whose allowance is not full are held. Not persisted: after a
- * restart every allowance starts full, at most one bank more per restart.
+ * Only players whose allowance is not full are held, in memory. After a
+ * restart nobody's allowance is known, so each starts as if spent at the
+ * game's last change (`resumedAt`): never more than it really had, so an
+ * eviction gives a cheater nothing. A player who had banked time may lose
+ * some of it, once.
  */
 export class GainAllowance {
   private readonly spent = new Map<string, Spent>();
   private sweepAt = SWEEP_AT;
 
+  /** `resumedAt`: when the game last changed before a restart (ms); undefined for a new game. */
+  constructor(private readonly resumedAt?: number) {}
+
   /** Gain `player` may still claim at `now`, refilling at `perSecond`. */
   left(player: string, perSecond: number, now: number): number {
     const full = perSecond * GAIN_BANK_SECONDS;
-    const spent = this.spent.get(player);
+    const spent = this.spent.get(player) ?? this.unknown(now);
     if (spent === undefined) return full;
     return Math.min(full, spent.left + (perSecond * Math.max(0, now - spent.at)) / 1000);
+  }
+
+  /** A player not held: full, or after a restart as if spent at the last change (one second at least). */
+  private unknown(now: number): Spent | undefined {
+    if (this.resumedAt === undefined) return undefined;
+    return { left: 0, at: Math.min(this.resumedAt, now - 1000) };
   }
 
   /** Takes each player's gains (applied at `now`) from its allowance. */

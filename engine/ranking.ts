@@ -35,6 +35,8 @@ export interface Plan {
 export interface RankingOptions {
   /** Trending windows; undefined leaves trending off. */
   trend?: TrendRules;
+  /** Each player's gain allowance (bounds.maxGainPerSecond), kept by the game across its boards. */
+  allowance?: GainAllowance;
 }
 
 /**
@@ -60,7 +62,7 @@ export class Ranking {
   /** Reports per player this second, for bounds.maxReportsPerSecond. */
   private readonly rate = new ReportRate();
   /** Gain each player may still claim on the server's clock, for bounds.maxGainPerSecond. */
-  private readonly allowance = new GainAllowance();
+  private readonly allowance: GainAllowance;
   private index = new RankedIndex((a, b) => this.tieBreak(a, b));
   private expiry = new ExpiryQueue();
   private current: RankingRules;
@@ -87,6 +89,7 @@ export class Ranking {
     this.ascending = rules.order === "asc";
     this.growColumns();
     this.derived = new DerivedBoards(this.access(), () => this.ascending, options.trend);
+    this.allowance = options.allowance ?? new GainAllowance();
   }
 
   get rules(): RankingRules {

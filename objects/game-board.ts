@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { GainAllowance } from "../engine/gain-allowance";
 import { Ranking } from "../engine/ranking";
 import { type RankingRules, type Report, ScoreOverflowError } from "../engine/rules";
 import type {
@@ -93,6 +94,8 @@ export class GameBoard extends DurableObject<Env> {
   private game: string | undefined;
   private createdAt = 0;
   private updatedAt = 0;
+  /** Each player's gain allowance, across the game's boards (a season close starts a board, not allowances). */
+  private gainAllowance = new GainAllowance();
   private directory: DirectoryPublisher;
   private spectators: Spectators;
   private history!: HistorySampler;
@@ -568,6 +571,8 @@ export class GameBoard extends DurableObject<Env> {
     this.config = { ...DEFAULT_CONFIG, ...this.meta.read<GameConfig>("config") };
     this.createdAt = this.meta.read<number>("createdAt") ?? 0;
     this.updatedAt = this.meta.read<number>("updatedAt") ?? this.createdAt;
+    // A restart forgets what players spent: each starts as if spent at the last change, never fuller.
+    this.gainAllowance = new GainAllowance(this.game === undefined ? undefined : this.updatedAt);
     this.seasons = new SeasonBook(sql, this.schema);
     this.ranking = this.loadRanking(now, this.log.basePlayers, (ranking) => {
       for (const state of this.log.baseStates()) ranking.put(state);
@@ -620,7 +625,8 @@ export class GameBoard extends DurableObject<Env> {
   /** A board with the game's rules, loaded by `load`, with every profile's country. */
   private loadRanking(now: number, players: number, load: (ranking: Ranking) => void): Ranking {
     const trend = this.config.trend ?? undefined;
-    const ranking = new Ranking(rulesOf(this.config), hashKey(), trend === undefined ? {} : { trend });
+    const options = trend === undefined ? {} : { trend };
+    const ranking = new Ranking(rulesOf(this.config), hashKey(), { ...options, allowance: this.gainAllowance });
     ranking.beginLoad(players);
     load(ranking);
     for (const { player, country } of this.profiles.countries()) ranking.putCountry(player, country);

@@ -93,6 +93,14 @@ describe("bounds: gains are measured by the server's clock as well as by ts", ()
     );
   });
 
+  it("after a restart, starts every player as if spent at the game's last change, one second at least", () => {
+    const resumed = new GainAllowance(NOW);
+    expect(resumed.left("anyone", 10, NOW)).toBe(10);
+    expect(resumed.left("anyone", 10, NOW + 60_000)).toBe(600);
+    expect(resumed.left("anyone", 10, NOW + 2 * 3_600_000)).toBe(10 * GAIN_BANK_SECONDS);
+    expect(new GainAllowance().left("anyone", 10, NOW)).toBe(10 * GAIN_BANK_SECONDS);
+  });
+
   it("holds only players whose allowance is not full", () => {
     const allowance = new GainAllowance();
     const players = (prefix: string, n: number) =>

@@ -1,0 +1,32 @@
+import { evictDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { ADMIN, board, call, errorOf, postScores, uniqueGame } from "../support/worker-client";
+
+describe("gain allowances across eviction and season closes", () => {
+  it("an eviction or a season close gives no player a fresh bank of gain", async () => {
+    const game = uniqueGame("allowance");
+    await call(`/v1/games/${game}`, {
+      method: "PUT",
+      key: ADMIN,
+      json: { aggregate: "sum", bounds: { maxGainPerSecond: 10 } },
+    });
+    // b spends its hour's bank (36,000 at 10 a second) in one report.
+    expect((await postScores(game, { player: "b", score: 36_000 })).status).toBe(200);
+    expect((await postScores(game, { player: "b", score: 1000 })).status).toBe(422);
+
+    // Evicted, the object forgets what b spent; it starts b as if spent at the game's last change.
+    await evictDurableObject(env.BOARD.getByName(game));
+    const after = await postScores(game, { player: "b", score: 1000 });
+    expect(after.status).toBe(422);
+    expect((await errorOf(after)).details?.[0]).toMatchObject({ player: "b" });
+    // A player the game never saw spent nothing before the restart either, and gets no more than b.
+    expect((await postScores(game, { player: "newcomer", score: 1000 })).status).toBe(422);
+    expect((await postScores(game, { player: "newcomer", score: 5 })).status).toBe(200);
+
+    // A season close starts a new board, not new allowances.
+    expect((await call(`/v1/games/${game}/seasons/close`, { method: "POST", key: ADMIN })).status).toBe(200);
+    expect((await postScores(game, { player: "b", score: 1000 })).status).toBe(422);
+    expect((await board(game)).entries).toEqual([]);
+  });
+});

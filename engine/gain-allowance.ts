@@ -1,14 +1,20 @@
 /** Seconds of gain a player may bank: what one report may claim after a long pause. */
 export const GAIN_BANK_SECONDS = 3600;
 
-/** Tracked players past which a write sweeps out those whose allowance is full again. */
-const SWEEP_AT = 4096;
+/** Players held in memory; past it the least recently charged are let go (the store keeps them). */
+const CACHE_LIMIT = 50_000;
 
-interface Spent {
+/** A player's allowance as last charged. */
+export interface Spent {
   /** Allowance left at `at`, in score units. */
   left: number;
-  /** Server time (ms) of the last gain. */
+  /** Server time (ms) of the charge. */
   at: number;
+}
+
+/** Where charged allowances are kept (the object's SQLite); undefined for a player not charged within the bank. */
+export interface SpentStore {
+  read(player: string): Spent | undefined;
 }
 
 /**
@@ -17,47 +23,62 @@ interface Spent {
  * ts are the sender's to choose, so the per-report check by ts alone lets a
  * sender invent time (a report stamped long ago, or many with one ts); this
  * bounds what any run of reports gains by the time that really passed.
- * Only players whose allowance is not full are held, in memory. After a
- * restart nobody's allowance is known, so each starts as if spent at the
- * game's last change (`resumedAt`): never more than it really had, so an
- * eviction gives a cheater nothing. A player who had banked time may lose
- * some of it, once.
+ * Charges are persisted by the caller (see `Plan.gained`); this holds the
+ * recently charged in memory and reads the others from `store`.
  */
 export class GainAllowance {
-  private readonly spent = new Map<string, Spent>();
-  private sweepAt = SWEEP_AT;
+  private readonly cache = new Map<string, Spent>();
 
-  /** `resumedAt`: when the game last changed before a restart (ms); undefined for a new game. */
-  constructor(private readonly resumedAt?: number) {}
+  constructor(private readonly store: SpentStore = { read: () => undefined }) {}
 
   /** Gain `player` may still claim at `now`, refilling at `perSecond`. */
   left(player: string, perSecond: number, now: number): number {
     const full = perSecond * GAIN_BANK_SECONDS;
-    const spent = this.spent.get(player) ?? this.unknown(now);
+    const spent = this.spentBy(player);
     if (spent === undefined) return full;
     return Math.min(full, spent.left + (perSecond * Math.max(0, now - spent.at)) / 1000);
   }
 
-  /** A player not held: full, or after a restart as if spent at the last change (one second at least). */
-  private unknown(now: number): Spent | undefined {
-    if (this.resumedAt === undefined) return undefined;
-    return { left: 0, at: Math.min(this.resumedAt, now - 1000) };
-  }
-
-  /** Takes each player's gains (applied at `now`) from its allowance. */
-  spend(gains: ReadonlyMap<string, number>, perSecond: number, now: number): void {
+  /** What charging each player's gains at `now` leaves: the rows to persist, then `remember`. */
+  charge(gains: ReadonlyMap<string, number>, perSecond: number, now: number): Map<string, Spent> {
+    const charged = new Map<string, Spent>();
     for (const [player, gain] of gains) {
-      this.spent.set(player, { left: Math.max(0, this.left(player, perSecond, now) - gain), at: now });
+      charged.set(player, { left: Math.max(0, this.left(player, perSecond, now) - gain), at: now });
     }
-    if (this.spent.size > this.sweepAt) {
-      const full = perSecond * GAIN_BANK_SECONDS;
-      for (const [player] of this.spent) if (this.left(player, perSecond, now) >= full) this.spent.delete(player);
-      this.sweepAt = Math.max(SWEEP_AT, this.spent.size * 2);
-    }
+    return charged;
   }
 
-  /** Players held (whose allowance is not full). */
+  /** Holds charges already persisted. */
+  remember(charged: ReadonlyMap<string, Spent>): void {
+    for (const [player, spent] of charged) {
+      this.cache.delete(player);
+      this.cache.set(player, spent);
+    }
+    this.trim();
+  }
+
+  /** Players held in memory. */
   get size(): number {
-    return this.spent.size;
+    return this.cache.size;
+  }
+
+  private spentBy(player: string): Spent | undefined {
+    const cached = this.cache.get(player);
+    if (cached !== undefined) return cached;
+    const stored = this.store.read(player);
+    if (stored !== undefined) {
+      this.cache.set(player, stored);
+      this.trim();
+    }
+    return stored;
+  }
+
+  /** Past the limit, lets the least recently charged go, down to half, so this runs once per many batches. */
+  private trim(): void {
+    if (this.cache.size <= CACHE_LIMIT) return;
+    for (const player of this.cache.keys()) {
+      if (this.cache.size <= CACHE_LIMIT / 2) break;
+      this.cache.delete(player);
+    }
   }
 }

@@ -8,7 +8,7 @@ import {
   type TrendingEntry,
 } from "./derived";
 import { ExpiryQueue } from "./expiry-queue";
-import { GainAllowance } from "./gain-allowance";
+import { GainAllowance, type Spent } from "./gain-allowance";
 import { type HashKey, PlayerIds, randomHashKey } from "./player-ids";
 import { sortSlotsByKey } from "./radix-sort";
 import { RankedIndex } from "./ranked-index";
@@ -28,8 +28,8 @@ export interface Plan {
   violations: Violation[];
   /** Reports per player in the batch, when the bounds limit a player's report rate. */
   reported?: Map<string, number>;
-  /** Gain per player in the batch and the rate it is allowed, when the bounds limit gain. */
-  gained?: { gains: Map<string, number>; perSecond: number };
+  /** Each charged player's allowance after the batch, when the bounds limit gain: persist it with the batch. */
+  charged?: Map<string, Spent>;
 }
 
 export interface RankingOptions {
@@ -129,9 +129,11 @@ export class Ranking {
     const sign = this.ascending ? -1 : 1;
     for (const [index, report] of reports.entries()) {
       const current = pending.get(report.player) ?? this.state(report.player);
+      const next = aggregate(rule, current, report);
       if (bounds !== undefined) {
-        const before = current?.score ?? (rule === "sum" ? 0 : firstBaseline(bounds, this.ascending));
-        const claimed = sign * ((rule === "sum" ? before + report.score : report.score) - before);
+        // What the report changes, in the board's order; a first report gains from the worst bound (or 0).
+        const from = current?.score ?? (rule === "sum" ? 0 : firstBaseline(bounds, this.ascending));
+        const claimed = next === undefined ? 0 : sign * (next.score - from);
         let reason = violation(bounds, report, current, claimed, now);
         if (reported !== undefined && perSecond !== undefined) {
           const count = (reported.get(report.player) ?? 0) + 1;
@@ -151,7 +153,6 @@ export class Ranking {
         }
         if (reason !== undefined) violations.push({ index, player: report.player, reason });
       }
-      const next = aggregate(rule, current, report);
       if (next !== undefined) {
         pending.set(report.player, next);
         const peak = peaks.get(report.player);
@@ -165,7 +166,9 @@ export class Ranking {
     }
     const plan: Plan = { states: [...pending.values()], gains, peaks, rise, violations };
     if (reported !== undefined) plan.reported = reported;
-    if (gained !== undefined && gainRate !== undefined) plan.gained = { gains: gained, perSecond: gainRate };
+    if (gained !== undefined && gainRate !== undefined && violations.length === 0) {
+      plan.charged = this.allowance.charge(gained, gainRate, now);
+    }
     return plan;
   }
 
@@ -199,8 +202,7 @@ export class Ranking {
     this.compactExpiry();
     if (recording) this.derived.record(plan.gains, now, slots);
     if ("reported" in plan && plan.reported !== undefined) this.rate.record(plan.reported, now);
-    if ("gained" in plan && plan.gained !== undefined)
-      this.allowance.spend(plan.gained.gains, plan.gained.perSecond, now);
+    if ("charged" in plan && plan.charged !== undefined) this.allowance.remember(plan.charged);
   }
 
   /** Counts reports for trending without a state change (a rebuild replaying them). */

@@ -19,6 +19,7 @@ import {
   counterOverflow,
   errorResponse,
   gameNotFound,
+  invalidRequest,
   type Outcome,
   playerNotFound,
   ratedGame,
@@ -48,6 +49,7 @@ import { lastPaidPosition, MICROS, poolGrowth, splitPool } from "./seasons/prize
 import { SeasonBook, STANDINGS_PART } from "./seasons/season-book";
 import { attempt } from "./seasons/webhook";
 import { BatchLog } from "./storage/batch-log";
+import { GainSpentTable } from "./storage/gain-spent";
 import { MetaTable } from "./storage/meta";
 import { ProfileTable, type StoredProfile } from "./storage/profiles";
 import { ReportIds } from "./storage/report-ids";
@@ -94,6 +96,7 @@ export class GameBoard extends DurableObject<Env> {
   private game: string | undefined;
   private createdAt = 0;
   private updatedAt = 0;
+  private gainSpent!: GainSpentTable;
   /** Each player's gain allowance, across the game's boards (a season close starts a board, not allowances). */
   private gainAllowance = new GainAllowance();
   private directory: DirectoryPublisher;
@@ -221,6 +224,7 @@ export class GameBoard extends DurableObject<Env> {
       this.create(game, now);
       this.log.append(states);
       this.ids.add(newIds, now);
+      if (plan.charged !== undefined) this.gainSpent.write(plan.charged);
       if (states.length > 0) this.meta.write("updatedAt", now);
       if (this.config.archive) this.history.keepForArchive(fresh);
       this.trendLog.append(plan.gains, now);
@@ -267,6 +271,14 @@ export class GameBoard extends DurableObject<Env> {
       return refused(ratingLocked(this.ranking.players));
     }
     const config = { ...this.config, ...patch };
+    // A first report gains from the worst score allowed; lower being better, that is max, and 0 would be the best.
+    if (config.order === "asc" && config.bounds.maxGainPerSecond !== undefined && config.bounds.max === undefined) {
+      return refused(
+        invalidRequest("bounds.maxGainPerSecond on a board where lower is better needs bounds.max", [
+          { path: "bounds.max", message: "needed with maxGainPerSecond when order is asc" },
+        ]),
+      );
+    }
     const rescheduled =
       patch.season !== undefined && JSON.stringify(patch.season) !== JSON.stringify(this.config.season);
     this.ctx.storage.transactionSync(() => {
@@ -571,8 +583,8 @@ export class GameBoard extends DurableObject<Env> {
     this.config = { ...DEFAULT_CONFIG, ...this.meta.read<GameConfig>("config") };
     this.createdAt = this.meta.read<number>("createdAt") ?? 0;
     this.updatedAt = this.meta.read<number>("updatedAt") ?? this.createdAt;
-    // A restart forgets what players spent: each starts as if spent at the last change, never fuller.
-    this.gainAllowance = new GainAllowance(this.game === undefined ? undefined : this.updatedAt);
+    this.gainSpent = new GainSpentTable(sql, this.schema);
+    this.gainAllowance = new GainAllowance(this.gainSpent);
     this.seasons = new SeasonBook(sql, this.schema);
     this.ranking = this.loadRanking(now, this.log.basePlayers, (ranking) => {
       for (const state of this.log.baseStates()) ranking.put(state);
@@ -814,6 +826,7 @@ export class GameBoard extends DurableObject<Env> {
       return true;
     if (now >= this.nextIdSweep) {
       if (this.ids.sweep(now)) return true;
+      if (this.gainSpent.sweep(now)) return true;
       this.nextIdSweep = now + ID_SWEEP_EVERY_MS;
     }
     if (this.stats.flushDue) {

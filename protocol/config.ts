@@ -91,9 +91,17 @@ const settings = {
     .strictObject({
       min: z.number().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER).optional(),
       max: z.number().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER).optional(),
-      maxGainPerSecond: z.number().gt(0).max(Number.MAX_SAFE_INTEGER).optional().openapi({
-        description: "Most gain per second since the player's previous report (by report ts, one second at least)",
-      }),
+      maxGainPerSecond: z
+        .number()
+        .gt(0)
+        .max(Number.MAX_SAFE_INTEGER)
+        .optional()
+        .openapi({
+          description:
+            "Most gain per second since the player's previous report (by report ts, one second at least), and " +
+            "per second of the server's clock: each player's allowance refills at this rate and holds an hour's " +
+            "worth. Needs max on a board where lower is better",
+        }),
       maxReportsPerSecond: z.number().int().min(1).max(1000).optional().openapi({
         description: "Most reports per player applied in one second of the server's clock",
       }),

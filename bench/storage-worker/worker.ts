@@ -56,12 +56,25 @@ export default {
       const players = Number(query.get("players") ?? 1000);
       // derived=1: 1000 teams, countries set with each player's first report, trending on; else all off.
       const derived = query.get("derived") === "1";
+      // bounds=1: every bound on, wide enough to refuse nothing, so each gain is charged and persisted.
+      const bounded = query.get("bounds") === "1";
       // No history alarm may wake the object before the timed read after a restart.
       if (from === 0) {
         await board.configure(game, {
           snapshotEvery: 86_400,
           maxPlayers: Math.max(players, 1000),
           trend: derived ? { short: 10, long: 60, minReports: 2 } : null,
+          ...(bounded
+            ? {
+                bounds: {
+                  min: 0,
+                  max: 1_000_000,
+                  maxGainPerSecond: 1_000_000,
+                  maxReportsPerSecond: 1000,
+                  maxFutureSeconds: 300,
+                },
+              }
+            : {}),
         });
       }
       for (let b = from; b < from + batches; b++) {

@@ -70,7 +70,11 @@ describe("score bounds", () => {
     for (const b of [0, 1, 2]) expect((await postScores(game, batch(b))).status).toBe(200);
     const burst = await postScores(game, batch(3));
     expect(burst.status).toBe(422);
-    expect((await errorOf(burst)).details?.[0]).toMatchObject({ index: 600, player: "c" });
+    // 600 more fit the bank; the allowance also refills 10 a second (one report) while the batches run.
+    const refused = (await errorOf(burst)).details?.[0] as { index: number; player: string };
+    expect(refused.player).toBe("c");
+    expect(refused.index).toBeGreaterThanOrEqual(600);
+    expect(refused.index).toBeLessThan(630);
     expect((await board(game)).entries.map((e) => [e.player, e.score])).toEqual([
       ["c", 30_000],
       ["a", 0],
@@ -152,6 +156,14 @@ describe("score bounds", () => {
     const game = uniqueGame("bounds");
     expect((await configure(game, { bounds: { min: 5, max: 1, maxFutureSeconds: 300 } })).status).toBe(400);
     expect((await configure(game, { bounds: { maxFutureSeconds: 300, maxScore: 3 } })).status).toBe(400);
+  });
+
+  it("needs max with maxGainPerSecond where lower is better: a first report gains from the worst score", async () => {
+    const game = uniqueGame("bounds");
+    const res = await configure(game, { order: "asc", bounds: { maxGainPerSecond: 1 } });
+    expect(res.status).toBe(400);
+    expect((await errorOf(res)).message).toMatch(/needs bounds.max/);
+    expect((await configure(game, { order: "asc", bounds: { max: 600_000, maxGainPerSecond: 1 } })).status).toBe(200);
   });
 
   it("replaces the whole bounds object on a change; maxFutureSeconds defaults to 300, and {} clears the rest", async () => {

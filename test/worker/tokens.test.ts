@@ -85,6 +85,16 @@ describe("player tokens", () => {
       json: { winner: "ana", loser: "bo", id: "r1" },
     });
     expect(await result.json()).toEqual({ accepted: 1, duplicates: 0 });
+    // Player names may hold colons: "ana:x" with id "y" and "ana" with id "x:y" are not one id.
+    const colon = await tokenFor(game, "ana:x");
+    expect(await (await post(game, colon, { player: "ana:x", score: 1, id: "y" })).json()).toEqual({
+      accepted: 1,
+      duplicates: 0,
+    });
+    expect(await (await post(game, ana, { player: "ana", score: 6, id: "x:y" })).json()).toEqual({
+      accepted: 1,
+      duplicates: 0,
+    });
     // The token's own retry is still a duplicate.
     expect(await (await post(game, ana, { player: "ana", score: 6, id: "s1" })).json()).toEqual({
       accepted: 0,
@@ -93,6 +103,7 @@ describe("player tokens", () => {
     expect((await board(game)).entries.map((e) => [e.player, e.score])).toEqual([
       ["bo", 7],
       ["ana", 6],
+      ["ana:x", 1],
     ]);
   });
 

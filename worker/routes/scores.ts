@@ -46,12 +46,14 @@ export const scoreRoutes = createRouter().openapi(postScores, async (c) => {
 /**
  * A player token's reports, or a 403. A token names no team: a team's board
  * is the game's to fill, and each new team costs the board memory (maxTeams).
- * Its ids are kept apart (`token:{player}:{id}`) so a token cannot claim an
+ * Its ids are kept apart (`token:{encoded player}:{id}`) so a token cannot claim an
  * id the game's server or another player will send.
  */
 function fromToken(grant: Extract<Grant, { role: "player" }>, reports: ScoreReport[]): ScoreReport[] | ApiError {
   if (reports.some((r) => r.team !== undefined)) {
     return tokenForbidden("a player token may not name a team; the game's server sets teams with an ingest key");
   }
-  return reports.map((r) => (r.id === undefined ? r : { ...r, id: `token:${grant.player}:${r.id}` }));
+  // Encoded, the player ends at the first colon: `a:b` with id `x` and `a` with id `b:x` stay apart.
+  const prefix = `token:${encodeURIComponent(grant.player)}:`;
+  return reports.map((r) => (r.id === undefined ? r : { ...r, id: `${prefix}${r.id}` }));
 }

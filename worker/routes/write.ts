@@ -15,8 +15,9 @@ const postLines = createRoute({
     "One report per line: `scores,game=g1,player=p1[,team=red][,id=evt-1] value=120 [timestamp]` " +
     "(field `value` or `score`). Lines may mix up to 100 games. The whole body is validated first; " +
     "any bad line rejects it with the line numbers and nothing is applied. Each game's lines then apply " +
-    "atomically; if a game refuses its lines (a `sum` overflow), the answer is that error with `details` " +
-    "listing every game with `applied` true or false, so a client resends only what failed.",
+    "atomically; if a game refuses its lines (a `sum` overflow, a full board, its `bounds`), the answer is " +
+    "that error with `details` listing every game with `applied` true or false (and, for bounds, the refused " +
+    "`lines` by number), so a client resends only what failed.",
   security: [{ bearer: [] }],
   middleware: [requireKey, limitBody(MAX_LINE_PROTOCOL_BYTES)] as const,
   request: {

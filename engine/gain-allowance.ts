@@ -1,8 +1,15 @@
 /** Seconds of gain a player may bank: what one report may claim after a long pause. */
 export const GAIN_BANK_SECONDS = 3600;
 
-/** Players held in memory; past it the least recently charged are let go (the store keeps them). */
-const CACHE_LIMIT = 50_000;
+/**
+ * Seconds of gain a charge may leave unrecorded: one that leaves the player
+ * this close to a full bank is held in memory only, so a restart (or letting
+ * the player go from memory) gives back at most this much.
+ */
+export const GAIN_SLACK_SECONDS = 60;
+
+/** Players held in memory past which those not recorded are let go, oldest first. */
+const HELD_LIMIT = 50_000;
 
 /** A player's allowance as last charged. */
 export interface Spent {
@@ -12,9 +19,10 @@ export interface Spent {
   at: number;
 }
 
-/** Where charged allowances are kept (the object's SQLite); undefined for a player not charged within the bank. */
-export interface SpentStore {
-  read(player: string): Spent | undefined;
+/** A batch's charges: every player's allowance after it, and those worth recording with the batch. */
+export interface Charges {
+  all: Map<string, Spent>;
+  record: Map<string, Spent>;
 }
 
 /**
@@ -23,62 +31,61 @@ export interface SpentStore {
  * ts are the sender's to choose, so the per-report check by ts alone lets a
  * sender invent time (a report stamped long ago, or many with one ts); this
  * bounds what any run of reports gains by the time that really passed.
- * Charges are persisted by the caller (see `Plan.gained`); this holds the
- * recently charged in memory and reads the others from `store`.
+ *
+ * A charge that leaves more than GAIN_SLACK_SECONDS short of a full bank is
+ * recorded (the object writes it to SQLite with the batch, and hands the
+ * records back after a restart); lighter ones live in memory only. Honest
+ * players reporting at their pace stay near full and cost no write.
  */
 export class GainAllowance {
-  private readonly cache = new Map<string, Spent>();
+  /** Players charged, in charge order; `recorded` marks those the store holds. */
+  private readonly held = new Map<string, Spent & { recorded: boolean }>();
 
-  constructor(private readonly store: SpentStore = { read: () => undefined }) {}
+  /** `recorded`: the charges the store holds, read back after a restart. */
+  constructor(recorded: ReadonlyMap<string, Spent> = new Map()) {
+    for (const [player, spent] of recorded) this.held.set(player, { ...spent, recorded: true });
+  }
 
   /** Gain `player` may still claim at `now`, refilling at `perSecond`. */
   left(player: string, perSecond: number, now: number): number {
     const full = perSecond * GAIN_BANK_SECONDS;
-    const spent = this.spentBy(player);
+    const spent = this.held.get(player);
     if (spent === undefined) return full;
     return Math.min(full, spent.left + (perSecond * Math.max(0, now - spent.at)) / 1000);
   }
 
-  /** What charging each player's gains at `now` leaves: the rows to persist, then `remember`. */
-  charge(gains: ReadonlyMap<string, number>, perSecond: number, now: number): Map<string, Spent> {
-    const charged = new Map<string, Spent>();
+  /** What charging each player's gains at `now` leaves; record `record` with the batch, then `remember`. */
+  charge(gains: ReadonlyMap<string, number>, perSecond: number, now: number): Charges {
+    const charges: Charges = { all: new Map(), record: new Map() };
+    const slackFloor = perSecond * (GAIN_BANK_SECONDS - GAIN_SLACK_SECONDS);
     for (const [player, gain] of gains) {
-      charged.set(player, { left: Math.max(0, this.left(player, perSecond, now) - gain), at: now });
+      const spent = { left: Math.max(0, this.left(player, perSecond, now) - gain), at: now };
+      charges.all.set(player, spent);
+      if (spent.left < slackFloor) charges.record.set(player, spent);
     }
-    return charged;
+    return charges;
   }
 
-  /** Holds charges already persisted. */
-  remember(charged: ReadonlyMap<string, Spent>): void {
-    for (const [player, spent] of charged) {
-      this.cache.delete(player);
-      this.cache.set(player, spent);
+  /** Holds a batch's charges (made at `now`), once recorded. */
+  remember(charges: Charges, now: number): void {
+    for (const [player, spent] of charges.all) {
+      // A recorded row stays the player's floor until a later one replaces it (the sweep drops it after the bank).
+      const recorded = charges.record.has(player) || this.held.get(player)?.recorded === true;
+      this.held.delete(player);
+      this.held.set(player, { ...spent, recorded });
     }
-    this.trim();
+    if (this.held.size <= HELD_LIMIT) return;
+    // The oldest go first, down to half, so this runs once per many batches: unrecorded ones, and
+    // recorded ones charged a bank ago, which are full again whatever they held.
+    const refilled = now - GAIN_BANK_SECONDS * 1000;
+    for (const [player, spent] of this.held) {
+      if (this.held.size <= HELD_LIMIT / 2) break;
+      if (!spent.recorded || spent.at <= refilled) this.held.delete(player);
+    }
   }
 
   /** Players held in memory. */
   get size(): number {
-    return this.cache.size;
-  }
-
-  private spentBy(player: string): Spent | undefined {
-    const cached = this.cache.get(player);
-    if (cached !== undefined) return cached;
-    const stored = this.store.read(player);
-    if (stored !== undefined) {
-      this.cache.set(player, stored);
-      this.trim();
-    }
-    return stored;
-  }
-
-  /** Past the limit, lets the least recently charged go, down to half, so this runs once per many batches. */
-  private trim(): void {
-    if (this.cache.size <= CACHE_LIMIT) return;
-    for (const player of this.cache.keys()) {
-      if (this.cache.size <= CACHE_LIMIT / 2) break;
-      this.cache.delete(player);
-    }
+    return this.held.size;
   }
 }

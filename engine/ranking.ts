@@ -8,7 +8,7 @@ import {
   type TrendingEntry,
 } from "./derived";
 import { ExpiryQueue } from "./expiry-queue";
-import { GainAllowance, type Spent } from "./gain-allowance";
+import { type Charges, GainAllowance } from "./gain-allowance";
 import { type HashKey, PlayerIds, randomHashKey } from "./player-ids";
 import { sortSlotsByKey } from "./radix-sort";
 import { RankedIndex } from "./ranked-index";
@@ -29,7 +29,7 @@ export interface Plan {
   /** Reports per player in the batch, when the bounds limit a player's report rate. */
   reported?: Map<string, number>;
   /** Each charged player's allowance after the batch, when the bounds limit gain: persist it with the batch. */
-  charged?: Map<string, Spent>;
+  charged?: Charges;
 }
 
 export interface RankingOptions {
@@ -202,7 +202,7 @@ export class Ranking {
     this.compactExpiry();
     if (recording) this.derived.record(plan.gains, now, slots);
     if ("reported" in plan && plan.reported !== undefined) this.rate.record(plan.reported, now);
-    if ("charged" in plan && plan.charged !== undefined) this.allowance.remember(plan.charged);
+    if ("charged" in plan && plan.charged !== undefined) this.allowance.remember(plan.charged, now);
   }
 
   /** Counts reports for trending without a state change (a rebuild replaying them). */

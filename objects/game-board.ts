@@ -224,7 +224,7 @@ export class GameBoard extends DurableObject<Env> {
       this.create(game, now);
       this.log.append(states);
       this.ids.add(newIds, now);
-      if (plan.charged !== undefined) this.gainSpent.write(plan.charged);
+      if (plan.charged !== undefined) this.gainSpent.write(plan.charged.record);
       if (states.length > 0) this.meta.write("updatedAt", now);
       if (this.config.archive) this.history.keepForArchive(fresh);
       this.trendLog.append(plan.gains, now);
@@ -584,7 +584,7 @@ export class GameBoard extends DurableObject<Env> {
     this.createdAt = this.meta.read<number>("createdAt") ?? 0;
     this.updatedAt = this.meta.read<number>("updatedAt") ?? this.createdAt;
     this.gainSpent = new GainSpentTable(sql, this.schema);
-    this.gainAllowance = new GainAllowance(this.gainSpent);
+    this.gainAllowance = new GainAllowance(this.gainSpent.recent(now));
     this.seasons = new SeasonBook(sql, this.schema);
     this.ranking = this.loadRanking(now, this.log.basePlayers, (ranking) => {
       for (const state of this.log.baseStates()) ranking.put(state);

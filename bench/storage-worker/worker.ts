@@ -56,20 +56,21 @@ export default {
       const players = Number(query.get("players") ?? 1000);
       // derived=1: 1000 teams, countries set with each player's first report, trending on; else all off.
       const derived = query.get("derived") === "1";
-      // bounds=1: every bound on, wide enough to refuse nothing, so each gain is charged and persisted.
-      const bounded = query.get("bounds") === "1";
+      // bounds=1: every bound on, wide enough that each gain is charged in memory only (an honest pace);
+      // bounds=2: a gain rate so low that most gains leave a player over a minute short, and are recorded.
+      const bounded = query.get("bounds") ?? "0";
       // No history alarm may wake the object before the timed read after a restart.
       if (from === 0) {
         await board.configure(game, {
           snapshotEvery: 86_400,
           maxPlayers: Math.max(players, 1000),
           trend: derived ? { short: 10, long: 60, minReports: 2 } : null,
-          ...(bounded
+          ...(bounded !== "0"
             ? {
                 bounds: {
                   min: 0,
                   max: 1_000_000,
-                  maxGainPerSecond: 1_000_000,
+                  maxGainPerSecond: bounded === "2" ? 2000 : 1_000_000,
                   maxReportsPerSecond: 1000,
                   maxFutureSeconds: 300,
                 },
@@ -82,7 +83,10 @@ export default {
           const i = b * 1000 + k;
           const slot = i < players ? i : (i * 7919) % players;
           const player = `m:${String(slot).padStart(12, "0")}`;
-          const report = { player, score: (i * 2654435761) % 1_000_000, ts: Date.now() - 1000 };
+          // At the low gain rate each batch is stamped 2000 s after the last, so the ts rule lets gains through
+          // and the allowance on the server's clock is what they spend.
+          const ts = bounded === "2" ? Date.now() - 864_000_000 + b * 2_000_000 : Date.now() - 1000;
+          const report = { player, score: (i * 2654435761) % 1_000_000, ts };
           if (!derived) return report;
           return { ...report, team: `team-${slot % 1000}`, ...(i < players ? { country: COUNTRIES[slot % 10] } : {}) };
         });

@@ -1,4 +1,4 @@
-import { GAIN_BANK_SECONDS, type Spent, type SpentStore } from "../../engine/gain-allowance";
+import { GAIN_BANK_SECONDS, type Spent } from "../../engine/gain-allowance";
 import type { ObjectSchema } from "./schema";
 
 /** SQLite in Durable Objects binds at most 100 parameters per statement. */
@@ -6,22 +6,28 @@ const ROWS_PER_STATEMENT = 33;
 const SWEEP_LIMIT = 5000;
 
 /**
- * Each player's gain allowance as last charged (bounds.maxGainPerSecond),
- * written with the batch that charged it, so neither an eviction nor a kill
- * gives a player back gain it has spent. A row older than the bank is full
- * again whatever it held, so the sweep drops it.
+ * Players' gain allowances as last charged (bounds.maxGainPerSecond), for
+ * charges that left a player short of a full bank by more than the slack
+ * (see GainAllowance): written with the batch that charged them, so neither
+ * an eviction nor a kill gives a player back more than the slack. A row older
+ * than the bank is full again whatever it held, so the sweep drops it.
  */
-export class GainSpentTable implements SpentStore {
+export class GainSpentTable {
   constructor(
     private readonly sql: SqlStorage,
     private readonly schema: ObjectSchema,
   ) {}
 
-  read(player: string): Spent | undefined {
-    if (!this.schema.exists) return undefined;
-    return this.sql
-      .exec<{ left: number; at: number }>("SELECT left, at FROM gain_spent WHERE player = ?", player)
-      .toArray()[0];
+  /** The charges recorded within the last bank (older ones are full again), to hand back after a restart. */
+  recent(now: number): Map<string, Spent> {
+    const found = new Map<string, Spent>();
+    if (!this.schema.exists) return found;
+    const rows = this.sql.exec<{ player: string; left: number; at: number }>(
+      "SELECT player, left, at FROM gain_spent WHERE at >= ?",
+      now - GAIN_BANK_SECONDS * 1000,
+    );
+    for (const { player, left, at } of rows) found.set(player, { left, at });
+    return found;
   }
 
   /** Records the charges; call inside the batch's transaction. */
@@ -39,7 +45,7 @@ export class GainSpentTable implements SpentStore {
   /** Drops rows whose allowance is full again, a bounded number per call; true if more remain. */
   sweep(now: number): boolean {
     const cursor = this.sql.exec(
-      "DELETE FROM gain_spent WHERE player IN (SELECT player FROM gain_spent WHERE at < ? ORDER BY at LIMIT ?)",
+      "DELETE FROM gain_spent WHERE player IN (SELECT player FROM gain_spent WHERE at < ? LIMIT ?)",
       now - GAIN_BANK_SECONDS * 1000,
       SWEEP_LIMIT,
     );

@@ -51,10 +51,10 @@ const MIGRATIONS: readonly (readonly string[])[] = [
   ["ALTER TABLE seasons ADD COLUMN webhook TEXT"],
   // 8: the next part of a closed season's standings to write to the outbox (NULL once all are written).
   ["ALTER TABLE seasons ADD COLUMN staging INTEGER"],
-  // 9: players' gain allowances as last charged (see objects/storage/gain-spent.ts).
+  // 9: players' gain allowances as last charged (see objects/storage/gain-spent.ts). No index on `at`:
+  // it would double each charge's writes, and the sweep that reads by age runs every ten minutes.
   [
     "CREATE TABLE IF NOT EXISTS gain_spent (player TEXT PRIMARY KEY, left REAL NOT NULL, at INTEGER NOT NULL) WITHOUT ROWID",
-    "CREATE INDEX IF NOT EXISTS gain_spent_by_age ON gain_spent (at)",
   ],
 ];
 

@@ -93,23 +93,31 @@ describe("bounds: gains are measured by the server's clock as well as by ts", ()
     );
   });
 
-  it("reads a player it does not hold from the store, and lets the least recently charged go past 50,000", () => {
-    const stored = new Map([["b", { left: 0, at: NOW }]]);
-    const allowance = new GainAllowance({ read: (player) => stored.get(player) });
-    // b spent its bank before a restart: it has what it earned since, not a fresh hour.
-    expect(allowance.left("b", 10, NOW + 60_000)).toBe(600);
-    expect(allowance.left("b", 10, NOW + 2 * 3_600_000)).toBe(10 * GAIN_BANK_SECONDS);
-    expect(allowance.left("newcomer", 10, NOW)).toBe(10 * GAIN_BANK_SECONDS);
+  it("records only charges that leave a player more than a minute short of a full bank, and holds them back after a restart", () => {
+    const allowance = new GainAllowance();
+    // At 10 a second: 500 is under a minute's worth (600), 5000 is not.
+    const light = allowance.charge(new Map([["honest", 500]]), 10, NOW);
+    const heavy = allowance.charge(new Map([["cheat", 5000]]), 10, NOW);
+    expect([...light.record.keys()]).toEqual([]);
+    expect([...heavy.record.keys()]).toEqual(["cheat"]);
+    allowance.remember(light, NOW);
+    allowance.remember(heavy, NOW);
+    expect(allowance.left("honest", 10, NOW)).toBe(36_000 - 500);
 
-    const charged = allowance.charge(
-      new Map(Array.from({ length: 60_000 }, (_, i) => [`p${i}`, 100] as const)),
-      10,
-      NOW,
-    );
-    for (const [player, spent] of charged) stored.set(player, spent);
-    allowance.remember(charged);
+    // A restart hands back what was recorded: the cheat's spend stands, the honest player is full again.
+    const restarted = new GainAllowance(heavy.record);
+    expect(restarted.left("cheat", 10, NOW + 1000)).toBe(36_000 - 5000 + 10);
+    expect(restarted.left("honest", 10, NOW + 1000)).toBe(36_000);
+  });
+
+  it("lets the oldest unrecorded players go past 50,000 held, never a recorded one within the bank", () => {
+    const allowance = new GainAllowance();
+    const heavy = allowance.charge(new Map([["cheat", 36_000]]), 10, NOW);
+    allowance.remember(heavy, NOW);
+    const many = allowance.charge(new Map(Array.from({ length: 60_000 }, (_, i) => [`p${i}`, 1] as const)), 10, NOW);
+    allowance.remember(many, NOW);
     expect(allowance.size).toBeLessThanOrEqual(50_000);
-    // Let go from memory, p0 is read back as charged.
-    expect(allowance.left("p0", 10, NOW)).toBe(10 * GAIN_BANK_SECONDS - 100);
+    expect(allowance.left("cheat", 10, NOW)).toBe(0);
+    expect(allowance.left("p59999", 10, NOW)).toBe(36_000 - 1);
   });
 });

@@ -98,7 +98,7 @@ export class GameBoard extends DurableObject<Env> {
   private updatedAt = 0;
   private gainSpent!: GainSpentTable;
   /** Each player's gain allowance, across the game's boards (a season close starts a board, not allowances). */
-  private gainAllowance = new GainAllowance();
+  private gainAllowance!: GainAllowance;
   private directory: DirectoryPublisher;
   private spectators: Spectators;
   private history!: HistorySampler;

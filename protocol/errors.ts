@@ -30,12 +30,8 @@ export interface GameOutcomeDetail {
   lines?: LineBoundsDetail[];
 }
 
-/** A line a game's bounds refused. */
-export interface LineBoundsDetail {
-  line: number;
-  player: string;
-  reason: string;
-}
+/** A line a game's bounds refused: a BoundsDetail named by its line in the body. */
+export type LineBoundsDetail = Omit<BoundsDetail, "index"> & { line: number };
 
 /** A report a game's bounds refused: its position in the batch, its player, and why. */
 export interface BoundsDetail {

@@ -1,8 +1,7 @@
 import { GAIN_BANK_SECONDS, type Spent } from "../../engine/gain-allowance";
+import { insertRows } from "./insert-rows";
 import type { ObjectSchema } from "./schema";
 
-/** SQLite in Durable Objects binds at most 100 parameters per statement. */
-const ROWS_PER_STATEMENT = 33;
 const SWEEP_LIMIT = 5000;
 
 /**
@@ -32,14 +31,11 @@ export class GainSpentTable {
 
   /** Records the charges; call inside the batch's transaction. */
   write(charged: ReadonlyMap<string, Spent>): void {
-    const rows = [...charged];
-    for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-      const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
-      this.sql.exec(
-        `INSERT OR REPLACE INTO gain_spent (player, left, at) VALUES ${chunk.map(() => "(?, ?, ?)").join(", ")}`,
-        ...chunk.flatMap(([player, { left, at }]) => [player, left, at]),
-      );
-    }
+    insertRows(
+      this.sql,
+      "INSERT OR REPLACE INTO gain_spent (player, left, at)",
+      [...charged].map(([player, { left, at }]) => [player, left, at]),
+    );
   }
 
   /** Drops rows whose allowance is full again, a bounded number per call; true if more remain. */

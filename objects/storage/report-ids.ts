@@ -1,9 +1,10 @@
+import { insertRows } from "./insert-rows";
 import type { ObjectSchema } from "./schema";
 
 /** How long an idempotency id is remembered. */
 export const ID_RETENTION_MS = 24 * 60 * 60 * 1000;
 /** SQLite in Durable Objects binds at most 100 parameters per statement. */
-const IDS_PER_STATEMENT = 49;
+const IDS_PER_READ = 98;
 const SWEEP_LIMIT = 5000;
 
 /** Idempotency ids of accepted reports, with when each was first seen. */
@@ -17,8 +18,8 @@ export class ReportIds {
   known(ids: readonly string[]): Set<string> {
     const known = new Set<string>();
     if (!this.schema.exists) return known;
-    for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT * 2) {
-      const chunk = ids.slice(i, i + IDS_PER_STATEMENT * 2);
+    for (let i = 0; i < ids.length; i += IDS_PER_READ) {
+      const chunk = ids.slice(i, i + IDS_PER_READ);
       const rows = this.sql.exec<{ id: string }>(
         `SELECT id FROM report_ids WHERE id IN (${new Array(chunk.length).fill("?").join(", ")})`,
         ...chunk,
@@ -30,13 +31,11 @@ export class ReportIds {
 
   /** Records new ids; call inside the batch's transaction. */
   add(ids: readonly string[], at: number): void {
-    for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT) {
-      const chunk = ids.slice(i, i + IDS_PER_STATEMENT);
-      this.sql.exec(
-        `INSERT OR IGNORE INTO report_ids (id, at) VALUES ${chunk.map(() => "(?, ?)").join(", ")}`,
-        ...chunk.flatMap((id) => [id, at]),
-      );
-    }
+    insertRows(
+      this.sql,
+      "INSERT OR IGNORE INTO report_ids (id, at)",
+      ids.map((id) => [id, at]),
+    );
   }
 
   /** Forgets ids older than the retention, a bounded number per call; true if more remain. */

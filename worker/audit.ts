@@ -1,3 +1,5 @@
+import { addMint, insertAction } from "./d1/audit";
+
 /** What the log needs of a request's context: the database, and the key it came with. */
 interface Caller {
   env: { DB: D1Database };
@@ -19,9 +21,8 @@ async function fingerprint(c: Caller): Promise<string> {
  */
 export async function recordAction(c: Caller, game: string, action: string, details: unknown): Promise<void> {
   try {
-    await c.env.DB.prepare("INSERT INTO audit (ts, game, action, key, details) VALUES (?, ?, ?, ?, ?)")
-      .bind(Date.now(), game, action, await fingerprint(c), JSON.stringify(details ?? {}))
-      .run();
+    const row = { ts: Date.now(), game, action, key: await fingerprint(c), details: JSON.stringify(details ?? {}) };
+    await insertAction(c.env.DB, row);
   } catch (error) {
     console.error(`audit: recording ${action} on ${game} failed`, error);
   }
@@ -31,13 +32,7 @@ export async function recordAction(c: Caller, game: string, action: string, deta
 export async function countMint(c: Caller, game: string): Promise<void> {
   const hour = Math.floor(Date.now() / HOUR_MS) * HOUR_MS;
   try {
-    await c.env.DB.prepare(
-      `INSERT INTO audit (ts, game, action, key, details) VALUES (?, ?, 'tokens.minted', ?, '{"count":1}')
-       ON CONFLICT (game, key, ts) WHERE action = 'tokens.minted'
-       DO UPDATE SET details = json_set(details, '$.count', json_extract(details, '$.count') + 1)`,
-    )
-      .bind(hour, game, await fingerprint(c))
-      .run();
+    await addMint(c.env.DB, { hour, game, key: await fingerprint(c) });
   } catch (error) {
     console.error(`audit: counting a token for ${game} failed`, error);
   }

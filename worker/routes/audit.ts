@@ -1,9 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, desc, eq, gte, lte } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/d1";
-import { audit } from "../../protocol/d1-schema";
 import { GameName } from "../../protocol/names";
 import { inOrder, ordered, rangeFields } from "../../protocol/query";
+import { auditEntries } from "../d1/audit";
 import { createRouter, errorResponses as errors } from "../http";
 import { requireAdmin, requireKey } from "./guards";
 
@@ -38,13 +36,6 @@ const getAudit = createRoute({
   },
 });
 
-export const auditRoutes = createRouter().openapi(getAudit, async (c) => {
-  const { game, from, to, limit } = c.req.valid("query");
-  const rows = await drizzle(c.env.DB)
-    .select({ ts: audit.ts, game: audit.game, action: audit.action, key: audit.key, details: audit.details })
-    .from(audit)
-    .where(and(gte(audit.ts, from), lte(audit.ts, to), game === undefined ? undefined : eq(audit.game, game)))
-    .orderBy(desc(audit.ts), desc(audit.id))
-    .limit(limit);
-  return c.json({ entries: rows.map((r) => ({ ...r, details: JSON.parse(r.details) as unknown })) }, 200);
-});
+export const auditRoutes = createRouter().openapi(getAudit, async (c) =>
+  c.json({ entries: await auditEntries(c.env.DB, c.req.valid("query")) }, 200),
+);

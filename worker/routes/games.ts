@@ -1,12 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { asc, desc, gt } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/d1";
 import { GameInfo, GameList, Leaderboard, PlayerStanding } from "../../protocol/boards";
 import { GameConfig, GameConfigPatch } from "../../protocol/config";
-import { games } from "../../protocol/d1-schema";
 import { Country, GameName, GamePath, PlayerPath } from "../../protocol/names";
 import { queryInt } from "../../protocol/query";
 import { recordAction } from "../audit";
+import { directoryPage } from "../d1/games";
 import { createRouter, errorResponses as errors, fail, limitBody, reply } from "../http";
 import { requireAdmin, requireKey } from "./guards";
 
@@ -138,26 +136,7 @@ const deletePlayer = createRoute({
 });
 
 export const gameRoutes = createRouter()
-  .openapi(listGames, async (c) => {
-    const { order, limit, after, offset } = c.req.valid("query");
-    const select = drizzle(c.env.DB)
-      .select({ game: games.game, players: games.players, updatedAt: games.updatedAt })
-      .from(games);
-    const rows =
-      order === "active"
-        ? await select
-            .orderBy(desc(games.updatedAt), asc(games.game))
-            .limit(limit + 1)
-            .offset(offset)
-        : await select
-            .where(after === undefined ? undefined : gt(games.game, after))
-            .orderBy(asc(games.game))
-            .limit(limit + 1);
-    const page = rows.slice(0, limit);
-    const more = rows.length > limit;
-    const next = !more ? undefined : order === "active" ? String(offset + limit) : page[page.length - 1]?.game;
-    return c.json(next === undefined ? { games: page } : { games: page, next }, 200);
-  })
+  .openapi(listGames, async (c) => c.json(await directoryPage(c.env.DB, c.req.valid("query")), 200))
   .openapi(getGame, async (c) => {
     const { game } = c.req.valid("param");
     return reply(c, await c.env.BOARD.getByName(game).info());

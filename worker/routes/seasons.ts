@@ -1,13 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, asc, eq } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/d1";
 import { SeasonLeaderboard, SeasonStanding } from "../../protocol/boards";
-import { seasonStandings } from "../../protocol/d1-schema";
 import { notInSeason } from "../../protocol/errors";
 import { GamePath, PlayerPath } from "../../protocol/names";
 import { queryInt } from "../../protocol/query";
 import { AwardList, PrizeProjection, SeasonList, SeasonNumber, SeasonSummary } from "../../protocol/seasons";
 import { recordAction } from "../audit";
+import { seasonEntry, standingsPage } from "../d1/seasons";
 import { createRouter, errorResponses as errors, fail, reply } from "../http";
 import { requireAdmin, requireKey } from "./guards";
 
@@ -90,35 +88,6 @@ const getPrizes = createRoute({
   },
 });
 
-const columns = {
-  rank: seasonStandings.rank,
-  player: seasonStandings.player,
-  score: seasonStandings.score,
-  ts: seasonStandings.ts,
-  team: seasonStandings.team,
-  name: seasonStandings.name,
-  country: seasonStandings.country,
-};
-
-/** A D1 row as a leaderboard entry: absent fields left out, as the live board does. */
-function entry(row: {
-  rank: number;
-  player: string;
-  score: number;
-  ts: number;
-  team: string | null;
-  name: string | null;
-  country: string | null;
-}) {
-  const { team, name, country, ...rest } = row;
-  return {
-    ...rest,
-    ...(team === null ? {} : { team }),
-    ...(name === null ? {} : { name }),
-    ...(country === null ? {} : { country }),
-  };
-}
-
 export const seasonRoutes = createRouter()
   .openapi(closeSeason, async (c) => {
     const { game } = c.req.valid("param");
@@ -141,15 +110,9 @@ export const seasonRoutes = createRouter()
       if (!live.ok) return reply(c, live);
       return c.json({ ...live.value, season, complete: true }, 200);
     }
-    const rows = await drizzle(c.env.DB)
-      .select(columns)
-      .from(seasonStandings)
-      .where(and(eq(seasonStandings.game, game), eq(seasonStandings.season, season)))
-      .orderBy(asc(seasonStandings.position))
-      .limit(limit)
-      .offset(offset);
+    const entries = await standingsPage(c.env.DB, game, season, { limit, offset });
     const { endedAt, players, complete } = summary.value;
-    return c.json({ game, updatedAt: endedAt, total: players, entries: rows.map(entry), season, complete }, 200);
+    return c.json({ game, updatedAt: endedAt, total: players, entries, season, complete }, 200);
   })
   .openapi(seasonPlayer, async (c) => {
     const { game, season, player } = c.req.valid("param");
@@ -162,18 +125,12 @@ export const seasonRoutes = createRouter()
       const { around: _, countryRank: __, ...standing } = live.value;
       return c.json({ ...standing, season, award: 0, complete: true }, 200);
     }
-    const [row] = await drizzle(c.env.DB)
-      .select(columns)
-      .from(seasonStandings)
-      .where(
-        and(eq(seasonStandings.game, game), eq(seasonStandings.season, season), eq(seasonStandings.player, player)),
-      )
-      .limit(1);
-    if (row === undefined) return fail(c, notInSeason(player, season));
+    const entry = await seasonEntry(c.env.DB, game, season, player);
+    if (entry === undefined) return fail(c, notInSeason(player, season));
     const awards = await board.seasonAwards(season);
     const award = (awards.ok ? awards.value.awards : []).find((a) => a.player === player)?.amount ?? 0;
     const { players, complete } = summary.value;
-    return c.json({ ...entry(row), season, total: players, award, complete }, 200);
+    return c.json({ ...entry, season, total: players, award, complete }, 200);
   })
   .openapi(seasonAwards, async (c) => {
     const { game, season } = c.req.valid("param");

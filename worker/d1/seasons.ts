@@ -1,0 +1,58 @@
+import { and, asc, eq } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import type { LeaderboardEntry } from "../../protocol/boards";
+import { seasonStandings } from "../../protocol/d1-schema";
+
+const columns = {
+  rank: seasonStandings.rank,
+  player: seasonStandings.player,
+  score: seasonStandings.score,
+  ts: seasonStandings.ts,
+  team: seasonStandings.team,
+  name: seasonStandings.name,
+  country: seasonStandings.country,
+};
+
+type StandingRow = Pick<typeof seasonStandings.$inferSelect, keyof typeof columns>;
+
+/** A D1 row as a leaderboard entry: absent fields left out, as the live board does. */
+function entry({ team, name, country, ...rest }: StandingRow): LeaderboardEntry {
+  return {
+    ...rest,
+    ...(team === null ? {} : { team }),
+    ...(name === null ? {} : { name }),
+    ...(country === null ? {} : { country }),
+  };
+}
+
+/** A page of a closed season's final standings, in board order. */
+export async function standingsPage(
+  d1: D1Database,
+  game: string,
+  season: number,
+  { limit, offset }: { limit: number; offset: number },
+): Promise<LeaderboardEntry[]> {
+  const rows = await drizzle(d1)
+    .select(columns)
+    .from(seasonStandings)
+    .where(and(eq(seasonStandings.game, game), eq(seasonStandings.season, season)))
+    .orderBy(asc(seasonStandings.position))
+    .limit(limit)
+    .offset(offset);
+  return rows.map(entry);
+}
+
+/** A player's entry in a closed season's final standings, if it is there. */
+export async function seasonEntry(
+  d1: D1Database,
+  game: string,
+  season: number,
+  player: string,
+): Promise<LeaderboardEntry | undefined> {
+  const [row] = await drizzle(d1)
+    .select(columns)
+    .from(seasonStandings)
+    .where(and(eq(seasonStandings.game, game), eq(seasonStandings.season, season), eq(seasonStandings.player, player)))
+    .limit(1);
+  return row === undefined ? undefined : entry(row);
+}

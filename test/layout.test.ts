@@ -22,6 +22,10 @@ const ROOMS: Record<string, { rooms: string[]; packages: RegExp; typeOnlyRooms?:
   web: { rooms: ["web", "protocol", "client"], packages: /^uplot$/ },
 };
 
+// Routes only validate, authorize and forward; their D1 reads and writes live in worker/d1/.
+const ROUTES = "worker/routes/";
+const QUERY_BUILDER = /^drizzle-orm/;
+
 interface Import {
   from: string;
   specifier: string;
@@ -54,7 +58,7 @@ function importsOf(file: string, text: string): Import[] {
   return found;
 }
 
-/** The imports that break the rooms' order, as readable lines. */
+/** The imports that break the rooms' order, or reach D1 from a route, as readable lines. */
 function violations(imports: Import[]): string[] {
   const bad: string[] = [];
   for (const { from, specifier, typeOnly } of imports) {
@@ -62,6 +66,9 @@ function violations(imports: Import[]): string[] {
     if (room === undefined) continue;
     if (!specifier.startsWith(".")) {
       if (!room.packages.test(specifier)) bad.push(`${from} imports the package ${specifier}`);
+      else if (from.startsWith(ROUTES) && QUERY_BUILDER.test(specifier)) {
+        bad.push(`${from} imports ${specifier}; routes query D1 through worker/d1/`);
+      }
       continue;
     }
     const target = normalize(join(dirname(from), specifier)).split("/")[0];
@@ -76,7 +83,7 @@ const tracked = (pattern: string) =>
   spawnSync("git", ["ls-files", pattern], { cwd: root, encoding: "utf8" }).stdout.split("\n").filter(Boolean);
 
 describe("layout", () => {
-  it("has every import pointing down: worker -> objects -> protocol -> engine; web and client -> protocol", () => {
+  it("has every import pointing down: worker -> objects -> protocol -> engine; web and client -> protocol; no drizzle in a route", () => {
     const files = tracked("*.ts").filter((f) => f.split("/")[0] in ROOMS && !f.endsWith(".d.ts"));
     expect(files.length).toBeGreaterThan(40);
     const imports = files.flatMap((file) => importsOf(file, readFileSync(join(root, file), "utf8")));
@@ -96,6 +103,27 @@ describe("layout", () => {
       "engine/x.ts imports ../protocol/config, in protocol/",
       "protocol/x.ts imports ../objects/game-board, in objects/",
       "client/y.ts imports ../worker/app, in worker/",
+    ]);
+  });
+
+  it("catches drizzle in a route, whatever the specifier or import form, and allows it in worker/d1/", () => {
+    const planted = [
+      ...importsOf(
+        "worker/routes/x.ts",
+        'import { eq } from "drizzle-orm";\nimport { drizzle } from "drizzle-orm/d1";',
+      ),
+      ...importsOf(
+        "worker/routes/y.ts",
+        'import type { SQL } from "drizzle-orm";\nconst d = import("drizzle-orm/d1");',
+      ),
+      ...importsOf("worker/d1/x.ts", 'import { eq } from "drizzle-orm";\nimport { drizzle } from "drizzle-orm/d1";'),
+      ...importsOf("worker/audit.ts", 'import { sql } from "drizzle-orm";'),
+    ];
+    expect(violations(planted)).toEqual([
+      "worker/routes/x.ts imports drizzle-orm; routes query D1 through worker/d1/",
+      "worker/routes/x.ts imports drizzle-orm/d1; routes query D1 through worker/d1/",
+      "worker/routes/y.ts imports drizzle-orm; routes query D1 through worker/d1/",
+      "worker/routes/y.ts imports drizzle-orm/d1; routes query D1 through worker/d1/",
     ]);
   });
 

@@ -60,21 +60,50 @@ export function errorResponse(error: ApiError, headers?: HeadersInit): Response 
   return Response.json(errorBody(error), { status: error.status, headers });
 }
 
-/** Influx's own codes, which its clients and Telegraf read from `code`. */
-const INFLUX_CODES: Partial<Record<number, string>> = {
-  400: "invalid",
-  401: "unauthorized",
-  403: "forbidden",
-  404: "not found",
-  409: "conflict",
-  413: "request too large",
-  415: "unsupported media type",
-  429: "too many requests",
-};
+/** What the API says of one error status, wherever it says it. */
+interface StatusRow {
+  /** The OpenAPI description of a route's answer with this status; absent: no route declares it. */
+  description?: string;
+  /** Influx's own code, which its clients and Telegraf read from `code`. */
+  influx?: string;
+  /** The code of errorForStatus, when nothing more specific applies. */
+  code?: string;
+}
+
+/**
+ * One row per error status: the OpenAPI descriptions, Influx's codes and the
+ * generic codes all come from here. A status without a code answers Influx's
+ * `internal error` and the generic `internal_error`.
+ */
+export const ERROR_STATUSES = {
+  400: {
+    description: "Invalid input; `details` says where. Nothing was applied.",
+    influx: "invalid",
+    code: "invalid_request",
+  },
+  401: { description: "No key, or an invalid key", influx: "unauthorized", code: "unauthorized" },
+  403: { description: "The key may not do this (game or operation)", influx: "forbidden", code: "forbidden" },
+  404: { description: "Unknown game or player", influx: "not found", code: "not_found" },
+  405: { code: "method_not_allowed" },
+  409: { description: "The change conflicts with the board's state", influx: "conflict", code: "conflict" },
+  413: { description: "Body too large", influx: "request too large", code: "payload_too_large" },
+  415: { description: "Wrong content type", influx: "unsupported media type", code: "unsupported_media_type" },
+  422: { description: "A report outside the game's bounds; `details` names each. Nothing was applied." },
+  426: { description: "Not a websocket upgrade", code: "upgrade_required" },
+  429: { description: "Over a limit", influx: "too many requests", code: "too_many_requests" },
+} as const satisfies Record<number, StatusRow>;
+
+/** The statuses a route can declare in its OpenAPI responses: those with a description. */
+export type DescribedStatus = {
+  [S in keyof typeof ERROR_STATUSES]: (typeof ERROR_STATUSES)[S] extends { description: string } ? S : never;
+}[keyof typeof ERROR_STATUSES];
+
+// Widened so any status can be looked up, a status without a row reading as undefined.
+const statusRows: Partial<Record<number, StatusRow>> = ERROR_STATUSES;
 
 /** An error for Influx-compatible writes: Influx's `code` and `message` on top of the usual envelope. */
 export function influxErrorResponse(error: ApiError): Response {
-  const code = INFLUX_CODES[error.status] ?? "internal error";
+  const code = statusRows[error.status]?.influx ?? "internal error";
   return Response.json({ code, message: error.message, ...errorBody(error) }, { status: error.status });
 }
 
@@ -270,17 +299,5 @@ export const internalError = (message = "something went wrong; it has been logge
 
 /** An error for a status when nothing more specific applies (Hono's own exceptions). */
 export function errorForStatus(status: ContentfulStatusCode, message: string): ApiError {
-  const codes: Partial<Record<number, string>> = {
-    400: "invalid_request",
-    401: "unauthorized",
-    403: "forbidden",
-    404: "not_found",
-    405: "method_not_allowed",
-    409: "conflict",
-    413: "payload_too_large",
-    415: "unsupported_media_type",
-    426: "upgrade_required",
-    429: "too_many_requests",
-  };
-  return { status, code: codes[status] ?? "internal_error", message };
+  return { status, code: statusRows[status]?.code ?? "internal_error", message };
 }

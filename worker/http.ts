@@ -4,6 +4,8 @@ import { bodyLimit } from "hono/body-limit";
 import type { z } from "zod";
 import {
   type ApiError,
+  type DescribedStatus,
+  ERROR_STATUSES,
   ErrorBody,
   errorResponse,
   invalidRequest,
@@ -70,22 +72,12 @@ function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-const ERROR_TEXT: Record<number, string> = {
-  400: "Invalid input; `details` says where. Nothing was applied.",
-  401: "No key, or an invalid key",
-  403: "The key may not do this (game or operation)",
-  404: "Unknown game or player",
-  409: "The change conflicts with the board's state",
-  413: "Body too large",
-  415: "Wrong content type",
-  422: "A report outside the game's bounds; `details` names each. Nothing was applied.",
-  426: "Not a websocket upgrade",
-  429: "Over a limit",
-};
-
 /** OpenAPI response entries for the error statuses a route can answer. */
-export function errorResponses(...statuses: (keyof typeof ERROR_TEXT)[]) {
+export function errorResponses(...statuses: DescribedStatus[]) {
   return Object.fromEntries(
-    statuses.map((s) => [s, { description: ERROR_TEXT[s], content: { "application/json": { schema: ErrorBody } } }]),
+    statuses.map((s) => [
+      s,
+      { description: ERROR_STATUSES[s].description, content: { "application/json": { schema: ErrorBody } } },
+    ]),
   );
 }

@@ -1,9 +1,10 @@
 import type { Plan } from "../engine/ranking";
-import type { PlayerState, Report } from "../engine/rules";
+import type { PlayerState } from "../engine/rules";
 import type { Gain } from "../engine/trending";
 import type { GameConfig } from "../protocol/config";
+import type { PlayerStats } from "../protocol/results";
 import { eloChanges, NEW_SKILL, openskillUpdate, type Skill, skillScore } from "./ratings";
-import { newStats, type ReportCount, type StoredStats } from "./storage/stats";
+import { newStats, type StoredStats } from "./storage/stats";
 
 /** What a batch of results does: the board's new states (rated games), and every player's new stats. */
 export interface ResultPlan extends Plan {
@@ -104,18 +105,10 @@ export function planResults(
   return { states: [...states.values()], gains, peaks: new Map(), rise, violations: [], stats: rows };
 }
 
-/** A batch of reports as each player's share of it, for its stats. */
-export function reportCounts(reports: readonly Report[], peaks: ReadonlyMap<string, number>): ReportCount[] {
-  const counts = new Map<string, ReportCount>();
-  for (const { player, ts } of reports) {
-    const count = counts.get(player);
-    if (count === undefined) {
-      counts.set(player, { player, reports: 1, peak: peaks.get(player) ?? null, first: ts, last: ts });
-    } else {
-      count.reports++;
-      count.first = Math.min(count.first, ts);
-      count.last = Math.max(count.last, ts);
-    }
-  }
-  return [...counts.values()];
+/** A player's stats as the API shows them: OpenSkill's mu and sigma only on a game rated by it. */
+export function statsOf(player: string, stored: StoredStats, rating: GameConfig["rating"]): PlayerStats {
+  const { mu, sigma, ...rest } = stored;
+  const stats: PlayerStats = { player, ...rest };
+  if (rating === "openskill" && mu !== null && sigma !== null) stats.rating = { mu, sigma };
+  return stats;
 }

@@ -112,6 +112,9 @@ export type Outcome<T> = { ok: true; value: T } | { ok: false; error: ApiError }
 
 export const accepted = <T>(value: T): Outcome<T> => ({ ok: true, value });
 export const refused = (error: ApiError): { ok: false; error: ApiError } => ({ ok: false, error });
+/** `value` when there is one, else the refusal `missing` names. */
+export const found = <T>(value: T | undefined, missing: () => ApiError): Outcome<T> =>
+  value === undefined ? refused(missing()) : accepted(value);
 
 // The vocabulary: every error the API answers with, by name. Routes and objects both use these.
 

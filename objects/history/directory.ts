@@ -41,22 +41,23 @@ export class DirectoryPublisher {
   }
 
   /**
-   * Starts no more writes (changes only mark the row dirty) and resolves once
-   * a write in flight has finished, so nothing writes the row until resume().
-   * Await it outside blockConcurrencyWhile: the write's answer cannot reach an
-   * object whose input gate is closed, so awaiting it inside never returns.
+   * Runs `work` with no directory write in flight or starting (changes only
+   * mark the row dirty), then writes again, forgetting the changes made
+   * meanwhile. Call it outside blockConcurrencyWhile: a write's answer cannot
+   * reach an object whose input gate is closed, so waiting for it inside
+   * never returns.
    */
-  async pause(): Promise<void> {
+  async pausedFor<T>(work: () => Promise<T>): Promise<T> {
     this.paused = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
-    await this.writing;
-  }
-
-  /** Writes again, forgetting the changes made while paused. */
-  resume(): void {
-    this.paused = false;
-    this.dirty = false;
+    try {
+      await this.writing;
+      return await work();
+    } finally {
+      this.paused = false;
+      this.dirty = false;
+    }
   }
 
   /** Deletes the game's row. */

@@ -1,4 +1,5 @@
 import type { AlarmClock } from "../alarm/alarm-clock";
+import { backoffMs } from "../alarm/backoff";
 import type { ObjectSchema } from "../storage/schema";
 import type { ArchivedReport, HistoryWriter, Sample } from "./writer";
 
@@ -114,7 +115,7 @@ export class HistorySampler {
       }
     } catch (error) {
       this.failures++;
-      const retryAt = Date.now() + backoff(this.failures, snapshotEvery);
+      const retryAt = Date.now() + backoffMs(this.failures, Math.max(1000, snapshotEvery * 1000), BACKOFF_MAX_MS);
       console.error(`history of ${game}: D1 write failed (${this.failures} in a row), retrying at ${retryAt}`, error);
       this.write("failures", this.failures);
       // The missed sample is skipped, not back-dated: the next one shows the board when it is taken.
@@ -169,10 +170,4 @@ export class HistorySampler {
     }
     return { reports, throughSeq, more };
   }
-}
-
-/** Exponential backoff from the sampling interval, capped, with jitter so games do not retry in step. */
-function backoff(failures: number, snapshotEvery: number): number {
-  const base = Math.min(BACKOFF_MAX_MS, Math.max(1000, snapshotEvery * 1000) * 2 ** Math.min(failures - 1, 16));
-  return Math.round(base * (0.75 + Math.random() * 0.5));
 }

@@ -41,6 +41,18 @@ export interface ViewSource {
 
 export const boardOf = (spec: ViewSpec): LiveBoardName => spec.board ?? "players";
 
+/** The view an upgrade asks for, read back from the query the Worker validated and wrote. */
+export function viewSpecOf(query: URLSearchParams): ViewSpec {
+  const spec: ViewSpec = { limit: Number(query.get("limit")), around: Number(query.get("around")) };
+  const board = query.get("board") as LiveBoardName | null;
+  if (board !== null && board !== "players") spec.board = board;
+  const player = query.get("player");
+  if (player !== null) spec.player = player;
+  const country = query.get("country");
+  if (country !== null) spec.country = country;
+  return spec;
+}
+
 /** One key per distinct view: spectators with equal keys share every message. Player views keep their old keys. */
 export function viewKey(spec: ViewSpec): string {
   const { limit, player, around, country } = spec;

@@ -49,9 +49,11 @@ export class SeasonBook {
   /** The open season's prize pool, in micros (see prizes.ts). */
   private poolMicros = 0;
 
+  /** `createdAt`: when the game was created (0 for a game not created yet), when its first season opened. */
   constructor(
     private readonly sql: SqlStorage,
     schema: ObjectSchema,
+    private createdAt: number,
   ) {
     if (!schema.exists) return;
     const row = sql
@@ -68,10 +70,16 @@ export class SeasonBook {
     return this.poolMicros;
   }
 
+  /** Opens the first season of a game created at `now`; call inside the creating write's transaction. */
+  start(now: number): void {
+    this.createdAt = now;
+    this.schedule(null);
+  }
+
   /** Adds to the open season's pool; call inside the transaction of the batch that earned it. */
-  feed(createdAt: number, micros: number): void {
+  feed(micros: number): void {
     if (micros <= 0) return;
-    const open = this.current(createdAt);
+    const open = this.current();
     this.sql.exec(
       `INSERT INTO seasons (season, started_at, ends_at, pool) VALUES (?, ?, ?, ?)
        ON CONFLICT (season) DO UPDATE SET pool = pool + excluded.pool`,
@@ -84,13 +92,13 @@ export class SeasonBook {
   }
 
   /** The open season; a game from before seasons is in season 1, open since it was created. */
-  current(createdAt: number): CurrentSeason {
-    return this.open ?? { number: 1, startedAt: createdAt, endsAt: null };
+  current(): CurrentSeason {
+    return this.open ?? { number: 1, startedAt: this.createdAt, endsAt: null };
   }
 
   /** Records the open season's end (null: none scheduled); call inside a transaction. */
-  schedule(createdAt: number, endsAt: number | null): void {
-    const open = this.current(createdAt);
+  schedule(endsAt: number | null): void {
+    const open = this.current();
     this.sql.exec(
       "INSERT INTO seasons (season, started_at, ends_at) VALUES (?, ?, ?) ON CONFLICT (season) DO UPDATE SET ends_at = excluded.ends_at",
       open.number,
@@ -106,12 +114,11 @@ export class SeasonBook {
    * transaction that empties the board.
    */
   close(
-    createdAt: number,
     now: number,
     final: { players: number; leader: string | null },
     next: { endsAt: number | null; poolMicros: number; awards: AwardEntry[]; webhook: string | null },
   ): number {
-    const open = this.current(createdAt);
+    const open = this.current();
     const { players, leader } = final;
     this.sql.exec(
       `INSERT INTO seasons (season, started_at, ends_at, ended_at, players, leader, pool, awards, webhook, staging)
@@ -172,8 +179,8 @@ export class SeasonBook {
   }
 
   /** Every season, newest first, the open one first. */
-  list(createdAt: number, openPlayers: number, openLeader: string | null): SeasonSummary[] {
-    const open = this.current(createdAt);
+  list(openPlayers: number, openLeader: string | null): SeasonSummary[] {
+    const open = this.current();
     const closed = this.sql
       .exec<SeasonRow>("SELECT * FROM seasons WHERE ended_at IS NOT NULL ORDER BY season DESC")
       .toArray()
@@ -201,7 +208,7 @@ export class SeasonBook {
 
   /** A closed season, or undefined (the open season and unknown numbers alike). */
   closed(season: number): SeasonSummary | undefined {
-    return this.list(0, 0, null).find((s) => s.season === season && s.endedAt !== null);
+    return this.list(0, null).find((s) => s.season === season && s.endedAt !== null);
   }
 
   /** A closed season's awards; undefined for the open season and unknown numbers. */

@@ -1,3 +1,5 @@
+import { backoffMs } from "../alarm/backoff";
+
 /** A season's webhook delivery, kept with the season in SQLite. */
 export interface Delivery {
   url: string;
@@ -57,6 +59,5 @@ export async function attempt(delivery: Delivery, body: string, secret: string):
     last = (error as Error).message.slice(0, 200);
   }
   const attempts = delivery.attempts + 1;
-  const wait = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** (attempts - 1)) * (0.75 + Math.random() * 0.5);
-  return { ...delivery, attempts, nextAt: Date.now() + Math.round(wait), last };
+  return { ...delivery, attempts, nextAt: Date.now() + backoffMs(attempts, FIRST_RETRY_MS, MAX_RETRY_MS), last };
 }

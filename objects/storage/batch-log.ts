@@ -158,6 +158,12 @@ export class BatchLog {
     return this.retained;
   }
 
+  /** The open board's states: its base, then the log after it (each state read before the next is asked for). */
+  *boardStates(): Generator<{ states: Iterable<PlayerState>; removed: string[] }> {
+    yield { states: this.baseStates(), removed: [] };
+    yield* this.logTail();
+  }
+
   /** The retained board's states: its base, then its log (each state read before the next is asked for). */
   *retainedStates(): Generator<{ states: Iterable<PlayerState>; removed: string[] }> {
     const retained = this.retained;

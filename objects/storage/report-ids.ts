@@ -7,6 +7,14 @@ export const ID_RETENTION_MS = 24 * 60 * 60 * 1000;
 const IDS_PER_READ = 98;
 const SWEEP_LIMIT = 5000;
 
+/** A batch's items not seen before (see ReportIds.partition). */
+export interface Fresh<T> {
+  items: T[];
+  /** Each fresh item's position in the batch as sent (a refusal names it). */
+  positions: number[];
+  newIds: string[];
+}
+
 /** Idempotency ids of accepted reports, with when each was first seen. */
 export class ReportIds {
   constructor(
@@ -27,6 +35,32 @@ export class ReportIds {
       for (const { id } of rows) known.add(id);
     }
     return known;
+  }
+
+  /**
+   * Splits a batch by idempotency id: the items to apply (with no id, or the
+   * first with an id neither stored nor earlier in the batch), each one's
+   * position in `items`, and the ids to record with the batch.
+   */
+  partition<T>(items: readonly T[], idOf: (item: T) => string | undefined): Fresh<T> {
+    const ids: string[] = [];
+    for (const item of items) {
+      const id = idOf(item);
+      if (id !== undefined) ids.push(id);
+    }
+    const seen = ids.length > 0 ? this.known(ids) : new Set<string>();
+    const fresh: Fresh<T> = { items: [], positions: [], newIds: [] };
+    for (const [position, item] of items.entries()) {
+      const id = idOf(item);
+      if (id !== undefined) {
+        if (seen.has(id)) continue;
+        seen.add(id);
+        fresh.newIds.push(id);
+      }
+      fresh.items.push(item);
+      fresh.positions.push(position);
+    }
+    return fresh;
   }
 
   /** Records new ids; call inside the batch's transaction. */

@@ -185,13 +185,16 @@ describe("seasons", () => {
     const tail = await archived(game, 1, "?limit=5&offset=11995");
     // Inside the object: close, write 2 steps of 4 parts (4,000 of the 24 parts' players), then stop the
     // background steps and take the object away, as a kill between two steps would.
-    type Internals = { closeSeason(): Promise<unknown>; stageStandings(parts: number): boolean; maintenance?: number };
+    type Internals = {
+      closeSeason(): Promise<unknown>;
+      restored: { seasons: { step(): boolean }; maintenance: { stop(): void } };
+    };
     const staged = await runInDurableObject(stub(game), async (instance, state) => {
       const object = instance as unknown as Internals;
       await object.closeSeason();
-      object.stageStandings(4);
-      object.stageStandings(4);
-      if (object.maintenance !== undefined) clearTimeout(object.maintenance);
+      object.restored.seasons.step();
+      object.restored.seasons.step();
+      object.restored.maintenance.stop();
       return state.storage.sql.exec<{ staging: number }>("SELECT staging FROM seasons WHERE season = 1").one().staging;
     });
     expect(staged).toBe(8);

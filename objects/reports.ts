@@ -1,0 +1,122 @@
+import type { Plan, Ranking } from "../engine/ranking";
+import { type Report, ScoreOverflowError } from "../engine/rules";
+import type { GameConfig } from "../protocol/config";
+import {
+  type ApiError,
+  accepted,
+  boardFull,
+  type Outcome,
+  refused,
+  scoreOutOfBounds,
+  scoreOutOfRange,
+  tooManyTeams,
+} from "../protocol/errors";
+import type { ScoreReport } from "../protocol/reports";
+import type { ProfileTable, StoredProfile } from "./storage/profiles";
+import type { ReportCount } from "./storage/stats";
+
+/** Fresh reports as the board takes them (each with its ts), and the profile changes they carry. */
+export interface ReportBatch {
+  reports: (Report & { id?: string })[];
+  /** Each player's name and country as the batch last set them. */
+  profiles: Map<string, StoredProfile>;
+}
+
+/** The board's side of fresh reports: a missing ts is the server's `now`; names and countries go to profiles. */
+export function readReports(sent: readonly ScoreReport[], now: number): ReportBatch {
+  const batch: ReportBatch = { reports: [], profiles: new Map() };
+  for (const { player, score, ts, id, team, name, country } of sent) {
+    const report: Report & { id?: string } = { player, score, ts: ts ?? now };
+    if (team !== undefined) report.team = team;
+    if (id !== undefined) report.id = id;
+    batch.reports.push(report);
+    if (name !== undefined || country !== undefined) {
+      const change = { ...batch.profiles.get(player) };
+      if (name !== undefined) change.name = name;
+      if (country !== undefined) change.country = country;
+      batch.profiles.set(player, change);
+    }
+  }
+  return batch;
+}
+
+/**
+ * Plans reports against the board, or refuses them whole: a sum that would
+ * leave the safe range, reports outside the game's bounds (each named by its
+ * position in the batch as sent, from `positions`), or a batch that would
+ * pass the game's limits on players or teams.
+ */
+export function planReports(
+  board: Ranking,
+  reports: readonly Report[],
+  positions: readonly number[],
+  config: GameConfig,
+  now: number,
+): Outcome<Plan> {
+  let plan: Plan;
+  try {
+    plan = board.plan(reports, config.bounds, now);
+  } catch (error) {
+    if (error instanceof ScoreOverflowError) return refused(scoreOutOfRange(error.message));
+    throw error;
+  }
+  if (plan.violations.length > 0) {
+    return refused(scoreOutOfBounds(plan.violations.map((v) => ({ ...v, index: positions[v.index] }))));
+  }
+  const over = overLimits(board, plan, config);
+  return over === undefined ? accepted(plan) : refused(over);
+}
+
+/** Why applying `plan` would pass the game's limits on players or teams; undefined when it fits. */
+export function overLimits(
+  board: Ranking,
+  { states }: Pick<Plan, "states">,
+  { maxPlayers, maxTeams }: Pick<GameConfig, "maxPlayers" | "maxTeams">,
+): ApiError | undefined {
+  const room = maxPlayers - board.players;
+  // Only a batch larger than the room left can overflow it: most batches skip the count.
+  if (states.length > room) {
+    const added = board.countNew(states);
+    if (added > room) return boardFull(board.players, maxPlayers, added);
+  }
+  const newTeams = new Set(states.flatMap((s) => (s.team === undefined || board.knowsTeam(s.team) ? [] : [s.team])));
+  if (newTeams.size > 0 && board.knownTeams + newTeams.size > maxTeams) {
+    return tooManyTeams(board.knownTeams, maxTeams, newTeams.size);
+  }
+  return undefined;
+}
+
+/** A batch of reports as each player's share of it, for its stats. */
+export function reportCounts(reports: readonly Report[], peaks: ReadonlyMap<string, number>): ReportCount[] {
+  const counts = new Map<string, ReportCount>();
+  for (const { player, ts } of reports) {
+    const count = counts.get(player);
+    if (count === undefined) {
+      counts.set(player, { player, reports: 1, peak: peaks.get(player) ?? null, first: ts, last: ts });
+    } else {
+      count.reports++;
+      count.first = Math.min(count.first, ts);
+      count.last = Math.max(count.last, ts);
+    }
+  }
+  return [...counts.values()];
+}
+
+/**
+ * Countries after a batch is applied: players new to the board take the
+ * country their profile already has (set before their first score), unless
+ * the batch sets one; the batch's own changes go in last.
+ */
+export function joinCountries(
+  board: Ranking,
+  profiles: Pick<ProfileTable, "many">,
+  newcomers: readonly { player: string }[],
+  changes: ReadonlyMap<string, StoredProfile>,
+): void {
+  for (const [player, profile] of profiles.many(newcomers.map((s) => s.player))) {
+    if (profile.country !== undefined && !changes.has(player)) board.setCountry(player, profile.country);
+  }
+  for (const [player, change] of changes) {
+    if (change.country !== undefined) board.setCountry(player, change.country);
+  }
+}

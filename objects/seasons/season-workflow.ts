@@ -1,0 +1,312 @@
+import type { Ranking } from "../../engine/ranking";
+import type { LeaderboardEntry } from "../../protocol/boards";
+import type { GameConfig } from "../../protocol/config";
+import {
+  type AwardEntry,
+  type CurrentSeason,
+  nextBoundary,
+  type PrizeProjection,
+  type SeasonSummary,
+} from "../../protocol/seasons";
+import { backoffMs } from "../alarm/backoff";
+import type { BoardLoader } from "../board-loader";
+import { BoardReads } from "../reads";
+import type { GameTables } from "../storage/tables";
+import type { ArchiveWriter } from "./archive-writer";
+import { lastPaidPosition, MICROS, poolGrowth, splitPool } from "./prizes";
+import { type SeasonBook, STANDINGS_PART } from "./season-book";
+import type { Delivery } from "./webhook";
+
+/** Parts of standings (STANDINGS_PART players each) per D1 batch when a season is copied. */
+const COPY_PARTS = 4;
+const COPY_RETRY_MS = 1000;
+const COPY_RETRY_MAX_MS = 5 * 60 * 1000;
+/** Between two batches of a copy, the object is left to requests this long. */
+const COPY_PAUSE_MS = 20;
+/** Parts of standings written to the outbox per background step. */
+const STAGE_PARTS = 4;
+
+export type SeasonSettings = Pick<GameConfig, "season" | "prizes" | "webhook">;
+
+/** How the season workflow reaches the rest of the object. */
+export interface SeasonHost {
+  /** The game's name; undefined before its first write and after its deletion. */
+  game(): string | undefined;
+  config(): GameConfig;
+  /** The open board, with the players whose ts left the window by `now` taken off. */
+  board(now: number): Ranking;
+  /** The close's storage side, inside its transaction: the open board's own records start over. */
+  retireBoard(now: number): void;
+  /** The close's memory side, after its transaction: an empty board. */
+  openBoard(now: number): void;
+  /** Asks for background steps soon (see `step`). */
+  background(): void;
+}
+
+/** What the workflow keeps and sends through, each replaceable in tests. */
+export interface SeasonParts {
+  book: SeasonBook;
+  tables: Pick<GameTables, "log" | "profiles" | "transaction">;
+  /** Rebuilds a closed board from the rows its log keeps until its standings are in the outbox. */
+  loader: Pick<BoardLoader, "closed">;
+  clock: { arm(at: number): void };
+  archive: Pick<ArchiveWriter, "copy">;
+  /** One webhook attempt, and the delivery after it. */
+  deliver(delivery: Delivery, body: string): Promise<Delivery>;
+}
+
+/** A closed season's board while its standings are written to the outbox. */
+interface ClosedBoard {
+  season: number;
+  page: (offset: number, limit: number) => LeaderboardEntry[];
+  total: number;
+  /** The next part to write. */
+  part: number;
+}
+
+/**
+ * A game's seasons: the close (at a boundary or on request), the archive of
+ * the closed board, the prize pool and its awards, and the webhook.
+ *
+ * A close is one transaction: the season's summary and awards are recorded,
+ * the next season opens, and the board's rows are retained (BatchLog) while
+ * the board starts empty. The closed board stays in memory while its
+ * standings go to the SQLite outbox in background steps; then its rows are
+ * released and the alarm copies the outbox to D1 part by part, each copy a
+ * D1 batch keyed so a retry rewrites the same rows. Once a season is in D1
+ * its webhook is posted, retried with backoff for a day.
+ *
+ * Nothing is lost to a crash: a close cut short while staging is resumed from
+ * its next part (the board rebuilt from its retained rows), a copy cut short
+ * starts again from the outbox, and the alarm never throws (the platform
+ * stops retrying an alarm that keeps failing): a failed copy keeps the
+ * outbox and tries again after a backoff.
+ */
+export class SeasonWorkflow {
+  private closing: ClosedBoard | undefined;
+  /** While D1 refuses a season's copy: when to try again (kept in memory; a restart tries at once). */
+  private copyRetryAt = 0;
+  private copyFailures = 0;
+
+  constructor(
+    private readonly host: SeasonHost,
+    private readonly parts: SeasonParts,
+  ) {}
+
+  /** Opens the first season of a game created at `now`; call inside the creating write's transaction. */
+  start(now: number): void {
+    this.parts.book.start(now);
+  }
+
+  /** At a start: goes on with a close cut short, and asks the alarm for what is due. */
+  resume(now: number): void {
+    if (this.host.game() === undefined) return;
+    const { book, tables } = this.parts;
+    const { log } = tables;
+    const staging = book.staging();
+    const retained = log.retainedBoard;
+    const closed = staging === undefined ? undefined : book.closed(staging.season);
+    if (staging === undefined) {
+      if (retained !== undefined) this.host.background();
+    } else if (retained === undefined || closed === undefined || closed.endedAt === null) {
+      this.parts.tables.transaction(() => book.stage(staging.season, staging.part, [], true));
+    } else {
+      const board = this.parts.loader.closed(this.host.config(), closed.endedAt, retained.players);
+      this.stageFrom(staging.season, board, closed.players, staging.part);
+    }
+    this.arm(now);
+  }
+
+  /** Asks the alarm for the open season's end, for any archive still to copy, and for the next webhook attempt. */
+  arm(now: number): void {
+    const { book, clock } = this.parts;
+    const { endsAt } = book.current();
+    if (endsAt !== null) clock.arm(endsAt);
+    if (book.copyPending) clock.arm(Math.max(now + 1, this.copyRetryAt));
+    const delivery = book.nextDeliveryAt();
+    if (delivery !== undefined) clock.arm(Math.max(now + 1, delivery));
+  }
+
+  /**
+   * The duties due by `firedFor`: the boundary, then the archive's copy to
+   * D1, one batch per firing (a firing holds the object from one await to the
+   * next, and requests wait meanwhile), then webhooks. Never throws.
+   */
+  async alarm(firedFor: number): Promise<void> {
+    const game = this.host.game();
+    if (game === undefined) return;
+    const { book, archive, deliver } = this.parts;
+    const { endsAt } = book.current();
+    if (endsAt !== null && endsAt <= firedFor) this.close(Math.max(Date.now(), endsAt));
+    const copy = book.pendingCopy(COPY_PARTS);
+    if (copy !== undefined) {
+      try {
+        await archive.copy(game, copy);
+      } catch (error) {
+        this.copyFailures++;
+        this.copyRetryAt = Date.now() + backoffMs(this.copyFailures, COPY_RETRY_MS, COPY_RETRY_MAX_MS);
+        console.error(`seasons of ${game}: copying season ${copy.season} to D1 failed, retrying`, error);
+        this.arm(Date.now());
+        return;
+      }
+      if (this.host.game() !== game) return; // deleted meanwhile
+      this.copyFailures = 0;
+      this.copyRetryAt = Date.now() + COPY_PAUSE_MS;
+      book.copied(copy);
+    }
+    // Each closed season, once archived, is posted to the webhook its close named.
+    for (const { season, delivery, awards } of book.dueDeliveries(firedFor)) {
+      const after = await deliver(delivery, JSON.stringify({ type: "season.closed", game, season, awards }));
+      if (this.host.game() !== game) return;
+      book.delivered(season, after);
+      if (!after.delivered) console.error(`seasons of ${game}: webhook for season ${season} answered ${after.last}`);
+    }
+    this.arm(Date.now());
+  }
+
+  /**
+   * Closes the open season at `now`, in one transaction: its summary and
+   * awards are recorded, the next season opens, and the board starts empty
+   * (stats and profiles stay). A report applied before this counts in the old
+   * season, one applied after in the new. Answers the closed season's number.
+   */
+  close(now: number): number {
+    const { book, tables } = this.parts;
+    const { log } = tables;
+    // A close right after another finishes with the first one's board now (rare: its steps take seconds).
+    while (this.stage(STAGE_PARTS));
+    while (this.parts.tables.transaction(() => log.releaseStep()));
+    const board = this.host.board(now);
+    const total = board.total;
+    const leader = board.page(0, 1)[0]?.player ?? null;
+    const { season: schedule, prizes, webhook } = this.host.config();
+    const { awards, carryMicros } = this.projectAwards();
+    const next = {
+      endsAt: schedule === null ? null : nextBoundary(schedule, now),
+      poolMicros: prizes === null ? 0 : Math.floor(prizes.poolSeed * MICROS) + carryMicros,
+      awards,
+      webhook,
+    };
+    const season = this.parts.tables.transaction(() => {
+      const closed = book.close(now, { players: total, leader }, next);
+      log.retire(total);
+      this.host.retireBoard(now);
+      return closed;
+    });
+    this.stageFrom(season, board, total, 0);
+    this.host.openBoard(now);
+    return season;
+  }
+
+  /** One background step of a closed season: its standings into the outbox, then its rows released. True while more remains. */
+  step(): boolean {
+    if (this.closing !== undefined) return this.stage(STAGE_PARTS) || this.step();
+    const { log } = this.parts.tables;
+    return log.retainedBoard !== undefined && this.parts.tables.transaction(() => log.releaseStep());
+  }
+
+  /** A batch's share of its gains to the prize pool; call inside its transaction. */
+  feed(rise: number): void {
+    const prizes = this.host.config().prizes;
+    if (prizes !== null) this.parts.book.feed(poolGrowth(prizes.poolShare, rise));
+  }
+
+  /**
+   * A config change, inside its transaction: a new schedule ends the open
+   * season at its next boundary from now, and prizes set on a game without a
+   * pool start it at the seed. True when the schedule changed (`arm` after).
+   */
+  reconfigure(before: SeasonSettings, after: SeasonSettings, now: number): boolean {
+    const { book } = this.parts;
+    const rescheduled = JSON.stringify(after.season) !== JSON.stringify(before.season);
+    if (rescheduled) book.schedule(after.season === null ? null : nextBoundary(after.season, now));
+    if (after.prizes !== null && before.prizes === null && book.pool === 0) {
+      book.feed(Math.floor(after.prizes.poolSeed * MICROS));
+    }
+    return rescheduled;
+  }
+
+  current(): CurrentSeason {
+    return this.parts.book.current();
+  }
+
+  /** Every season, newest first, the open one first with its live player count and leader. */
+  list(): SeasonSummary[] {
+    const board = this.host.board(Date.now());
+    return this.parts.book.list(board.total, board.page(0, 1)[0]?.player ?? null);
+  }
+
+  /** One season's summary: a closed one, or the open one (live). */
+  summary(season: number): SeasonSummary | undefined {
+    return this.list().find((s) => s.season === season);
+  }
+
+  /** Closes the open season now, as its boundary would; answers the closed season. */
+  closeNow(): SeasonSummary {
+    return this.parts.book.closed(this.close(Date.now())) as SeasonSummary;
+  }
+
+  /** A closed season's awards; undefined for the open season and unknown numbers. */
+  awards(season: number): AwardEntry[] | undefined {
+    return this.parts.book.awards(season);
+  }
+
+  /** The open season's pool, the split, and what a close would pay now. */
+  projection(): PrizeProjection {
+    const split = this.host.config().prizes?.split ?? [];
+    return { pool: this.parts.book.pool / MICROS, split, projected: this.projectAwards().awards };
+  }
+
+  /** Keeps a closed board in memory while its standings are written to the outbox from `part` on. */
+  private stageFrom(season: number, board: Ranking, total: number, part: number): void {
+    const reads = new BoardReads(
+      () => board,
+      () => this.parts.tables.profiles,
+    );
+    this.closing = { season, page: (offset, limit) => reads.page(offset, limit), total, part };
+    this.host.background();
+  }
+
+  /**
+   * Writes up to `parts` parts of the closed season's standings to the
+   * outbox, in one transaction. With the last it lets the closed board go
+   * (its rows are released in later steps) and asks the alarm to copy the
+   * season to D1. True while more remains.
+   */
+  private stage(parts: number): boolean {
+    const closing = this.closing;
+    if (closing === undefined) return false;
+    let done = false;
+    this.parts.tables.transaction(() => {
+      for (let i = 0; i < parts && !done; i++) {
+        const offset = closing.part * STANDINGS_PART;
+        const entries = offset < closing.total ? closing.page(offset, STANDINGS_PART) : [];
+        done = offset + STANDINGS_PART >= closing.total;
+        this.parts.book.stage(closing.season, closing.part, entries, done);
+        if (!done) closing.part++;
+      }
+    });
+    if (!done) return true;
+    this.closing = undefined;
+    this.arm(Date.now());
+    return false;
+  }
+
+  /**
+   * What closing now would pay: the pool split by the prize ranges over the
+   * top of the board, a tie straddling the last paid rank taken whole.
+   */
+  private projectAwards(): { awards: AwardEntry[]; carryMicros: number } {
+    const prizes = this.host.config().prizes;
+    const pool = this.parts.book.pool;
+    if (prizes === null) return { awards: [], carryMicros: pool };
+    const ranges = prizes.split.map((r) => ({ from: r.from, to: r.to, sharePpm: Math.round(r.share * 1e6) }));
+    const board = this.host.board(Date.now());
+    const top = board.page(0, lastPaidPosition(ranges));
+    for (let more = board.page(top.length, 1); more.length > 0 && more[0].rank === top.at(-1)?.rank; ) {
+      top.push(more[0]);
+      more = board.page(top.length, 1);
+    }
+    return splitPool(pool, ranges, top);
+  }
+}

@@ -44,7 +44,8 @@ export function progress(line: string): void {
   process.stdout.write(`\rdemo: ${line}   `);
 }
 
-export interface Seconds<B extends LiveBoardName> {
+/** What a workload does each second, and how it reports its progress. */
+export interface Play<B extends LiveBoardName> {
   /** One second of play. */
   tick(second: number): Promise<void>;
   /** Opened after the first tick: a game exists from its first report on, and only then can it be watched. */
@@ -54,14 +55,14 @@ export interface Seconds<B extends LiveBoardName> {
 }
 
 /** Runs a tick a second for `seconds`, with a progress line after each; a tick that runs late starts the next at once. */
-export async function everySecond<B extends LiveBoardName>(seconds: number, run: Seconds<B>): Promise<void> {
+export async function everySecond<B extends LiveBoardName>(seconds: number, play: Play<B>): Promise<void> {
   const started = Date.now();
   const perSecond = (count: number) => Math.round(count / ((Date.now() - started) / 1000));
   for (let second = 0; second < seconds; second++) {
     const tickStart = Date.now();
-    await run.tick(second);
-    if (second === 0) await run.spectators.open();
-    progress(`${second + 1}/${seconds}s  ${run.progress(perSecond)}`);
+    await play.tick(second);
+    if (second === 0) await play.spectators.open();
+    progress(`${second + 1}/${seconds}s  ${play.progress(perSecond)}`);
     const wait = 1000 - (Date.now() - tickStart);
     if (wait > 0) await sleep(wait);
   }

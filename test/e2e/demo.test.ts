@@ -12,7 +12,7 @@ afterAll(() => server.dispose());
 const demo = (args: string[]) =>
   spawnSync(
     process.execPath,
-    ["--import", "tsx", join(import.meta.dirname, "..", "..", "scripts", "demo.ts"), ...args],
+    ["--import", "tsx", join(import.meta.dirname, "..", "..", "scripts", "demo", "main.ts"), ...args],
     {
       encoding: "utf8",
       timeout: 60_000,

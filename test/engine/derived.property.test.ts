@@ -1,10 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Ranking } from "../../engine/ranking";
-import { AGGREGATES, ORDERS, type RankedEntry, type RankingRules, TIE_MODES } from "../../engine/rules";
+import type { RankedEntry } from "../../engine/rules";
 import type { TrendRules } from "../../engine/trending";
 import { type NaiveGain, naiveGroups, naiveMvps, naiveTrending } from "./naive-derived";
 import { NaiveRanking } from "./naive-ranking";
+import { type Hooks, operationArbitrary, type Pools, type Run, rulesArbitrary, step } from "./operations";
 
 // Teams, countries, MVPs and trending against the naive model after every
 // operation: team and country switches, removals, expiry, rule changes,
@@ -13,44 +14,25 @@ import { NaiveRanking } from "./naive-ranking";
 const players = ["a", "b", "ab", "é", "z", "😀", "p1", "p2"];
 const teams = ["red", "blue", "green"];
 const countries = ["TR", "DE", "US"];
-const scoreArb = fc.oneof(fc.integer({ min: -6, max: 9 }), fc.constantFrom(0.5, -1.5));
-const rulesArb: fc.Arbitrary<RankingRules> = fc.record({
-  aggregate: fc.constantFrom(...AGGREGATES),
-  order: fc.constantFrom(...ORDERS),
-  ties: fc.constantFrom(...TIE_MODES),
-  window: fc.constantFrom(0, 0, 2, 5),
-});
+const POOLS: Pools = {
+  players,
+  teams,
+  scores: fc.oneof(fc.integer({ min: -6, max: 9 }), fc.constantFrom(0.5, -1.5)),
+  windows: [0, 0, 2, 5],
+  ages: { min: -500, max: 7000 },
+  batch: 5,
+  advance: 2500,
+};
 const TREND: TrendRules = { short: 2, long: 6, minReports: 2 };
-const reportArb = fc.record(
-  {
+const rulesArb = rulesArbitrary(POOLS);
+const opArb = operationArbitrary(POOLS, {
+  weight: 2,
+  arbitrary: fc.record({
+    kind: fc.constant("country" as const),
     player: fc.constantFrom(...players),
-    score: scoreArb,
-    age: fc.integer({ min: -500, max: 7000 }),
-    team: fc.constantFrom(...teams),
-  },
-  { requiredKeys: ["player", "score", "age"] },
-);
-const opArb = fc.oneof(
-  {
-    weight: 6,
-    arbitrary: fc.record({
-      kind: fc.constant("report" as const),
-      reports: fc.array(reportArb, { minLength: 1, maxLength: 5 }),
-    }),
-  },
-  {
-    weight: 2,
-    arbitrary: fc.record({
-      kind: fc.constant("country" as const),
-      player: fc.constantFrom(...players),
-      country: fc.constantFrom(undefined, ...countries),
-    }),
-  },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant("remove" as const), player: fc.constantFrom(...players) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant("reconfigure" as const), rules: rulesArb }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant("advance" as const), ms: fc.integer({ min: 0, max: 2500 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant("reload" as const) }) },
-);
+    country: fc.constantFrom(undefined, ...countries),
+  }),
+});
 
 function expectSameDerived(
   board: Ranking,
@@ -114,59 +96,42 @@ describe("derived boards against a naive model", () => {
   it("teams, countries, MVPs and trending agree after any sequence of changes", () => {
     fc.assert(
       fc.property(rulesArb, fc.array(opArb, { maxLength: 30 }), (rules, ops) => {
-        let now = 1_700_000_000_000;
-        let board = new Ranking(rules, undefined, { trend: TREND });
-        const model = new NaiveRanking({ ...rules });
+        const run: Run = {
+          board: new Ranking(rules, undefined, { trend: TREND }),
+          model: new NaiveRanking({ ...rules }),
+          now: 1_700_000_000_000,
+        };
         const countryOf = new Map<string, string>();
         // What trending has counted, with each ts clamped to when it was applied (as the object stores it).
         let gains: NaiveGain[] = [];
+        const hooks: Hooks = {
+          reported: (accepted) => {
+            expect(accepted).toBe(true);
+            gains.push(...run.model.lastGains.map((g) => ({ ...g, ts: Math.min(g.ts, run.now) })));
+          },
+          removed: (player) => {
+            countryOf.delete(player);
+            gains = gains.filter((g) => g.player !== player);
+          },
+          // As the object rebuilds: states, then countries, then trending replayed from its log.
+          reload: ({ board, now }) => {
+            const reloaded = new Ranking(board.rules, undefined, { trend: TREND });
+            reloaded.beginLoad();
+            for (const state of board.states()) reloaded.put(state);
+            for (const [player, country] of countryOf) reloaded.putCountry(player, country);
+            reloaded.finishLoad(now);
+            reloaded.record(gains, now);
+            return reloaded;
+          },
+        };
         for (const op of ops) {
-          switch (op.kind) {
-            case "report": {
-              const reports = op.reports.map(({ age, ...r }) => ({ ...r, ts: now - age }));
-              const plan = board.plan(reports);
-              expect(model.report(reports)).toBe(true);
-              board.apply(plan, now);
-              gains.push(...model.lastGains.map((g) => ({ ...g, ts: Math.min(g.ts, now) })));
-              break;
-            }
-            case "country": {
-              const known = model.states.has(op.player);
-              expect(board.setCountry(op.player, op.country)).toBe(known);
-              if (known && op.country !== undefined) countryOf.set(op.player, op.country);
-              else if (known) countryOf.delete(op.player);
-              break;
-            }
-            case "remove":
-              expect(board.remove(op.player)).toBe(model.states.delete(op.player));
-              countryOf.delete(op.player);
-              gains = gains.filter((g) => g.player !== op.player);
-              break;
-            case "reconfigure": {
-              const next = {
-                ...op.rules,
-                aggregate: model.states.size === 0 ? op.rules.aggregate : model.rules.aggregate,
-              };
-              board.reconfigure(next, now);
-              model.rules = next;
-              break;
-            }
-            case "advance":
-              now += op.ms;
-              break;
-            case "reload": {
-              // As the object rebuilds: states, then countries, then trending replayed from its log.
-              const reloaded = new Ranking(board.rules, undefined, { trend: TREND });
-              reloaded.beginLoad();
-              for (const state of board.states()) reloaded.put(state);
-              for (const [player, country] of countryOf) reloaded.putCountry(player, country);
-              reloaded.finishLoad(now);
-              reloaded.record(gains, now);
-              board = reloaded;
-              break;
-            }
-          }
-          expectSameDerived(board, model, countryOf, gains, now);
+          if (op.kind === "country") {
+            const known = run.model.states.has(op.player);
+            expect(run.board.setCountry(op.player, op.country)).toBe(known);
+            if (known && op.country !== undefined) countryOf.set(op.player, op.country);
+            else if (known) countryOf.delete(op.player);
+          } else step(run, op, hooks);
+          expectSameDerived(run.board, run.model, countryOf, gains, run.now);
         }
       }),
       { numRuns: 400 },

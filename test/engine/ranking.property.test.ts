@@ -1,37 +1,26 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Ranking } from "../../engine/ranking";
-import { AGGREGATES, ORDERS, type RankingRules, type Report, TIE_MODES } from "../../engine/rules";
 import { NaiveRanking } from "./naive-ranking";
+import { operationArbitrary, type Pools, type Run, reportArbitrary, rulesArbitrary, step } from "./operations";
 
 // A small pool of players (with non-ASCII and prefix-related ids) and scores
 // makes ties, repeats and code-point ordering common.
 const players = ["a", "b", "ab", "B", "é", "z", "😀", "p1", "p10", "p2", "Ω", "a b"];
 const playerArb = fc.constantFrom(...players);
 const scoreArb = fc.oneof(fc.integer({ min: -5, max: 5 }), fc.constantFrom(0.5, -2.25, 1e15, Number.MAX_SAFE_INTEGER));
-const rulesArb: fc.Arbitrary<RankingRules> = fc.record({
-  aggregate: fc.constantFrom(...AGGREGATES),
-  order: fc.constantFrom(...ORDERS),
-  ties: fc.constantFrom(...TIE_MODES),
-  window: fc.constantFrom(0, 0, 1, 3, 10),
-});
-const reportArb: fc.Arbitrary<Omit<Report, "ts"> & { age: number }> = fc.record(
-  { player: playerArb, score: scoreArb, age: fc.integer({ min: 0, max: 4000 }), team: fc.constantFrom("red", "blue") },
-  { requiredKeys: ["player", "score", "age"] },
-);
-const opArb = fc.oneof(
-  {
-    weight: 6,
-    arbitrary: fc.record({
-      kind: fc.constant("report" as const),
-      reports: fc.array(reportArb, { minLength: 1, maxLength: 6 }),
-    }),
-  },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant("remove" as const), player: playerArb }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant("reconfigure" as const), rules: rulesArb }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant("advance" as const), ms: fc.integer({ min: 0, max: 3000 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant("reload" as const) }) },
-);
+const POOLS: Pools = {
+  players,
+  teams: ["red", "blue"],
+  scores: scoreArb,
+  windows: [0, 0, 1, 3, 10],
+  ages: { min: 0, max: 4000 },
+  batch: 6,
+  advance: 3000,
+};
+const rulesArb = rulesArbitrary(POOLS);
+const reportArb = reportArbitrary(POOLS);
+const opArb = operationArbitrary(POOLS);
 
 function expectSameBoard(board: Ranking, model: NaiveRanking, now: number) {
   board.expire(now);
@@ -54,47 +43,15 @@ describe("Ranking against a naive sorted-array model", () => {
   it("agrees after any sequence of reports, removals, rule changes, time and reloads", () => {
     fc.assert(
       fc.property(rulesArb, fc.array(opArb, { maxLength: 40 }), (rules, ops) => {
-        let now = 1_700_000_000_000;
-        let board = new Ranking(rules);
-        const model = new NaiveRanking({ ...rules });
+        const run: Run = { board: new Ranking(rules), model: new NaiveRanking({ ...rules }), now: 1_700_000_000_000 };
+        const reload = ({ board, now }: Run) => {
+          const reloaded = new Ranking(board.rules);
+          reloaded.load(board.states(), now);
+          return reloaded;
+        };
         for (const op of ops) {
-          switch (op.kind) {
-            case "report": {
-              const reports = op.reports.map(({ age, ...r }) => ({ ...r, ts: now - age }));
-              let planned: ReturnType<Ranking["plan"]> | undefined;
-              try {
-                planned = board.plan(reports);
-              } catch {
-                planned = undefined;
-              }
-              const accepted = model.report(reports);
-              expect(planned !== undefined).toBe(accepted);
-              if (planned) board.apply(planned, now);
-              break;
-            }
-            case "remove":
-              expect(board.remove(op.player)).toBe(model.states.delete(op.player));
-              break;
-            case "reconfigure": {
-              const next = {
-                ...op.rules,
-                aggregate: model.states.size === 0 ? op.rules.aggregate : model.rules.aggregate,
-              };
-              board.reconfigure(next, now);
-              model.rules = next;
-              break;
-            }
-            case "advance":
-              now += op.ms;
-              break;
-            case "reload": {
-              const reloaded = new Ranking(board.rules);
-              reloaded.load(board.states(), now);
-              board = reloaded;
-              break;
-            }
-          }
-          expectSameBoard(board, model, now);
+          step(run, op, { reload });
+          expectSameBoard(run.board, run.model, run.now);
         }
       }),
       { numRuns: 300 },

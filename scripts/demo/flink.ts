@@ -1,19 +1,18 @@
-// `npm run demo -- --workload flink`: the Flink top-K dashboard's stream. Users
-// in teams (and countries) send score events that are summed; a few of them
-// go on a streak near the end. Spectators watch the players and teams boards
-// live. At the end every board (players, teams, MVPs, trending, countries) is
-// checked against this script's own model of the same events.
-import type { LiveFeed, PodiumClient } from "../client/index";
-import { LiveFeed as Feed } from "../client/index";
-import { LONG_BUCKETS, SHORT_BUCKETS } from "../engine/trending";
-import type { WorkloadOptions } from "./demo-workload";
-
-export interface FlinkOptions extends WorkloadOptions {
-  teams: number;
-}
+// `--workload flink`: the Flink top-K dashboard's stream. Users in teams (and
+// countries) send score events that are summed; a few of them go on a streak
+// near the end. Spectators watch the players and teams boards live. At the end
+// every board (players, teams, MVPs, trending, countries) is checked against
+// this script's own model of the same events.
+import { setTimeout as sleep } from "node:timers/promises";
+import { LONG_BUCKETS, SHORT_BUCKETS } from "../../engine/trending";
+import { Checklist } from "./checklist";
+import { type AdminDemo, boardOrder, configureGames, type Demo, everySecond } from "./harness";
+import { Spectators } from "./spectators";
 
 const COUNTRIES = ["TR", "DE", "US", "BR", "JP", "KR", "FR", "IN"];
 const TREND = { short: 10, long: 60, minReports: 2 };
+
+type Boards = "players" | "teams";
 
 interface Event {
   player: string;
@@ -46,7 +45,7 @@ class Model {
   }
 
   board(): Player[] {
-    return [...this.players.values()].sort((a, b) => b.score - a.score || a.ts - b.ts || order(a.player, b.player));
+    return [...this.players.values()].sort(boardOrder);
   }
 
   groups(key: "team" | "country") {
@@ -66,7 +65,7 @@ class Model {
       group.members.push(p);
       groups.set(p[key], group);
     }
-    return [...groups.values()].sort((a, b) => b.score - a.score || a.ts - b.ts || order(a.name, b.name));
+    return [...groups.values()].sort((a, b) => b.score - a.score || a.ts - b.ts || (a.name < b.name ? -1 : 1));
   }
 
   mvps() {
@@ -100,33 +99,24 @@ class Model {
   }
 }
 
-function order(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-export async function runFlink(options: FlinkOptions): Promise<boolean> {
-  const { podium, admin, games, seconds } = options;
+export async function runFlink(demo: AdminDemo): Promise<boolean> {
+  const { podium, games, seconds } = demo;
   const models = new Map(games.map((g) => [g, new Model()]));
-  const roster = Array.from({ length: options.players }, (_, i) => ({
+  const roster = Array.from({ length: demo.players }, (_, i) => ({
     player: `user-${String(i + 1).padStart(4, "0")}`,
-    team: `team-${String((i % options.teams) + 1).padStart(2, "0")}`,
+    team: `team-${String((i % demo.teams) + 1).padStart(2, "0")}`,
     country: COUNTRIES[(i * 7) % COUNTRIES.length],
     name: `User ${i + 1}`,
   }));
   // A few users go on a streak in the last third: many events, big scores.
   const streakers = new Set(roster.filter((_, i) => i % 17 === 3).map((p) => p.player));
-  for (const game of games) {
-    await options.send(`configure ${game}`, () =>
-      admin.v1.games[":game"].$put({ param: { game }, json: { aggregate: "sum", trend: TREND, liveEvery: 200 } }),
-    );
-  }
+  await configureGames(demo, () => ({ aggregate: "sum", trend: TREND, liveEvery: 200 }));
 
   let events = 0;
-  const feeds: LiveFeed<"players" | "teams">[] = [];
-  const started = Date.now();
-  for (let second = 0; second < seconds; second++) {
-    const tickStart = Date.now();
-    const streak = second >= (seconds * 2) / 3;
+  let streak = false;
+  const spectators = new Spectators<Boards>(demo, (s) => ({ board: s % 2 === 0 ? "players" : "teams", limit: 10 }));
+  const tick = async (second: number) => {
+    streak = second >= (seconds * 2) / 3;
     await Promise.all(
       games.map(async (game) => {
         const model = models.get(game) as Model;
@@ -148,63 +138,38 @@ export async function runFlink(options: FlinkOptions): Promise<boolean> {
         events += scores.length;
         for (let i = 0; i < scores.length; i += 1000) {
           const batch = scores.slice(i, i + 1000);
-          await options.send(`events for ${game}`, () =>
+          await demo.sender.send(`events for ${game}`, () =>
             podium.v1.games[":game"].scores.$post({ param: { game }, json: { scores: batch } }),
           );
         }
       }),
     );
-    if (second === 0) {
-      for (const game of games) {
-        for (let s = 0; s < options.spectators; s++) {
-          const feed = new Feed<"players" | "teams">(options.url, game, {
-            board: s % 2 === 0 ? "players" : "teams",
-            limit: 10,
-          });
-          feeds.push(feed);
-          await feed.open().catch(() => undefined);
-        }
-      }
-    }
-    options.progress(
-      `${second + 1}/${seconds}s  ${events} events (${Math.round(events / ((Date.now() - started) / 1000))}/s)` +
-        `${streak ? "  streakers on a streak" : ""}  ${feeds.length} spectators`,
-    );
-    const wait = 1000 - (Date.now() - tickStart);
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-  }
-  process.stdout.write("\n");
+  };
+  await everySecond(seconds, {
+    tick,
+    spectators,
+    progress: (perSecond) =>
+      `${events} events (${perSecond(events)}/s)${streak ? "  streakers on a streak" : ""}  ` +
+      `${spectators.feeds.length} spectators`,
+  });
   // Past the trending cache's second, and the last live updates.
-  await new Promise((r) => setTimeout(r, 1200));
+  await sleep(1200);
   console.log("demo: checking players, teams, MVPs, trending and countries (and every spectator) against the model");
   let ok = true;
-  for (const game of games) ok = (await check(podium, game, models.get(game) as Model, feeds)) && ok;
-  for (const feed of feeds) feed.close();
+  for (const game of games) ok = (await check(demo, game, models.get(game) as Model, spectators)) && ok;
+  spectators.close();
   return ok;
 }
 
-async function check(
-  podium: PodiumClient,
-  game: string,
-  model: Model,
-  feeds: LiveFeed<"players" | "teams">[],
-): Promise<boolean> {
+async function check({ podium }: Demo, game: string, model: Model, spectators: Spectators<Boards>): Promise<boolean> {
   const param = { game };
-  const results: [string, boolean, string][] = [];
-  const same = (what: string, got: unknown, want: unknown) => {
-    const equal = JSON.stringify(got) === JSON.stringify(want);
-    results.push([
-      what,
-      equal,
-      equal ? "" : `got ${JSON.stringify(got).slice(0, 160)}, expected ${JSON.stringify(want).slice(0, 160)}`,
-    ]);
-  };
+  const checks = new Checklist(game, 160);
   const leaderboard = await (
     await podium.v1.games[":game"].leaderboard.$get({ param, query: { limit: "1000" } })
   ).json();
   const board = model.board();
   if ("entries" in leaderboard) {
-    same(
+    checks.same(
       "players",
       leaderboard.entries.map((e) => [e.player, e.score, e.name, e.country]),
       board.map((p) => [p.player, p.score, p.name, p.country]),
@@ -212,7 +177,7 @@ async function check(
   }
   const teams = await (await podium.v1.games[":game"].teams.$get({ param, query: { limit: "1000" } })).json();
   if ("entries" in teams) {
-    same(
+    checks.same(
       "teams",
       teams.entries.map((t) => [t.team, t.score, t.members]),
       model.groups("team").map((t) => [t.name, t.score, t.count]),
@@ -220,14 +185,14 @@ async function check(
   }
   const mvps = await (await podium.v1.games[":game"].mvps.$get({ param, query: { limit: "1000" } })).json();
   if ("entries" in mvps)
-    same(
+    checks.same(
       "MVPs",
       mvps.entries.map((m) => [m.team, m.player]),
       model.mvps().map((m) => [m.team, m.player]),
     );
   const countries = await (await podium.v1.games[":game"].countries.$get({ param, query: { limit: "1000" } })).json();
   if ("entries" in countries) {
-    same(
+    checks.same(
       "countries",
       countries.entries.map((c) => [c.country, c.score, c.players]),
       model.groups("country").map((c) => [c.name, c.score, c.count]),
@@ -242,32 +207,24 @@ async function check(
     const matches = [model.trending(before), model.trending(after)].some(
       (want) => JSON.stringify(want) === JSON.stringify(got),
     );
-    results.push([
-      "trending",
-      matches,
-      matches ? "" : `got ${got.join(", ")}, expected ${model.trending(after).join(", ")}`,
-    ]);
+    checks.add("trending", matches, `got ${got.join(", ")}, expected ${model.trending(after).join(", ")}`);
   }
-  const spectators = feeds.filter((f) => f.game === game);
-  const wrong = spectators.filter((feed) => {
-    const want =
-      feed.board?.board === "teams"
-        ? model
-            .groups("team")
-            .slice(0, 10)
-            .map((t) => t.name)
-        : board.slice(0, 10).map((p) => p.player);
-    const got = feed
-      .entries()
-      .map((e) => ("team" in e && feed.board?.board === "teams" ? e.team : (e as { player: string }).player));
-    return JSON.stringify(got) !== JSON.stringify(want) || feed.gaps > 0;
+  const topTeams = model
+    .groups("team")
+    .slice(0, 10)
+    .map((t) => t.name);
+  const topPlayers = board.slice(0, 10).map((p) => p.player);
+  const astray = spectators.astray(game, (feed) => {
+    const teamsBoard = feed.board?.board === "teams";
+    const got = feed.entries().map((e) => ("team" in e && teamsBoard ? e.team : (e as { player: string }).player));
+    return JSON.stringify(got) === JSON.stringify(teamsBoard ? topTeams : topPlayers);
   });
-  results.push(["spectators", wrong.length === 0, `${wrong.length} of ${spectators.length} spectators differ`]);
+  const watching = spectators.of(game).length;
+  checks.add("spectators", astray.length === 0, `${astray.length} of ${watching} spectators differ`);
+  const good = checks.print();
   const streakers = model.trending(after).slice(0, 3).join(", ");
-  for (const [what, good, why] of results)
-    console.log(`  ${good ? "✓" : "✗"} ${game} ${what}${good ? "" : `: ${why}`}`);
   console.log(
     `  ${game}: ${board.length} users, ${model.groups("team").length} teams, hottest: ${streakers || "nobody"}`,
   );
-  return results.every(([, good]) => good);
+  return good;
 }

@@ -1,15 +1,15 @@
-// `npm run demo -- --workload clients`: game clients submit their own scores.
-// The game server (ingest key) mints a player token for each player; each
-// player then posts its own score with its token, about once a second, within
-// the game's bounds. Cheaters try what the threat model stops: a score of
-// 10^15 (422), another player's score (403), a team of its own (403), another
-// game (403), a forged token (401), and a flood (422 past the per-player report rate, 429 past the
+// `--workload clients`: game clients submit their own scores. The game server
+// (ingest key) mints a player token for each player; each player then posts
+// its own score with its token, about once a second, within the game's bounds.
+// Cheaters try what the threat model stops: a score of 10^15 (422), another
+// player's score (403), a team of its own (403), another game (403), a forged
+// token (401), and a flood (422 past the per-player report rate, 429 past the
 // token's rate limit). Every answer is checked against what it must be, every
 // board against the accepted reports, every spectator against the board, and
 // the audit log against the config changes and token mints.
-import type { LiveFeed } from "../client/index";
-import { LiveFeed as Feed } from "../client/index";
-import type { WorkloadOptions } from "./demo-workload";
+import { setTimeout as sleep } from "node:timers/promises";
+import { type AdminDemo, boardOrder, everySecond, mark } from "./harness";
+import { holdsTop, Spectators } from "./spectators";
 
 const BOUNDS = { min: 0, max: 100_000, maxGainPerSecond: 50, maxReportsPerSecond: 2, maxFutureSeconds: 300 };
 /** Requests one flooder sends at once: past any one 10 s window's 20, whichever way the windows fall. */
@@ -37,8 +37,8 @@ interface Player {
   reported: boolean;
 }
 
-export async function runClients(options: WorkloadOptions): Promise<boolean> {
-  const { url, podium, admin, games, seconds } = options;
+export async function runClients(demo: AdminDemo): Promise<boolean> {
+  const { url, podium, admin, games, seconds } = demo;
   let ok = true;
   const miss = (line: string) => {
     ok = false;
@@ -67,25 +67,22 @@ export async function runClients(options: WorkloadOptions): Promise<boolean> {
     if (!res.ok) throw new Error(`minting a token for ${player} in ${game} answered ${res.status}`);
     return (await res.json()).token;
   };
-  const roster: Player[] = [];
-  for (const game of games) {
-    for (let i = 0; i < options.players; i++) {
-      roster.push({
-        game,
-        player: `client-${String(i + 1).padStart(3, "0")}`,
-        token: "",
-        score: 0,
-        ts: 0,
-        reported: false,
-      });
-    }
-  }
+  const roster: Player[] = games.flatMap((game) =>
+    Array.from({ length: demo.players }, (_, i) => ({
+      game,
+      player: `client-${String(i + 1).padStart(3, "0")}`,
+      token: "",
+      score: 0,
+      ts: 0,
+      reported: false,
+    })),
+  );
   await inBatches(roster, async (p) => {
     p.token = await mint(p.game, p.player);
   });
   const you = await mint(games[0] as string, "you", 3600);
   console.log(`demo: ${roster.length} player tokens minted; play along at ${url}/games/${games[0]}/play#token=${you}`);
-  const minted = new Map(games.map((g) => [g, options.players + (g === games[0] ? 1 : 0)]));
+  const minted = new Map(games.map((g) => [g, demo.players + (g === games[0] ? 1 : 0)]));
 
   const answers = new Map<string, Map<number, number>>();
   const tally = (kind: string, status: number) => {
@@ -100,45 +97,8 @@ export async function runClients(options: WorkloadOptions): Promise<boolean> {
       body: JSON.stringify(body),
     });
 
-  const feeds: LiveFeed[] = [];
-  const started = Date.now();
-  let sent = 0;
-  for (let second = 0; second < seconds; second++) {
-    const tickStart = Date.now();
-    // About half the players play each second, each at its own pace within maxGainPerSecond.
-    const playing = roster.filter(() => Math.random() < 0.5);
-    await inBatches(playing, async (p) => {
-      const score = p.score + Math.floor(Math.random() * (BOUNDS.maxGainPerSecond / 2));
-      const ts = Date.now();
-      const res = await post(p.game, p.token, { player: p.player, score, ts });
-      tally("honest", res.status);
-      if (res.status === 200) Object.assign(p, { score, ts, reported: true });
-      else miss(`${p.player} in ${p.game}: ${res.status} ${await res.text()}`);
-    });
-    sent += playing.length;
-    await cheat(second);
-    if (second === 0) {
-      for (const game of games) {
-        for (let i = 0; i < options.spectators; i++) {
-          const feed = new Feed(url, game, { limit: 15 });
-          feeds.push(feed);
-          await feed.open().catch(() => miss(`a spectator of ${game} could not connect`));
-        }
-      }
-    }
-    const elapsed = (Date.now() - started) / 1000;
-    options.progress(
-      `${second + 1}/${seconds}s  ${sent} client reports (${Math.round(sent / elapsed)}/s), ` +
-        `cheats refused ${[...answers].filter(([k]) => k !== "honest").reduce((n, [, m]) => n + sum(m), 0)}`,
-    );
-    const wait = 1000 - (Date.now() - tickStart);
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-  }
-  const flood = await flooding();
-  process.stdout.write("\n");
-
   /** One attack a second, taking turns, each by a random player of a random game. */
-  async function cheat(second: number): Promise<void> {
+  const cheat = async (second: number): Promise<void> => {
     const attacks: Attack[] = ["inflate", "impersonate", "team", "forged"];
     if (games.length > 1) attacks.push("other-game");
     const attack = attacks[second % attacks.length] as Attack;
@@ -160,10 +120,10 @@ export async function runClients(options: WorkloadOptions): Promise<boolean> {
               : await post(cheater.game, forged, { player: victim.player, score: BOUNDS.max });
     tally(attack, res.status);
     if (res.status !== EXPECTED[attack]) miss(`${attack} by ${cheater.player}: ${res.status}, not ${EXPECTED[attack]}`);
-  }
+  };
 
   /** A flooder with a fresh token sends FLOOD reports back to back, each within the gain bound. */
-  async function flooding(): Promise<Map<number, number>> {
+  const flooding = async (): Promise<Map<number, number>> => {
     const flooder: Player = {
       game: games[0] as string,
       player: "flooder",
@@ -183,13 +143,42 @@ export async function runClients(options: WorkloadOptions): Promise<boolean> {
       else if (res.status === 429 && res.headers.get("retry-after") === null) miss("a 429 without Retry-After");
     }
     return statuses;
-  }
+  };
+
+  const spectators = new Spectators(
+    demo,
+    () => ({ limit: 15 }),
+    (game) => miss(`a spectator of ${game} could not connect`),
+  );
+  let sent = 0;
+  const tick = async (second: number) => {
+    // About half the players play each second, each at its own pace within maxGainPerSecond.
+    const playing = roster.filter(() => Math.random() < 0.5);
+    await inBatches(playing, async (p) => {
+      const score = p.score + Math.floor(Math.random() * (BOUNDS.maxGainPerSecond / 2));
+      const ts = Date.now();
+      const res = await post(p.game, p.token, { player: p.player, score, ts });
+      tally("honest", res.status);
+      if (res.status === 200) Object.assign(p, { score, ts, reported: true });
+      else miss(`${p.player} in ${p.game}: ${res.status} ${await res.text()}`);
+    });
+    sent += playing.length;
+    await cheat(second);
+  };
+  await everySecond(seconds, {
+    tick,
+    spectators,
+    progress: (perSecond) =>
+      `${sent} client reports (${perSecond(sent)}/s), ` +
+      `cheats refused ${[...answers].filter(([k]) => k !== "honest").reduce((n, [, m]) => n + sum(m), 0)}`,
+  });
+  const flood = await flooding();
 
   console.log("demo: checking every answer, board, spectator and the audit log");
   for (const [kind, byStatus] of answers) {
     const want = EXPECTED[kind as Attack | "honest"];
     const right = byStatus.get(want) ?? 0;
-    console.log(`  ${right === sum(byStatus) ? "✓" : "✗"} ${kind}: ${right}/${sum(byStatus)} answered ${want}`);
+    console.log(`  ${mark(right === sum(byStatus))} ${kind}: ${right}/${sum(byStatus)} answered ${want}`);
   }
   const floodOk =
     (flood.get(200) ?? 0) >= 1 &&
@@ -197,12 +186,12 @@ export async function runClients(options: WorkloadOptions): Promise<boolean> {
     (flood.get(429) ?? 0) >= 1 &&
     [...flood.keys()].every((s) => [200, 422, 429].includes(s));
   console.log(
-    `  ${floodOk ? "✓" : "✗"} flood of ${FLOOD}: ${[...flood].map(([s, n]) => `${n}x ${s}`).join(", ")} ` +
+    `  ${mark(floodOk)} flood of ${FLOOD}: ${[...flood].map(([s, n]) => `${n}x ${s}`).join(", ")} ` +
       "(past 2 reports a second: 422; past 20 requests in 10 s: 429)",
   );
   ok &&= floodOk;
 
-  await new Promise((r) => setTimeout(r, 500)); // the last live updates
+  await sleep(500); // the last live updates
   for (const game of games) {
     const res = await podium.v1.games[":game"].leaderboard.$get({ param: { game }, query: { limit: "1000" } });
     const board = await res.json();
@@ -210,26 +199,23 @@ export async function runClients(options: WorkloadOptions): Promise<boolean> {
     const got = board.entries.filter((e) => e.player !== "you").map(({ player, score }) => ({ player, score }));
     const want = roster
       .filter((p) => p.game === game && p.reported)
-      .sort((a, b) => b.score - a.score || a.ts - b.ts || (a.player < b.player ? -1 : 1))
+      .sort(boardOrder)
       .map(({ player, score }) => ({ player, score }));
     const same = JSON.stringify(got) === JSON.stringify(want);
-    console.log(`  ${same ? "✓" : "✗"} ${game} board: ${got.length} players, as accepted, no cheat applied`);
+    console.log(`  ${mark(same)} ${game} board: ${got.length} players, as accepted, no cheat applied`);
     ok &&= same;
-    const top = board.entries.slice(0, 15).map(({ player, score }) => ({ player, score }));
-    for (const feed of feeds.filter((f) => f.game === game)) {
-      const seen = feed.entries().map(({ player, score }) => ({ player, score }));
-      if (JSON.stringify(seen) !== JSON.stringify(top) || feed.gaps > 0)
-        miss(`a spectator of ${game} sees another top 15`);
+    for (const _feed of spectators.astray(game, holdsTop(board.entries.slice(0, 15)))) {
+      miss(`a spectator of ${game} sees another top 15`);
     }
     const { entries, mints: mintsAfter } = await auditOf(game);
     const mints = mintsAfter - (mintsBefore.get(game) ?? 0);
     const configured = entries.some((e) => e.action === "config.changed" && e.ts >= configuredAt);
     const auditOk = configured && mints === minted.get(game);
-    console.log(`  ${auditOk ? "✓" : "✗"} ${game} audit: config change logged, ${mints} token mints counted`);
+    console.log(`  ${mark(auditOk)} ${game} audit: config change logged, ${mints} token mints counted`);
     ok &&= auditOk;
   }
-  if (feeds.length > 0) console.log(`  ${feeds.length} spectators followed along live`);
-  for (const feed of feeds) feed.close();
+  if (spectators.feeds.length > 0) console.log(`  ${spectators.feeds.length} spectators followed along live`);
+  spectators.close();
   return ok;
 }
 

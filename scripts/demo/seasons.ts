@@ -1,4 +1,4 @@
-// `npm run demo -- --workload seasons`: a sum game with a prize pool whose
+// `--workload seasons`: a sum game with a prize pool whose
 // seasons reset every minute (cron `* * * * *`), and a local webhook receiver.
 // Players score every second; the demo pauses its writes around each
 // boundary so it knows which season each batch fell in, and closes the last
@@ -8,13 +8,9 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { LiveFeed, PodiumClient } from "../client/index";
-import { LiveFeed as Feed } from "../client/index";
-import type { WorkloadOptions } from "./demo-workload";
-
-export interface SeasonsOptions extends WorkloadOptions {
-  webhookSecret: string | undefined;
-}
+import { setTimeout as sleep } from "node:timers/promises";
+import { type AdminDemo, boardOrder, configureGames, type Demo, everySecond, mark, progress } from "./harness";
+import { Spectators } from "./spectators";
 
 const MICROS = 1_000_000n;
 const PRIZES = {
@@ -53,7 +49,7 @@ class SeasonModel {
   standings(): { player: string; score: number }[] {
     return [...this.scores]
       .map(([player, { score, ts }]) => ({ player, score, ts }))
-      .sort((a, b) => b.score - a.score || a.ts - b.ts || (a.player < b.player ? -1 : 1))
+      .sort(boardOrder)
       .map(({ player, score }) => ({ player, score }));
   }
 
@@ -74,9 +70,14 @@ class SeasonModel {
   }
 }
 
-export async function runSeasons(options: SeasonsOptions): Promise<boolean> {
-  const { podium, admin, games, seconds } = options;
-  const deliveries: { body: string; signature: string }[] = [];
+interface Delivery {
+  body: string;
+  signature: string;
+}
+
+/** A local webhook receiver on a free port, keeping every delivery. */
+async function listenForWebhooks(): Promise<{ url: string; deliveries: Delivery[]; close(): void }> {
+  const deliveries: Delivery[] = [];
   const receiver = createServer((req, res) => {
     let body = "";
     req.on("data", (chunk) => {
@@ -88,17 +89,25 @@ export async function runSeasons(options: SeasonsOptions): Promise<boolean> {
     });
   });
   await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-  const webhook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/podium`;
+  const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/podium`;
+  return { url, deliveries, close: () => receiver.close() };
+}
 
+export async function runSeasons(demo: AdminDemo): Promise<boolean> {
+  const { podium, admin, games, seconds, sender } = demo;
+  const webhooks = await listenForWebhooks();
   const seed = BigInt(PRIZES.poolSeed) * MICROS;
   const seasons = new Map(games.map((g) => [g, [new SeasonModel(seed)]]));
-  for (const game of games) {
-    const json = { aggregate: "sum" as const, season: { cron: "* * * * *" }, prizes: PRIZES, webhook };
-    await options.send(`configure ${game}`, () => admin.v1.games[":game"].$put({ param: { game }, json }));
-  }
-  const roster = Array.from({ length: options.players }, (_, i) => `player-${String(i + 1).padStart(3, "0")}`);
+  const current = (game: string) => (seasons.get(game) as SeasonModel[]).at(-1) as SeasonModel;
+  await configureGames(demo, () => ({
+    aggregate: "sum",
+    season: { cron: "* * * * *" },
+    prizes: PRIZES,
+    webhook: webhooks.url,
+  }));
+  const roster = Array.from({ length: demo.players }, (_, i) => `player-${String(i + 1).padStart(3, "0")}`);
   const pace = new Map(roster.map((p) => [p, 1 + Math.random() * 9]));
-  const feeds: LiveFeed[] = [];
+  const spectators = new Spectators(demo, () => ({ limit: 10 }));
   let reports = 0;
   let closes = 0;
 
@@ -113,23 +122,19 @@ export async function runSeasons(options: SeasonsOptions): Promise<boolean> {
       for (;;) {
         const info = await (await podium.v1.games[":game"].$get({ param: { game } })).json();
         if ("season" in info && info.season.number > number) break;
-        await new Promise((r) => setTimeout(r, 100));
+        await sleep(100);
       }
-      const models = seasons.get(game) as SeasonModel[];
-      const carry = (models.at(-1) as SeasonModel).awards().carry;
-      models.push(new SeasonModel(seed + carry));
+      seasons.get(game)?.push(new SeasonModel(seed + current(game).awards().carry));
     }
     closes++;
   };
 
   let boundary = await nextBoundary();
   let season = 1;
-  const started = Date.now();
-  for (let second = 0; second < seconds; second++) {
-    const tickStart = Date.now();
+  const tick = async () => {
     if (Date.now() >= boundary - QUIET_MS) {
-      options.progress(`season ${season} is closing (every minute)…`);
-      await new Promise((r) => setTimeout(r, Math.max(0, boundary - Date.now())));
+      progress(`season ${season} is closing (every minute)…`);
+      await sleep(Math.max(0, boundary - Date.now()));
       await awaitClose(season);
       season++;
       boundary = await nextBoundary();
@@ -142,45 +147,40 @@ export async function runSeasons(options: SeasonsOptions): Promise<boolean> {
           score: Math.round(Math.random() * (pace.get(player) as number)),
           ts,
         }));
-        ((seasons.get(game) as SeasonModel[]).at(-1) as SeasonModel).batch(scores);
+        current(game).batch(scores);
         reports += scores.length;
-        await options.send(`scores for ${game}`, () =>
+        await sender.send(`scores for ${game}`, () =>
           podium.v1.games[":game"].scores.$post({ param: { game }, json: { scores } }),
         );
       }),
     );
-    if (second === 0) {
-      for (const game of games) {
-        for (let s = 0; s < options.spectators; s++) {
-          const feed = new Feed(options.url, game, { limit: 10 });
-          feeds.push(feed);
-          await feed.open().catch(() => undefined);
-        }
-      }
-    }
-    const left = Math.max(0, Math.round((boundary - Date.now()) / 1000));
-    options.progress(
-      `${second + 1}/${seconds}s  season ${season}, next reset in ${left}s  ${reports} reports ` +
-        `(${Math.round(reports / ((Date.now() - started) / 1000))}/s)  ${closes} closes  ${deliveries.length} webhooks`,
-    );
-    const wait = 1000 - (Date.now() - tickStart);
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-  }
-  process.stdout.write("\n");
+  };
+  await everySecond(seconds, {
+    tick,
+    spectators,
+    progress: (perSecond) => {
+      const left = Math.max(0, Math.round((boundary - Date.now()) / 1000));
+      return (
+        `season ${season}, next reset in ${left}s  ${reports} reports (${perSecond(reports)}/s)  ` +
+        `${closes} closes  ${webhooks.deliveries.length} webhooks`
+      );
+    },
+  });
   // The last season closes by hand, so every run has one to check.
   for (const game of games) {
-    await options.send(`close ${game}`, () => admin.v1.games[":game"].seasons.close.$post({ param: { game } }));
+    await sender.send(`close ${game}`, () => admin.v1.games[":game"].seasons.close.$post({ param: { game } }));
   }
   await awaitClose(season);
 
   console.log("demo: waiting for the archives and the webhooks");
   const expected = games.length * closes;
-  for (let i = 0; i < 300 && deliveries.length < expected; i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 300 && webhooks.deliveries.length < expected; i++) await sleep(100);
   let ok = true;
-  for (const game of games)
-    ok = (await check(podium, game, seasons.get(game) as SeasonModel[], deliveries, options)) && ok;
-  for (const feed of feeds) feed.close();
-  receiver.close();
+  for (const game of games) {
+    ok = (await check(demo, game, seasons.get(game) as SeasonModel[], webhooks.deliveries)) && ok;
+  }
+  spectators.close();
+  webhooks.close();
   return ok;
 }
 
@@ -192,11 +192,10 @@ function verify(signature: string, body: string, secret: string): boolean {
 }
 
 async function check(
-  podium: PodiumClient,
+  { podium, webhookSecret }: Demo,
   game: string,
   models: SeasonModel[],
-  deliveries: { body: string; signature: string }[],
-  options: SeasonsOptions,
+  deliveries: Delivery[],
 ): Promise<boolean> {
   let ok = true;
   const closed = models.slice(0, -1);
@@ -214,7 +213,7 @@ async function check(
         board = body;
         break;
       }
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
     }
     const want = model.standings();
     const got = board?.entries.map(({ player, score }) => ({ player, score }));
@@ -229,20 +228,20 @@ async function check(
     const hookBody = delivery === undefined ? undefined : (JSON.parse(delivery.body) as { awards: Award[] });
     const signed =
       delivery !== undefined &&
-      (options.webhookSecret === undefined || verify(delivery.signature, delivery.body, options.webhookSecret));
+      (webhookSecret === undefined || verify(delivery.signature, delivery.body, webhookSecret));
     const hookOk = signed && JSON.stringify(hookBody?.awards) === JSON.stringify(wantAwards);
     const pool = Number(model.poolMicros) / 1e6;
     console.log(
-      `  ${standingsOk ? "✓" : "✗"} ${game} season ${season} standings: ${want.length} players, leader ${want[0]?.player}` +
+      `  ${mark(standingsOk)} ${game} season ${season} standings: ${want.length} players, leader ${want[0]?.player}` +
         (standingsOk ? "" : ` (got ${JSON.stringify(got)?.slice(0, 160)})`),
     );
     console.log(
-      `  ${awardsOk ? "✓" : "✗"} ${game} season ${season} awards from a pool of ${pool}: ` +
+      `  ${mark(awardsOk)} ${game} season ${season} awards from a pool of ${pool}: ` +
         wantAwards.map((a) => `${a.player} ${a.amount}`).join(", ") +
         (awardsOk ? "" : ` (got ${JSON.stringify(awards).slice(0, 160)})`),
     );
     console.log(
-      `  ${hookOk ? "✓" : "✗"} ${game} season ${season} webhook: ${delivery === undefined ? "not delivered" : signed ? "signed" : "bad signature"}`,
+      `  ${mark(hookOk)} ${game} season ${season} webhook: ${delivery === undefined ? "not delivered" : signed ? "signed" : "bad signature"}`,
     );
     ok &&= standingsOk && awardsOk && hookOk;
   }

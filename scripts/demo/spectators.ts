@@ -1,0 +1,53 @@
+import { LiveFeed, type LiveFeedOptions } from "../../client/index";
+import type { LiveBoardName } from "../../protocol/live";
+import type { Demo } from "./harness";
+
+type Watch<B extends LiveBoardName> = Omit<LiveFeedOptions<B>, "onBoard">;
+
+/** Live watchers of every game over its websocket, holding the board the way a browser does. */
+export class Spectators<B extends LiveBoardName = "players"> {
+  readonly feeds: LiveFeed<B>[] = [];
+  /** Boards applied across every feed: the live updates received. */
+  updates = 0;
+
+  /**
+   * `watch`: what the `index`th spectator of a game watches;
+   * `unreachable`: told of each spectator that could not connect.
+   */
+  constructor(
+    private readonly demo: Pick<Demo, "url" | "games" | "spectators">,
+    private readonly watch: (index: number) => Watch<B>,
+    private readonly unreachable: (game: string) => void = () => {},
+  ) {}
+
+  /** Opens `demo.spectators` feeds per game, all at once. */
+  async open(): Promise<void> {
+    const { games, spectators } = this.demo;
+    await Promise.all(games.flatMap((game) => Array.from({ length: spectators }, (_, i) => this.connect(game, i))));
+  }
+
+  private async connect(game: string, index: number): Promise<void> {
+    const feed = new LiveFeed<B>(this.demo.url, game, { ...this.watch(index), onBoard: () => this.updates++ });
+    this.feeds.push(feed);
+    await feed.open().catch(() => this.unreachable(game));
+  }
+
+  of(game: string): LiveFeed<B>[] {
+    return this.feeds.filter((feed) => feed.game === game);
+  }
+
+  /** The feeds of `game` that missed an update (a gap in `seq`) or do not hold what `holds` expects. */
+  astray(game: string, holds: (feed: LiveFeed<B>) => boolean): LiveFeed<B>[] {
+    return this.of(game).filter((feed) => feed.gaps > 0 || !holds(feed));
+  }
+
+  close(): void {
+    for (const feed of this.feeds) feed.close();
+  }
+}
+
+/** Whether a players feed holds exactly `top`, player by player and score by score. */
+export function holdsTop(top: { player: string; score: number }[]): (feed: LiveFeed) => boolean {
+  const want = JSON.stringify(top.map(({ player, score }) => ({ player, score })));
+  return (feed) => JSON.stringify(feed.entries().map(({ player, score }) => ({ player, score }))) === want;
+}

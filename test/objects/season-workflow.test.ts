@@ -1,0 +1,208 @@
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { GainAllowance } from "../../engine/gain-allowance";
+import type { Ranking } from "../../engine/ranking";
+import { BoardLoader } from "../../objects/board-loader";
+import { type PendingCopy, SeasonBook, STANDINGS_PART } from "../../objects/seasons/season-book";
+import { type SeasonHost, SeasonWorkflow } from "../../objects/seasons/season-workflow";
+import type { Delivery } from "../../objects/seasons/webhook";
+import { GameTables } from "../../objects/storage/tables";
+import type { LeaderboardEntry } from "../../protocol/boards";
+import { DEFAULT_CONFIG, type GameConfig } from "../../protocol/config";
+import { uniqueGame } from "../support/worker-client";
+
+// The season workflow over a real object's SQLite, with everything beyond it
+// faked: the host's board, the alarm, D1 (which can be made to refuse) and the
+// webhook. What HTTP cannot do: stop between two staging steps, look at the
+// outbox and the armed times between firings, and fail D1 on demand.
+
+const CONFIG: GameConfig = {
+  ...DEFAULT_CONFIG,
+  webhook: "https://hooks.example.test/season",
+  prizes: { poolShare: 0, poolSeed: 100, split: [{ from: 1, to: 2, share: 0.5 }] },
+};
+const CREATED = 1_000;
+const CLOSE_AT = 50_000;
+
+/** The workflow's outside world, recorded. */
+class World {
+  readonly armed: number[] = [];
+  readonly copies: PendingCopy[] = [];
+  readonly posted: { delivery: Delivery; body: string }[] = [];
+  background = 0;
+  d1Down = false;
+  board: Ranking;
+
+  constructor(
+    readonly tables: GameTables,
+    readonly loader: BoardLoader,
+  ) {
+    this.board = loader.open(CONFIG, CLOSE_AT);
+  }
+
+  /** A workflow as the object builds one at each start: a new book over the same storage. */
+  workflow(game: string | undefined = "g"): SeasonWorkflow {
+    const host: SeasonHost = {
+      game: () => game,
+      config: () => CONFIG,
+      board: (now) => {
+        this.board.expire(now);
+        return this.board;
+      },
+      retireBoard: () => {},
+      openBoard: (now) => {
+        this.board = this.loader.empty(CONFIG, now);
+      },
+      background: () => {
+        this.background++;
+      },
+    };
+    const book = new SeasonBook(this.tables.sql, this.tables.schema, CREATED);
+    return new SeasonWorkflow(host, {
+      book,
+      tables: this.tables,
+      loader: this.loader,
+      clock: { arm: (at) => this.armed.push(at) },
+      archive: {
+        copy: async (_game, copy) => {
+          if (this.d1Down) throw new Error("D1 is down");
+          this.copies.push(copy);
+        },
+      },
+      deliver: async (delivery, body) => {
+        this.posted.push({ delivery, body });
+        return { ...delivery, delivered: true, attempts: delivery.attempts + 1 };
+      },
+    });
+  }
+
+  outbox(): { season: number; part: number }[] {
+    return this.tables.sql.exec<{ season: number; part: number }>("SELECT season, part FROM season_outbox").toArray();
+  }
+
+  staging(): number | null {
+    return this.tables.sql.exec<{ staging: number | null }>("SELECT staging FROM seasons WHERE season = 1").one()
+      .staging;
+  }
+}
+
+/** A created game with `players` players (p0 leads), stored in its log as the object would. */
+function seeded(state: DurableObjectState, players: number): World {
+  const tables = new GameTables(state.storage);
+  const states = Array.from({ length: players }, (_, i) => ({ player: `p${i}`, score: players - i, ts: 2_000 }));
+  tables.transaction(() => {
+    tables.schema.migrate();
+    new SeasonBook(tables.sql, tables.schema, 0).start(CREATED);
+    tables.log.append(states);
+  });
+  return new World(tables, new BoardLoader(tables, new GainAllowance()));
+}
+
+const copiedEntries = (copies: PendingCopy[]): LeaderboardEntry[] =>
+  copies.flatMap((c) => c.parts.flatMap((p) => p.entries));
+
+const stub = () => env.BOARD.getByName(uniqueGame("workflow"));
+
+describe("SeasonWorkflow", () => {
+  it("closes in one transaction, stages the standings a few parts per step, then copies them in order", async () => {
+    await runInDurableObject(stub(), async (_, state) => {
+      const world = seeded(state, 5_000);
+      const standings = world.board.page(0, 5_000);
+      const seasons = world.workflow();
+      // Prizes set on a game without a pool start it at the seed.
+      expect(world.tables.transaction(() => seasons.reconfigure(DEFAULT_CONFIG, CONFIG, CREATED))).toBe(false);
+      expect(seasons.projection().pool).toBe(100);
+
+      expect(seasons.close(CLOSE_AT)).toBe(1);
+      expect(seasons.current()).toEqual({ number: 2, startedAt: CLOSE_AT, endsAt: null });
+      expect(world.board.total).toBe(0);
+      expect(seasons.summary(1)).toMatchObject({ players: 5_000, leader: "p0", pool: 100, complete: false });
+      expect(seasons.awards(1)).toEqual([
+        { rank: 1, player: "p0", amount: 25 },
+        { rank: 2, player: "p1", amount: 25 },
+      ]);
+      // Nothing is staged by the close itself: the background steps do it, 4 parts of 500 each.
+      expect(world.background).toBe(1);
+      expect(world.outbox()).toEqual([]);
+      expect(seasons.step()).toBe(true);
+      expect(world.staging()).toBe(4);
+      expect(world.outbox()).toHaveLength(4);
+      while (seasons.step());
+      expect(world.staging()).toBe(null);
+      expect(world.outbox()).toHaveLength(5_000 / STANDINGS_PART);
+      expect(world.tables.log.retainedBoard).toBeUndefined();
+
+      // The alarm copies 4 parts per firing and posts the webhook once the season is complete.
+      for (let firing = 0; firing < 5 && world.copies.at(-1)?.last !== true; firing++) await seasons.alarm(CLOSE_AT);
+      expect(world.copies.map((c) => c.parts.length)).toEqual([4, 4, 2]);
+      expect(copiedEntries(world.copies)).toEqual(standings);
+      expect(world.outbox()).toEqual([]);
+      expect(seasons.summary(1)?.complete).toBe(true);
+      expect(world.posted).toHaveLength(1);
+      expect(JSON.parse(world.posted[0].body)).toMatchObject({ type: "season.closed", game: "g", season: 1 });
+    });
+  });
+
+  it("keeps the outbox through a D1 outage, retrying with growing backoff, and never throws", async () => {
+    await runInDurableObject(stub(), async (_, state) => {
+      const world = seeded(state, 1_200);
+      const seasons = world.workflow();
+      seasons.close(CLOSE_AT);
+      while (seasons.step());
+      world.d1Down = true;
+      const waits: number[] = [];
+      for (let failure = 0; failure < 4; failure++) {
+        const before = Date.now();
+        world.armed.length = 0;
+        await seasons.alarm(CLOSE_AT);
+        waits.push(Math.min(...world.armed) - before);
+      }
+      expect(world.copies).toEqual([]);
+      expect(world.outbox()).toHaveLength(3);
+      // 1 s doubling, with ±25% jitter: each wait lies within its own band.
+      for (const [i, wait] of waits.entries()) {
+        expect(wait).toBeGreaterThanOrEqual(0.75 * 1000 * 2 ** i - 5);
+        expect(wait).toBeLessThanOrEqual(1.25 * 1000 * 2 ** i + 5);
+      }
+      world.d1Down = false;
+      await seasons.alarm(CLOSE_AT);
+      expect(copiedEntries(world.copies).map((e) => e.rank)).toEqual(Array.from({ length: 1_200 }, (_, i) => i + 1));
+      expect(seasons.summary(1)?.complete).toBe(true);
+    });
+  });
+
+  it("resumes a close cut short between two staging steps: the closed board rebuilt from its retained rows", async () => {
+    await runInDurableObject(stub(), async (_, state) => {
+      const world = seeded(state, 3_000);
+      const standings = world.board.page(0, 3_000);
+      const closing = world.workflow();
+      closing.close(CLOSE_AT);
+      expect(closing.step()).toBe(true);
+      expect(world.staging()).toBe(4);
+
+      // Evicted here: the closed board in memory is gone, the storage stays. A new start goes on from part 4.
+      const restarted = world.workflow();
+      world.background = 0;
+      restarted.resume(CLOSE_AT + 1);
+      expect(world.background).toBe(1);
+      while (restarted.step());
+      expect(world.staging()).toBe(null);
+      expect(world.outbox().map((r) => r.part)).toEqual([0, 1, 2, 3, 4, 5]);
+      for (let firing = 0; firing < 3 && world.copies.at(-1)?.last !== true; firing++) await restarted.alarm(CLOSE_AT);
+      expect(copiedEntries(world.copies)).toEqual(standings);
+      expect(restarted.summary(1)?.complete).toBe(true);
+    });
+  });
+
+  it("does nothing for a game that was never created", async () => {
+    await runInDurableObject(stub(), async (_, state) => {
+      const world = seeded(state, 10);
+      const seasons = world.workflow(undefined);
+      seasons.resume(CLOSE_AT);
+      await seasons.alarm(CLOSE_AT);
+      expect(world.armed).toEqual([]);
+      expect(world.copies).toEqual([]);
+    });
+  });
+});

@@ -79,6 +79,60 @@ function violations(imports: Import[]): string[] {
   return bad;
 }
 
+/** A file in these rooms past this many lines is two things. */
+const MAX_LINES = 450;
+const SIZED_ROOMS = ["engine", "objects", "worker"];
+
+/** Files over MAX_LINES, as readable lines. */
+function oversized(files: { path: string; lines: number }[]): string[] {
+  return files.filter((f) => f.lines > MAX_LINES).map((f) => `${f.path} has ${f.lines} lines (at most ${MAX_LINES})`);
+}
+
+/**
+ * The README's architecture tree (the fenced block that starts with
+ * `engine/`): each folder it names, as a path ("objects/seasons"), with its
+ * description (continuation lines included).
+ */
+function treeOf(readme: string): Map<string, string> {
+  const block = /```\n(engine\/[\s\S]*?)```/.exec(readme)?.[1] ?? "";
+  const tree = new Map<string, string>();
+  const stack: string[] = [];
+  let current: string | undefined;
+  for (const line of block.split("\n")) {
+    const folder = /^( *)([\w.-]+)\/(?:\s+(.*))?$/.exec(line);
+    if (folder === null) {
+      if (current !== undefined) tree.set(current, `${tree.get(current)} ${line.trim()}`);
+      continue;
+    }
+    const depth = folder[1].length / 2;
+    stack.length = depth;
+    stack.push(folder[2]);
+    current = stack.join("/");
+    tree.set(current, folder[3] ?? "");
+  }
+  return tree;
+}
+
+/** What the tree leaves out: folders of the sized rooms it does not name, and route files its routes line does not. */
+function missingFromTree(files: string[], readme: string): string[] {
+  const tree = treeOf(readme);
+  const folders = new Set(
+    files.flatMap((f) =>
+      f
+        .split("/")
+        .slice(0, -1)
+        .map((_, i, parts) => parts.slice(0, i + 1).join("/")),
+    ),
+  );
+  const missing = [...folders].filter((f) => SIZED_ROOMS.includes(f.split("/")[0]) && !tree.has(f));
+  const routes = tree.get("worker/routes") ?? "";
+  for (const file of files.filter((f) => /^worker\/routes\/[^/]+\.ts$/.test(f))) {
+    const name = file.slice("worker/routes/".length, -".ts".length);
+    if (!new RegExp(`\\b${name}\\b`).test(routes)) missing.push(file);
+  }
+  return missing.map((f) => `the README's architecture tree does not name ${f}`);
+}
+
 const tracked = (pattern: string) =>
   spawnSync("git", ["ls-files", pattern], { cwd: root, encoding: "utf8" }).stdout.split("\n").filter(Boolean);
 
@@ -124,6 +178,39 @@ describe("layout", () => {
       "worker/routes/x.ts imports drizzle-orm/d1; routes query D1 through worker/d1/",
       "worker/routes/y.ts imports drizzle-orm; routes query D1 through worker/d1/",
       "worker/routes/y.ts imports drizzle-orm/d1; routes query D1 through worker/d1/",
+    ]);
+  });
+
+  it(`keeps every file of ${SIZED_ROOMS.join(", ")} at or under ${MAX_LINES} lines`, () => {
+    const files = tracked("*.ts").filter((f) => SIZED_ROOMS.includes(f.split("/")[0]));
+    const sizes = files.map((path) => ({ path, lines: readFileSync(join(root, path), "utf8").split("\n").length - 1 }));
+    expect(oversized(sizes)).toEqual([]);
+    expect(oversized([{ path: "objects/x.ts", lines: MAX_LINES + 1 }])).toEqual([
+      `objects/x.ts has ${MAX_LINES + 1} lines (at most ${MAX_LINES})`,
+    ]);
+  });
+
+  it("has the README's architecture tree name every folder of engine, objects and worker, and every route file", () => {
+    const readme = readFileSync(join(root, "README.md"), "utf8");
+    expect(missingFromTree(tracked("*"), readme)).toEqual([]);
+    const planted =
+      "```\nengine/            the engine\nobjects/           the object\n  live/            sockets\nworker/            the Worker\n  routes/          one file per resource: scores,\n                   games\n```\n";
+    expect(
+      missingFromTree(
+        [
+          "engine/a.ts",
+          "objects/live/b.ts",
+          "objects/seasons/c.ts",
+          "worker/routes/scores.ts",
+          "worker/routes/games.ts",
+          "worker/routes/live.ts",
+          "web/src/d.ts",
+        ],
+        planted,
+      ),
+    ).toEqual([
+      "the README's architecture tree does not name objects/seasons",
+      "the README's architecture tree does not name worker/routes/live.ts",
     ]);
   });
 

@@ -1,35 +1,24 @@
-import { type Bounds, firstBaseline, type Violation, violation } from "./bounds";
-import {
-  type BoardAccess,
-  type CountryStanding,
-  DerivedBoards,
-  type MvpEntry,
-  type TeamStanding,
-  type TrendingEntry,
-} from "./derived";
+import { type Bounds, BoundsLedger, type BoundsOutcome } from "./bounds";
+import { type BoardAccess, DerivedBoards, type DerivedView } from "./derived";
 import { ExpiryQueue } from "./expiry-queue";
-import { type Charges, GainAllowance } from "./gain-allowance";
+import { GainAllowance } from "./gain-allowance";
 import { type HashKey, PlayerIds, randomHashKey } from "./player-ids";
 import { sortSlotsByKey } from "./radix-sort";
 import { RankedIndex } from "./ranked-index";
-import { ReportRate } from "./report-rate";
 import { aggregate, DEFAULT_RULES, type PlayerState, type RankedEntry, type RankingRules, type Report } from "./rules";
 import type { Gain, TrendRules } from "./trending";
 
-/** What `plan` found a batch would do: each changed player's new state, and each report's gain (when trending). */
-export interface Plan {
+/**
+ * What `plan` found a batch would do: each changed player's new state, each
+ * report's gain (when trending), and what the bounds made of it.
+ */
+export interface Plan extends BoundsOutcome {
   states: PlayerState[];
   gains: Gain[];
   /** Each changed player's best score within the batch, in the board's order (a later report may lower it). */
   peaks: Map<string, number>;
   /** The sum of the reports' positive gains, in the board's order (what feeds a prize pool). */
   rise: number;
-  /** Reports the bounds refuse (planned with bounds only); the batch must then not be applied. */
-  violations: Violation[];
-  /** Reports per player in the batch, when the bounds limit a player's report rate. */
-  reported?: Map<string, number>;
-  /** Each charged player's allowance after the batch, when the bounds limit gain: persist it with the batch. */
-  charged?: Charges;
 }
 
 export interface RankingOptions {
@@ -39,14 +28,15 @@ export interface RankingOptions {
   allowance?: GainAllowance;
 }
 
+/** Entries kept built for reads of the board's top. */
+const TOP_CACHE = 100;
+
 /**
  * One game's ranked board: every known player's state in typed-array columns
  * indexed by slot, and the players inside the window in a RankedIndex ordered
  * by (score in the board's order, ts, player). Time never comes from a clock
  * here: callers pass `now`, which keeps the engine deterministic.
  */
-const TOP_CACHE = 100;
-
 export class Ranking {
   private ids: PlayerIds;
   private scores = new Float64Array(0);
@@ -58,11 +48,9 @@ export class Ranking {
   /** 1 while the slot's player is inside the window, i.e. in `index`. */
   private ranked = new Uint8Array(0);
   /** Teams, countries, MVPs and trending, told of every player joining or leaving the board. */
-  private readonly derived: DerivedBoards;
-  /** Reports per player this second, for bounds.maxReportsPerSecond. */
-  private readonly rate = new ReportRate();
-  /** Gain each player may still claim on the server's clock, for bounds.maxGainPerSecond. */
-  private readonly allowance: GainAllowance;
+  private readonly boards: DerivedBoards;
+  /** Reports per player this second and each player's gain allowance, for the bounds. */
+  private readonly ledger: BoundsLedger;
   private index = new RankedIndex((a, b) => this.tieBreak(a, b));
   private expiry = new ExpiryQueue();
   private current: RankingRules;
@@ -88,8 +76,8 @@ export class Ranking {
     this.current = { ...rules };
     this.ascending = rules.order === "asc";
     this.growColumns();
-    this.derived = new DerivedBoards(this.access(), () => this.ascending, options.trend);
-    this.allowance = options.allowance ?? new GainAllowance();
+    this.boards = new DerivedBoards(this.access(), () => this.ascending, options.trend);
+    this.ledger = new BoundsLedger(options.allowance ?? new GainAllowance());
   }
 
   get rules(): RankingRules {
@@ -97,13 +85,18 @@ export class Ranking {
   }
 
   /** Players on the board (inside the window). */
-  get total(): number {
+  get rankedPlayers(): number {
     return this.index.size;
   }
 
   /** Players known, including those outside the window. */
-  get players(): number {
+  get knownPlayers(): number {
     return this.ids.size;
+  }
+
+  /** Teams, countries, MVPs and trending, to read. */
+  get derived(): DerivedView {
+    return this.boards;
   }
 
   /**
@@ -119,40 +112,15 @@ export class Ranking {
     const peaks = new Map<string, number>();
     const gains: Gain[] = [];
     let rise = 0;
-    const violations: Violation[] = [];
-    const perSecond = bounds?.maxReportsPerSecond;
-    const reported = perSecond === undefined ? undefined : new Map<string, number>();
-    const gainRate = bounds?.maxGainPerSecond;
-    const gained = gainRate === undefined ? undefined : new Map<string, number>();
     const rule = this.current.aggregate;
-    const trending = this.derived.trendingOn;
+    const trending = this.boards.trendingOn;
     const sign = this.ascending ? -1 : 1;
+    // Without bounds there is nothing to check, and no checker to call.
+    const checks = bounds === undefined ? undefined : this.ledger.batch(bounds, rule, this.ascending, now);
     for (const [index, report] of reports.entries()) {
       const current = pending.get(report.player) ?? this.state(report.player);
       const next = aggregate(rule, current, report);
-      if (bounds !== undefined) {
-        // What the report changes, in the board's order; a first report gains from the worst bound (or 0).
-        const from = current?.score ?? (rule === "sum" ? 0 : firstBaseline(bounds, this.ascending));
-        const claimed = next === undefined ? 0 : sign * (next.score - from);
-        let reason = violation(bounds, report, current, claimed, now);
-        if (reported !== undefined && perSecond !== undefined) {
-          const count = (reported.get(report.player) ?? 0) + 1;
-          reported.set(report.player, count);
-          if (reason === undefined && this.rate.count(report.player, now) + count > perSecond) {
-            reason = `more than ${perSecond} reports a second for this player`;
-          }
-        }
-        if (reason === undefined && gained !== undefined && gainRate !== undefined && claimed > 0) {
-          const total = (gained.get(report.player) ?? 0) + claimed;
-          const left = this.allowance.left(report.player, gainRate, now);
-          if (total > left) {
-            reason =
-              `gained ${total} by now, more than the ${Math.floor(left)} this player has earned ` +
-              `at ${gainRate} a second of the server's clock`;
-          } else gained.set(report.player, total);
-        }
-        if (reason !== undefined) violations.push({ index, player: report.player, reason });
-      }
+      checks?.check(index, report, current, next);
       if (next !== undefined) {
         pending.set(report.player, next);
         const peak = peaks.get(report.player);
@@ -164,11 +132,8 @@ export class Ranking {
       if (gain > 0) rise += gain;
       if (trending) gains.push({ player: report.player, ts: report.ts, gain: gain === 0 ? 0 : gain });
     }
-    const plan: Plan = { states: [...pending.values()], gains, peaks, rise, violations };
-    if (reported !== undefined) plan.reported = reported;
-    if (gained !== undefined && gainRate !== undefined && violations.length === 0) {
-      plan.charged = this.allowance.charge(gained, gainRate, now);
-    }
+    const plan: Plan = { states: [...pending.values()], gains, peaks, rise, violations: [] };
+    checks?.finish(plan);
     return plan;
   }
 
@@ -197,17 +162,16 @@ export class Ranking {
       this.place(slot, now, true);
     }
     // Every group the batch changed goes back in its index once.
-    this.derived.settle();
+    this.boards.settle();
     if (states.length > 0) this.topCache = undefined;
     this.compactExpiry();
-    if (recording) this.derived.record(plan.gains, now, slots);
-    if ("reported" in plan && plan.reported !== undefined) this.rate.record(plan.reported, now);
-    if ("charged" in plan && plan.charged !== undefined) this.allowance.remember(plan.charged, now);
+    if (recording) this.boards.record(plan.gains, now, slots);
+    if ("states" in plan) this.ledger.record(plan, now);
   }
 
   /** Counts reports for trending without a state change (a rebuild replaying them). */
   record(gains: readonly Gain[], now: number): void {
-    this.derived.record(gains, now);
+    this.boards.record(gains, now);
   }
 
   /** Sets (or clears) a player's country; false when the player is unknown. */
@@ -215,9 +179,9 @@ export class Ranking {
     const slot = this.ids.find(player);
     if (slot === -1) return false;
     const onBoard = this.ranked[slot] === 1;
-    if (onBoard) this.derived.countries.leave(slot);
+    if (onBoard) this.boards.countries.leave(slot);
     this.writeCountry(slot, country);
-    if (onBoard) this.derived.countries.join(slot);
+    if (onBoard) this.boards.countries.join(slot);
     this.topCache = undefined;
     return true;
   }
@@ -226,12 +190,7 @@ export class Ranking {
   countryOf(player: string): string | undefined {
     const slot = this.ids.find(player);
     const country = slot === -1 ? 0 : (this.countries?.[slot] ?? 0);
-    return country === 0 ? undefined : this.derived.countries.nameOf(country);
-  }
-
-  /** Whether some player has ever named this team. */
-  knowsTeam(team: string): boolean {
-    return this.derived.teams.idOf(team) !== 0;
+    return country === 0 ? undefined : this.boards.countries.nameOf(country);
   }
 
   /** A player's country during a load (no board is kept up to date until `finishLoad`). */
@@ -242,7 +201,7 @@ export class Ranking {
 
   /** Trending with these windows, or off. */
   setTrend(rules: TrendRules | undefined): void {
-    this.derived.setTrend(rules);
+    this.boards.setTrend(rules);
   }
 
   /** Replaces the whole board with `states` (one per player, each read once and not kept), sorting once. */
@@ -267,7 +226,7 @@ export class Ranking {
     this.countries = undefined;
     this.ranked = new Uint8Array(0);
     // Slots are handed out afresh: what trending counted by slot no longer holds.
-    this.derived.clearTrending();
+    this.boards.clearTrending();
     this.growColumns();
     this.expiry.clear();
     this.index.build([], []);
@@ -297,7 +256,7 @@ export class Ranking {
     if (this.ranked[slot] === 1) this.unrank(slot);
     this.ranked[slot] = 0;
     if (this.countries !== undefined) this.countries[slot] = 0;
-    this.derived.forget(slot);
+    this.boards.forget(slot);
     this.ids.release(slot);
     this.topCache = undefined;
     return true;
@@ -346,7 +305,7 @@ export class Ranking {
   page(offset: number, limit: number): RankedEntry[] {
     const end = offset + limit;
     if (end > TOP_CACHE) return this.materialize(offset, limit);
-    if (this.topCache === undefined || (this.topCache.length < end && this.topCache.length < this.total)) {
+    if (this.topCache === undefined || (this.topCache.length < end && this.topCache.length < this.rankedPlayers)) {
       // Frozen: every caller shares these objects until the next change.
       this.topCache = this.materialize(0, Math.max(end, 16)).map((entry) => Object.freeze(entry));
     }
@@ -392,85 +351,6 @@ export class Ranking {
     if (rerank) this.rerank(now);
   }
 
-  // The derived boards: teams, countries, MVPs, trending.
-
-  teamsPage(offset: number, limit: number): TeamStanding[] {
-    return this.derived.teamsPage(offset, limit);
-  }
-
-  team(team: string, limit: number) {
-    return this.derived.team(team, limit);
-  }
-
-  /** Teams with members on the board. */
-  get teamCount(): number {
-    return this.derived.teams.size;
-  }
-
-  /** Teams ever named (each costs memory until the board is reloaded). */
-  get knownTeams(): number {
-    return this.derived.teams.known;
-  }
-
-  /** Teams with an MVP (a positive score). */
-  get mvpCount(): number {
-    return this.derived.mvpCount;
-  }
-
-  mvpsPage(offset: number, limit: number): MvpEntry[] {
-    return this.derived.mvpsPage(offset, limit);
-  }
-
-  countriesPage(offset: number, limit: number): CountryStanding[] {
-    return this.derived.countriesPage(offset, limit);
-  }
-
-  /** Countries with players on the board. */
-  get countryCount(): number {
-    return this.derived.countries.size;
-  }
-
-  trendingPage(now: number, limit: number): TrendingEntry[] {
-    return this.derived.trendingPage(now, limit);
-  }
-
-  get trendingPlayers(): number {
-    return this.derived.trendingPlayers;
-  }
-
-  /** Players of a country on the board; undefined for a country with none. */
-  countryBoard(country: string): number {
-    const id = this.derived.countries.idOf(country);
-    return id === 0 ? 0 : this.derived.countries.count(id);
-  }
-
-  /**
-   * A country's players from 0-based `offset`: `rank` within the country,
-   * `globalRank` on the whole board.
-   */
-  countryPage(country: string, offset: number, limit: number): (RankedEntry & { globalRank: number })[] {
-    const id = this.derived.countries.idOf(country);
-    const members = id === 0 ? undefined : this.derived.countries.memberIndex(id);
-    if (members === undefined) return [];
-    const entries: (RankedEntry & { globalRank: number })[] = [];
-    members.forRange(offset, limit, (slot, position) => {
-      const rank = this.current.ties === "first" ? position + 1 : members.countLess(this.keyOf(slot)) + 1;
-      entries.push({ ...this.entryOf(slot, rank), globalRank: this.rankOf(slot) });
-    });
-    return entries;
-  }
-
-  /** A player's rank within its country; undefined without a country or off the board. */
-  countryRank(player: string): number | undefined {
-    const slot = this.ids.find(player);
-    if (slot === -1 || this.ranked[slot] === 0) return undefined;
-    const country = this.countries?.[slot] ?? 0;
-    const members = country === 0 ? undefined : this.derived.countries.memberIndex(country);
-    if (members === undefined) return undefined;
-    if (this.current.ties === "shared") return members.countLess(this.keyOf(slot)) + 1;
-    return members.positionOf(slot, this.keyOf(slot)) + 1;
-  }
-
   /** Every player's state, board players in rank order first. */
   *states(): IterableIterator<PlayerState> {
     const onBoard = this.index.toArray();
@@ -507,7 +387,7 @@ export class Ranking {
 
   /** Takes a slot off the index (before its state changes, `rejoining` then, or it leaves the board). */
   private unrank(slot: number, rejoining = false): void {
-    this.derived.leave(slot, rejoining);
+    this.boards.leave(slot, rejoining);
     this.index.remove(slot, this.keyOf(slot));
   }
 
@@ -525,6 +405,7 @@ export class Ranking {
       rankOf: (slot) => this.rankOf(slot),
       find: (player) => this.ids.find(player),
       ties: () => this.current.ties,
+      entryOf: (slot, rank) => this.entryOf(slot, rank),
     };
   }
 
@@ -549,7 +430,7 @@ export class Ranking {
     this.times[slot] = state.ts;
     if (state.team !== undefined) {
       this.teams ??= new Uint32Array(this.scores.length);
-      this.teams[slot] = this.derived.teams.idOf(state.team, true);
+      this.teams[slot] = this.boards.teams.idOf(state.team, true);
     } else if (this.teams !== undefined) {
       this.teams[slot] = 0;
     }
@@ -561,12 +442,12 @@ export class Ranking {
       return;
     }
     this.countries ??= new Uint8Array(this.scores.length);
-    this.countries[slot] = this.derived.countries.idOf(country, true);
+    this.countries[slot] = this.boards.countries.idOf(country, true);
   }
 
   private teamOf(slot: number): string | undefined {
     const team = this.teams?.[slot] ?? 0;
-    return team === 0 ? undefined : this.derived.teams.nameOf(team);
+    return team === 0 ? undefined : this.boards.teams.nameOf(team);
   }
 
   private stateOf(slot: number): PlayerState {
@@ -582,7 +463,7 @@ export class Ranking {
     const entry: RankedEntry = { rank, player, score: this.scores[slot], ts: this.times[slot] };
     if (team !== undefined) entry.team = team;
     const country = this.countries?.[slot] ?? 0;
-    if (country !== 0) entry.country = this.derived.countries.nameOf(country);
+    if (country !== 0) entry.country = this.boards.countries.nameOf(country);
     return entry;
   }
 
@@ -591,12 +472,12 @@ export class Ranking {
     const ts = this.times[slot];
     if (ts < this.cutoff(now)) {
       this.ranked[slot] = 0;
-      if (!later) this.derived.settle();
+      if (!later) this.boards.settle();
       return;
     }
     this.index.insert(slot, this.keyOf(slot));
     this.ranked[slot] = 1;
-    this.derived.join(slot, later);
+    this.boards.join(slot, later);
     if (this.current.window > 0) this.expiry.push(ts, slot);
   }
 
@@ -616,7 +497,7 @@ export class Ranking {
     for (let i = 0; i < count; i++) keys[i] = this.keyOf(slots[i]);
     sortSlotsByKey(slots, keys, (a, b) => this.tieBreak(a, b));
     this.index.build(slots, keys);
-    this.derived.rebuild(slots);
+    this.boards.rebuild(slots);
     this.expiry.clear();
     if (this.current.window > 0) for (const slot of slots) this.expiry.push(this.times[slot], slot);
   }

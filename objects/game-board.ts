@@ -205,18 +205,18 @@ export class GameBoard extends DurableObject<Env> {
       return refused(scoreOutOfBounds(plan.violations.map((v) => ({ ...v, index: sentAt[v.index] }))));
     }
     const { states } = plan;
-    const room = this.config.maxPlayers - this.ranking.players;
+    const room = this.config.maxPlayers - this.ranking.knownPlayers;
     if (states.length > room) {
       const added = this.ranking.countNew(states);
       if (added > room) {
-        return refused(boardFull(this.ranking.players, this.config.maxPlayers, added));
+        return refused(boardFull(this.ranking.knownPlayers, this.config.maxPlayers, added));
       }
     }
     const newTeams = new Set(
-      states.flatMap((s) => (s.team === undefined || this.ranking.knowsTeam(s.team) ? [] : [s.team])),
+      states.flatMap((s) => (s.team === undefined || this.ranking.derived.knowsTeam(s.team) ? [] : [s.team])),
     );
-    if (newTeams.size > 0 && this.ranking.knownTeams + newTeams.size > this.config.maxTeams) {
-      return refused(tooManyTeams(this.ranking.knownTeams, this.config.maxTeams, newTeams.size));
+    if (newTeams.size > 0 && this.ranking.derived.knownTeams + newTeams.size > this.config.maxTeams) {
+      return refused(tooManyTeams(this.ranking.derived.knownTeams, this.config.maxTeams, newTeams.size));
     }
     // Players new to the board may have a profile already (set before their first score).
     const newcomers = this.profiles.count > 0 ? states.filter((s) => !this.ranking.knows(s.player)) : [];
@@ -255,7 +255,7 @@ export class GameBoard extends DurableObject<Env> {
       value: {
         game: this.game,
         config: this.config,
-        players: this.ranking.total,
+        players: this.ranking.rankedPlayers,
         updatedAt: this.updatedAt,
         season: this.seasons.current(this.createdAt),
       },
@@ -264,11 +264,11 @@ export class GameBoard extends DurableObject<Env> {
 
   async configure(game: string, patch: GameConfigPatch): Promise<Outcome<GameConfig>> {
     const now = Date.now();
-    if (patch.aggregate !== undefined && patch.aggregate !== this.config.aggregate && this.ranking.players > 0) {
-      return refused(aggregateLocked(this.ranking.players));
+    if (patch.aggregate !== undefined && patch.aggregate !== this.config.aggregate && this.ranking.knownPlayers > 0) {
+      return refused(aggregateLocked(this.ranking.knownPlayers));
     }
-    if (patch.rating !== undefined && patch.rating !== this.config.rating && this.ranking.players > 0) {
-      return refused(ratingLocked(this.ranking.players));
+    if (patch.rating !== undefined && patch.rating !== this.config.rating && this.ranking.knownPlayers > 0) {
+      return refused(ratingLocked(this.ranking.knownPlayers));
     }
     const config = { ...this.config, ...patch };
     // A first report gains from the worst score allowed; lower being better, that is max, and 0 would be the best.
@@ -308,7 +308,7 @@ export class GameBoard extends DurableObject<Env> {
     this.ranking.expire(Date.now());
     const entries =
       country === undefined ? this.reads.page(offset, limit) : this.reads.countryPage(country, offset, limit);
-    const total = country === undefined ? this.ranking.total : this.reads.countryTotal(country);
+    const total = country === undefined ? this.ranking.rankedPlayers : this.reads.countryTotal(country);
     return { ok: true, value: { game: this.game, updatedAt: this.updatedAt, total, entries } };
   }
 
@@ -323,7 +323,10 @@ export class GameBoard extends DurableObject<Env> {
     if (this.game === undefined) return refused(gameNotFound());
     this.ranking.expire(Date.now());
     const entries = this.reads.teams(offset, limit);
-    return { ok: true, value: { game: this.game, updatedAt: this.updatedAt, total: this.ranking.teamCount, entries } };
+    return {
+      ok: true,
+      value: { game: this.game, updatedAt: this.updatedAt, total: this.ranking.derived.rankedTeams, entries },
+    };
   }
 
   async team(team: string, limit: number): Promise<Outcome<TeamDetail>> {
@@ -355,7 +358,7 @@ export class GameBoard extends DurableObject<Env> {
     const entries = this.reads.countries(offset, limit);
     return {
       ok: true,
-      value: { game: this.game, updatedAt: this.updatedAt, total: this.ranking.countryCount, entries },
+      value: { game: this.game, updatedAt: this.updatedAt, total: this.ranking.derived.rankedCountries, entries },
     };
   }
 
@@ -384,10 +387,10 @@ export class GameBoard extends DurableObject<Env> {
       scoreOf: (player) => this.ranking.state(player),
       trending: this.config.trend !== null,
     });
-    const room = this.config.maxPlayers - this.ranking.players;
+    const room = this.config.maxPlayers - this.ranking.knownPlayers;
     if (plan.states.length > room) {
       const added = this.ranking.countNew(plan.states);
-      if (added > room) return refused(boardFull(this.ranking.players, this.config.maxPlayers, added));
+      if (added > room) return refused(boardFull(this.ranking.knownPlayers, this.config.maxPlayers, added));
     }
     this.ctx.storage.transactionSync(() => {
       this.create(game, now);
@@ -481,7 +484,7 @@ export class GameBoard extends DurableObject<Env> {
     if (this.game === undefined) return refused(gameNotFound());
     this.ranking.expire(Date.now());
     const leader = this.ranking.page(0, 1)[0]?.player ?? null;
-    return { ok: true, value: { seasons: this.seasons.list(this.createdAt, this.ranking.total, leader) } };
+    return { ok: true, value: { seasons: this.seasons.list(this.createdAt, this.ranking.rankedPlayers, leader) } };
   }
 
   /** One season's summary: a closed one, or the open one (live). */
@@ -565,7 +568,7 @@ export class GameBoard extends DurableObject<Env> {
         settings: () => this.config,
         top: (limit) => {
           this.ranking.expire(Date.now());
-          return { total: this.ranking.total, entries: this.ranking.page(0, limit) };
+          return { total: this.ranking.rankedPlayers, entries: this.ranking.page(0, limit) };
         },
       },
       this.clock,
@@ -657,7 +660,7 @@ export class GameBoard extends DurableObject<Env> {
     while (this.stageStandings(STAGE_PARTS));
     while (this.ctx.storage.transactionSync(() => this.log.releaseStep()));
     this.ranking.expire(now);
-    const total = this.ranking.total;
+    const total = this.ranking.rankedPlayers;
     const leader = this.ranking.page(0, 1)[0]?.player ?? null;
     const schedule = this.config.season;
     const prizes = this.config.prizes;
@@ -851,7 +854,12 @@ export class GameBoard extends DurableObject<Env> {
 
   private directoryEntry() {
     if (this.game === undefined) return undefined;
-    return { game: this.game, players: this.ranking.total, updatedAt: this.updatedAt, createdAt: this.createdAt };
+    return {
+      game: this.game,
+      players: this.ranking.rankedPlayers,
+      updatedAt: this.updatedAt,
+      createdAt: this.createdAt,
+    };
   }
 }
 

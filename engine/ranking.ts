@@ -29,7 +29,7 @@ export interface RankingOptions {
   allowance?: GainAllowance;
 }
 
-/** Entries kept built for reads of the board's top. */
+/** At most this many top entries are kept built (see `topCache`). */
 const TOP_CACHE = 100;
 
 /**

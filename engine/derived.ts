@@ -1,5 +1,6 @@
 import { GroupBoard, type PlayerAccess } from "./groups";
 import { MvpBoard } from "./mvps";
+import type { RankedEntry } from "./rules";
 import { type Gain, Trending, type TrendRules } from "./trending";
 
 export interface TeamStanding {
@@ -10,12 +11,29 @@ export interface TeamStanding {
   ts: number;
 }
 
+/** A team's member on its team's page: `share` of the team's sum, null when the sum is 0. */
+export interface TeamMember {
+  rank: number;
+  player: string;
+  score: number;
+  share: number | null;
+}
+
+export interface TeamDetail extends TeamStanding {
+  players: TeamMember[];
+}
+
 export interface CountryStanding {
   rank: number;
   country: string;
   score: number;
   players: number;
   ts: number;
+}
+
+/** A player on its country's page: `rank` within the country, `globalRank` on the whole board. */
+export interface CountryEntry extends RankedEntry {
+  globalRank: number;
 }
 
 export interface MvpEntry {
@@ -45,6 +63,37 @@ export interface BoardAccess extends PlayerAccess {
   rankOf(slot: number): number;
   find(player: string): number;
   ties(): "first" | "shared";
+  /** The player's entry with this `rank`. */
+  entryOf(slot: number, rank: number): RankedEntry;
+}
+
+/** What callers read of the derived boards: their pages and counts, and nothing that changes them. */
+export interface DerivedView {
+  /** Teams with members on the board. */
+  readonly rankedTeams: number;
+  /** Teams ever named (each costs memory until the board is reloaded). */
+  readonly knownTeams: number;
+  /** Whether some player has ever named this team. */
+  knowsTeam(team: string): boolean;
+  teamsPage(offset: number, limit: number): TeamStanding[];
+  /** A team's standing and its members in board order; undefined when it has none on the board. */
+  team(name: string, limit: number): TeamDetail | undefined;
+  /** Teams with an MVP (a positive score). */
+  readonly rankedMvps: number;
+  mvpsPage(offset: number, limit: number): MvpEntry[];
+  /** Countries with players on the board. */
+  readonly rankedCountries: number;
+  countriesPage(offset: number, limit: number): CountryStanding[];
+  /** Players of a country on the board; 0 for a country with none. */
+  rankedPlayersIn(country: string): number;
+  /** A country's players on the board from 0-based `offset`. */
+  countryPage(country: string, offset: number, limit: number): CountryEntry[];
+  /** A player's rank within its country; undefined without a country or off the board. */
+  countryRank(player: string): number | undefined;
+  /** Players kept for trending (active in its long window). */
+  readonly trendingPlayers: number;
+  /** Trending players at `now`, hottest first, then in board order. */
+  trendingPage(now: number, limit: number): TrendingEntry[];
 }
 
 /**
@@ -53,7 +102,7 @@ export interface BoardAccess extends PlayerAccess {
  * players board tells them of every player joining or leaving it, and they
  * never scan it, but after a load or a change of rules.
  */
-export class DerivedBoards {
+export class DerivedBoards implements DerivedView {
   readonly teams: GroupBoard;
   readonly countries: GroupBoard;
   private readonly mvps: MvpBoard;
@@ -126,6 +175,18 @@ export class DerivedBoards {
     }
   }
 
+  get rankedTeams(): number {
+    return this.teams.size;
+  }
+
+  get knownTeams(): number {
+    return this.teams.known;
+  }
+
+  knowsTeam(team: string): boolean {
+    return this.teams.idOf(team) !== 0;
+  }
+
   teamsPage(offset: number, limit: number): TeamStanding[] {
     const entries: TeamStanding[] = [];
     this.teams.page(offset, limit, this.board.ties() === "shared", (team, rank) =>
@@ -134,16 +195,12 @@ export class DerivedBoards {
     return entries;
   }
 
-  /** A team's standing and its members in board order; undefined when it has none on the board. */
-  team(
-    name: string,
-    limit: number,
-  ): (TeamStanding & { players: { rank: number; player: string; score: number; share: number | null }[] }) | undefined {
+  team(name: string, limit: number): TeamDetail | undefined {
     const team = this.teams.idOf(name);
     const members = team === 0 ? undefined : this.teams.memberIndex(team);
     if (members === undefined) return undefined;
     const sum = this.teams.sum(team);
-    const players: { rank: number; player: string; score: number; share: number | null }[] = [];
+    const players: TeamMember[] = [];
     members.forRange(0, limit, (slot) => {
       const score = this.board.score(slot);
       players.push({
@@ -156,7 +213,7 @@ export class DerivedBoards {
     return { ...this.teamStanding(team, this.teams.rankOf(team, this.board.ties() === "shared")), players };
   }
 
-  get mvpCount(): number {
+  get rankedMvps(): number {
     return this.mvps.size;
   }
 
@@ -177,6 +234,10 @@ export class DerivedBoards {
     return entries;
   }
 
+  get rankedCountries(): number {
+    return this.countries.size;
+  }
+
   countriesPage(offset: number, limit: number): CountryStanding[] {
     const entries: CountryStanding[] = [];
     this.countries.page(offset, limit, this.board.ties() === "shared", (country, rank) =>
@@ -191,7 +252,33 @@ export class DerivedBoards {
     return entries;
   }
 
-  /** Trending players at `now`, hottest first, then in board order. */
+  rankedPlayersIn(country: string): number {
+    const id = this.countries.idOf(country);
+    return id === 0 ? 0 : this.countries.count(id);
+  }
+
+  countryPage(country: string, offset: number, limit: number): CountryEntry[] {
+    const id = this.countries.idOf(country);
+    const members = id === 0 ? undefined : this.countries.memberIndex(id);
+    if (members === undefined) return [];
+    const entries: CountryEntry[] = [];
+    members.forRange(offset, limit, (slot, position) => {
+      const rank = this.board.ties() === "first" ? position + 1 : members.countLess(this.board.keyOf(slot)) + 1;
+      entries.push({ ...this.board.entryOf(slot, rank), globalRank: this.board.rankOf(slot) });
+    });
+    return entries;
+  }
+
+  countryRank(player: string): number | undefined {
+    const slot = this.board.find(player);
+    if (slot === -1 || !this.board.onBoard(slot)) return undefined;
+    const country = this.board.countryOf(slot);
+    const members = country === 0 ? undefined : this.countries.memberIndex(country);
+    if (members === undefined) return undefined;
+    if (this.board.ties() === "shared") return members.countLess(this.board.keyOf(slot)) + 1;
+    return members.positionOf(slot, this.board.keyOf(slot)) + 1;
+  }
+
   trendingPage(now: number, limit: number): TrendingEntry[] {
     if (this.trending === undefined || limit <= 0) return [];
     const top = this.trending.top(
@@ -208,7 +295,6 @@ export class DerivedBoards {
     });
   }
 
-  /** Players kept for trending (active in its long window). */
   get trendingPlayers(): number {
     return this.trending?.active ?? 0;
   }

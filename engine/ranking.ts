@@ -1,35 +1,25 @@
-import { type Bounds, firstBaseline, type Violation, violation } from "./bounds";
-import {
-  type BoardAccess,
-  type CountryStanding,
-  DerivedBoards,
-  type MvpEntry,
-  type TeamStanding,
-  type TrendingEntry,
-} from "./derived";
+import { type Bounds, BoundsLedger, type BoundsOutcome } from "./bounds";
+import { type BoardAccess, DerivedBoards, type DerivedView } from "./derived";
 import { ExpiryQueue } from "./expiry-queue";
-import { type Charges, GainAllowance } from "./gain-allowance";
-import { type HashKey, PlayerIds, randomHashKey } from "./player-ids";
+import { GainAllowance } from "./gain-allowance";
+import { type HashKey, randomHashKey } from "./player-ids";
+import { PlayerTable } from "./player-table";
 import { sortSlotsByKey } from "./radix-sort";
 import { RankedIndex } from "./ranked-index";
-import { ReportRate } from "./report-rate";
 import { aggregate, DEFAULT_RULES, type PlayerState, type RankedEntry, type RankingRules, type Report } from "./rules";
 import type { Gain, TrendRules } from "./trending";
 
-/** What `plan` found a batch would do: each changed player's new state, and each report's gain (when trending). */
-export interface Plan {
+/**
+ * What `plan` found a batch would do: each changed player's new state, each
+ * report's gain (when trending), and what the bounds made of it.
+ */
+export interface Plan extends BoundsOutcome {
   states: PlayerState[];
   gains: Gain[];
   /** Each changed player's best score within the batch, in the board's order (a later report may lower it). */
   peaks: Map<string, number>;
   /** The sum of the reports' positive gains, in the board's order (what feeds a prize pool). */
   rise: number;
-  /** Reports the bounds refuse (planned with bounds only); the batch must then not be applied. */
-  violations: Violation[];
-  /** Reports per player in the batch, when the bounds limit a player's report rate. */
-  reported?: Map<string, number>;
-  /** Each charged player's allowance after the batch, when the bounds limit gain: persist it with the batch. */
-  charged?: Charges;
 }
 
 export interface RankingOptions {
@@ -39,30 +29,22 @@ export interface RankingOptions {
   allowance?: GainAllowance;
 }
 
-/**
- * One game's ranked board: every known player's state in typed-array columns
- * indexed by slot, and the players inside the window in a RankedIndex ordered
- * by (score in the board's order, ts, player). Time never comes from a clock
- * here: callers pass `now`, which keeps the engine deterministic.
- */
+/** At most this many top entries are kept built (see `topCache`). */
 const TOP_CACHE = 100;
 
+/**
+ * One game's ranked board: every known player's state in a PlayerTable, and
+ * the players inside the window in a RankedIndex ordered by (score in the
+ * board's order, ts, player). Time never comes from a clock here: callers
+ * pass `now`, which keeps the engine deterministic.
+ */
 export class Ranking {
-  private ids: PlayerIds;
-  private scores = new Float64Array(0);
-  private times = new Float64Array(0);
-  /** Team per slot; allocated with the first team seen, so teamless boards pay nothing. */
-  private teams: Uint32Array | undefined;
-  /** Country per slot (an id of the countries board); allocated with the first country set. */
-  private countries: Uint8Array | undefined;
-  /** 1 while the slot's player is inside the window, i.e. in `index`. */
-  private ranked = new Uint8Array(0);
+  /** Every known player; `ranked` marks those inside the window, i.e. in `index`. */
+  private players: PlayerTable;
   /** Teams, countries, MVPs and trending, told of every player joining or leaving the board. */
-  private readonly derived: DerivedBoards;
-  /** Reports per player this second, for bounds.maxReportsPerSecond. */
-  private readonly rate = new ReportRate();
-  /** Gain each player may still claim on the server's clock, for bounds.maxGainPerSecond. */
-  private readonly allowance: GainAllowance;
+  private readonly boards: DerivedBoards;
+  /** Reports per player this second and each player's gain allowance, for the bounds. */
+  private readonly ledger: BoundsLedger;
   private index = new RankedIndex((a, b) => this.tieBreak(a, b));
   private expiry = new ExpiryQueue();
   private current: RankingRules;
@@ -84,12 +66,11 @@ export class Ranking {
     private readonly hashKey: HashKey = randomHashKey(),
     options: RankingOptions = {},
   ) {
-    this.ids = new PlayerIds(hashKey);
     this.current = { ...rules };
     this.ascending = rules.order === "asc";
-    this.growColumns();
-    this.derived = new DerivedBoards(this.access(), () => this.ascending, options.trend);
-    this.allowance = options.allowance ?? new GainAllowance();
+    this.boards = new DerivedBoards(this.access(), () => this.ascending, options.trend);
+    this.players = new PlayerTable(hashKey, 0, this.boards.teams, this.boards.countries);
+    this.ledger = new BoundsLedger(options.allowance ?? new GainAllowance());
   }
 
   get rules(): RankingRules {
@@ -97,13 +78,18 @@ export class Ranking {
   }
 
   /** Players on the board (inside the window). */
-  get total(): number {
+  get rankedPlayers(): number {
     return this.index.size;
   }
 
   /** Players known, including those outside the window. */
-  get players(): number {
-    return this.ids.size;
+  get knownPlayers(): number {
+    return this.players.ids.size;
+  }
+
+  /** Teams, countries, MVPs and trending, to read. */
+  get derived(): DerivedView {
+    return this.boards;
   }
 
   /**
@@ -119,40 +105,15 @@ export class Ranking {
     const peaks = new Map<string, number>();
     const gains: Gain[] = [];
     let rise = 0;
-    const violations: Violation[] = [];
-    const perSecond = bounds?.maxReportsPerSecond;
-    const reported = perSecond === undefined ? undefined : new Map<string, number>();
-    const gainRate = bounds?.maxGainPerSecond;
-    const gained = gainRate === undefined ? undefined : new Map<string, number>();
     const rule = this.current.aggregate;
-    const trending = this.derived.trendingOn;
+    const trending = this.boards.trendingOn;
     const sign = this.ascending ? -1 : 1;
+    // Without bounds there is nothing to check, and no checker to call.
+    const checks = bounds === undefined ? undefined : this.ledger.batch(bounds, rule, this.ascending, now);
     for (const [index, report] of reports.entries()) {
       const current = pending.get(report.player) ?? this.state(report.player);
       const next = aggregate(rule, current, report);
-      if (bounds !== undefined) {
-        // What the report changes, in the board's order; a first report gains from the worst bound (or 0).
-        const from = current?.score ?? (rule === "sum" ? 0 : firstBaseline(bounds, this.ascending));
-        const claimed = next === undefined ? 0 : sign * (next.score - from);
-        let reason = violation(bounds, report, current, claimed, now);
-        if (reported !== undefined && perSecond !== undefined) {
-          const count = (reported.get(report.player) ?? 0) + 1;
-          reported.set(report.player, count);
-          if (reason === undefined && this.rate.count(report.player, now) + count > perSecond) {
-            reason = `more than ${perSecond} reports a second for this player`;
-          }
-        }
-        if (reason === undefined && gained !== undefined && gainRate !== undefined && claimed > 0) {
-          const total = (gained.get(report.player) ?? 0) + claimed;
-          const left = this.allowance.left(report.player, gainRate, now);
-          if (total > left) {
-            reason =
-              `gained ${total} by now, more than the ${Math.floor(left)} this player has earned ` +
-              `at ${gainRate} a second of the server's clock`;
-          } else gained.set(report.player, total);
-        }
-        if (reason !== undefined) violations.push({ index, player: report.player, reason });
-      }
+      checks?.check(index, report, current, next);
       if (next !== undefined) {
         pending.set(report.player, next);
         const peak = peaks.get(report.player);
@@ -164,23 +125,20 @@ export class Ranking {
       if (gain > 0) rise += gain;
       if (trending) gains.push({ player: report.player, ts: report.ts, gain: gain === 0 ? 0 : gain });
     }
-    const plan: Plan = { states: [...pending.values()], gains, peaks, rise, violations };
-    if (reported !== undefined) plan.reported = reported;
-    if (gained !== undefined && gainRate !== undefined && violations.length === 0) {
-      plan.charged = this.allowance.charge(gained, gainRate, now);
-    }
+    const plan: Plan = { states: [...pending.values()], gains, peaks, rise, violations: [] };
+    checks?.finish(plan);
     return plan;
   }
 
   /** Whether the board knows the player (on the board or outside the window). */
   knows(player: string): boolean {
-    return this.ids.find(player) !== -1;
+    return this.players.ids.find(player) !== -1;
   }
 
   /** How many of `states` are of players the board does not know yet. */
   countNew(states: readonly PlayerState[]): number {
     let added = 0;
-    for (const state of states) if (this.ids.find(state.player) === -1) added++;
+    for (const state of states) if (this.players.ids.find(state.player) === -1) added++;
     return added;
   }
 
@@ -190,59 +148,52 @@ export class Ranking {
     const recording = "gains" in plan && plan.gains.length > 0;
     const slots = recording ? new Map<string, number>() : undefined;
     for (const state of states) {
-      const slot = this.slotFor(state.player);
+      const slot = this.players.slotFor(state.player);
       slots?.set(state.player, slot);
-      if (this.ranked[slot] === 1) this.unrank(slot, true);
-      this.write(slot, state);
+      if (this.players.ranked[slot] === 1) this.unrank(slot, true);
+      this.players.write(slot, state);
       this.place(slot, now, true);
     }
     // Every group the batch changed goes back in its index once.
-    this.derived.settle();
+    this.boards.settle();
     if (states.length > 0) this.topCache = undefined;
     this.compactExpiry();
-    if (recording) this.derived.record(plan.gains, now, slots);
-    if ("reported" in plan && plan.reported !== undefined) this.rate.record(plan.reported, now);
-    if ("charged" in plan && plan.charged !== undefined) this.allowance.remember(plan.charged, now);
+    if (recording) this.boards.record(plan.gains, now, slots);
+    if ("states" in plan) this.ledger.record(plan, now);
   }
 
   /** Counts reports for trending without a state change (a rebuild replaying them). */
   record(gains: readonly Gain[], now: number): void {
-    this.derived.record(gains, now);
+    this.boards.record(gains, now);
   }
 
   /** Sets (or clears) a player's country; false when the player is unknown. */
   setCountry(player: string, country: string | undefined): boolean {
-    const slot = this.ids.find(player);
+    const slot = this.players.ids.find(player);
     if (slot === -1) return false;
-    const onBoard = this.ranked[slot] === 1;
-    if (onBoard) this.derived.countries.leave(slot);
-    this.writeCountry(slot, country);
-    if (onBoard) this.derived.countries.join(slot);
+    const onBoard = this.players.ranked[slot] === 1;
+    if (onBoard) this.boards.countries.leave(slot);
+    this.players.writeCountry(slot, country);
+    if (onBoard) this.boards.countries.join(slot);
     this.topCache = undefined;
     return true;
   }
 
   /** A player's country; undefined when none is set or the player is unknown. */
   countryOf(player: string): string | undefined {
-    const slot = this.ids.find(player);
-    const country = slot === -1 ? 0 : (this.countries?.[slot] ?? 0);
-    return country === 0 ? undefined : this.derived.countries.nameOf(country);
-  }
-
-  /** Whether some player has ever named this team. */
-  knowsTeam(team: string): boolean {
-    return this.derived.teams.idOf(team) !== 0;
+    const slot = this.players.ids.find(player);
+    return slot === -1 ? undefined : this.players.countryName(slot);
   }
 
   /** A player's country during a load (no board is kept up to date until `finishLoad`). */
   putCountry(player: string, country: string): void {
-    const slot = this.ids.find(player);
-    if (slot !== -1) this.writeCountry(slot, country);
+    const slot = this.players.ids.find(player);
+    if (slot !== -1) this.players.writeCountry(slot, country);
   }
 
   /** Trending with these windows, or off. */
   setTrend(rules: TrendRules | undefined): void {
-    this.derived.setTrend(rules);
+    this.boards.setTrend(rules);
   }
 
   /** Replaces the whole board with `states` (one per player, each read once and not kept), sorting once. */
@@ -259,31 +210,22 @@ export class Ranking {
    * change this way costs a column write, not an index update.
    */
   beginLoad(expectedPlayers = 0): void {
-    this.ids = new PlayerIds(this.hashKey);
-    this.ids.reserve(expectedPlayers);
-    this.scores = new Float64Array(0);
-    this.times = new Float64Array(0);
-    this.teams = undefined;
-    this.countries = undefined;
-    this.ranked = new Uint8Array(0);
+    this.players = new PlayerTable(this.hashKey, expectedPlayers, this.boards.teams, this.boards.countries);
     // Slots are handed out afresh: what trending counted by slot no longer holds.
-    this.derived.clearTrending();
-    this.growColumns();
+    this.boards.clearTrending();
     this.expiry.clear();
     this.index.build([], []);
   }
 
   /** Sets a player's state during a load (the state is read, not kept). */
   put(state: PlayerState): void {
-    this.write(this.slotFor(state.player), state);
+    this.players.write(this.players.slotFor(state.player), state);
   }
 
   /** Removes a player during a load. */
   drop(player: string): void {
-    const slot = this.ids.find(player);
-    if (slot === -1) return;
-    if (this.countries !== undefined) this.countries[slot] = 0;
-    this.ids.release(slot);
+    const slot = this.players.ids.find(player);
+    if (slot !== -1) this.players.release(slot);
   }
 
   finishLoad(now: number): void {
@@ -292,13 +234,12 @@ export class Ranking {
 
   /** Removes a player; false when unknown. */
   remove(player: string): boolean {
-    const slot = this.ids.find(player);
+    const slot = this.players.ids.find(player);
     if (slot === -1) return false;
-    if (this.ranked[slot] === 1) this.unrank(slot);
-    this.ranked[slot] = 0;
-    if (this.countries !== undefined) this.countries[slot] = 0;
-    this.derived.forget(slot);
-    this.ids.release(slot);
+    if (this.players.ranked[slot] === 1) this.unrank(slot);
+    this.players.ranked[slot] = 0;
+    this.boards.forget(slot);
+    this.players.release(slot);
     this.topCache = undefined;
     return true;
   }
@@ -312,9 +253,9 @@ export class Ranking {
       const slot = this.expiry.peekSlot();
       const ts = this.expiry.peekTime();
       this.expiry.pop();
-      if (this.ranked[slot] === 1 && this.times[slot] === ts) {
+      if (this.players.ranked[slot] === 1 && this.players.times[slot] === ts) {
         this.unrank(slot);
-        this.ranked[slot] = 0;
+        this.players.ranked[slot] = 0;
         expired++;
         this.topCache = undefined;
       }
@@ -330,23 +271,23 @@ export class Ranking {
 
   /** The player's state, also when outside the window; undefined when unknown. */
   state(player: string): PlayerState | undefined {
-    const slot = this.ids.find(player);
-    return slot === -1 ? undefined : this.stateOf(slot);
+    const slot = this.players.ids.find(player);
+    return slot === -1 ? undefined : this.players.stateOf(slot);
   }
 
   /** The player's ranked entry; undefined when not on the board. */
   entry(player: string): RankedEntry | undefined {
-    const slot = this.ids.find(player);
-    if (slot === -1 || this.ranked[slot] === 0) return undefined;
+    const slot = this.players.ids.find(player);
+    if (slot === -1 || this.players.ranked[slot] === 0) return undefined;
     const position = this.index.positionOf(slot, this.keyOf(slot));
-    return this.entryOf(slot, this.rankAt(slot, position), player);
+    return this.players.entryOf(slot, this.rankAt(slot, position), player);
   }
 
   /** Up to `limit` entries from 0-based `offset`. */
   page(offset: number, limit: number): RankedEntry[] {
     const end = offset + limit;
     if (end > TOP_CACHE) return this.materialize(offset, limit);
-    if (this.topCache === undefined || (this.topCache.length < end && this.topCache.length < this.total)) {
+    if (this.topCache === undefined || (this.topCache.length < end && this.topCache.length < this.rankedPlayers)) {
       // Frozen: every caller shares these objects until the next change.
       this.topCache = this.materialize(0, Math.max(end, 16)).map((entry) => Object.freeze(entry));
     }
@@ -363,11 +304,11 @@ export class Ranking {
         rank =
           previous === -1
             ? this.rankAt(slot, position)
-            : this.scores[slot] === this.scores[previous]
+            : this.players.scores[slot] === this.players.scores[previous]
               ? previousRank
               : position + 1;
       }
-      entries.push(this.entryOf(slot, rank));
+      entries.push(this.players.entryOf(slot, rank));
       previous = slot;
       previousRank = rank;
     });
@@ -376,8 +317,8 @@ export class Ranking {
 
   /** The player's entry with up to `radius` neighbours on each side; undefined when not on the board. */
   around(player: string, radius: number): RankedEntry[] | undefined {
-    const slot = this.ids.find(player);
-    if (slot === -1 || this.ranked[slot] === 0) return undefined;
+    const slot = this.players.ids.find(player);
+    if (slot === -1 || this.players.ranked[slot] === 0) return undefined;
     const position = this.index.positionOf(slot, this.keyOf(slot));
     const start = Math.max(0, position - radius);
     return this.page(start, position - start + radius + 1);
@@ -392,94 +333,15 @@ export class Ranking {
     if (rerank) this.rerank(now);
   }
 
-  // The derived boards: teams, countries, MVPs, trending.
-
-  teamsPage(offset: number, limit: number): TeamStanding[] {
-    return this.derived.teamsPage(offset, limit);
-  }
-
-  team(team: string, limit: number) {
-    return this.derived.team(team, limit);
-  }
-
-  /** Teams with members on the board. */
-  get teamCount(): number {
-    return this.derived.teams.size;
-  }
-
-  /** Teams ever named (each costs memory until the board is reloaded). */
-  get knownTeams(): number {
-    return this.derived.teams.known;
-  }
-
-  /** Teams with an MVP (a positive score). */
-  get mvpCount(): number {
-    return this.derived.mvpCount;
-  }
-
-  mvpsPage(offset: number, limit: number): MvpEntry[] {
-    return this.derived.mvpsPage(offset, limit);
-  }
-
-  countriesPage(offset: number, limit: number): CountryStanding[] {
-    return this.derived.countriesPage(offset, limit);
-  }
-
-  /** Countries with players on the board. */
-  get countryCount(): number {
-    return this.derived.countries.size;
-  }
-
-  trendingPage(now: number, limit: number): TrendingEntry[] {
-    return this.derived.trendingPage(now, limit);
-  }
-
-  get trendingPlayers(): number {
-    return this.derived.trendingPlayers;
-  }
-
-  /** Players of a country on the board; undefined for a country with none. */
-  countryBoard(country: string): number {
-    const id = this.derived.countries.idOf(country);
-    return id === 0 ? 0 : this.derived.countries.count(id);
-  }
-
-  /**
-   * A country's players from 0-based `offset`: `rank` within the country,
-   * `globalRank` on the whole board.
-   */
-  countryPage(country: string, offset: number, limit: number): (RankedEntry & { globalRank: number })[] {
-    const id = this.derived.countries.idOf(country);
-    const members = id === 0 ? undefined : this.derived.countries.memberIndex(id);
-    if (members === undefined) return [];
-    const entries: (RankedEntry & { globalRank: number })[] = [];
-    members.forRange(offset, limit, (slot, position) => {
-      const rank = this.current.ties === "first" ? position + 1 : members.countLess(this.keyOf(slot)) + 1;
-      entries.push({ ...this.entryOf(slot, rank), globalRank: this.rankOf(slot) });
-    });
-    return entries;
-  }
-
-  /** A player's rank within its country; undefined without a country or off the board. */
-  countryRank(player: string): number | undefined {
-    const slot = this.ids.find(player);
-    if (slot === -1 || this.ranked[slot] === 0) return undefined;
-    const country = this.countries?.[slot] ?? 0;
-    const members = country === 0 ? undefined : this.derived.countries.memberIndex(country);
-    if (members === undefined) return undefined;
-    if (this.current.ties === "shared") return members.countLess(this.keyOf(slot)) + 1;
-    return members.positionOf(slot, this.keyOf(slot)) + 1;
-  }
-
   /** Every player's state, board players in rank order first. */
   *states(): IterableIterator<PlayerState> {
     const onBoard = this.index.toArray();
-    for (const slot of onBoard) yield this.stateOf(slot);
+    for (const slot of onBoard) yield this.players.stateOf(slot);
     const outside: number[] = [];
-    this.ids.forEachSlot((slot) => {
-      if (this.ranked[slot] === 0) outside.push(slot);
+    this.players.ids.forEachSlot((slot) => {
+      if (this.players.ranked[slot] === 0) outside.push(slot);
     });
-    for (const slot of outside) yield this.stateOf(slot);
+    for (const slot of outside) yield this.players.stateOf(slot);
   }
 
   /**
@@ -488,15 +350,15 @@ export class Ranking {
    * for the radix sort.
    */
   private keyOf(slot: number): number {
-    return this.ascending ? this.scores[slot] + 0 : 0 - this.scores[slot];
+    return this.ascending ? this.players.scores[slot] + 0 : 0 - this.players.scores[slot];
   }
 
   /** Order among equal scores: who reached the score first, then player code points. */
   private tieBreak(a: number, b: number): number {
-    const ta = this.times[a];
-    const tb = this.times[b];
+    const ta = this.players.times[a];
+    const tb = this.players.times[b];
     if (ta !== tb) return ta < tb ? -1 : 1;
-    return this.ids.compare(a, b);
+    return this.players.ids.compare(a, b);
   }
 
   /** 1-based rank of a slot on the board. */
@@ -507,7 +369,7 @@ export class Ranking {
 
   /** Takes a slot off the index (before its state changes, `rejoining` then, or it leaves the board). */
   private unrank(slot: number, rejoining = false): void {
-    this.derived.leave(slot, rejoining);
+    this.boards.leave(slot, rejoining);
     this.index.remove(slot, this.keyOf(slot));
   }
 
@@ -516,15 +378,16 @@ export class Ranking {
     return {
       keyOf: (slot) => this.keyOf(slot),
       tieBreak: (a, b) => this.tieBreak(a, b),
-      score: (slot) => this.scores[slot],
-      time: (slot) => this.times[slot],
-      onBoard: (slot) => this.ranked[slot] === 1,
-      teamOf: (slot) => this.teams?.[slot] ?? 0,
-      countryOf: (slot) => this.countries?.[slot] ?? 0,
-      playerOf: (slot) => this.ids.idOf(slot),
+      score: (slot) => this.players.scores[slot],
+      time: (slot) => this.players.times[slot],
+      onBoard: (slot) => this.players.ranked[slot] === 1,
+      teamOf: (slot) => this.players.teamOf(slot),
+      countryOf: (slot) => this.players.countryOf(slot),
+      playerOf: (slot) => this.players.ids.idOf(slot),
       rankOf: (slot) => this.rankOf(slot),
-      find: (player) => this.ids.find(player),
+      find: (player) => this.players.ids.find(player),
       ties: () => this.current.ties,
+      entryOf: (slot, rank) => this.players.entryOf(slot, rank),
     };
   }
 
@@ -534,69 +397,17 @@ export class Ranking {
     return this.index.countLess(this.keyOf(slot)) + 1;
   }
 
-  private slotFor(player: string): number {
-    const known = this.ids.size;
-    const slot = this.ids.intern(player);
-    if (this.ids.size !== known) {
-      if (this.ids.capacity > this.scores.length) this.growColumns();
-      this.ranked[slot] = 0;
-    }
-    return slot;
-  }
-
-  private write(slot: number, state: PlayerState): void {
-    this.scores[slot] = state.score;
-    this.times[slot] = state.ts;
-    if (state.team !== undefined) {
-      this.teams ??= new Uint32Array(this.scores.length);
-      this.teams[slot] = this.derived.teams.idOf(state.team, true);
-    } else if (this.teams !== undefined) {
-      this.teams[slot] = 0;
-    }
-  }
-
-  private writeCountry(slot: number, country: string | undefined): void {
-    if (country === undefined) {
-      if (this.countries !== undefined) this.countries[slot] = 0;
-      return;
-    }
-    this.countries ??= new Uint8Array(this.scores.length);
-    this.countries[slot] = this.derived.countries.idOf(country, true);
-  }
-
-  private teamOf(slot: number): string | undefined {
-    const team = this.teams?.[slot] ?? 0;
-    return team === 0 ? undefined : this.derived.teams.nameOf(team);
-  }
-
-  private stateOf(slot: number): PlayerState {
-    const team = this.teamOf(slot);
-    const state: PlayerState = { player: this.ids.idOf(slot), score: this.scores[slot], ts: this.times[slot] };
-    if (team !== undefined) state.team = team;
-    return state;
-  }
-
-  /** The entry in `slot`; `player` when the caller already holds the id (no decoding). */
-  private entryOf(slot: number, rank: number, player = this.ids.idOf(slot)): RankedEntry {
-    const team = this.teamOf(slot);
-    const entry: RankedEntry = { rank, player, score: this.scores[slot], ts: this.times[slot] };
-    if (team !== undefined) entry.team = team;
-    const country = this.countries?.[slot] ?? 0;
-    if (country !== 0) entry.country = this.derived.countries.nameOf(country);
-    return entry;
-  }
-
   /** Puts `slot` on the board if its ts is inside the window; with `later`, its groups wait for a settle. */
   private place(slot: number, now: number, later = false): void {
-    const ts = this.times[slot];
+    const ts = this.players.times[slot];
     if (ts < this.cutoff(now)) {
-      this.ranked[slot] = 0;
-      if (!later) this.derived.settle();
+      this.players.ranked[slot] = 0;
+      if (!later) this.boards.settle();
       return;
     }
     this.index.insert(slot, this.keyOf(slot));
-    this.ranked[slot] = 1;
-    this.derived.join(slot, later);
+    this.players.ranked[slot] = 1;
+    this.boards.join(slot, later);
     if (this.current.window > 0) this.expiry.push(ts, slot);
   }
 
@@ -604,11 +415,11 @@ export class Ranking {
   private rerank(now: number): void {
     this.topCache = undefined;
     const cutoff = this.cutoff(now);
-    let slots = new Uint32Array(this.ids.size);
+    let slots = new Uint32Array(this.players.ids.size);
     let count = 0;
-    this.ids.forEachSlot((slot) => {
-      const isInside = this.times[slot] >= cutoff;
-      this.ranked[slot] = isInside ? 1 : 0;
+    this.players.ids.forEachSlot((slot) => {
+      const isInside = this.players.times[slot] >= cutoff;
+      this.players.ranked[slot] = isInside ? 1 : 0;
       if (isInside) slots[count++] = slot;
     });
     slots = slots.subarray(0, count);
@@ -616,35 +427,21 @@ export class Ranking {
     for (let i = 0; i < count; i++) keys[i] = this.keyOf(slots[i]);
     sortSlotsByKey(slots, keys, (a, b) => this.tieBreak(a, b));
     this.index.build(slots, keys);
-    this.derived.rebuild(slots);
+    this.boards.rebuild(slots);
     this.expiry.clear();
-    if (this.current.window > 0) for (const slot of slots) this.expiry.push(this.times[slot], slot);
+    if (this.current.window > 0) for (const slot of slots) this.expiry.push(this.players.times[slot], slot);
   }
 
   /** Lazy deletion lets the queue grow with every ts change; rebuild it when mostly stale. */
   private compactExpiry(): void {
     if (this.current.window === 0 || this.expiry.size < 2 * this.index.size + 1024) return;
     this.expiry.clear();
-    this.ids.forEachSlot((slot) => {
-      if (this.ranked[slot] === 1) this.expiry.push(this.times[slot], slot);
+    this.players.ids.forEachSlot((slot) => {
+      if (this.players.ranked[slot] === 1) this.expiry.push(this.players.times[slot], slot);
     });
   }
 
   private cutoff(now: number): number {
     return this.current.window === 0 ? Number.NEGATIVE_INFINITY : now - this.current.window * 1000;
-  }
-
-  private growColumns(): void {
-    const capacity = this.ids.capacity;
-    const grow = <T extends Float64Array | Uint32Array | Uint8Array>(old: T, make: (n: number) => T): T => {
-      const next = make(capacity);
-      next.set(old.subarray(0, Math.min(old.length, capacity)));
-      return next;
-    };
-    this.scores = grow(this.scores, (n) => new Float64Array(n));
-    this.times = grow(this.times, (n) => new Float64Array(n));
-    if (this.teams !== undefined) this.teams = grow(this.teams, (n) => new Uint32Array(n));
-    if (this.countries !== undefined) this.countries = grow(this.countries, (n) => new Uint8Array(n));
-    this.ranked = grow(this.ranked, (n) => new Uint8Array(n));
   }
 }

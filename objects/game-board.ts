@@ -187,7 +187,7 @@ export class GameBoard extends DurableObject<Env> {
 
   async configure(game: string, patch: GameConfigPatch): Promise<Outcome<GameConfig>> {
     const now = Date.now();
-    const changed = changeConfig(this.record.config, patch, this.ranking.players);
+    const changed = changeConfig(this.record.config, patch, this.ranking.knownPlayers);
     if (!changed.ok) return changed;
     const config = changed.value;
     const { tables, seasons } = this.restored;
@@ -236,16 +236,15 @@ export class GameBoard extends DurableObject<Env> {
 
   async info(): Promise<Outcome<GameInfo>> {
     const { config } = this.record;
-    return this.board(() => ({ config, players: this.ranking.total, season: this.restored.seasons.current() }));
+    return this.board(() => ({ config, players: this.ranking.rankedPlayers, season: this.restored.seasons.current() }));
   }
 
   /** A page of the board, or with `country` of that country's players (ranked within it, with `globalRank`). */
   async leaderboard(offset: number, limit: number, country?: string): Promise<Outcome<Leaderboard>> {
-    return this.board(() =>
-      country === undefined
-        ? { total: this.ranking.total, entries: this.reads.page(offset, limit) }
-        : { total: this.reads.countryTotal(country), entries: this.reads.countryPage(country, offset, limit) },
-    );
+    return this.board(() => ({
+      total: this.reads.total("players", country),
+      entries: country === undefined ? this.reads.page(offset, limit) : this.reads.countryPage(country, offset, limit),
+    }));
   }
 
   async standing(player: string, around: number): Promise<Outcome<PlayerStanding>> {
@@ -253,7 +252,7 @@ export class GameBoard extends DurableObject<Env> {
   }
 
   async teams(offset: number, limit: number): Promise<Outcome<TeamBoard>> {
-    return this.board(() => ({ total: this.ranking.teamCount, entries: this.reads.teams(offset, limit) }));
+    return this.board(() => ({ total: this.reads.total("teams"), entries: this.reads.teams(offset, limit) }));
   }
 
   async team(team: string, limit: number): Promise<Outcome<TeamDetail>> {
@@ -269,7 +268,7 @@ export class GameBoard extends DurableObject<Env> {
   }
 
   async countries(offset: number, limit: number): Promise<Outcome<CountryBoard>> {
-    return this.board(() => ({ total: this.ranking.countryCount, entries: this.reads.countries(offset, limit) }));
+    return this.board(() => ({ total: this.reads.total("countries"), entries: this.reads.countries(offset, limit) }));
   }
 
   /** A player's stats: results, reports, counters (and OpenSkill's mu and sigma). */
@@ -361,7 +360,7 @@ export class GameBoard extends DurableObject<Env> {
       {
         game: () => this.record.game,
         settings: () => this.record.config,
-        top: (limit) => ({ total: this.boardAt(Date.now()).total, entries: this.ranking.page(0, limit) }),
+        top: (limit) => ({ total: this.boardAt(Date.now()).rankedPlayers, entries: this.ranking.page(0, limit) }),
       },
       clock,
       tables.schema,
@@ -445,6 +444,6 @@ export class GameBoard extends DurableObject<Env> {
 
   private directoryEntry() {
     const { game, updatedAt, createdAt } = this.record;
-    return game === undefined ? undefined : { game, players: this.ranking.total, updatedAt, createdAt };
+    return game === undefined ? undefined : { game, players: this.ranking.rankedPlayers, updatedAt, createdAt };
   }
 }

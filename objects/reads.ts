@@ -46,11 +46,7 @@ export class BoardReads implements ViewSource {
   }
 
   countryPage(country: string, offset: number, limit: number): LeaderboardEntry[] {
-    return this.named(this.ranking().countryPage(country, offset, limit));
-  }
-
-  countryTotal(country: string): number {
-    return this.ranking().countryBoard(country);
+    return this.named(this.ranking().derived.countryPage(country, offset, limit));
   }
 
   around(player: string, radius: number): LeaderboardEntry[] | undefined {
@@ -63,15 +59,15 @@ export class BoardReads implements ViewSource {
     const ranking = this.ranking();
     switch (board) {
       case "players":
-        return country === undefined ? ranking.total : ranking.countryBoard(country);
+        return country === undefined ? ranking.rankedPlayers : ranking.derived.rankedPlayersIn(country);
       case "teams":
-        return ranking.teamCount;
+        return ranking.derived.rankedTeams;
       case "mvps":
-        return ranking.mvpCount;
+        return ranking.derived.rankedMvps;
       case "trending":
         return this.trendingCache.length;
       case "countries":
-        return ranking.countryCount;
+        return ranking.derived.rankedCountries;
     }
   }
 
@@ -80,35 +76,35 @@ export class BoardReads implements ViewSource {
     const entry = ranking.entry(player);
     if (entry === undefined) return undefined;
     const [named] = this.named([entry]);
-    const standing: PlayerStanding = { ...named, total: ranking.total };
-    const countryRank = ranking.countryRank(player);
+    const standing: PlayerStanding = { ...named, total: ranking.rankedPlayers };
+    const countryRank = ranking.derived.countryRank(player);
     if (countryRank !== undefined) standing.countryRank = countryRank;
     if (around > 0) standing.around = this.named(ranking.around(player, around) ?? []);
     return standing;
   }
 
   teams(offset: number, limit: number): TeamStanding[] {
-    return this.ranking().teamsPage(offset, limit);
+    return this.ranking().derived.teamsPage(offset, limit);
   }
 
   team(team: string, limit: number): TeamDetail | undefined {
-    const detail = this.ranking().team(team, limit);
+    const detail = this.ranking().derived.team(team, limit);
     if (detail === undefined) return undefined;
     return { ...detail, players: this.named(detail.players) };
   }
 
   mvps(offset: number, limit: number): MvpEntry[] {
-    return this.named(this.ranking().mvpsPage(offset, limit));
+    return this.named(this.ranking().derived.mvpsPage(offset, limit));
   }
 
   countries(offset: number, limit: number): CountryStanding[] {
-    return this.ranking().countriesPage(offset, limit);
+    return this.ranking().derived.countriesPage(offset, limit);
   }
 
   /** The hottest players, recomputed at most once a second. */
   trending(now: number, limit: number): TrendingEntry[] {
     if (now - this.trendingAt >= TRENDING_EVERY_MS || now < this.trendingAt) {
-      this.trendingCache = this.named(this.ranking().trendingPage(now, TRENDING_KEPT));
+      this.trendingCache = this.named(this.ranking().derived.trendingPage(now, TRENDING_KEPT));
       this.trendingAt = now;
     }
     return this.trendingCache.slice(0, limit);

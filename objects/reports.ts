@@ -73,15 +73,17 @@ export function overLimits(
   { states }: Pick<Plan, "states">,
   { maxPlayers, maxTeams }: Pick<GameConfig, "maxPlayers" | "maxTeams">,
 ): ApiError | undefined {
-  const room = maxPlayers - board.players;
+  const room = maxPlayers - board.knownPlayers;
   // Only a batch larger than the room left can overflow it: most batches skip the count.
   if (states.length > room) {
     const added = board.countNew(states);
-    if (added > room) return boardFull(board.players, maxPlayers, added);
+    if (added > room) return boardFull(board.knownPlayers, maxPlayers, added);
   }
-  const newTeams = new Set(states.flatMap((s) => (s.team === undefined || board.knowsTeam(s.team) ? [] : [s.team])));
-  if (newTeams.size > 0 && board.knownTeams + newTeams.size > maxTeams) {
-    return tooManyTeams(board.knownTeams, maxTeams, newTeams.size);
+  const newTeams = new Set(
+    states.flatMap((s) => (s.team === undefined || board.derived.knowsTeam(s.team) ? [] : [s.team])),
+  );
+  if (newTeams.size > 0 && board.derived.knownTeams + newTeams.size > maxTeams) {
+    return tooManyTeams(board.derived.knownTeams, maxTeams, newTeams.size);
   }
   return undefined;
 }

@@ -131,7 +131,12 @@ function objectWork(ctx: BenchContext): BenchResult[] {
     board.apply(board.plan(reports), 0);
     let t = performance.now();
     const next = visibleEntries(reads, spec, 0);
-    JSON.stringify({ type: "update", seq: round, total: board.total, entries: diffEntries("players", seen, next) });
+    JSON.stringify({
+      type: "update",
+      seq: round,
+      total: board.rankedPlayers,
+      entries: diffEntries("players", seen, next),
+    });
     seen = next;
     podiumMs += performance.now() - t;
     for (const r of reports) naive.set(r.player, r.score);

@@ -118,7 +118,7 @@ async function rebuildMemory(players: number, ctx: BenchContext): Promise<BenchR
   // What stays is the board alone: the stored parts are read once and dropped, as in the object.
   parts.length = 0;
   const settled = (await settledHeap()) - empty;
-  if (board.total !== players) throw new Error(`rebuilt ${board.total} of ${players}`);
+  if (board.rankedPlayers !== players) throw new Error(`rebuilt ${board.rankedPlayers} of ${players}`);
   return [
     {
       suite: "storage",

@@ -178,7 +178,7 @@ export class Spectators {
   }
 
   private scheduleTrendTick(): void {
-    if (this.trendTimer !== undefined || this.ranking().trendingPlayers === 0) return;
+    if (this.trendTimer !== undefined || this.ranking().derived.trendingPlayers === 0) return;
     if (![...(this.views?.values() ?? [])].some((view) => boardOf(view.spec) === "trending")) return;
     this.trendTimer = setTimeout(() => {
       this.trendTimer = undefined;

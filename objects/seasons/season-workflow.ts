@@ -177,7 +177,7 @@ export class SeasonWorkflow {
     while (this.stage(STAGE_PARTS));
     while (this.parts.tables.transaction(() => log.releaseStep()));
     const board = this.host.board(now);
-    const total = board.total;
+    const total = board.rankedPlayers;
     const leader = board.page(0, 1)[0]?.player ?? null;
     const { season: schedule, prizes, webhook } = this.host.config();
     const { awards, carryMicros } = this.projectAwards();
@@ -233,7 +233,7 @@ export class SeasonWorkflow {
   /** Every season, newest first, the open one first with its live player count and leader. */
   list(): SeasonSummary[] {
     const board = this.host.board(Date.now());
-    return this.parts.book.list(board.total, board.page(0, 1)[0]?.player ?? null);
+    return this.parts.book.list(board.rankedPlayers, board.page(0, 1)[0]?.player ?? null);
   }
 
   /** One season's summary: a closed one, or the open one (live). */

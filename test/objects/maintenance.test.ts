@@ -63,7 +63,7 @@ describe("Maintenance", () => {
       expect(reopened.log.basePlayers).toBe(PLAYERS);
       const rebuilt = new BoardLoader(reopened, new GainAllowance()).open(DEFAULT_CONFIG, 2_000);
       expect(rebuilt.page(0, 3)).toEqual(board.page(0, 3));
-      expect(rebuilt.total).toBe(PLAYERS);
+      expect(rebuilt.rankedPlayers).toBe(PLAYERS);
     });
   });
 

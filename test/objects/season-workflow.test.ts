@@ -116,7 +116,7 @@ describe("SeasonWorkflow", () => {
 
       expect(seasons.close(CLOSE_AT)).toBe(1);
       expect(seasons.current()).toEqual({ number: 2, startedAt: CLOSE_AT, endsAt: null });
-      expect(world.board.total).toBe(0);
+      expect(world.board.rankedPlayers).toBe(0);
       expect(seasons.summary(1)).toMatchObject({ players: 5_000, leader: "p0", pool: 100, complete: false });
       expect(seasons.awards(1)).toEqual([
         { rank: 1, player: "p0", amount: 25 },

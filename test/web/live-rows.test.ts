@@ -41,7 +41,7 @@ describe("the web client's live state", () => {
             const next = visibleEntries(reads, spec, 0);
             const entries = diffEntries("players", sent, next);
             sent = next;
-            client = applyLiveMessage(client, { type: "update", seq: 8 + i, total: server.total, entries });
+            client = applyLiveMessage(client, { type: "update", seq: 8 + i, total: server.rankedPlayers, entries });
             expect(client).toBeDefined();
             const before = new Map(rows.map((r) => [r.player, r.rank]));
             rows = liveRows(client as LiveState<LiveEntry>, 3, followed, rows);

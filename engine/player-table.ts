@@ -1,0 +1,129 @@
+import { type HashKey, PlayerIds } from "./player-ids";
+import type { PlayerState, RankedEntry } from "./rules";
+
+/** Group names by id, as a group board numbers them (teams, countries); 0 is none. */
+export interface GroupNames {
+  idOf(name: string, create: boolean): number;
+  nameOf(group: number): string;
+}
+
+/**
+ * Every player a board knows, on it or outside the window: a slot per player
+ * (PlayerIds), and its state in typed-array columns indexed by slot. Teams
+ * and countries are held as ids of their boards' names. A load starts a new
+ * table, so slots are handed out afresh.
+ */
+export class PlayerTable {
+  readonly ids: PlayerIds;
+  scores = new Float64Array(0);
+  times = new Float64Array(0);
+  /** 1 while the slot's player is on the board (inside the window). */
+  ranked = new Uint8Array(0);
+  /** Team per slot; allocated with the first team seen, so teamless boards pay nothing. */
+  private teams: Uint32Array | undefined;
+  /** Country per slot; allocated with the first country set. */
+  private countries: Uint8Array | undefined;
+
+  /** `expected`: how many players a load is about to put, so the table is sized once. */
+  constructor(
+    hashKey: HashKey,
+    expected: number,
+    private readonly teamNames: GroupNames,
+    private readonly countryNames: GroupNames,
+  ) {
+    this.ids = new PlayerIds(hashKey);
+    this.ids.reserve(expected);
+    this.grow();
+  }
+
+  /** The player's slot; a new one starts off the board. */
+  slotFor(player: string): number {
+    const known = this.ids.size;
+    const slot = this.ids.intern(player);
+    if (this.ids.size !== known) {
+      if (this.ids.capacity > this.scores.length) this.grow();
+      this.ranked[slot] = 0;
+    }
+    return slot;
+  }
+
+  /** Frees a player's slot for another. */
+  release(slot: number): void {
+    if (this.countries !== undefined) this.countries[slot] = 0;
+    this.ids.release(slot);
+  }
+
+  write(slot: number, state: PlayerState): void {
+    this.scores[slot] = state.score;
+    this.times[slot] = state.ts;
+    if (state.team !== undefined) {
+      this.teams ??= new Uint32Array(this.scores.length);
+      this.teams[slot] = this.teamNames.idOf(state.team, true);
+    } else if (this.teams !== undefined) {
+      this.teams[slot] = 0;
+    }
+  }
+
+  /** Sets (or clears) a slot's country. */
+  writeCountry(slot: number, country: string | undefined): void {
+    if (country === undefined) {
+      if (this.countries !== undefined) this.countries[slot] = 0;
+      return;
+    }
+    this.countries ??= new Uint8Array(this.scores.length);
+    this.countries[slot] = this.countryNames.idOf(country, true);
+  }
+
+  /** The slot's team id; 0 for none. */
+  teamOf(slot: number): number {
+    return this.teams?.[slot] ?? 0;
+  }
+
+  /** The slot's country id; 0 for none. */
+  countryOf(slot: number): number {
+    return this.countries?.[slot] ?? 0;
+  }
+
+  /** The slot's country name; undefined for none. */
+  countryName(slot: number): string | undefined {
+    const country = this.countryOf(slot);
+    return country === 0 ? undefined : this.countryNames.nameOf(country);
+  }
+
+  stateOf(slot: number): PlayerState {
+    const team = this.teamName(slot);
+    const state: PlayerState = { player: this.ids.idOf(slot), score: this.scores[slot], ts: this.times[slot] };
+    if (team !== undefined) state.team = team;
+    return state;
+  }
+
+  /** The entry in `slot`; `player` when the caller already holds the id (no decoding). */
+  entryOf(slot: number, rank: number, player = this.ids.idOf(slot)): RankedEntry {
+    const team = this.teamName(slot);
+    const entry: RankedEntry = { rank, player, score: this.scores[slot], ts: this.times[slot] };
+    if (team !== undefined) entry.team = team;
+    const country = this.countryName(slot);
+    if (country !== undefined) entry.country = country;
+    return entry;
+  }
+
+  private teamName(slot: number): string | undefined {
+    const team = this.teamOf(slot);
+    return team === 0 ? undefined : this.teamNames.nameOf(team);
+  }
+
+  /** Makes every column as long as the ids' capacity, keeping what the slots hold. */
+  private grow(): void {
+    const capacity = this.ids.capacity;
+    const grow = <T extends Float64Array | Uint32Array | Uint8Array>(old: T, make: (n: number) => T): T => {
+      const next = make(capacity);
+      next.set(old.subarray(0, Math.min(old.length, capacity)));
+      return next;
+    };
+    this.scores = grow(this.scores, (n) => new Float64Array(n));
+    this.times = grow(this.times, (n) => new Float64Array(n));
+    if (this.teams !== undefined) this.teams = grow(this.teams, (n) => new Uint32Array(n));
+    if (this.countries !== undefined) this.countries = grow(this.countries, (n) => new Uint8Array(n));
+    this.ranked = grow(this.ranked, (n) => new Uint8Array(n));
+  }
+}

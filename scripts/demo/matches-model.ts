@@ -2,6 +2,7 @@
 // textbook ELO, or the openskill package run here) and stats, from the results
 // and counters the demo sent.
 import { rating as newRating, ordinal, rate } from "openskill";
+import type { PlayerStats } from "../../protocol/results";
 import { boardOrder } from "./harness";
 
 export const ELO = { k: 32, initial: 1500 };
@@ -12,20 +13,8 @@ export type Result = { id: string; ts: number } & (
   | { placements: string[][] }
 );
 
-interface Stats {
-  played: number;
-  wins: number;
-  losses: number;
-  draws: number;
-  streak: number;
-  bestStreak: number;
-  best: number | null;
-  firstSeen: number;
-  lastSeen: number;
-  counters: Record<string, number>;
-  mu?: number;
-  sigma?: number;
-}
+/** A player's stats as the server keeps them (OpenSkill's rating flattened), but for reports: the demo sends none. */
+type Stats = Omit<PlayerStats, "player" | "reports" | "rating"> & { mu?: number; sigma?: number };
 
 /** What the demo sent to one game: each player's rating, stats and counters. */
 export class RatingModel {

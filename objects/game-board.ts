@@ -1,6 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
 import { GainAllowance } from "../engine/gain-allowance";
-import type { Plan, Ranking } from "../engine/ranking";
 import type {
   CountryBoard,
   GameInfo,
@@ -19,28 +18,26 @@ import {
   gameNotFound,
   type Outcome,
   playerNotFound,
-  ratedGame,
   refused,
   seasonNotFound,
   statsNotFound,
   teamNotFound,
 } from "../protocol/errors";
 import type { Accepted, Profile, ProfileBody, ScoreReport } from "../protocol/reports";
-import { groupsOf, type MatchResult, type PlayerEvent, type PlayerStats } from "../protocol/results";
+import type { MatchResult, PlayerEvent, PlayerStats } from "../protocol/results";
 import type { AwardEntry, PrizeProjection, SeasonSummary } from "../protocol/seasons";
 import { AlarmClock } from "./alarm/alarm-clock";
-import { BoardLoader, rulesOf } from "./board-loader";
+import { BoardLoader } from "./board-loader";
 import { changeConfig } from "./config-change";
-import { planEvents } from "./events";
 import { DirectoryPublisher } from "./history/directory";
 import { HistorySampler } from "./history/sampler";
 import { HistoryWriter } from "./history/writer";
 import { Spectators } from "./live/spectators";
 import { viewSpecOf } from "./live/views";
 import { Maintenance } from "./maintenance";
-import { BoardReads } from "./reads";
-import { joinCountries, overLimits, planReports, readReports, reportCounts } from "./reports";
-import { planResults, statsOf } from "./results";
+import { PlayerBoard } from "./players/player-board";
+import type { BoardReads } from "./reads";
+import { statsOf } from "./results";
 import { ArchiveWriter } from "./seasons/archive-writer";
 import { SeasonBook } from "./seasons/season-book";
 import { type SeasonHost, SeasonWorkflow } from "./seasons/season-workflow";
@@ -55,6 +52,7 @@ interface Restored {
   seasons: SeasonWorkflow;
   history: HistorySampler;
   maintenance: Maintenance;
+  players: PlayerBoard;
 }
 
 /**
@@ -69,8 +67,6 @@ interface Restored {
 export class GameBoard extends DurableObject<Env> {
   private restored!: Restored;
   private record!: GameRecord;
-  private ranking!: Ranking;
-  private readonly reads: BoardReads;
   private readonly directory: DirectoryPublisher;
   private readonly spectators: Spectators;
   private readonly historyWriter: HistoryWriter;
@@ -81,13 +77,9 @@ export class GameBoard extends DurableObject<Env> {
     this.historyWriter = new HistoryWriter(env.DB);
     this.archiveWriter = new ArchiveWriter(env.DB);
     this.directory = new DirectoryPublisher(env.DB, () => this.directoryEntry());
-    this.reads = new BoardReads(
-      () => this.ranking,
-      () => this.restored.tables.profiles,
-    );
     this.spectators = new Spectators(
       ctx,
-      () => this.ranking,
+      () => this.players.board,
       () => this.reads,
       () => this.record.config,
     );
@@ -122,121 +114,53 @@ export class GameBoard extends DurableObject<Env> {
   }
 
   async applyReports(game: string, reports: ScoreReport[]): Promise<Outcome<Accepted>> {
-    const now = Date.now();
-    if (this.record.config.rating !== "none") return refused(ratedGame(this.record.config.rating));
-    const { tables, history } = this.restored;
-    const { items, positions, newIds } = tables.ids.partition(reports, (r) => r.id);
-    const batch = readReports(items, now);
-    const planned = planReports(this.ranking, batch.reports, positions, this.record.config, now);
-    if (!planned.ok) return planned;
-    const plan = planned.value;
-    const { states } = plan;
-    // Players new to the board may have a profile already (set before their first score).
-    const newcomers = tables.profiles.count > 0 ? states.filter((s) => !this.ranking.knows(s.player)) : [];
-    this.commit(game, plan, newIds, now, () => {
-      if (plan.charged !== undefined) tables.gainSpent.write(plan.charged.record);
-      if (this.record.config.archive) history.keepForArchive(batch.reports);
-      for (const [player, change] of batch.profiles) tables.profiles.set(player, change);
-      tables.stats.countReports(reportCounts(batch.reports, plan.peaks), this.record.config.order === "desc");
-    });
-    joinCountries(this.ranking, tables.profiles, newcomers, batch.profiles);
-    if (states.length > 0 || batch.profiles.size > 0) this.changed(now);
-    if (this.record.config.archive && items.length > 0) history.archiveQueued(now);
-    return accepted({ accepted: items.length, duplicates: reports.length - items.length });
+    return this.restored.players.applyReports(game, reports);
   }
 
-  /**
-   * Match results, in order: stats for every player (played, wins, losses,
-   * draws, streaks), and on a rated game the board's scores (wins, ELO or
-   * OpenSkill). Planned whole, persisted in one transaction, then applied.
-   */
+  /** Match results: stats for every player, and on a rated game the board's scores (see PlayerBoard). */
   async applyResults(game: string, results: MatchResult[]): Promise<Outcome<Accepted>> {
-    const now = Date.now();
-    const { tables } = this.restored;
-    const { items, newIds } = tables.ids.partition(results, (r) => (r.id === undefined ? undefined : `result:${r.id}`));
-    const fresh = items.map((result) => ({ groups: groupsOf(result), ts: result.ts ?? now }));
-    const plan = planResults(fresh, {
-      config: this.record.config,
-      stats: tables.stats.many([...new Set(fresh.flatMap((r) => r.groups.flat()))]),
-      scoreOf: (player) => this.ranking.state(player),
-      trending: this.record.config.trend !== null,
-    });
-    const over = overLimits(this.ranking, plan, this.record.config);
-    if (over !== undefined) return refused(over);
-    this.commit(game, plan, newIds, now, () => tables.stats.write(plan.stats));
-    if (plan.states.length > 0) this.changed(now);
-    return accepted({ accepted: items.length, duplicates: results.length - items.length });
+    return this.restored.players.applyResults(game, results);
   }
 
   /** Custom counters: each grows by its increment; at most MAX_COUNTERS per player. Refused whole. */
   async applyEvents(game: string, events: PlayerEvent[]): Promise<Outcome<Accepted>> {
-    const now = Date.now();
-    const { tables, maintenance } = this.restored;
-    const { items, newIds } = tables.ids.partition(events, (e) => (e.id === undefined ? undefined : `event:${e.id}`));
-    const planned = planEvents(items, tables.stats.many([...new Set(items.map((e) => e.player))]), now);
-    if (!planned.ok) return planned;
-    tables.transaction(() => {
-      this.create(game, now);
-      tables.ids.add(newIds, now);
-      tables.stats.write(planned.value);
-    });
-    maintenance.scheduleIfDue();
-    maintenance.written(now, { ids: newIds.length > 0, trended: false });
-    return accepted({ accepted: items.length, duplicates: events.length - items.length });
+    return this.restored.players.applyEvents(game, events);
   }
 
   async configure(game: string, patch: GameConfigPatch): Promise<Outcome<GameConfig>> {
     const now = Date.now();
-    const changed = changeConfig(this.record.config, patch, this.ranking.knownPlayers);
+    const changed = changeConfig(this.record.config, patch, this.players.board.knownPlayers);
     if (!changed.ok) return changed;
     const config = changed.value;
     const { tables, seasons } = this.restored;
     const rescheduled = tables.transaction(() => {
-      this.create(game, now);
+      this.players.create(game, now);
       this.record.recordConfig(config, now);
       return seasons.reconfigure(this.record.config, config, now);
     });
     if (rescheduled) seasons.arm(now);
     this.record.config = config;
-    this.ranking.reconfigure(rulesOf(config), now);
-    this.ranking.setTrend(config.trend ?? undefined);
-    this.reads.reset();
+    this.players.reconfigure(config, now);
     this.changed(now);
     return accepted(config);
   }
 
   /** Sets a player's display name and/or country (creating the game if needed); the player need not have scored. */
   async setProfile(game: string, player: string, change: ProfileBody): Promise<Outcome<Profile>> {
-    const now = Date.now();
-    const { tables } = this.restored;
-    const profile = tables.transaction(() => {
-      this.create(game, now);
-      this.record.recordUpdate(now);
-      return tables.profiles.set(player, change);
-    });
-    if (change.country !== undefined) this.ranking.setCountry(player, change.country);
-    this.changed(now);
-    return accepted({ player, ...profile });
+    return accepted(this.players.setProfile(game, player, change));
   }
 
   async removePlayer(player: string): Promise<Outcome<null>> {
-    return this.existing(() => {
-      if (this.ranking.state(player) === undefined) return refused(playerNotFound(player));
-      const now = Date.now();
-      const { tables } = this.restored;
-      tables.transaction(() => {
-        tables.removePlayer(player);
-        this.record.recordUpdate(now);
-      });
-      this.ranking.remove(player);
-      this.changed(now);
-      return accepted(null);
-    });
+    return this.existing(() => this.players.removePlayer(player));
   }
 
   async info(): Promise<Outcome<GameInfo>> {
     const { config } = this.record;
-    return this.board(() => ({ config, players: this.ranking.rankedPlayers, season: this.restored.seasons.current() }));
+    return this.board(() => ({
+      config,
+      players: this.players.board.rankedPlayers,
+      season: this.restored.seasons.current(),
+    }));
   }
 
   /** A page of the board, or with `country` of that country's players (ranked within it, with `globalRank`). */
@@ -337,7 +261,7 @@ export class GameBoard extends DurableObject<Env> {
   private existing<T>(read: (game: string, now: number) => Outcome<T>): Outcome<T> {
     if (this.record.game === undefined) return refused(gameNotFound());
     const now = Date.now();
-    this.boardAt(now);
+    this.players.at(now);
     return read(this.record.game, now);
   }
 
@@ -360,7 +284,10 @@ export class GameBoard extends DurableObject<Env> {
       {
         game: () => this.record.game,
         settings: () => this.record.config,
-        top: (limit) => ({ total: this.boardAt(Date.now()).rankedPlayers, entries: this.ranking.page(0, limit) }),
+        top: (limit) => {
+          const board = this.players.at(Date.now());
+          return { total: board.rankedPlayers, entries: board.page(0, limit) };
+        },
       },
       clock,
       tables.schema,
@@ -368,12 +295,24 @@ export class GameBoard extends DurableObject<Env> {
     const seasons = this.seasonWorkflow(tables, clock, loader);
     const maintenance = new Maintenance(tables, {
       seasonStep: () => this.restored.seasons.step(),
-      states: () => this.ranking.states(),
+      states: () => this.players.board.states(),
       trend: () => this.record.config.trend,
     });
-    this.restored = { tables, clock, seasons, history, maintenance };
-    this.ranking = loader.open(this.record.config, now);
-    this.reads.reset();
+    const players = new PlayerBoard(
+      tables,
+      this.record,
+      loader,
+      maintenance,
+      {
+        created: (at) => seasons.start(at),
+        feed: (rise) => seasons.feed(rise),
+        keepForArchive: (reports) => history.keepForArchive(reports),
+        archiveQueued: (at) => history.archiveQueued(at),
+        changed: (at) => this.changed(at),
+      },
+      now,
+    );
+    this.restored = { tables, clock, seasons, history, maintenance, players };
     seasons.resume(now);
     await clock.resume();
     if (this.record.game !== undefined) this.directory.changed();
@@ -387,15 +326,14 @@ export class GameBoard extends DurableObject<Env> {
     const host: SeasonHost = {
       game: () => this.record.game,
       config: () => this.record.config,
-      board: (now) => this.boardAt(now),
+      board: (now) => this.players.at(now),
       retireBoard: (now) => {
         this.restored.maintenance.dropCompaction();
         tables.trendLog.clear();
         this.record.recordUpdate(now);
       },
       openBoard: (now) => {
-        this.ranking = loader.empty(this.record.config, now);
-        this.reads.reset();
+        this.players.reopen(now);
         this.changed(now);
       },
       background: () => this.restored.maintenance.schedule(),
@@ -404,34 +342,12 @@ export class GameBoard extends DurableObject<Env> {
     return new SeasonWorkflow(host, { book, tables, loader, clock, archive: this.archiveWriter, deliver });
   }
 
-  /**
-   * Persists a planned batch in one transaction, with `alongside` (what else
-   * the batch records), then applies it to the board.
-   */
-  private commit(game: string, plan: Plan, newIds: readonly string[], now: number, alongside: () => void): void {
-    const { tables, seasons, maintenance } = this.restored;
-    tables.transaction(() => {
-      this.create(game, now);
-      tables.log.append(plan.states);
-      tables.ids.add(newIds, now);
-      tables.trendLog.append(plan.gains, now);
-      if (plan.states.length > 0) this.record.recordUpdate(now);
-      seasons.feed(plan.rise);
-      alongside();
-    });
-    this.ranking.apply(plan, now);
-    maintenance.written(now, { ids: newIds.length > 0, trended: plan.gains.length > 0 });
+  private get players(): PlayerBoard {
+    return this.restored.players;
   }
 
-  /** The open board, the players whose ts left the window by `now` taken off. */
-  private boardAt(now: number): Ranking {
-    this.ranking.expire(now);
-    return this.ranking;
-  }
-
-  /** Records the game with its first write; call inside that write's transaction. */
-  private create(game: string, now: number): void {
-    if (this.record.create(game, now)) this.restored.seasons.start(now);
+  private get reads(): BoardReads {
+    return this.restored.players.reads;
   }
 
   private changed(now: number): void {
@@ -444,6 +360,6 @@ export class GameBoard extends DurableObject<Env> {
 
   private directoryEntry() {
     const { game, updatedAt, createdAt } = this.record;
-    return game === undefined ? undefined : { game, players: this.ranking.rankedPlayers, updatedAt, createdAt };
+    return game === undefined ? undefined : { game, players: this.players.board.rankedPlayers, updatedAt, createdAt };
   }
 }

@@ -1,0 +1,196 @@
+import type { Plan, Ranking } from "../../engine/ranking";
+import type { GameConfig } from "../../protocol/config";
+import { accepted, type Outcome, playerNotFound, ratedGame, refused } from "../../protocol/errors";
+import type { Accepted, Profile, ProfileBody, ScoreReport } from "../../protocol/reports";
+import { groupsOf, type MatchResult, type PlayerEvent } from "../../protocol/results";
+import { type BoardLoader, rulesOf } from "../board-loader";
+import { planEvents } from "../events";
+import type { ArchivedReport } from "../history/writer";
+import type { Maintenance } from "../maintenance";
+import { BoardReads } from "../reads";
+import { joinCountries, overLimits, planReports, readReports, reportCounts } from "../reports";
+import { planResults } from "../results";
+import type { GameRecord } from "../storage/game-record";
+import type { GameTables } from "../storage/tables";
+
+/** What a player board's writes tell the object that holds it. */
+export interface PlayerBoardHost {
+  /** Inside the transaction of the write that created the game. */
+  created(now: number): void;
+  /** Inside a batch's transaction: its gains' share of the prize pool. */
+  feed(rise: number): void;
+  /** Inside a batch's transaction: its reports, for a game that archives them. */
+  keepForArchive(reports: readonly ArchivedReport[]): void;
+  /** After a batch whose reports wait for the archive. */
+  archiveQueued(now: number): void;
+  /** After a write that changed what the board shows. */
+  changed(now: number): void;
+}
+
+/**
+ * Players in one object: the engine's board over the object's tables, and
+ * every write that changes them (reports, results, counters, profiles,
+ * removals). Each write is planned against the board, persisted in one
+ * transaction, then applied, so what it answers is durable. The game's own
+ * object holds the one board of a game on one shard; a shard object holds
+ * its share of a sharded game's players.
+ */
+export class PlayerBoard {
+  private current: Ranking;
+  readonly reads: BoardReads;
+
+  constructor(
+    private readonly tables: GameTables,
+    private readonly record: GameRecord,
+    private readonly loader: BoardLoader,
+    private readonly maintenance: Maintenance,
+    private readonly host: PlayerBoardHost,
+    now: number,
+  ) {
+    this.current = loader.open(record.config, now);
+    this.reads = new BoardReads(
+      () => this.current,
+      () => tables.profiles,
+    );
+  }
+
+  /** The board, the players whose ts left the window by `now` taken off. */
+  at(now: number): Ranking {
+    this.current.expire(now);
+    return this.current;
+  }
+
+  /** The board as it is, for what must not change it (live views, a compaction). */
+  get board(): Ranking {
+    return this.current;
+  }
+
+  applyReports(game: string, reports: ScoreReport[]): Outcome<Accepted> {
+    const now = Date.now();
+    const { config } = this.record;
+    if (config.rating !== "none") return refused(ratedGame(config.rating));
+    const { tables, host } = this;
+    const { items, positions, newIds } = tables.ids.partition(reports, (r) => r.id);
+    const batch = readReports(items, now);
+    const planned = planReports(this.current, batch.reports, positions, config, now);
+    if (!planned.ok) return planned;
+    const plan = planned.value;
+    const { states } = plan;
+    // Players new to the board may have a profile already (set before their first score).
+    const newcomers = tables.profiles.count > 0 ? states.filter((s) => !this.current.knows(s.player)) : [];
+    this.commit(game, plan, newIds, now, () => {
+      if (plan.charged !== undefined) tables.gainSpent.write(plan.charged.record);
+      if (config.archive) host.keepForArchive(batch.reports);
+      for (const [player, change] of batch.profiles) tables.profiles.set(player, change);
+      tables.stats.countReports(reportCounts(batch.reports, plan.peaks), config.order === "desc");
+    });
+    joinCountries(this.current, tables.profiles, newcomers, batch.profiles);
+    if (states.length > 0 || batch.profiles.size > 0) host.changed(now);
+    if (config.archive && items.length > 0) host.archiveQueued(now);
+    return accepted({ accepted: items.length, duplicates: reports.length - items.length });
+  }
+
+  /**
+   * Match results, in order: stats for every player (played, wins, losses,
+   * draws, streaks), and on a rated game the board's scores (wins, ELO or
+   * OpenSkill). Planned whole, persisted in one transaction, then applied.
+   */
+  applyResults(game: string, results: MatchResult[]): Outcome<Accepted> {
+    const now = Date.now();
+    const { tables } = this;
+    const { config } = this.record;
+    const { items, newIds } = tables.ids.partition(results, (r) => (r.id === undefined ? undefined : `result:${r.id}`));
+    const fresh = items.map((result) => ({ groups: groupsOf(result), ts: result.ts ?? now }));
+    const plan = planResults(fresh, {
+      config,
+      stats: tables.stats.many([...new Set(fresh.flatMap((r) => r.groups.flat()))]),
+      scoreOf: (player) => this.current.state(player),
+      trending: config.trend !== null,
+    });
+    const over = overLimits(this.current, plan, config);
+    if (over !== undefined) return refused(over);
+    this.commit(game, plan, newIds, now, () => tables.stats.write(plan.stats));
+    if (plan.states.length > 0) this.host.changed(now);
+    return accepted({ accepted: items.length, duplicates: results.length - items.length });
+  }
+
+  /** Custom counters: each grows by its increment; at most MAX_COUNTERS per player. Refused whole. */
+  applyEvents(game: string, events: PlayerEvent[]): Outcome<Accepted> {
+    const now = Date.now();
+    const { tables, maintenance } = this;
+    const { items, newIds } = tables.ids.partition(events, (e) => (e.id === undefined ? undefined : `event:${e.id}`));
+    const planned = planEvents(items, tables.stats.many([...new Set(items.map((e) => e.player))]), now);
+    if (!planned.ok) return planned;
+    tables.transaction(() => {
+      this.create(game, now);
+      tables.ids.add(newIds, now);
+      tables.stats.write(planned.value);
+    });
+    maintenance.scheduleIfDue();
+    maintenance.written(now, { ids: newIds.length > 0, trended: false });
+    return accepted({ accepted: items.length, duplicates: events.length - items.length });
+  }
+
+  /** Sets a player's display name and/or country (creating the game if needed); the player need not have scored. */
+  setProfile(game: string, player: string, change: ProfileBody): Profile {
+    const now = Date.now();
+    const { tables } = this;
+    const profile = tables.transaction(() => {
+      this.create(game, now);
+      this.record.recordUpdate(now);
+      return tables.profiles.set(player, change);
+    });
+    if (change.country !== undefined) this.current.setCountry(player, change.country);
+    this.host.changed(now);
+    return { player, ...profile };
+  }
+
+  removePlayer(player: string): Outcome<null> {
+    if (this.current.state(player) === undefined) return refused(playerNotFound(player));
+    const now = Date.now();
+    this.tables.transaction(() => {
+      this.tables.removePlayer(player);
+      this.record.recordUpdate(now);
+    });
+    this.current.remove(player);
+    this.host.changed(now);
+    return accepted(null);
+  }
+
+  /** The game's rules changed (`record.config` already holds them): the board re-ranks as they say. */
+  reconfigure(config: GameConfig, now: number): void {
+    this.current.reconfigure(rulesOf(config), now);
+    this.current.setTrend(config.trend ?? undefined);
+    this.reads.reset();
+  }
+
+  /** A new season: the board starts empty (its rows were retired with the close). */
+  reopen(now: number): void {
+    this.current = this.loader.empty(this.record.config, now);
+    this.reads.reset();
+  }
+
+  /**
+   * Persists a planned batch in one transaction, with `alongside` (what else
+   * the batch records), then applies it to the board.
+   */
+  private commit(game: string, plan: Plan, newIds: readonly string[], now: number, alongside: () => void): void {
+    const { tables, maintenance } = this;
+    tables.transaction(() => {
+      this.create(game, now);
+      tables.log.append(plan.states);
+      tables.ids.add(newIds, now);
+      tables.trendLog.append(plan.gains, now);
+      if (plan.states.length > 0) this.record.recordUpdate(now);
+      this.host.feed(plan.rise);
+      alongside();
+    });
+    this.current.apply(plan, now);
+    maintenance.written(now, { ids: newIds.length > 0, trended: plan.gains.length > 0 });
+  }
+
+  /** Records the game with its first write; call inside that write's transaction. */
+  create(game: string, now: number): void {
+    if (this.record.create(game, now)) this.host.created(now);
+  }
+}

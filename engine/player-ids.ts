@@ -170,6 +170,23 @@ export class PlayerIds {
     return xLength - this.idLength;
   }
 
+  /** An id as this directory stores it (UTF-8), to compare with `compareTo`. */
+  bytesOf(player: string): Uint8Array {
+    return encoder.encode(player);
+  }
+
+  /** Code-point order of the id in `slot` against an id from `encode`. */
+  compareTo(slot: number, id: Uint8Array): number {
+    const x = this.locate(slot);
+    const start = this.idStart;
+    const n = Math.min(this.idLength, id.length);
+    for (let k = 0; k < n; k++) {
+      const d = x[start + k] - id[k];
+      if (d !== 0) return d;
+    }
+    return this.idLength - id.length;
+  }
+
   /** Calls `visit` for every slot in use. */
   forEachSlot(visit: (slot: number) => void): void {
     for (let slot = 0; slot < this.highWater; slot++) {

@@ -90,6 +90,22 @@ export class PlayerTable {
     return country === 0 ? undefined : this.countryNames.nameOf(country);
   }
 
+  /** Whether the slot's player goes before another with the same score: earlier `ts`, then its `id` (PlayerIds.bytesOf). */
+  goesBefore(slot: number, ts: number, id: Uint8Array): boolean {
+    const time = this.times[slot];
+    return time !== ts ? time < ts : this.ids.compareTo(slot, id) < 0;
+  }
+
+  /** Every player's state: those in `onBoard` first, in its order, then those off the board. */
+  *states(onBoard: Uint32Array): IterableIterator<PlayerState> {
+    for (const slot of onBoard) yield this.stateOf(slot);
+    const outside: number[] = [];
+    this.ids.forEachSlot((slot) => {
+      if (this.ranked[slot] === 0) outside.push(slot);
+    });
+    for (const slot of outside) yield this.stateOf(slot);
+  }
+
   stateOf(slot: number): PlayerState {
     const team = this.teamName(slot);
     const state: PlayerState = { player: this.ids.idOf(slot), score: this.scores[slot], ts: this.times[slot] };

@@ -123,14 +123,14 @@ export class RankedIndex {
     }
   }
 
-  /** Number of entries whose key is strictly less than `key`. */
-  countLess(key: number): number {
+  /** Number of entries whose key is strictly less than `key` (with `orEqual`, at most `key`). */
+  countLess(key: number, orEqual = false): number {
     if (this.count === 0) return 0;
     let lo = 0;
     let hi = this.blockCount;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.lastKeys[mid] < key) lo = mid + 1;
+      if (this.lastKeys[mid] < key || (orEqual && this.lastKeys[mid] === key)) lo = mid + 1;
       else hi = mid;
     }
     if (lo === this.blockCount) return this.count;
@@ -139,10 +139,26 @@ export class RankedIndex {
     let h = this.sizes[lo];
     while (l < h) {
       const mid = (l + h) >> 1;
-      if (keys[mid] < key) l = mid + 1;
+      if (keys[mid] < key || (orEqual && keys[mid] === key)) l = mid + 1;
       else h = mid;
     }
     return this.prefix(lo) + l;
+  }
+
+  /**
+   * Among the entries with `key`, which start at position `from` and run in
+   * tie-break order, the position of the first whose slot `goesFirst` refuses
+   * (`goesFirst` holds for a prefix of them).
+   */
+  countWhile(from: number, key: number, goesFirst: (slot: number) => boolean): number {
+    let lo = from;
+    let hi = this.countLess(key, true);
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (goesFirst(this.at(mid))) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   /** All slots in order. */

@@ -49,18 +49,14 @@ export class Ranking {
   private expiry = new ExpiryQueue();
   private current: RankingRules;
   /**
-   * The top entries (as many as were asked, up to TOP_CACHE), built on the first read after a change: nearly
-   * every read of a board is its top (leaderboard pages, live views, snapshots),
-   * and boards are read far more often than they change.
+   * The top entries (as many as were asked, up to TOP_CACHE), built on the first read after a change: nearly every
+   * read of a board is its top (pages, live views, snapshots), and boards are read far more often than they change.
    */
   private topCache: RankedEntry[] | undefined;
   /** `current.order === "asc"`, read on every comparison. */
   private ascending: boolean;
 
-  /**
-   * `hashKey` keys the player-id hash; pass a secret random one (the object
-   * does) so no sender can choose names that collide.
-   */
+  /** `hashKey` keys the player-id hash: with a secret random one (the object's), no sender can choose colliding names. */
   constructor(
     rules: RankingRules = DEFAULT_RULES,
     private readonly hashKey: HashKey = randomHashKey(),
@@ -275,6 +271,15 @@ export class Ranking {
     return slot === -1 ? undefined : this.players.stateOf(slot);
   }
 
+  /** Players here ahead of an entry that need not be here (a shard's share of its place); `byScore`: better scores only. */
+  countAhead(score: number, ts: number, player: string, byScore = false): number {
+    const key = this.keyFor(score);
+    const better = this.index.countLess(key);
+    if (byScore) return better;
+    const id = this.players.ids.bytesOf(player);
+    return this.index.countWhile(better, key, (slot) => this.players.goesBefore(slot, ts, id));
+  }
+
   /** The player's ranked entry; undefined when not on the board. */
   entry(player: string): RankedEntry | undefined {
     const slot = this.players.ids.find(player);
@@ -334,23 +339,21 @@ export class Ranking {
   }
 
   /** Every player's state, board players in rank order first. */
-  *states(): IterableIterator<PlayerState> {
-    const onBoard = this.index.toArray();
-    for (const slot of onBoard) yield this.players.stateOf(slot);
-    const outside: number[] = [];
-    this.players.ids.forEachSlot((slot) => {
-      if (this.players.ranked[slot] === 0) outside.push(slot);
-    });
-    for (const slot of outside) yield this.players.stateOf(slot);
+  states(): IterableIterator<PlayerState> {
+    return this.players.states(this.index.toArray());
+  }
+
+  private keyOf(slot: number): number {
+    return this.keyFor(this.players.scores[slot]);
   }
 
   /**
-   * The index's sort key: ascending in board order, so better scores come
+   * A score's sort key: ascending in board order, so better scores come
    * first. `+ 0` and `0 -` turn -0 into 0: equal keys must have equal bits
    * for the radix sort.
    */
-  private keyOf(slot: number): number {
-    return this.ascending ? this.players.scores[slot] + 0 : 0 - this.players.scores[slot];
+  private keyFor(score: number): number {
+    return this.ascending ? score + 0 : 0 - score;
   }
 
   /** Order among equal scores: who reached the score first, then player code points. */

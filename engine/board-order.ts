@@ -1,0 +1,43 @@
+/** What places an entry on a board: its score, when it reached it, and its player. */
+export interface Placed {
+  score: number;
+  ts: number;
+  player: string;
+}
+
+/** Orders two entries: negative when `a` goes first. */
+export type EntryOrder = (a: Placed, b: Placed) => number;
+
+/**
+ * The board's order between entries of any of a game's boards (its shards):
+ * the better score first, then who reached it first, then the player in
+ * code-point order, as one board orders its own (RankedIndex, PlayerIds).
+ */
+export function boardOrder(ascending: boolean): EntryOrder {
+  return (a, b) => {
+    if (a.score !== b.score) return (ascending ? a.score < b.score : a.score > b.score) ? -1 : 1;
+    if (a.ts !== b.ts) return a.ts < b.ts ? -1 : 1;
+    return comparePlayers(a.player, b.player);
+  };
+}
+
+/**
+ * Code-point order of two strings. JS compares UTF-16 code units, which puts
+ * U+E000-U+FFFF after every astral character; ids compare as UTF-8 bytes,
+ * i.e. by code point. At the first unit that differs, surrogates move above
+ * U+FFFF and U+E000-U+FFFF move down into the gap they leave.
+ */
+export function comparePlayers(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
+  }
+  return a.length - b.length;
+}
+
+function codePointRank(unit: number): number {
+  if (unit < 0xd800) return unit;
+  return unit < 0xe000 ? unit + 0x2000 : unit - 0x800;
+}

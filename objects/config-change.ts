@@ -1,12 +1,26 @@
-import type { GameConfig, GameConfigPatch } from "../protocol/config";
-import { accepted, aggregateLocked, invalidRequest, type Outcome, ratingLocked, refused } from "../protocol/errors";
+import { type GameConfig, type GameConfigPatch, MAX_PLAYERS_LIMIT } from "../protocol/config";
+import {
+  type ApiError,
+  accepted,
+  aggregateLocked,
+  invalidRequest,
+  needsOneShard,
+  notEmpty,
+  type Outcome,
+  ratingLocked,
+  refused,
+} from "../protocol/errors";
 
 /**
- * The config after `patch`, or why the change is refused: how scores
- * aggregate and how the game is rated are fixed once the board has players
- * (`players`: every player it knows), and a gain bound on a board where lower
- * is better needs a max (a first report gains from the worst score allowed,
- * which would otherwise be 0, the best).
+ * The config after `patch`, or why the change is refused:
+ * - how scores aggregate, how the game is rated and how many shards hold it
+ *   are fixed once the board has players (`players`: every player this
+ *   object knows; a sharded game's shards check their own);
+ * - each shard holds at most MAX_PLAYERS_LIMIT players;
+ * - a gain bound on a board where lower is better needs a max (a first
+ *   report gains from the worst score allowed, which would otherwise be 0,
+ *   the best);
+ * - what does not add up across shards yet is refused on a sharded game.
  */
 export function changeConfig(config: GameConfig, patch: GameConfigPatch, players: number): Outcome<GameConfig> {
   if (patch.aggregate !== undefined && patch.aggregate !== config.aggregate && players > 0) {
@@ -15,7 +29,18 @@ export function changeConfig(config: GameConfig, patch: GameConfigPatch, players
   if (patch.rating !== undefined && patch.rating !== config.rating && players > 0) {
     return refused(ratingLocked(players));
   }
+  if (patch.shards !== undefined && patch.shards !== config.shards && players > 0) {
+    return refused(notEmpty(players, "shards"));
+  }
   const changed = { ...config, ...patch };
+  if (changed.maxPlayers > changed.shards * MAX_PLAYERS_LIMIT) {
+    const most = (changed.shards * MAX_PLAYERS_LIMIT).toLocaleString("en-US");
+    return refused(
+      invalidRequest(`maxPlayers is more than ${changed.shards} shards hold (${most}); raise shards`, [
+        { path: "maxPlayers", message: `at most ${MAX_PLAYERS_LIMIT} per shard` },
+      ]),
+    );
+  }
   if (changed.order === "asc" && changed.bounds.maxGainPerSecond !== undefined && changed.bounds.max === undefined) {
     return refused(
       invalidRequest("bounds.maxGainPerSecond on a board where lower is better needs bounds.max", [
@@ -23,5 +48,16 @@ export function changeConfig(config: GameConfig, patch: GameConfigPatch, players
       ]),
     );
   }
-  return accepted(changed);
+  const single = changed.shards > 1 ? oneShardOnly(changed) : undefined;
+  return single === undefined ? accepted(changed) : refused(single);
+}
+
+/** What a sharded game cannot have yet: each needs every player, or every report, in one object. */
+function oneShardOnly(config: GameConfig): ApiError | undefined {
+  if (config.rating !== "none") return needsOneShard(`rating: ${config.rating}`);
+  if (config.season !== null) return needsOneShard("a season schedule");
+  if (config.prizes !== null) return needsOneShard("prizes");
+  if (config.webhook !== null) return needsOneShard("a season webhook");
+  if (config.archive) return needsOneShard("the report archive");
+  return undefined;
 }

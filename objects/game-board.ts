@@ -16,10 +16,12 @@ import {
   errorResponse,
   found,
   gameNotFound,
+  needsOneShard,
   type Outcome,
   playerNotFound,
   refused,
   seasonNotFound,
+  shardsChanged,
   statsNotFound,
   teamNotFound,
 } from "../protocol/errors";
@@ -42,6 +44,7 @@ import { ArchiveWriter } from "./seasons/archive-writer";
 import { SeasonBook } from "./seasons/season-book";
 import { type SeasonHost, SeasonWorkflow } from "./seasons/season-workflow";
 import { attempt, type Delivery } from "./seasons/webhook";
+import { ShardSet } from "./shards/shard-set";
 import { GameRecord } from "./storage/game-record";
 import { GameTables } from "./storage/tables";
 
@@ -89,6 +92,7 @@ export class GameBoard extends DurableObject<Env> {
   /** Live spectators: the Worker forwards validated websocket upgrades here. */
   override async fetch(request: Request): Promise<Response> {
     if (this.record.game === undefined) return errorResponse(gameNotFound());
+    if (this.shardSet() !== undefined) return errorResponse(needsOneShard("a live view"));
     return this.spectators.accept(viewSpecOf(new URL(request.url).searchParams));
   }
 
@@ -113,18 +117,26 @@ export class GameBoard extends DurableObject<Env> {
     this.spectators.closed(socket);
   }
 
+  /** Reports for this object's board; a sharded game's go to its shards (the Worker routes them again). */
   async applyReports(game: string, reports: ScoreReport[]): Promise<Outcome<Accepted>> {
-    return this.restored.players.applyReports(game, reports);
+    const { shards } = this.record.config;
+    if (shards > 1) return refused(shardsChanged(shards));
+    return this.players.applyReports(game, reports);
+  }
+
+  /** The count the Worker routes this game's reports by. */
+  async shards(): Promise<number> {
+    return this.record.config.shards;
   }
 
   /** Match results: stats for every player, and on a rated game the board's scores (see PlayerBoard). */
   async applyResults(game: string, results: MatchResult[]): Promise<Outcome<Accepted>> {
-    return this.restored.players.applyResults(game, results);
+    return this.oneShard("results", () => this.players.applyResults(game, results));
   }
 
   /** Custom counters: each grows by its increment; at most MAX_COUNTERS per player. Refused whole. */
   async applyEvents(game: string, events: PlayerEvent[]): Promise<Outcome<Accepted>> {
-    return this.restored.players.applyEvents(game, events);
+    return this.oneShard("events", () => this.players.applyEvents(game, events));
   }
 
   async configure(game: string, patch: GameConfigPatch): Promise<Outcome<GameConfig>> {
@@ -132,6 +144,8 @@ export class GameBoard extends DurableObject<Env> {
     const changed = changeConfig(this.record.config, patch, this.players.board.knownPlayers);
     if (!changed.ok) return changed;
     const config = changed.value;
+    const placed = await this.placeShards(game, config);
+    if (!placed.ok) return placed;
     const { tables, seasons } = this.restored;
     const rescheduled = tables.transaction(() => {
       this.players.create(game, now);
@@ -147,52 +161,72 @@ export class GameBoard extends DurableObject<Env> {
 
   /** Sets a player's display name and/or country (creating the game if needed); the player need not have scored. */
   async setProfile(game: string, player: string, change: ProfileBody): Promise<Outcome<Profile>> {
-    return accepted(this.players.setProfile(game, player, change));
+    return this.oneShard("profiles", () => accepted(this.players.setProfile(game, player, change)));
   }
 
   async removePlayer(player: string): Promise<Outcome<null>> {
-    return this.existing(() => this.players.removePlayer(player));
+    return this.existing(() => this.players.removePlayer(player), "removing a player");
   }
 
   async info(): Promise<Outcome<GameInfo>> {
     const { config } = this.record;
+    const season = this.restored.seasons.current();
+    const shards = this.shardSet();
+    if (shards === undefined) return this.board(() => ({ config, players: this.players.board.rankedPlayers, season }));
+    const sizes = await shards.sizes();
     return this.board(() => ({
       config,
-      players: this.players.board.rankedPlayers,
-      season: this.restored.seasons.current(),
+      players: sizes.reduce((sum, s) => sum + s.ranked, 0),
+      season,
+      shards: sizes.map((s, shard) => ({ shard, players: s.ranked })),
     }));
   }
 
   /** A page of the board, or with `country` of that country's players (ranked within it, with `globalRank`). */
   async leaderboard(offset: number, limit: number, country?: string): Promise<Outcome<Leaderboard>> {
-    return this.board(() => ({
-      total: this.reads.total("players", country),
-      entries: country === undefined ? this.reads.page(offset, limit) : this.reads.countryPage(country, offset, limit),
-    }));
+    const shards = this.shardSet();
+    if (shards !== undefined && country === undefined) {
+      const page = await shards.page(offset, limit);
+      return this.board(() => page);
+    }
+    return this.board(
+      () => ({
+        total: this.reads.total("players", country),
+        entries:
+          country === undefined ? this.reads.page(offset, limit) : this.reads.countryPage(country, offset, limit),
+      }),
+      "a country's board",
+    );
   }
 
   async standing(player: string, around: number): Promise<Outcome<PlayerStanding>> {
-    return this.existing(() => found(this.reads.standing(player, around), () => playerNotFound(player)));
+    const shards = this.shardSet();
+    if (shards === undefined) {
+      return this.existing(() => found(this.reads.standing(player, around), () => playerNotFound(player)));
+    }
+    const standing = await shards.standing(player, around);
+    return this.existing(() => found(standing, () => playerNotFound(player)));
   }
 
   async teams(offset: number, limit: number): Promise<Outcome<TeamBoard>> {
-    return this.board(() => ({ total: this.reads.total("teams"), entries: this.reads.teams(offset, limit) }));
+    return this.board(() => ({ total: this.reads.total("teams"), entries: this.reads.teams(offset, limit) }), "teams");
   }
 
   async team(team: string, limit: number): Promise<Outcome<TeamDetail>> {
-    return this.existing(() => found(this.reads.team(team, limit), () => teamNotFound(team)));
+    return this.existing(() => found(this.reads.team(team, limit), () => teamNotFound(team)), "teams");
   }
 
   async mvps(offset: number, limit: number): Promise<Outcome<MvpBoard>> {
-    return this.board(() => ({ entries: this.reads.mvps(offset, limit) }));
+    return this.board(() => ({ entries: this.reads.mvps(offset, limit) }), "MVPs");
   }
 
   async trending(limit: number): Promise<Outcome<TrendingBoard>> {
-    return this.board((now) => ({ entries: this.reads.trending(now, limit) }));
+    return this.board((now) => ({ entries: this.reads.trending(now, limit) }), "trending");
   }
 
   async countries(offset: number, limit: number): Promise<Outcome<CountryBoard>> {
-    return this.board(() => ({ total: this.reads.total("countries"), entries: this.reads.countries(offset, limit) }));
+    const read = () => ({ total: this.reads.total("countries"), entries: this.reads.countries(offset, limit) });
+    return this.board(read, "countries");
   }
 
   /** A player's stats: results, reports, counters (and OpenSkill's mu and sigma). */
@@ -200,17 +234,17 @@ export class GameBoard extends DurableObject<Env> {
     return this.existing(() => {
       const stats = this.restored.tables.stats.get(player);
       return found(stats && statsOf(player, stats, this.record.config.rating), () => statsNotFound(player));
-    });
+    }, "player stats");
   }
 
   /** Closes the open season now (admin), as its boundary would; answers the closed season. */
   async closeSeason(): Promise<Outcome<SeasonSummary>> {
-    return this.existing(() => accepted(this.restored.seasons.closeNow()));
+    return this.existing(() => accepted(this.restored.seasons.closeNow()), "seasons");
   }
 
   /** The open season's pool, the split, and what a close would pay now. */
   async prizes(): Promise<Outcome<PrizeProjection>> {
-    return this.existing(() => accepted(this.restored.seasons.projection()));
+    return this.existing(() => accepted(this.restored.seasons.projection()), "prizes");
   }
 
   /** A closed season's awards. */
@@ -218,17 +252,17 @@ export class GameBoard extends DurableObject<Env> {
     return this.existing(() => {
       const awards = this.restored.seasons.awards(season);
       return found(awards && { awards }, () => seasonNotFound(season));
-    });
+    }, "seasons");
   }
 
   /** Every season, newest first, the open one first with its live player count and leader. */
   async seasonList(): Promise<Outcome<{ seasons: SeasonSummary[] }>> {
-    return this.existing(() => accepted({ seasons: this.restored.seasons.list() }));
+    return this.existing(() => accepted({ seasons: this.restored.seasons.list() }), "seasons");
   }
 
   /** One season's summary: a closed one, or the open one (live). */
   async season(season: number): Promise<Outcome<SeasonSummary>> {
-    return this.existing(() => found(this.restored.seasons.summary(season), () => seasonNotFound(season)));
+    return this.existing(() => found(this.restored.seasons.summary(season), () => seasonNotFound(season)), "seasons");
   }
 
   /**
@@ -239,35 +273,69 @@ export class GameBoard extends DurableObject<Env> {
    */
   async deleteGame(game: string, withHistory: boolean): Promise<Outcome<null>> {
     if (this.record.game === undefined && !withHistory) return refused(gameNotFound());
-    let found = this.record.game !== undefined;
+    let existed = this.record.game !== undefined;
+    const shards = this.shardSet();
     await this.directory.pausedFor(() =>
       this.ctx.blockConcurrencyWhile(async () => {
         this.spectators.closeAll("the game was deleted");
+        await shards?.delete();
         this.restored.maintenance.stop();
         await this.ctx.storage.deleteAlarm();
         await this.ctx.storage.deleteAll();
         await this.restore();
         await this.directory.remove(game);
         if (withHistory) {
-          found = (await this.historyWriter.deleteGame(game)) || found;
+          existed = (await this.historyWriter.deleteGame(game)) || existed;
           await this.archiveWriter.deleteGame(game);
         }
       }),
     );
-    return found ? accepted(null) : refused(gameNotFound());
+    return existed ? accepted(null) : refused(gameNotFound());
   }
 
-  /** Answers `read` for a game that exists, its board's window applied as of now; 404 otherwise. */
-  private existing<T>(read: (game: string, now: number) => Outcome<T>): Outcome<T> {
+  /**
+   * Answers `read` for a game that exists, its board's window applied as of
+   * now; 404 otherwise. With `oneShard`, what needs one object: refused on a
+   * sharded game.
+   */
+  private existing<T>(read: (game: string, now: number) => Outcome<T>, oneShard?: string): Outcome<T> {
     if (this.record.game === undefined) return refused(gameNotFound());
+    if (oneShard !== undefined && this.record.config.shards > 1) return refused(needsOneShard(oneShard));
     const now = Date.now();
     this.players.at(now);
     return read(this.record.game, now);
   }
 
   /** One of the game's boards: what `read` finds, headed by the game's name and last change. */
-  private board<T extends object>(read: (now: number) => T): Outcome<{ game: string; updatedAt: number } & T> {
-    return this.existing((game, now) => accepted({ game, updatedAt: this.record.updatedAt, ...read(now) }));
+  private board<T extends object>(
+    read: (now: number) => T,
+    oneShard?: string,
+  ): Outcome<{ game: string; updatedAt: number } & T> {
+    return this.existing((game, now) => accepted({ game, updatedAt: this.record.updatedAt, ...read(now) }), oneShard);
+  }
+
+  /** A write that needs every player in one object: refused on a sharded game. */
+  private oneShard<T>(what: string, write: () => Outcome<T>): Outcome<T> {
+    return this.record.config.shards > 1 ? refused(needsOneShard(what)) : write();
+  }
+
+  /** The game's shards, when its players are spread over several objects. */
+  private shardSet(config = this.record.config): ShardSet | undefined {
+    const { game } = this.record;
+    return game !== undefined && config.shards > 1 ? new ShardSet(this.env.SHARD, game, config) : undefined;
+  }
+
+  /**
+   * A config change reaches the shards before it is recorded here: a new
+   * count needs them empty (not_empty), and a refusal puts back the count
+   * they had. Nothing to do for a game on one object before and after.
+   */
+  private async placeShards(game: string, config: GameConfig): Promise<Outcome<null>> {
+    const before = this.record.config;
+    if (config.shards === 1 && before.shards === 1) return accepted(null);
+    const placed = await new ShardSet(this.env.SHARD, game, config).place(before.shards);
+    if (!placed.ok && before.shards > 1) await new ShardSet(this.env.SHARD, game, before).place(config.shards);
+    return placed;
   }
 
   /** Builds the in-memory state from storage: at construction, and after a deletion. */

@@ -61,6 +61,10 @@ export const GameInfo = z
     players: z.number().int(),
     updatedAt: UpdatedAt,
     season: CurrentSeason,
+    shards: z
+      .array(z.object({ shard: z.number().int(), players: z.number().int() }))
+      .optional()
+      .openapi({ description: "A sharded game: each shard's players on the board" }),
   })
   .openapi("GameInfo");
 

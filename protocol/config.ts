@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { AGGREGATES, DEFAULT_RULES, ORDERS, TIE_MODES } from "../engine/rules";
 import { DEFAULT_TREND } from "../engine/trending";
 import { Prizes, SeasonSchedule, WebhookUrl } from "./seasons";
+import { MAX_SHARDS } from "./shards";
 
 export const MAX_WINDOW_SECONDS = 365 * 24 * 60 * 60;
 export const RATINGS = ["none", "wins", "elo", "openskill"] as const;
@@ -51,8 +52,22 @@ const settings = {
     .number()
     .int()
     .min(1)
-    .max(MAX_PLAYERS_LIMIT)
-    .openapi({ description: "Most players the board may hold; a report that would add one more is refused (409)" }),
+    .max(MAX_PLAYERS_LIMIT * MAX_SHARDS)
+    .openapi({
+      description:
+        "Most players the game may hold; a report that would add one more is refused (409). At most " +
+        `${MAX_PLAYERS_LIMIT.toLocaleString("en-US")} per shard; each shard holds up to maxPlayers / shards`,
+    }),
+  shards: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_SHARDS)
+    .openapi({
+      description:
+        "Objects the game's players spread over (1: one object). Every read stays exact. Changes only while " +
+        "the board is empty",
+    }),
   maxTeams: z
     .number()
     .int()
@@ -140,6 +155,7 @@ export const DEFAULT_CONFIG: GameConfig = {
   historyDays: 30,
   archive: false,
   maxPlayers: 1_000_000,
+  shards: 1,
   maxTeams: 10_000,
   trend: DEFAULT_TREND,
   rating: "none",

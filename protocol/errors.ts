@@ -7,6 +7,11 @@ export const ErrorBody = z
       code: z.string().openapi({ example: "invalid_request" }),
       message: z.string().openapi({ example: "scores[0].score: Expected number" }),
       details: z.array(z.unknown()).optional(),
+      applied: z
+        .number()
+        .int()
+        .optional()
+        .openapi({ description: "A sharded batch refused in part: how many of its reports were applied" }),
     }),
   })
   .openapi("Error");
@@ -40,7 +45,17 @@ export interface BoundsDetail {
   reason: string;
 }
 
-export type ErrorDetail = IssueDetail | GameOutcomeDetail | BoundsDetail;
+/** A report of a sharded batch whose shard refused its part (the batch's other parts may have applied). */
+export interface ReportOutcomeDetail {
+  index: number;
+  applied: false;
+  code: string;
+  /** For a report the bounds refused: its player, and why. */
+  player?: string;
+  reason?: string;
+}
+
+export type ErrorDetail = IssueDetail | GameOutcomeDetail | BoundsDetail | ReportOutcomeDetail;
 
 /** An error the API answers with, carried as data across the object boundary. */
 export interface ApiError {
@@ -48,11 +63,17 @@ export interface ApiError {
   code: string;
   message: string;
   details?: ErrorDetail[];
+  /** A sharded batch refused in part: how many of its reports were applied. */
+  applied?: number;
+  /** For the Worker only, never sent: the shard count to route a refused write by (see shardsChanged). */
+  shards?: number;
 }
 
 /** The envelope of every error answer. */
-export function errorBody({ code, message, details }: ApiError): ErrorBody {
-  return { error: details === undefined ? { code, message } : { code, message, details } };
+export function errorBody({ code, message, details, applied }: ApiError): ErrorBody {
+  const error: ErrorBody["error"] = details === undefined ? { code, message } : { code, message, details };
+  if (applied !== undefined) error.applied = applied;
+  return { error };
 }
 
 /** The one writer of error answers: the envelope, with the error's status. */
@@ -236,6 +257,30 @@ export const aggregateLocked = (players: number): ApiError => ({
   status: 409,
   code: "aggregate_locked",
   message: `aggregate can only change while the board is empty; it has ${players} players`,
+});
+
+export const notEmpty = (players: number, what: string): ApiError => ({
+  status: 409,
+  code: "not_empty",
+  message: `${what} can only change while the board is empty; it has ${players} players`,
+});
+
+export const needsOneShard = (what: string): ApiError => ({
+  status: 409,
+  code: "needs_one_shard",
+  message: `${what} needs every player in one object; this game is sharded (set shards: 1 while the board is empty)`,
+});
+
+/**
+ * A report reached an object that does not hold its player under the game's
+ * shards (its Worker knew an older count). The Worker routes again and never
+ * answers with this; a client that sees it may send the same batch again.
+ */
+export const shardsChanged = (shards: number): ApiError => ({
+  status: 409,
+  code: "shards_changed",
+  message: `the game's players are now spread over ${shards} shards; send the batch again`,
+  shards,
 });
 
 export const boardFull = (players: number, most: number, adding: number): ApiError => ({

@@ -27,8 +27,10 @@ const boardArb = fc.record({
   ties: fc.constantFrom(...TIE_MODES),
 });
 
+type BoardCase = typeof boardArb extends fc.Arbitrary<infer T> ? T : never;
+
 /** The whole board and its parts, each player in the part its name's hash picks. */
-function split({ states, parts, order, ties }: fc.RecordValue<typeof boardArb.constraints>) {
+function split({ states, parts, order, ties }: BoardCase) {
   const rules = { aggregate: "last" as const, order, ties, window: 0 };
   const whole = new Ranking(rules);
   whole.load(states, 0);

@@ -45,6 +45,7 @@ describe("games", () => {
       historyDays: 30,
       archive: false,
       maxPlayers: 1_000_000,
+      shards: 1,
       maxTeams: 10_000,
       trend: { short: 10, long: 60, minReports: 2 },
       rating: "none",

@@ -10,6 +10,7 @@ import {
 } from "../../protocol/errors";
 import type { ScoreReport } from "../../protocol/reports";
 import { type Grant, mayIngest } from "../auth";
+import { applyReports } from "../shards";
 import type { LineReport } from "./line-protocol";
 
 /** Games one line-protocol body may name: each is an object to wake and a directory row. */
@@ -44,7 +45,7 @@ export async function applyLines(env: Env, grant: Grant, lines: LineReport[]): P
     [...byGame].map(([game, reports]) =>
       limit(async (): Promise<[string, Outcome<unknown>]> => {
         try {
-          return [game, await env.BOARD.getByName(game).applyReports(game, reports)];
+          return [game, await applyReports(env, game, reports)];
         } catch (error) {
           console.error(`write: applying ${reports.length} lines to ${game} failed`, error);
           return [game, refused(internalError("applying the lines failed"))];

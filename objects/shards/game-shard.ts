@@ -1,0 +1,149 @@
+import { DurableObject } from "cloudflare:workers";
+import type { Placed } from "../../engine/board-order";
+import { GainAllowance } from "../../engine/gain-allowance";
+import type { LeaderboardEntry } from "../../protocol/boards";
+import type { GameConfig } from "../../protocol/config";
+import { accepted, notEmpty, type Outcome, refused, shardsChanged } from "../../protocol/errors";
+import type { Accepted, ScoreReport } from "../../protocol/reports";
+import { shardOf } from "../../protocol/shards";
+import { BoardLoader } from "../board-loader";
+import { Maintenance } from "../maintenance";
+import { PlayerBoard } from "../players/player-board";
+import { GameRecord } from "../storage/game-record";
+import { GameTables } from "../storage/tables";
+
+/** Where a shard sits in its game. */
+export interface Placement {
+  index: number;
+  shards: number;
+}
+
+/** How many of a shard's players go ahead of an entry: in board order, and by a better score alone. */
+export interface CountsAhead {
+  ahead: number;
+  better: number;
+}
+
+/**
+ * One shard of a sharded game: the players `shardOf` puts here, in a
+ * PlayerBoard over this object's own SQLite, with their stats and profiles.
+ * The game's own object holds the config and pushes it here with the shard's
+ * placement (`place`); the Worker writes here directly, each batch's part
+ * atomic and durable here; the game's object reads here to answer across the
+ * shards (pages, the players ahead of an entry, a player's entry). A write
+ * for players this shard does not hold under its placement is refused with
+ * shards_changed: its Worker routed by an older count, and routes again.
+ */
+export class GameShard extends DurableObject<Env> {
+  private record!: GameRecord;
+  private tables!: GameTables;
+  private players!: PlayerBoard;
+  private maintenance!: Maintenance;
+  private placement: Placement | undefined;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.blockConcurrencyWhile(async () => this.restore());
+  }
+
+  /**
+   * Takes the game's config (with this shard's share of maxPlayers) and this
+   * shard's placement. A new shard count needs an empty shard (not_empty).
+   */
+  async place(game: string, placement: Placement, config: GameConfig): Promise<Outcome<null>> {
+    const known = this.players.board.knownPlayers;
+    if (this.placement !== undefined && this.placement.shards !== placement.shards && known > 0) {
+      return refused(notEmpty(known, "shards"));
+    }
+    const now = Date.now();
+    this.tables.transaction(() => {
+      this.players.create(game, now);
+      this.record.recordConfig(config, now);
+      this.tables.meta.write("placement", placement);
+    });
+    this.record.config = config;
+    this.placement = placement;
+    this.players.reconfigure(config, now);
+    return accepted(null);
+  }
+
+  async applyReports(game: string, placement: Placement, reports: ScoreReport[]): Promise<Outcome<Accepted>> {
+    const here = this.placement;
+    if (here === undefined || here.shards !== placement.shards || here.index !== placement.index) {
+      return refused(shardsChanged(here?.shards ?? 1));
+    }
+    if (reports.some((r) => shardOf(game, r.player, here.shards) !== here.index)) {
+      return refused(shardsChanged(here.shards));
+    }
+    return this.players.applyReports(game, reports);
+  }
+
+  /** Players held here: all known, and those on the board (inside the window). */
+  async size(): Promise<{ known: number; ranked: number }> {
+    const board = this.players.at(Date.now());
+    return { known: board.knownPlayers, ranked: board.rankedPlayers };
+  }
+
+  /** This shard's entries at its positions [from, to), with names and countries (ranks are this shard's). */
+  async entries(from: number, to: number): Promise<LeaderboardEntry[]> {
+    this.players.at(Date.now());
+    return to > from ? this.players.reads.page(from, to - from) : [];
+  }
+
+  /** This shard's players ahead of an entry of any shard. */
+  async countsAhead(entry: Placed): Promise<CountsAhead> {
+    const board = this.players.at(Date.now());
+    return {
+      ahead: board.countAhead(entry.score, entry.ts, entry.player),
+      better: board.countAhead(entry.score, entry.ts, entry.player, true),
+    };
+  }
+
+  /** A player's entry here (its rank this shard's), or undefined when not on the board. */
+  async entry(player: string): Promise<LeaderboardEntry | undefined> {
+    const entry = this.players.at(Date.now()).entry(player);
+    return entry === undefined ? undefined : this.players.reads.named([entry])[0];
+  }
+
+  /** Deletes this shard's players and storage (its game is being deleted, or has fewer shards). */
+  async deleteShard(): Promise<void> {
+    await this.ctx.blockConcurrencyWhile(async () => {
+      this.maintenance.stop();
+      await this.ctx.storage.deleteAll();
+      await this.restore();
+    });
+  }
+
+  private async restore(): Promise<void> {
+    const now = Date.now();
+    this.tables = new GameTables(this.ctx.storage);
+    const { meta, schema, gainSpent } = this.tables;
+    this.record = new GameRecord(meta, schema);
+    this.placement = meta.read<Placement>("placement");
+    this.maintenance = new Maintenance(this.tables, {
+      seasonStep: () => false,
+      states: () => this.players.board.states(),
+      trend: () => this.record.config.trend,
+    });
+    const loader = new BoardLoader(this.tables, new GainAllowance(gainSpent.recent(now)));
+    this.players = new PlayerBoard(
+      this.tables,
+      this.record,
+      loader,
+      this.maintenance,
+      {
+        created: () => {},
+        feed: () => {},
+        keepForArchive: () => {},
+        archiveQueued: () => {},
+        changed: (at) => {
+          this.record.updatedAt = at;
+          this.maintenance.scheduleIfDue();
+        },
+      },
+      now,
+    );
+    const { log, stats } = this.tables;
+    if (log.compactionDue || stats.flushDue) this.maintenance.schedule();
+  }
+}

@@ -1,0 +1,22 @@
+/** The most objects one game's players may spread over. */
+export const MAX_SHARDS = 64;
+
+/**
+ * The shard that holds `player` in a game of `shards` shards: FNV-1a over the
+ * game's name and the player's (NFC, as the edge normalizes every name). It
+ * must never change: a player who moved would be on two shards at once.
+ */
+export function shardOf(game: string, player: string, shards: number): number {
+  if (shards === 1) return 0;
+  let hash = 2166136261;
+  for (let i = 0; i < game.length; i++) hash = Math.imul(hash ^ game.charCodeAt(i), 16777619);
+  hash = Math.imul(hash ^ 0x0a, 16777619);
+  for (let i = 0; i < player.length; i++) hash = Math.imul(hash ^ player.charCodeAt(i), 16777619);
+  return (hash >>> 0) % shards;
+}
+
+/** The name of a sharded game's shard object (game names never hold `#`). */
+export const shardName = (game: string, index: number): string => `${game}#${index}`;
+
+/** Each shard's share of a game's `maxPlayers`. */
+export const shardMaxPlayers = (maxPlayers: number, shards: number): number => Math.ceil(maxPlayers / shards);

@@ -17,7 +17,7 @@ export function boardOrder(ascending: boolean): EntryOrder {
   return (a, b) => {
     if (a.score !== b.score) return (ascending ? a.score < b.score : a.score > b.score) ? -1 : 1;
     if (a.ts !== b.ts) return a.ts < b.ts ? -1 : 1;
-    return comparePlayers(a.player, b.player);
+    return codePointCompare(a.player, b.player);
   };
 }
 
@@ -27,7 +27,7 @@ export function boardOrder(ascending: boolean): EntryOrder {
  * i.e. by code point. At the first unit that differs, surrogates move above
  * U+FFFF and U+E000-U+FFFF move down into the gap they leave.
  */
-export function comparePlayers(a: string, b: string): number {
+export function codePointCompare(a: string, b: string): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     const x = a.charCodeAt(i);

@@ -1,3 +1,4 @@
+import { codePointCompare } from "./board-order";
 import { ExpiryQueue } from "./expiry-queue";
 import { RankedIndex } from "./ranked-index";
 
@@ -309,16 +310,4 @@ export class GroupBoard {
     isOpen.set(this.isOpen);
     this.isOpen = isOpen;
   }
-}
-
-/** Code-point order of two strings (UTF-16 order differs above the BMP). */
-export function codePointCompare(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.codePointAt(i) as number;
-    const y = b.codePointAt(i) as number;
-    if (x !== y) return x - y;
-    if (x > 0xffff) i++;
-  }
-  return a.length - b.length;
 }

@@ -16,6 +16,7 @@ const SUITES: Record<string, () => Promise<{ run(ctx: BenchContext): Promise<Ben
   live: () => import("./suites/live"),
   history: () => import("./suites/history"),
   clients: () => import("./suites/clients"),
+  shards: () => import("./suites/shards"),
   soak: () => import("./suites/soak"),
 };
 

@@ -1,0 +1,182 @@
+// Sharded games over wrangler dev (started here), filled through the Worker
+// with 1000-report JSON batches, several in flight, as game servers send them:
+// - the big game: 10^7 players over 16 shards (quick: 10^5 over 4): the fill
+//   rate, workerd's memory per player, and the reads a board answers most (the
+//   top 15, a standing with around 5, a page deep in the middle), each against
+//   the same read of a one-object game of 10^6 players in the same server;
+// - the write path on 1, 4 and 16 shards at 10^6 players (quick 10^5): reports
+//   per second and server CPU per 1000 reports;
+// - a 1-shard game against the default (unsharded) game;
+// - each shard's engine heap per player at its share of the big game (Node).
+import { Ranking } from "../../engine/ranking";
+import { ADMIN_KEY, DevServer, INGEST_KEY } from "../../test/support/dev-server";
+import { settledHeap } from "../measure";
+import { type BenchContext, type BenchResult, compared, percentile } from "../report";
+
+const BATCH = 1000;
+const IN_FLIGHT = 8;
+const READS = 200;
+
+export async function run(ctx: BenchContext): Promise<BenchResult[]> {
+  const big = ctx.quick ? { players: 100_000, shards: 4 } : { players: 10_000_000, shards: 16 };
+  const mid = ctx.quick ? 100_000 : 1_000_000;
+  const results: BenchResult[] = [];
+  const server = new DevServer();
+  await server.start();
+  try {
+    const row = (name: string, n: number, value: number, unit: string, baseline?: [string, number], lower = true) =>
+      compared({ suite: "shards", name, n, value, unit, baseline: baseline?.[0], baselineValue: baseline?.[1] }, lower);
+
+    // The write path by shard count, each game filled from empty.
+    const fills = new Map<number, Fill>();
+    for (const shards of [1, 4, 16]) {
+      const game = `write-${shards}`;
+      await configure(server, game, { shards, maxPlayers: Math.max(mid, 1_000_000) });
+      ctx.progress(`filling ${mid.toLocaleString("en-US")} players over ${shards} shard(s)`);
+      fills.set(shards, await fill(server, game, mid, ctx));
+    }
+    const one = fills.get(1) as Fill;
+    for (const [shards, f] of fills) {
+      results.push(
+        row(
+          `fill through the Worker, ${shards} shard(s)`,
+          mid,
+          f.perSecond,
+          "reports/s",
+          ["1 shard", one.perSecond],
+          false,
+        ),
+        row(`server CPU per 1000 reports, ${shards} shard(s)`, mid, f.cpuMsPer1000, "ms", [
+          "1 shard",
+          one.cpuMsPer1000,
+        ]),
+      );
+    }
+    const unsharded = "write-default";
+    ctx.progress("filling the same players on a game with the default config");
+    const plain = await fill(server, unsharded, mid, ctx);
+    results.push(
+      row(
+        "fill through the Worker, shards: 1 set",
+        mid,
+        one.perSecond,
+        "reports/s",
+        ["default config", plain.perSecond],
+        false,
+      ),
+    );
+
+    // The big game, and the reads against the one-object game of `mid` players.
+    const game = "big";
+    // Shards fill unevenly (by hash), and each holds at most its share of maxPlayers: leave room.
+    await configure(server, game, { shards: big.shards, maxPlayers: Math.ceil(big.players * 1.1) });
+    ctx.progress(`filling ${big.players.toLocaleString("en-US")} players over ${big.shards} shards`);
+    const before = totalRss(server);
+    const filled = await fill(server, game, big.players, ctx);
+    const bytes = totalRss(server) - before;
+    results.push(
+      row(
+        `fill through the Worker, ${big.shards} shards`,
+        big.players,
+        filled.perSecond,
+        "reports/s",
+        undefined,
+        false,
+      ),
+      row(`workerd memory per player, ${big.shards} shards`, big.players, bytes / big.players, "B"),
+    );
+    const reads: [string, (g: string, n: number) => string][] = [
+      ["top 15", (g) => `/v1/games/${g}/leaderboard?limit=15`],
+      ["standing with around 5", (g, n) => `/v1/games/${g}/players/p${Math.floor(n / 3)}?around=5`],
+      ["a page of 15 at the middle", (g, n) => `/v1/games/${g}/leaderboard?limit=15&offset=${Math.floor(n / 2)}`],
+    ];
+    for (const [name, path] of reads) {
+      ctx.progress(`${READS} reads: ${name}`);
+      const sharded = await latencies(server, path(game, big.players));
+      const base = await latencies(server, path("write-1", mid));
+      results.push(
+        row(`${name} p50, ${big.shards} shards`, big.players, sharded.p50, "ms", [`one object, ${mid}`, base.p50]),
+        row(`${name} p99, ${big.shards} shards`, big.players, sharded.p99, "ms", [`one object, ${mid}`, base.p99]),
+      );
+    }
+  } finally {
+    await server.dispose();
+  }
+
+  ctx.progress("engine heap per player at one shard's share (Node)");
+  const share = Math.ceil(big.players / big.shards);
+  const empty = await settledHeap();
+  const board = new Ranking();
+  board.load(
+    Array.from({ length: share }, (_, i) => ({ player: `p${i * big.shards}`, score: i % 1_000_000, ts: i })),
+    share,
+  );
+  const heap = (await settledHeap()) - empty;
+  results.push({
+    suite: "shards",
+    name: "one shard's engine heap per player (Node)",
+    n: share,
+    value: heap / share,
+    unit: "B",
+  });
+  return results;
+}
+
+interface Fill {
+  perSecond: number;
+  cpuMsPer1000: number;
+}
+
+async function configure(server: DevServer, game: string, config: Record<string, unknown>): Promise<void> {
+  const res = await fetch(`${server.url}/v1/games/${game}`, {
+    method: "PUT",
+    headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" },
+    body: JSON.stringify(config),
+  });
+  if (res.status !== 200) throw new Error(`configure ${game}: ${res.status} ${await res.text()}`);
+}
+
+/** Sends `players` new players in batches, IN_FLIGHT at a time; every answer must be a 200. */
+async function fill(server: DevServer, game: string, players: number, ctx: BenchContext): Promise<Fill> {
+  const batches = players / BATCH;
+  let next = 0;
+  let done = 0;
+  const cpuBefore = server.cpuSeconds();
+  const started = performance.now();
+  const client = async () => {
+    for (let b = next++; b < batches; b = next++) {
+      const scores = Array.from({ length: BATCH }, (_, k) => {
+        const i = b * BATCH + k;
+        return { player: `p${i}`, score: (i * 7919) % 1_000_003, ts: 1_700_000_000_000 + (i % 3600_000) };
+      });
+      const res = await fetch(`${server.url}/v1/games/${game}/scores`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${INGEST_KEY}`, "content-type": "application/json" },
+        body: JSON.stringify({ scores }),
+      });
+      if (res.status !== 200) throw new Error(`fill ${game}: ${res.status} ${(await res.text()).slice(0, 300)}`);
+      await res.arrayBuffer();
+      if (++done % Math.max(1, Math.floor(batches / 10)) === 0) ctx.progress(`${game}: ${done * BATCH} reports`);
+    }
+  };
+  await Promise.all(Array.from({ length: IN_FLIGHT }, client));
+  const seconds = (performance.now() - started) / 1000;
+  return { perSecond: players / seconds, cpuMsPer1000: ((server.cpuSeconds() - cpuBefore) * 1000) / batches };
+}
+
+async function latencies(server: DevServer, path: string): Promise<{ p50: number; p99: number }> {
+  const times: number[] = [];
+  for (let i = 0; i < READS; i++) {
+    const started = performance.now();
+    const res = await fetch(`${server.url}${path}`);
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 0.5), p99: percentile(times, 0.99) };
+}
+
+function totalRss(server: DevServer): number {
+  return [...server.workerdMemory().values()].reduce((sum, m) => sum + m.rss, 0);
+}

@@ -4,14 +4,18 @@ import type { EntryOrder, Placed } from "./board-order";
 export interface SortedParts<E extends Placed> {
   /** Each part's entries at its positions [from, to), one request per part. */
   ranges(ranges: readonly (readonly [from: number, to: number])[]): Promise<E[][]>;
-  /** For each part, how many of its entries go before `entry` (which need not be in any). */
-  countsBefore(entry: Placed): Promise<number[]>;
+  /** Each part's entries at the positions asked of it (in order), one request per part. */
+  at(positions: readonly (readonly number[])[]): Promise<Placed[][]>;
+  /** For each part, how many of its entries go before each of `entries` (which need not be in any). */
+  countsBefore(entries: readonly Placed[]): Promise<number[][]>;
 }
 
 /** While more candidates than this remain, another round narrows them before they are fetched. */
-export const NARROW_TO = 4096;
-/** Enough for 10^9 players by the quarter-a-round argument below. */
-const MAX_ROUNDS = 80;
+export const NARROW_TO = 2048;
+/** Pivots counted per round, and samples taken of each open part to choose them from. */
+const PIVOTS = 15;
+/** Enough for 10^9 players even if a round only halved the candidates. */
+const MAX_ROUNDS = 40;
 
 /**
  * The entries at positions [offset, offset + limit) of the board that `parts`
@@ -20,15 +24,16 @@ const MAX_ROUNDS = 80;
  *
  * Each part's share of the first `offset` entries is a prefix of it, of
  * length c_i somewhere in [lo_i, hi_i] (at first [0, min(size_i, offset)]).
- * A round takes each open part's middle entry, picks the one whose weight
- * (hi_i - lo_i) median it is, and counts the entries ahead of it in every
- * part: if fewer than `offset` are, every part's share reaches at least its
- * count (past the pivot itself), else none passes its count. Parts holding
- * half the open candidates halve theirs, so a round removes a quarter of
- * them: about 30 rounds for 10^7 players. Then each part's [lo_i, hi_i +
- * limit) is fetched and merged: the first offset - sum(lo) of the merged
- * candidates are the rest of the first `offset` (all of those go before all
- * the others), and the page follows them.
+ * A round samples each open part evenly, takes PIVOTS samples at even steps
+ * of the open candidates' weight, and counts the entries ahead of each pivot
+ * in every part: a pivot with fewer than `offset` ahead of it raises every
+ * lo_i to its count (past the pivot itself), one with more lowers every hi_i
+ * to its count. The pivots around `offset` are a sixteenth of the weight
+ * apart, so a round leaves about an eighth of the candidates: four rounds
+ * for 10^7 players. Then each part's [lo_i, hi_i + limit) is fetched and
+ * merged: the first offset - sum(lo) of the merged candidates are the rest of
+ * the first `offset` (all of those go before all the others), and the page
+ * follows them.
  */
 export async function pageAcross<E extends Placed>(
   sizes: readonly number[],
@@ -40,51 +45,94 @@ export async function pageAcross<E extends Placed>(
 ): Promise<E[]> {
   const lo = sizes.map(() => 0);
   const hi = sizes.map((size) => Math.min(size, offset));
-  const open = () => hi.reduce((sum, h, i) => sum + h - lo[i], 0);
-  for (let round = 0; open() > narrowTo; round++) {
-    // Every round narrows a quarter at least while the parts hold still; writes between rounds could stall it.
+  for (let round = 0; sum(hi) - sum(lo) > narrowTo; round++) {
+    // Writes between the rounds could keep them from narrowing: a read is exact for the board it meets.
     if (round === MAX_ROUNDS) throw new Error(`the board changed under a page at offset ${offset}; read it again`);
-    const mids = lo.map((l, i) => (hi[i] > l ? l + ((hi[i] - l) >> 1) : -1));
-    const fetched = await parts.ranges(mids.map((m) => (m < 0 ? [0, 0] : [m, m + 1])));
-    const pivot = weightedMedian(
-      mids.flatMap((m, part) => (m < 0 ? [] : [{ part, entry: fetched[part][0], weight: hi[part] - lo[part] }])),
+    const asked = lo.map((l, i) => samplePositions(l, hi[i]));
+    const samples = await parts.at(asked);
+    const pivots = choosePivots(
+      samples.flatMap((entries, part) =>
+        entries.map((entry) => ({ part, entry, weight: (hi[part] - lo[part]) / asked[part].length })),
+      ),
       order,
     );
-    const counts = await parts.countsBefore(pivot.entry);
-    const ahead = counts.reduce((sum, c) => sum + c, 0);
-    if (ahead === offset) {
-      counts.forEach((c, i) => {
-        lo[i] = c;
-        hi[i] = c;
+    const counts = await parts.countsBefore(pivots.map((p) => p.entry));
+    for (const [k, pivot] of pivots.entries()) {
+      const ahead = counts.reduce((total, perPart) => total + perPart[k], 0);
+      counts.forEach((perPart, i) => {
+        if (ahead === offset) {
+          lo[i] = perPart[k];
+          hi[i] = perPart[k];
+        } else if (ahead < offset) lo[i] = Math.max(lo[i], i === pivot.part ? perPart[k] + 1 : perPart[k]);
+        else hi[i] = Math.min(hi[i], perPart[k]);
       });
-    } else if (ahead < offset) {
-      counts.forEach((c, i) => {
-        lo[i] = Math.max(lo[i], i === pivot.part ? c + 1 : c);
-      });
-    } else {
-      counts.forEach((c, i) => {
-        hi[i] = Math.min(hi[i], c);
-      });
+      if (ahead === offset) break;
     }
   }
-  const fetched = await parts.ranges(lo.map((l, i) => [l, Math.min(sizes[i], hi[i] + limit)]));
-  const merged = fetched.flat().sort(order);
-  // Never below 0, even if a write landed between the rounds (a read is exact for the board it meets).
-  const taken = Math.max(0, offset - lo.reduce((sum, l) => sum + l, 0));
-  return merged.slice(taken, taken + limit);
+  return (await merged(sizes, lo, hi, limit, parts, order)).slice(
+    Math.max(0, offset - sum(lo)),
+    limit + offset - sum(lo),
+  );
 }
 
-/** The candidate at which half the weight, in board order, is reached. */
-function weightedMedian<E extends Placed>(
-  candidates: { part: number; entry: E; weight: number }[],
+/**
+ * The entry `ahead` places after an entry of any part (`ahead`: each part's
+ * count of entries before it, which is that entry's split), with `radius`
+ * entries each side: one fetch, no rounds, since the split is known.
+ */
+export async function aroundAcross<E extends Placed>(
+  sizes: readonly number[],
+  ahead: readonly number[],
+  radius: number,
+  parts: SortedParts<E>,
   order: EntryOrder,
-): { part: number; entry: E } {
-  candidates.sort((a, b) => order(a.entry, b.entry));
-  const half = candidates.reduce((sum, c) => sum + c.weight, 0) / 2;
+): Promise<E[]> {
+  const lo = ahead.map((c) => Math.max(0, c - radius));
+  const before = sum(ahead);
+  const entries = await merged(sizes, lo, ahead, radius + 1, parts, order);
+  const start = Math.max(0, before - radius);
+  return entries.slice(start - sum(lo), before - sum(lo) + radius + 1);
+}
+
+/** Each part's [lo_i, hi_i + extra) fetched and merged in board order. */
+async function merged<E extends Placed>(
+  sizes: readonly number[],
+  lo: readonly number[],
+  hi: readonly number[],
+  extra: number,
+  parts: SortedParts<E>,
+  order: EntryOrder,
+): Promise<E[]> {
+  const fetched = await parts.ranges(lo.map((l, i) => [l, Math.min(sizes[i], Math.max(l, hi[i] + extra))]));
+  return fetched.flat().sort(order);
+}
+
+/** Up to PIVOTS + 1 positions spread evenly over [lo, hi). */
+function samplePositions(lo: number, hi: number): number[] {
+  const count = Math.min(hi - lo, PIVOTS + 1);
+  return Array.from({ length: count }, (_, j) => lo + Math.floor(((j + 0.5) * (hi - lo)) / count));
+}
+
+/** PIVOTS samples at even steps of the samples' weight, in board order. */
+function choosePivots<E extends Placed>(
+  samples: { part: number; entry: E; weight: number }[],
+  order: EntryOrder,
+): { part: number; entry: E }[] {
+  samples.sort((a, b) => order(a.entry, b.entry));
+  const total = samples.reduce((w, s) => w + s.weight, 0);
+  const pivots: { part: number; entry: E }[] = [];
   let reached = 0;
-  for (const candidate of candidates) {
-    reached += candidate.weight;
-    if (reached >= half) return candidate;
+  let next = 1;
+  for (const sample of samples) {
+    reached += sample.weight;
+    if (reached * (PIVOTS + 1) >= next * total) {
+      pivots.push(sample);
+      while (reached * (PIVOTS + 1) >= next * total) next++;
+    }
   }
-  return candidates[candidates.length - 1];
+  return pivots;
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((total, v) => total + v, 0);
 }

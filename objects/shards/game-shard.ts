@@ -18,10 +18,11 @@ export interface Placement {
   shards: number;
 }
 
-/** How many of a shard's players go ahead of an entry: in board order, and by a better score alone. */
-export interface CountsAhead {
-  ahead: number;
-  better: number;
+/** How many of a shard's players go ahead of each of some entries (in board order, and by a better score alone). */
+export interface ShardCounts {
+  /** The shard's players on the board. */
+  ranked: number;
+  counts: { ahead: number; better: number }[];
 }
 
 /**
@@ -90,13 +91,29 @@ export class GameShard extends DurableObject<Env> {
     return to > from ? this.players.reads.page(from, to - from) : [];
   }
 
-  /** This shard's players ahead of an entry of any shard. */
-  async countsAhead(entry: Placed): Promise<CountsAhead> {
+  /** This shard's entries at these positions (score, ts and player only), for choosing pivots. */
+  async placedAt(positions: number[]): Promise<Placed[]> {
     const board = this.players.at(Date.now());
-    return {
-      ahead: board.countAhead(entry.score, entry.ts, entry.player),
-      better: board.countAhead(entry.score, entry.ts, entry.player, true),
-    };
+    return positions.flatMap((position) => {
+      const [entry] = board.page(position, 1);
+      return entry === undefined ? [] : [{ score: entry.score, ts: entry.ts, player: entry.player }];
+    });
+  }
+
+  /** This shard's players ahead of each of these entries, of any shard, and its players on the board. */
+  async countsAhead(entries: Placed[]): Promise<ShardCounts> {
+    const board = this.players.at(Date.now());
+    const counts = entries.map(({ score, ts, player }) => ({
+      ahead: board.countAhead(score, ts, player),
+      better: board.countAhead(score, ts, player, true),
+    }));
+    return { ranked: board.rankedPlayers, counts };
+  }
+
+  /** This shard's top `limit` entries and its players on the board. */
+  async top(limit: number): Promise<{ ranked: number; entries: LeaderboardEntry[] }> {
+    const board = this.players.at(Date.now());
+    return { ranked: board.rankedPlayers, entries: this.players.reads.page(0, limit) };
   }
 
   /** A player's entry here (its rank this shard's), or undefined when not on the board. */

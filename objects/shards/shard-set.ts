@@ -1,10 +1,10 @@
 import { boardOrder, type Placed } from "../../engine/board-order";
-import { pageAcross } from "../../engine/pages-across";
+import { aroundAcross, pageAcross, type SortedParts } from "../../engine/pages-across";
 import type { LeaderboardEntry, PlayerStanding } from "../../protocol/boards";
 import type { GameConfig } from "../../protocol/config";
 import { accepted, type Outcome } from "../../protocol/errors";
 import { shardMaxPlayers, shardName, shardOf } from "../../protocol/shards";
-import type { CountsAhead, GameShard } from "./game-shard";
+import type { GameShard, ShardCounts } from "./game-shard";
 
 /** What one shard holds: all its players, and those on the board. */
 export interface ShardSize {
@@ -62,23 +62,33 @@ export class ShardSet {
 
   /** Entries at [offset, offset + limit) of the game's board, with their ranks on it, and its total. */
   async page(offset: number, limit: number): Promise<{ total: number; entries: LeaderboardEntry[] }> {
+    if (offset === 0) {
+      // The top: one request per shard, each answering its top and its size.
+      const tops = await this.each(this.count, (stub) => stub.top(limit));
+      const entries = tops
+        .flatMap((t) => t.entries)
+        .sort(this.order)
+        .slice(0, limit);
+      return { total: sum(tops.map((t) => t.ranked)), entries: await this.ranked(entries, 0) };
+    }
     const sizes = (await this.sizes()).map((s) => s.ranked);
-    const total = sizes.reduce((sum, n) => sum + n, 0);
-    return { total, entries: await this.entriesAt(sizes, offset, limit) };
+    const entries = await pageAcross<LeaderboardEntry>(sizes, offset, limit, this.parts(), this.order);
+    return { total: sum(sizes), entries: await this.ranked(entries, offset) };
   }
 
   /** A player's standing on the game's board, with `around` neighbours each side; undefined when not on it. */
   async standing(player: string, around: number): Promise<PlayerStanding | undefined> {
     const entry = await this.stub(shardOf(this.game, player, this.count)).entry(player);
     if (entry === undefined) return undefined;
-    const [counts, sizes] = await Promise.all([this.countsAhead(entry), this.sizes()]);
-    const position = counts.reduce((sum, c) => sum + c.ahead, 0);
-    const rank = this.config.ties === "first" ? position + 1 : counts.reduce((sum, c) => sum + c.better, 0) + 1;
-    const ranked = sizes.map((s) => s.ranked);
-    const standing: PlayerStanding = { ...entry, rank, total: ranked.reduce((sum, n) => sum + n, 0) };
+    const counts = await this.countsAhead([entry]);
+    const ahead = counts.map((c) => c.counts[0].ahead);
+    const position = sum(ahead);
+    const rank = this.config.ties === "first" ? position + 1 : sum(counts.map((c) => c.counts[0].better)) + 1;
+    const sizes = counts.map((c) => c.ranked);
+    const standing: PlayerStanding = { ...entry, rank, total: sum(sizes) };
     if (around > 0) {
-      const from = Math.max(0, position - around);
-      standing.around = await this.entriesAt(ranked, from, position - from + around + 1);
+      const near = await aroundAcross<LeaderboardEntry>(sizes, ahead, around, this.parts(), this.order);
+      standing.around = await this.ranked(near, Math.max(0, position - around));
     }
     return standing;
   }
@@ -88,40 +98,43 @@ export class ShardSet {
     await this.each(shards, (stub) => stub.deleteShard());
   }
 
-  /** The entries at [offset, offset + limit) across the shards, ranked as on one board. */
-  private async entriesAt(sizes: number[], offset: number, limit: number): Promise<LeaderboardEntry[]> {
-    const order = boardOrder(this.config.order === "asc");
-    const entries = await pageAcross<LeaderboardEntry>(sizes, offset, limit, this.parts(), order);
+  private get order() {
+    return boardOrder(this.config.order === "asc");
+  }
+
+  /**
+   * Entries of consecutive places from `offset`, ranked as on one board: by
+   * place, or with shared ties, the first by the players with a better score
+   * in every shard, and each next one with its score by the one before.
+   */
+  private async ranked(entries: LeaderboardEntry[], offset: number): Promise<LeaderboardEntry[]> {
     if (entries.length === 0) return entries;
-    // Shared ties: the page's first entry shares the rank of the first with its score, wherever that is.
-    const firstRank =
-      this.config.ties === "first"
-        ? offset + 1
-        : (await this.countsAhead(entries[0])).reduce((sum, c) => sum + c.better, 0) + 1;
+    const shared = this.config.ties === "shared";
+    const firstRank = shared
+      ? sum((await this.countsAhead([entries[0]])).map((c) => c.counts[0].better)) + 1
+      : offset + 1;
     let previous: LeaderboardEntry | undefined;
     return entries.map((entry, i) => {
-      const rank =
-        i === 0
-          ? firstRank
-          : this.config.ties === "shared" && previous?.score === entry.score
-            ? previous.rank
-            : offset + i + 1;
+      const rank = i === 0 ? firstRank : shared && previous?.score === entry.score ? previous.rank : offset + i + 1;
       previous = { ...entry, rank };
       return previous;
     });
   }
 
-  private parts() {
+  private parts(): SortedParts<LeaderboardEntry> {
     return {
-      ranges: (ranges: readonly (readonly [number, number])[]) =>
+      ranges: (ranges) =>
         Promise.all(ranges.map(([from, to], index) => (to > from ? this.stub(index).entries(from, to) : []))),
-      countsBefore: async (entry: Placed) => (await this.countsAhead(entry)).map((c) => c.ahead),
+      at: (positions) =>
+        Promise.all(positions.map((asked, index) => (asked.length > 0 ? this.stub(index).placedAt([...asked]) : []))),
+      countsBefore: async (entries) => (await this.countsAhead(entries)).map((c) => c.counts.map((n) => n.ahead)),
     };
   }
 
-  private countsAhead(entry: Placed): Promise<CountsAhead[]> {
-    const { score, ts, player } = entry;
-    return this.each(this.count, (stub) => stub.countsAhead({ score, ts, player }));
+  /** Every shard's players ahead of each entry, with its size. */
+  private countsAhead(entries: readonly Placed[]): Promise<ShardCounts[]> {
+    const placed = entries.map(({ score, ts, player }) => ({ score, ts, player }));
+    return this.each(this.count, (stub) => stub.countsAhead(placed));
   }
 
   private each<T>(
@@ -134,4 +147,8 @@ export class ShardSet {
   private stub(index: number): DurableObjectStub<GameShard> {
     return this.namespace.getByName(shardName(this.game, index));
   }
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((total, v) => total + v, 0);
 }

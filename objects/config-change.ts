@@ -54,7 +54,8 @@ export function changeConfig(config: GameConfig, patch: GameConfigPatch, players
 
 /** What a sharded game cannot have yet: each needs every player, or every report, in one object. */
 function oneShardOnly(config: GameConfig): ApiError | undefined {
-  if (config.rating !== "none") return needsOneShard(`rating: ${config.rating}`);
+  // ELO and OpenSkill move every player of a result by the others' ratings, which other shards hold.
+  if (config.rating === "elo" || config.rating === "openskill") return needsOneShard(`rating: ${config.rating}`);
   if (config.season !== null) return needsOneShard("a season schedule");
   if (config.prizes !== null) return needsOneShard("prizes");
   if (config.webhook !== null) return needsOneShard("a season webhook");

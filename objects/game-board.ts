@@ -37,7 +37,7 @@ import { HistoryWriter } from "./history/writer";
 import { Spectators } from "./live/spectators";
 import { viewSpecOf } from "./live/views";
 import { Maintenance } from "./maintenance";
-import { PlayerBoard } from "./players/player-board";
+import { type Applied, PlayerBoard } from "./players/player-board";
 import type { BoardReads } from "./reads";
 import { statsOf } from "./results";
 import { ArchiveWriter } from "./seasons/archive-writer";
@@ -118,10 +118,8 @@ export class GameBoard extends DurableObject<Env> {
   }
 
   /** Reports for this object's board; a sharded game's go to its shards (the Worker routes them again). */
-  async applyReports(game: string, reports: ScoreReport[]): Promise<Outcome<Accepted>> {
-    const { shards } = this.record.config;
-    if (shards > 1) return refused(shardsChanged(shards));
-    return this.players.applyReports(game, reports);
+  async applyReports(game: string, reports: ScoreReport[]): Promise<Outcome<Applied>> {
+    return this.unsharded(() => this.players.applyReports(game, reports));
   }
 
   /** The count the Worker routes this game's reports by. */
@@ -130,13 +128,13 @@ export class GameBoard extends DurableObject<Env> {
   }
 
   /** Match results: stats for every player, and on a rated game the board's scores (see PlayerBoard). */
-  async applyResults(game: string, results: MatchResult[]): Promise<Outcome<Accepted>> {
-    return this.oneShard("results", () => this.players.applyResults(game, results));
+  async applyResults(game: string, results: MatchResult[]): Promise<Outcome<Applied>> {
+    return this.unsharded(() => this.players.applyResults(game, results));
   }
 
   /** Custom counters: each grows by its increment; at most MAX_COUNTERS per player. Refused whole. */
-  async applyEvents(game: string, events: PlayerEvent[]): Promise<Outcome<Accepted>> {
-    return this.oneShard("events", () => this.players.applyEvents(game, events));
+  async applyEvents(game: string, events: PlayerEvent[]): Promise<Outcome<Applied>> {
+    return this.unsharded(() => this.players.applyEvents(game, events));
   }
 
   async configure(game: string, patch: GameConfigPatch): Promise<Outcome<GameConfig>> {
@@ -161,11 +159,15 @@ export class GameBoard extends DurableObject<Env> {
 
   /** Sets a player's display name and/or country (creating the game if needed); the player need not have scored. */
   async setProfile(game: string, player: string, change: ProfileBody): Promise<Outcome<Profile>> {
-    return this.oneShard("profiles", () => accepted(this.players.setProfile(game, player, change)));
+    const shards = this.shardSet();
+    if (shards !== undefined) return accepted(await shards.of(player).setProfile(game, player, change));
+    return accepted(this.players.setProfile(game, player, change));
   }
 
   async removePlayer(player: string): Promise<Outcome<null>> {
-    return this.existing(() => this.players.removePlayer(player), "removing a player");
+    const shards = this.shardSet();
+    if (shards === undefined) return this.existing(() => this.players.removePlayer(player));
+    return await shards.of(player).removePlayer(player);
   }
 
   async info(): Promise<Outcome<GameInfo>> {
@@ -231,10 +233,12 @@ export class GameBoard extends DurableObject<Env> {
 
   /** A player's stats: results, reports, counters (and OpenSkill's mu and sigma). */
   async playerStats(player: string): Promise<Outcome<PlayerStats>> {
+    const shards = this.shardSet();
+    if (shards !== undefined) return await shards.of(player).playerStats(player);
     return this.existing(() => {
       const stats = this.restored.tables.stats.get(player);
       return found(stats && statsOf(player, stats, this.record.config.rating), () => statsNotFound(player));
-    }, "player stats");
+    });
   }
 
   /** Closes the open season now (admin), as its boundary would; answers the closed season. */
@@ -314,9 +318,10 @@ export class GameBoard extends DurableObject<Env> {
     return this.existing((game, now) => accepted({ game, updatedAt: this.record.updatedAt, ...read(now) }), oneShard);
   }
 
-  /** A write that needs every player in one object: refused on a sharded game. */
-  private oneShard<T>(what: string, write: () => Outcome<T>): Outcome<T> {
-    return this.record.config.shards > 1 ? refused(needsOneShard(what)) : write();
+  /** A write for this object's players; a sharded game's go to its shards, where the Worker routes them again. */
+  private unsharded<T>(write: () => Outcome<T>): Outcome<T> {
+    const { shards } = this.record.config;
+    return shards > 1 ? refused(shardsChanged(shards)) : write();
   }
 
   /** The game's shards, when its players are spread over several objects. */

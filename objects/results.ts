@@ -18,6 +18,8 @@ export interface ResultContext {
   /** A player's state on the board now. */
   scoreOf(player: string): PlayerState | undefined;
   trending: boolean;
+  /** On a shard: whether a player is its own; stats and scores are kept for those only. */
+  holds?: (player: string) => boolean;
 }
 
 /**
@@ -53,11 +55,13 @@ export function planResults(
     return mu === null || sigma === null ? NEW_SKILL : { mu, sigma };
   };
 
+  const holds = context.holds ?? (() => true);
   for (const { groups, ts } of results) {
-    const players = groups.flat();
+    const players = groups.flat().filter(holds);
     const before = new Map(players.map((player) => [player, scoreOf(player)]));
     for (const [place, group] of groups.entries()) {
       for (const player of group) {
+        if (!holds(player)) continue;
         const stats = statsOf(player, ts);
         stats.played++;
         stats.firstSeen = Math.min(stats.firstSeen, ts);

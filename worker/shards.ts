@@ -1,3 +1,5 @@
+import type { Applied } from "../objects/players/player-board";
+import type { Placement } from "../objects/shards/game-shard";
 import {
   type ApiError,
   accepted,
@@ -8,6 +10,7 @@ import {
   shardsChanged,
 } from "../protocol/errors";
 import type { Accepted, ScoreReport } from "../protocol/reports";
+import { groupsOf, type MatchResult, type PlayerEvent } from "../protocol/results";
 import { shardName, shardOf } from "../protocol/shards";
 
 /**
@@ -22,28 +25,75 @@ const COUNTS_KEPT = 10_000;
 /** Rounds of routing again after shards_changed (a count that changes twice during one write is given up on). */
 const ROUTES = 3;
 
-/** Reports of one batch sent to one object, by their positions in the batch. */
+/** Items of one batch sent to one object, by their positions in the batch. */
 interface Part {
   /** The shard, or undefined for the game's own object. */
   shard: number | undefined;
   positions: number[];
 }
 
+/** A kind of batch the Worker routes: whose shards each item goes to, and how each object takes its part. */
+export interface BatchKind<T> {
+  /** What the items are called in a message. */
+  what: string;
+  /** The players an item concerns; it goes to each of their shards. */
+  playersOf(item: T): string[];
+  board(env: Env, game: string, items: T[]): Promise<Outcome<Applied>>;
+  shard(env: Env, game: string, placement: Placement, items: T[]): Promise<Outcome<Applied>>;
+}
+
+export const REPORTS: BatchKind<ScoreReport> = {
+  what: "reports",
+  playersOf: (r) => [r.player],
+  board: async (env, game, items) => await env.BOARD.getByName(game).applyReports(game, items),
+  shard: async (env, game, placement, items) =>
+    await env.SHARD.getByName(shardName(game, placement.index)).applyReports(game, placement, items),
+};
+
+export const RESULTS: BatchKind<MatchResult> = {
+  what: "results",
+  playersOf: (r) => groupsOf(r).flat(),
+  board: async (env, game, items) => await env.BOARD.getByName(game).applyResults(game, items),
+  shard: async (env, game, placement, items) =>
+    await env.SHARD.getByName(shardName(game, placement.index)).applyResults(game, placement, items),
+};
+
+export const EVENTS: BatchKind<PlayerEvent> = {
+  what: "events",
+  playersOf: (e) => [e.player],
+  board: async (env, game, items) => await env.BOARD.getByName(game).applyEvents(game, items),
+  shard: async (env, game, placement, items) =>
+    await env.SHARD.getByName(shardName(game, placement.index)).applyEvents(game, placement, items),
+};
+
 /**
  * Applies a game's batch where its players are: on the game's own object,
  * or each shard's part on that shard, all at once (nothing serializes a
- * sharded game's writes). Each part is atomic and durable when answered.
- * When some parts are refused, the answer is the refusal naming every report
- * of theirs (`{index, applied: false, code}`) and how many the others applied
+ * sharded game's writes); a result goes to each shard holding one of its
+ * players. Each part is atomic and durable when answered. When some parts
+ * are refused, the answer is the refusal naming every item of theirs
+ * (`{index, applied: false, code}`) and how many items the others applied
  * (`applied`), so the batch resent with ids applies exactly once.
  */
-export async function applyReports(env: Env, game: string, reports: ScoreReport[]): Promise<Outcome<Accepted>> {
+export async function applyBatch<T>(
+  env: Env,
+  game: string,
+  items: T[],
+  kind: BatchKind<T>,
+): Promise<Outcome<Accepted>> {
   let shards = counts.get(game) ?? 1;
-  let pending = reports.map((_, position) => position);
-  const answered: { part: Part; outcome: Outcome<Accepted> }[] = [];
+  let pending = items.map((_, position) => position);
+  const answered: { part: Part; outcome: Outcome<Applied> }[] = [];
   for (let round = 0; round < ROUTES && pending.length > 0; round++) {
-    const parts = partsOf(game, reports, pending, shards);
-    const outcomes = await Promise.all(parts.map((part) => send(env, game, shards, part, reports)));
+    const parts = partsOf(game, items, pending, shards, kind);
+    const outcomes = await Promise.all(
+      parts.map(({ shard, positions }) => {
+        const batch = positions.map((p) => items[p]);
+        return shard === undefined
+          ? kind.board(env, game, batch)
+          : kind.shard(env, game, { index: shard, shards }, batch);
+      }),
+    );
     pending = [];
     let moved: number | undefined;
     outcomes.forEach((outcome, k) => {
@@ -57,10 +107,13 @@ export async function applyReports(env: Env, game: string, reports: ScoreReport[
     if (pending.length === 0) break;
     shards = moved ?? (await env.BOARD.getByName(game).shards());
     remember(game, shards);
+    // A result routed again goes to each of its shards again: only the ones that moved it are asked.
+    pending = [...new Set(pending)];
   }
-  if (pending.length > 0)
+  if (pending.length > 0) {
     answered.push({ part: { shard: undefined, positions: pending }, outcome: refused(shardsChanged(shards)) });
-  return combine(answered, reports.length);
+  }
+  return combine(answered, items.length, kind.what);
 }
 
 function remember(game: string, shards: number): void {
@@ -70,64 +123,58 @@ function remember(game: string, shards: number): void {
   counts.set(game, shards);
 }
 
-function partsOf(game: string, reports: ScoreReport[], positions: number[], shards: number): Part[] {
+function partsOf<T>(game: string, items: T[], positions: number[], shards: number, kind: BatchKind<T>): Part[] {
   if (shards === 1) return [{ shard: undefined, positions }];
   const parts = new Map<number, number[]>();
   for (const position of positions) {
-    const shard = shardOf(game, reports[position].player, shards);
-    const part = parts.get(shard);
-    if (part === undefined) parts.set(shard, [position]);
-    else part.push(position);
+    for (const shard of new Set(kind.playersOf(items[position]).map((p) => shardOf(game, p, shards)))) {
+      const part = parts.get(shard);
+      if (part === undefined) parts.set(shard, [position]);
+      else part.push(position);
+    }
   }
   return [...parts].map(([shard, positions]) => ({ shard, positions }));
 }
 
-async function send(
-  env: Env,
-  game: string,
-  shards: number,
-  { shard, positions }: Part,
-  reports: ScoreReport[],
-): Promise<Outcome<Accepted>> {
-  const batch = positions.map((p) => reports[p]);
-  if (shard === undefined) return await env.BOARD.getByName(game).applyReports(game, batch);
-  return await env.SHARD.getByName(shardName(game, shard)).applyReports(game, { index: shard, shards }, batch);
-}
-
-/** One answer for the batch from its parts' answers; the reports they name are named by their place in the batch. */
-function combine(answered: { part: Part; outcome: Outcome<Accepted> }[], total: number): Outcome<Accepted> {
-  const refusals = answered.flatMap(({ part, outcome }) =>
-    outcome.ok ? [] : [{ part, error: inBatch(outcome.error, part) }],
-  );
-  if (refusals.length === 0) {
-    const sum = (key: keyof Accepted) =>
-      answered.reduce((n, { outcome }) => n + (outcome.ok ? outcome.value[key] : 0), 0);
-    return accepted({ accepted: sum("accepted"), duplicates: sum("duplicates") });
+/** One answer for the batch from its parts' answers; the items they name are named by their place in the batch. */
+function combine(
+  answered: { part: Part; outcome: Outcome<Applied> }[],
+  total: number,
+  what: string,
+): Outcome<Accepted> {
+  const fresh = new Set<number>();
+  const refusals: { part: Part; error: ApiError }[] = [];
+  for (const { part, outcome } of answered) {
+    if (outcome.ok) for (const f of outcome.value.fresh) fresh.add(part.positions[f]);
+    else refusals.push({ part, error: inBatch(outcome.error, part) });
   }
+  if (refusals.length === 0) return accepted({ accepted: fresh.size, duplicates: total - fresh.size });
   if (answered.length === 1) return refused(refusals[0].error);
   const first = refusals[0].error;
-  const details: ReportOutcomeDetail[] = refusals
-    .flatMap(({ part, error }) => {
-      const why = new Map((error.details as BoundsDetail[] | undefined)?.map((d) => [d.index, d]) ?? []);
-      return part.positions.map((index): ReportOutcomeDetail => {
-        const violation = error.code === "score_out_of_bounds" ? why.get(index) : undefined;
-        const detail: ReportOutcomeDetail = { index, applied: false, code: error.code };
-        return violation === undefined ? detail : { ...detail, player: violation.player, reason: violation.reason };
-      });
-    })
-    .sort((a, b) => a.index - b.index);
-  const applied = total - details.length;
+  const details = new Map<number, ReportOutcomeDetail>();
+  for (const { part, error } of refusals) {
+    const why = new Map((error.details as BoundsDetail[] | undefined)?.map((d) => [d.index, d]) ?? []);
+    for (const index of part.positions) {
+      const violation = error.code === "score_out_of_bounds" ? why.get(index) : undefined;
+      const detail: ReportOutcomeDetail = { index, applied: false, code: error.code };
+      details.set(
+        index,
+        violation === undefined ? detail : { ...detail, player: violation.player, reason: violation.reason },
+      );
+    }
+  }
+  const applied = total - details.size;
   const status = refusals.every((r) => r.error.status === first.status) ? first.status : 409;
   return refused({
     status,
     code: first.code,
-    message: `${details.length} of ${total} reports were refused by their shards (${first.message}); the other ${applied} were applied`,
-    details,
+    message: `${details.size} of ${total} ${what} were refused by their shards (${first.message}); the other ${applied} were applied`,
+    details: [...details.values()].sort((a, b) => a.index - b.index),
     applied,
   });
 }
 
-/** A part's refusal with the reports it names placed in the whole batch. */
+/** A part's refusal with the items it names placed in the whole batch. */
 function inBatch(error: ApiError, part: Part): ApiError {
   if (error.code !== "score_out_of_bounds" || error.details === undefined) return error;
   const details = (error.details as BoundsDetail[]).map((d) => ({ ...d, index: part.positions[d.index] }));

@@ -31,7 +31,8 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
     const fills = new Map<number, Fill>();
     for (const shards of [1, 4, 16]) {
       const game = `write-${shards}`;
-      await configure(server, game, { shards, maxPlayers: Math.max(mid, 1_000_000) });
+      // Shards fill unevenly (by hash), and each holds at most its share of maxPlayers: leave room.
+      await configure(server, game, { shards, maxPlayers: shards === 1 ? mid : Math.ceil(mid * 1.1) });
       ctx.progress(`filling ${mid.toLocaleString("en-US")} players over ${shards} shard(s)`);
       fills.set(shards, await fill(server, game, mid, ctx));
     }
@@ -68,7 +69,6 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
 
     // The big game, and the reads against the one-object game of `mid` players.
     const game = "big";
-    // Shards fill unevenly (by hash), and each holds at most its share of maxPlayers: leave room.
     await configure(server, game, { shards: big.shards, maxPlayers: Math.ceil(big.players * 1.1) });
     ctx.progress(`filling ${big.players.toLocaleString("en-US")} players over ${big.shards} shards`);
     const before = totalRss(server);

@@ -13,6 +13,18 @@ import { planResults } from "../results";
 import type { GameRecord } from "../storage/game-record";
 import type { GameTables } from "../storage/tables";
 
+/** What a batch did: the positions of its items applied (the others were duplicates), of how many sent. */
+export interface Applied {
+  fresh: number[];
+  sent: number;
+}
+
+/** A batch's answer: how many of its items were applied and how many were duplicates. */
+export const acceptedOf = ({ fresh, sent }: Applied): Accepted => ({
+  accepted: fresh.length,
+  duplicates: sent - fresh.length,
+});
+
 /** What a player board's writes tell the object that holds it. */
 export interface PlayerBoardHost {
   /** Inside the transaction of the write that created the game. */
@@ -65,7 +77,7 @@ export class PlayerBoard {
     return this.current;
   }
 
-  applyReports(game: string, reports: ScoreReport[]): Outcome<Accepted> {
+  applyReports(game: string, reports: ScoreReport[]): Outcome<Applied> {
     const now = Date.now();
     const { config } = this.record;
     if (config.rating !== "none") return refused(ratedGame(config.rating));
@@ -87,38 +99,42 @@ export class PlayerBoard {
     joinCountries(this.current, tables.profiles, newcomers, batch.profiles);
     if (states.length > 0 || batch.profiles.size > 0) host.changed(now);
     if (config.archive && items.length > 0) host.archiveQueued(now);
-    return accepted({ accepted: items.length, duplicates: reports.length - items.length });
+    return accepted({ fresh: positions, sent: reports.length });
   }
 
   /**
    * Match results, in order: stats for every player (played, wins, losses,
    * draws, streaks), and on a rated game the board's scores (wins, ELO or
    * OpenSkill). Planned whole, persisted in one transaction, then applied.
+   * `holds`: on a shard, the players of its own (the others' shards do theirs).
    */
-  applyResults(game: string, results: MatchResult[]): Outcome<Accepted> {
+  applyResults(game: string, results: MatchResult[], holds?: (player: string) => boolean): Outcome<Applied> {
     const now = Date.now();
     const { tables } = this;
     const { config } = this.record;
-    const { items, newIds } = tables.ids.partition(results, (r) => (r.id === undefined ? undefined : `result:${r.id}`));
+    const partition = tables.ids.partition(results, (r) => (r.id === undefined ? undefined : `result:${r.id}`));
+    const { items, positions, newIds } = partition;
     const fresh = items.map((result) => ({ groups: groupsOf(result), ts: result.ts ?? now }));
     const plan = planResults(fresh, {
       config,
       stats: tables.stats.many([...new Set(fresh.flatMap((r) => r.groups.flat()))]),
       scoreOf: (player) => this.current.state(player),
       trending: config.trend !== null,
+      holds,
     });
     const over = overLimits(this.current, plan, config);
     if (over !== undefined) return refused(over);
     this.commit(game, plan, newIds, now, () => tables.stats.write(plan.stats));
     if (plan.states.length > 0) this.host.changed(now);
-    return accepted({ accepted: items.length, duplicates: results.length - items.length });
+    return accepted({ fresh: positions, sent: results.length });
   }
 
   /** Custom counters: each grows by its increment; at most MAX_COUNTERS per player. Refused whole. */
-  applyEvents(game: string, events: PlayerEvent[]): Outcome<Accepted> {
+  applyEvents(game: string, events: PlayerEvent[]): Outcome<Applied> {
     const now = Date.now();
     const { tables, maintenance } = this;
-    const { items, newIds } = tables.ids.partition(events, (e) => (e.id === undefined ? undefined : `event:${e.id}`));
+    const partition = tables.ids.partition(events, (e) => (e.id === undefined ? undefined : `event:${e.id}`));
+    const { items, positions, newIds } = partition;
     const planned = planEvents(items, tables.stats.many([...new Set(items.map((e) => e.player))]), now);
     if (!planned.ok) return planned;
     tables.transaction(() => {
@@ -128,7 +144,7 @@ export class PlayerBoard {
     });
     maintenance.scheduleIfDue();
     maintenance.written(now, { ids: newIds.length > 0, trended: false });
-    return accepted({ accepted: items.length, duplicates: events.length - items.length });
+    return accepted({ fresh: positions, sent: events.length });
   }
 
   /** Sets a player's display name and/or country (creating the game if needed); the player need not have scored. */

@@ -3,12 +3,23 @@ import type { Placed } from "../../engine/board-order";
 import { GainAllowance } from "../../engine/gain-allowance";
 import type { LeaderboardEntry } from "../../protocol/boards";
 import type { GameConfig } from "../../protocol/config";
-import { accepted, notEmpty, type Outcome, refused, shardsChanged } from "../../protocol/errors";
-import type { Accepted, ScoreReport } from "../../protocol/reports";
+import {
+  type ApiError,
+  accepted,
+  found,
+  notEmpty,
+  type Outcome,
+  refused,
+  shardsChanged,
+  statsNotFound,
+} from "../../protocol/errors";
+import type { Profile, ProfileBody, ScoreReport } from "../../protocol/reports";
+import { groupsOf, type MatchResult, type PlayerEvent, type PlayerStats } from "../../protocol/results";
 import { shardOf } from "../../protocol/shards";
 import { BoardLoader } from "../board-loader";
 import { Maintenance } from "../maintenance";
-import { PlayerBoard } from "../players/player-board";
+import { type Applied, PlayerBoard } from "../players/player-board";
+import { statsOf } from "../results";
 import { GameRecord } from "../storage/game-record";
 import { GameTables } from "../storage/tables";
 
@@ -68,15 +79,34 @@ export class GameShard extends DurableObject<Env> {
     return accepted(null);
   }
 
-  async applyReports(game: string, placement: Placement, reports: ScoreReport[]): Promise<Outcome<Accepted>> {
-    const here = this.placement;
-    if (here === undefined || here.shards !== placement.shards || here.index !== placement.index) {
-      return refused(shardsChanged(here?.shards ?? 1));
-    }
-    if (reports.some((r) => shardOf(game, r.player, here.shards) !== here.index)) {
-      return refused(shardsChanged(here.shards));
-    }
-    return this.players.applyReports(game, reports);
+  async applyReports(game: string, placement: Placement, reports: ScoreReport[]): Promise<Outcome<Applied>> {
+    const misplaced = this.misplaced(game, placement, reports, (r) => [r.player]);
+    return misplaced ?? this.players.applyReports(game, reports);
+  }
+
+  /** Results with a player here: this shard's players' stats and (rating: wins) scores. */
+  async applyResults(game: string, placement: Placement, results: MatchResult[]): Promise<Outcome<Applied>> {
+    const misplaced = this.misplaced(game, placement, results, (r) => groupsOf(r).flat());
+    const holds = (player: string) => shardOf(game, player, placement.shards) === placement.index;
+    return misplaced ?? this.players.applyResults(game, results, holds);
+  }
+
+  async applyEvents(game: string, placement: Placement, events: PlayerEvent[]): Promise<Outcome<Applied>> {
+    const misplaced = this.misplaced(game, placement, events, (e) => [e.player]);
+    return misplaced ?? this.players.applyEvents(game, events);
+  }
+
+  async setProfile(game: string, player: string, change: ProfileBody): Promise<Profile> {
+    return this.players.setProfile(game, player, change);
+  }
+
+  async removePlayer(player: string): Promise<Outcome<null>> {
+    return this.players.removePlayer(player);
+  }
+
+  async playerStats(player: string): Promise<Outcome<PlayerStats>> {
+    const stats = this.tables.stats.get(player);
+    return found(stats && statsOf(player, stats, this.record.config.rating), () => statsNotFound(player));
   }
 
   /** Players held here: all known, and those on the board (inside the window). */
@@ -129,6 +159,24 @@ export class GameShard extends DurableObject<Env> {
       await this.ctx.storage.deleteAll();
       await this.restore();
     });
+  }
+
+  /**
+   * shards_changed unless this shard holds, under `placement` (the Worker's),
+   * a player of every item: its Worker routed by another count.
+   */
+  private misplaced<T>(
+    game: string,
+    placement: Placement,
+    items: readonly T[],
+    playersOf: (item: T) => string[],
+  ): { ok: false; error: ApiError } | undefined {
+    const here = this.placement;
+    if (here === undefined || here.shards !== placement.shards || here.index !== placement.index) {
+      return refused(shardsChanged(here?.shards ?? 1));
+    }
+    const mine = (player: string) => shardOf(game, player, here.shards) === here.index;
+    return items.every((item) => playersOf(item).some(mine)) ? undefined : refused(shardsChanged(here.shards));
   }
 
   private async restore(): Promise<void> {

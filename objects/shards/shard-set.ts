@@ -78,7 +78,7 @@ export class ShardSet {
 
   /** A player's standing on the game's board, with `around` neighbours each side; undefined when not on it. */
   async standing(player: string, around: number): Promise<PlayerStanding | undefined> {
-    const entry = await this.stub(shardOf(this.game, player, this.count)).entry(player);
+    const entry = await this.of(player).entry(player);
     if (entry === undefined) return undefined;
     const counts = await this.countsAhead([entry]);
     const ahead = counts.map((c) => c.counts[0].ahead);
@@ -91,6 +91,11 @@ export class ShardSet {
       standing.around = await this.ranked(near, Math.max(0, position - around));
     }
     return standing;
+  }
+
+  /** The shard that holds `player`. */
+  of(player: string): DurableObjectStub<GameShard> {
+    return this.stub(shardOf(this.game, player, this.count));
   }
 
   /** Deletes every shard's players and storage, of `shards` shards. */

@@ -9,6 +9,7 @@ import { runKapacitor } from "./kapacitor";
 import { runMatches } from "./matches";
 import { fail, parseOptions, type WorkloadName } from "./options";
 import { runSeasons } from "./seasons";
+import { runShards } from "./shards";
 
 /** The workloads that configure their games, and so need the admin key. */
 const CONFIGURING: Record<Exclude<WorkloadName, "kapacitor">, (demo: AdminDemo) => Promise<boolean>> = {
@@ -16,6 +17,7 @@ const CONFIGURING: Record<Exclude<WorkloadName, "kapacitor">, (demo: AdminDemo) 
   matches: runMatches,
   seasons: runSeasons,
   clients: runClients,
+  shards: runShards,
 };
 
 const options = parseOptions();

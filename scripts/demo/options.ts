@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 
-export const WORKLOADS = ["kapacitor", "flink", "matches", "seasons", "clients"] as const;
+export const WORKLOADS = ["kapacitor", "flink", "matches", "seasons", "clients", "shards"] as const;
 export type WorkloadName = (typeof WORKLOADS)[number];
 
 const USAGE = `usage: npm run demo -- [--url http://127.0.0.1:8787] [--key <ingest key>] [--admin-key <admin key>]
-                    [--workload kapacitor|flink|matches|seasons|clients] [--games 10] [--players 100] [--teams 12]
+                    [--workload kapacitor|flink|matches|seasons|clients|shards] [--games 10] [--players 100] [--teams 12]
                     [--seconds 30] [--spectators 5] [--prefix demo]
 Workloads: kapacitor (every player reports its score each second, line protocol and JSON);
 flink (users in teams and countries send summed score events, some go on a streak; checks
@@ -15,7 +15,9 @@ and every player's stats); seasons (a sum game with a prize pool resetting every
 local webhook receiver; checks every archived season, its awards and its signed webhook); clients
 (each player posts its own score with a player token within the game's bounds while cheaters try
 10^15, other players, other games, forged tokens and a flood; checks every answer, every board and
-the audit log, and prints a play page link to join in from a browser).
+the audit log, and prints a play page link to join in from a browser); shards (games over 8 shards
+each, every player reporting a best score each second, a cheater's report now and then refused
+with its shard's part and the batch resent; checks the top, a deep page and exact ranks).
 Spectators are live websocket watchers per game (0 for none).
 The keys default to the first INGEST_KEYS and ADMIN_KEYS entries in .dev.vars (created by npm start).
 With an admin key, the demo first deletes its games left from an earlier run, so its checks start fresh.`;

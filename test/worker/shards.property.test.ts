@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { AGGREGATES, ORDERS, TIE_MODES } from "../../engine/rules";
-import { ADMIN, call, postScores, uniqueGame } from "../support/worker-client";
+import { ADMIN, call, INGEST, postScores, uniqueGame } from "../support/worker-client";
 
 // The same report stream sent to a game on one object and to its twin over
 // several shards: every read must answer the same, apart from updatedAt.
@@ -80,5 +80,85 @@ describe("a sharded game answers as its twin on one object", () => {
       { numRuns: 40 },
     );
     expect(runs).toBe(40);
+  }, 120_000);
+});
+
+const resultArb = fc
+  .uniqueArray(fc.constantFrom(...PLAYERS), { minLength: 2, maxLength: 5 })
+  .chain((players) =>
+    fc.oneof(
+      fc.constant({ winner: players[0], loser: players[1] }),
+      fc.constant({ draw: players.slice(0, 2) }),
+      fc.constant({ placements: players.map((p) => [p]) }),
+    ),
+  );
+const eventArb = fc.record({
+  player: fc.constantFrom(...PLAYERS),
+  counters: fc.dictionary(fc.constantFrom("kills", "deaths", "picks"), fc.integer({ min: -3, max: 9 }), {
+    minKeys: 1,
+  }),
+});
+
+describe("a sharded game's results, counters and profiles answer as its twin's", () => {
+  it("for any stream: wins on the board, every player's stats and counters, names and countries", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom("none", "wins"),
+        fc.constantFrom(2, 5),
+        fc.array(fc.array(resultArb, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 4 }),
+        fc.array(eventArb, { minLength: 1, maxLength: 10 }),
+        async (rating, shards, batches, events) => {
+          const one = uniqueGame("twin-one");
+          const many = uniqueGame("twin-many");
+          await configure(one, { rating });
+          await configure(many, { rating, shards });
+          const both = async (path: string, init: Parameters<typeof call>[1]) => {
+            const [a, b] = await Promise.all([
+              call(`/v1/games/${one}${path}`, init),
+              call(`/v1/games/${many}${path}`, init),
+            ]);
+            expect(b.status, path).toBe(a.status);
+            expect(await b.text(), path).toEqual(await a.text());
+          };
+          for (const [k, results] of batches.entries()) {
+            const sent = results.map((r, i) => ({ ...r, id: `r${k}-${i}`, ts: NOW - 1000 + k }));
+            await both("/results", { method: "POST", key: INGEST, json: { results: sent } });
+          }
+          // Sent again with their ids: nothing applies twice, on either game.
+          const again = batches[0].map((r, i) => ({ ...r, id: `r0-${i}`, ts: NOW - 1000 }));
+          await both("/results", { method: "POST", key: INGEST, json: { results: again } });
+          await both("/events", { method: "POST", key: INGEST, json: { events } });
+          await both(`/players/${encodeURIComponent(PLAYERS[0])}/profile`, {
+            method: "PUT",
+            key: ADMIN,
+            json: { name: "Ayşe", country: "TR" },
+          });
+          for (const player of PLAYERS) {
+            const [a, b] = await Promise.all([
+              json(`/v1/games/${one}/players/${encodeURIComponent(player)}/stats`),
+              json(`/v1/games/${many}/players/${encodeURIComponent(player)}/stats`),
+            ]);
+            // An event stamps the server's clock: the twins' firstSeen and lastSeen may differ by the ms between them.
+            const { firstSeen: firstA, lastSeen: lastA, ...restA } = a.body;
+            const { firstSeen: firstB, lastSeen: lastB, ...restB } = b.body;
+            expect({ status: b.status, body: restB }, `${player} stats`).toEqual({ status: a.status, body: restA });
+            expect(Math.abs(Number(firstB ?? 0) - Number(firstA ?? 0))).toBeLessThan(5000);
+            expect(Math.abs(Number(lastB ?? 0) - Number(lastA ?? 0))).toBeLessThan(5000);
+          }
+          const [a, b] = await Promise.all([
+            json(`/v1/games/${one}/leaderboard?limit=100`),
+            json(`/v1/games/${many}/leaderboard?limit=100`),
+          ]);
+          expect(comparable(b)).toEqual(comparable(a));
+          await both(`/players/${encodeURIComponent(PLAYERS[1])}`, { method: "DELETE", key: ADMIN });
+          const [c, d] = await Promise.all([
+            json(`/v1/games/${one}/leaderboard?limit=100`),
+            json(`/v1/games/${many}/leaderboard?limit=100`),
+          ]);
+          expect(comparable(d)).toEqual(comparable(c));
+        },
+      ),
+      { numRuns: 15 },
+    );
   }, 120_000);
 });

@@ -10,7 +10,7 @@ import {
 } from "../../protocol/errors";
 import type { ScoreReport } from "../../protocol/reports";
 import { type Grant, mayIngest } from "../auth";
-import { applyReports } from "../shards";
+import { applyBatch, REPORTS } from "../shards";
 import type { LineReport } from "./line-protocol";
 
 /** Games one line-protocol body may name: each is an object to wake and a directory row. */
@@ -45,7 +45,7 @@ export async function applyLines(env: Env, grant: Grant, lines: LineReport[]): P
     [...byGame].map(([game, reports]) =>
       limit(async (): Promise<[string, Outcome<unknown>]> => {
         try {
-          return [game, await applyReports(env, game, reports)];
+          return [game, await applyBatch(env, game, reports, REPORTS)];
         } catch (error) {
           console.error(`write: applying ${reports.length} lines to ${game} failed`, error);
           return [game, refused(internalError("applying the lines failed"))];

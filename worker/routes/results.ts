@@ -3,6 +3,7 @@ import { GamePath, PlayerPath } from "../../protocol/names";
 import { Accepted } from "../../protocol/reports";
 import { EventsBody, PlayerStats, ResultsBody } from "../../protocol/results";
 import { createRouter, errorResponses as errors, limitBody, reply } from "../http";
+import { applyBatch, EVENTS, RESULTS } from "../shards";
 import { requireIngestForPathGame, requireKey } from "./guards";
 
 const MAX_JSON_BYTES = 1024 * 1024;
@@ -68,13 +69,13 @@ export const resultRoutes = createRouter()
     const { game } = c.req.valid("param");
     const body = c.req.valid("json");
     const results = "results" in body ? body.results : [body];
-    return reply(c, await c.env.BOARD.getByName(game).applyResults(game, results));
+    return reply(c, await applyBatch(c.env, game, results, RESULTS));
   })
   .openapi(postEvents, async (c) => {
     const { game } = c.req.valid("param");
     const body = c.req.valid("json");
     const events = "events" in body ? body.events : [body];
-    return reply(c, await c.env.BOARD.getByName(game).applyEvents(game, events));
+    return reply(c, await applyBatch(c.env, game, events, EVENTS));
   })
   .openapi(getStats, async (c) => {
     const { game, player } = c.req.valid("param");

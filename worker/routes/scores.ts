@@ -4,7 +4,7 @@ import { GamePath } from "../../protocol/names";
 import { Accepted, type ScoreReport, ScoresBody } from "../../protocol/reports";
 import { type Grant, mayActAs } from "../auth";
 import { createRouter, errorResponses as errors, fail, limitBody, reply } from "../http";
-import { applyReports } from "../shards";
+import { applyBatch, REPORTS } from "../shards";
 import { requireKey, requireWriterForPathGame } from "./guards";
 
 const MAX_JSON_BYTES = 1024 * 1024;
@@ -41,7 +41,7 @@ export const scoreRoutes = createRouter().openapi(postScores, async (c) => {
   if (refused) return fail(c, refused);
   const sent = c.var.grant.role === "player" ? fromToken(c.var.grant, reports) : reports;
   if (!Array.isArray(sent)) return fail(c, sent);
-  return reply(c, await applyReports(c.env, game, sent));
+  return reply(c, await applyBatch(c.env, game, sent, REPORTS));
 });
 
 /**

@@ -76,22 +76,23 @@ export async function pageAcross<E extends Placed>(
 }
 
 /**
- * The entry `ahead` places after an entry of any part (`ahead`: each part's
- * count of entries before it, which is that entry's split), with `radius`
- * entries each side: one fetch, no rounds, since the split is known.
+ * An entry's neighbours across the parts, with no rounds: each part's count
+ * of entries ahead of the entry is its split, so each part's entries from
+ * `radius` before its count to `radius` after it (`entries`, fewer at its
+ * ends) hold every neighbour. Answers the `radius` entries before the entry,
+ * the entry, and the `radius` after it, in board order.
  */
-export async function aroundAcross<E extends Placed>(
-  sizes: readonly number[],
-  ahead: readonly number[],
+export function aroundAcross<E extends Placed>(
+  windows: readonly { ahead: number; entries: readonly E[] }[],
   radius: number,
-  parts: SortedParts<E>,
   order: EntryOrder,
-): Promise<E[]> {
-  const lo = ahead.map((c) => Math.max(0, c - radius));
-  const before = sum(ahead);
-  const entries = await merged(sizes, lo, ahead, radius + 1, parts, order);
-  const start = Math.max(0, before - radius);
-  return entries.slice(start - sum(lo), before - sum(lo) + radius + 1);
+): E[] {
+  const position = sum(windows.map((w) => w.ahead));
+  // The merged windows start at the sum of where each part's window starts.
+  const from = sum(windows.map((w) => Math.max(0, w.ahead - radius)));
+  const merged = windows.flatMap((w) => w.entries).sort(order);
+  const start = Math.max(0, position - radius);
+  return merged.slice(start - from, position - from + radius + 1);
 }
 
 /** Each part's [lo_i, hi_i + extra) fetched and merged in board order. */

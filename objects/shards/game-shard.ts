@@ -140,6 +140,22 @@ export class GameShard extends DurableObject<Env> {
     return { ranked: board.rankedPlayers, counts };
   }
 
+  /**
+   * Where an entry of any shard falls here: this shard's players ahead of it
+   * (in board order and by score), its players on the board, and its
+   * entries from `radius` before that place to `radius` after it, which
+   * hold every neighbour of the entry this shard has.
+   */
+  async near(entry: Placed, radius: number): Promise<ShardCounts & { entries: LeaderboardEntry[] }> {
+    const board = this.players.at(Date.now());
+    const { score, ts, player } = entry;
+    const ahead = board.countAhead(score, ts, player);
+    const from = Math.max(0, ahead - radius);
+    const entries = radius > 0 ? this.players.reads.page(from, ahead + radius + 1 - from) : [];
+    const counts = [{ ahead, better: board.countAhead(score, ts, player, true) }];
+    return { ranked: board.rankedPlayers, counts, entries };
+  }
+
   /** This shard's top `limit` entries and its players on the board. */
   async top(limit: number): Promise<{ ranked: number; entries: LeaderboardEntry[] }> {
     const board = this.players.at(Date.now());

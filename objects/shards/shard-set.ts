@@ -76,19 +76,23 @@ export class ShardSet {
     return { total: sum(sizes), entries: await this.ranked(entries, offset) };
   }
 
-  /** A player's standing on the game's board, with `around` neighbours each side; undefined when not on it. */
+  /**
+   * A player's standing on the game's board, with `around` neighbours each
+   * side; undefined when not on it. Two steps: the player's entry from its
+   * shard, then each shard's count ahead of it with its entries around that
+   * place, which hold every neighbour (no rounds: the counts are the split).
+   */
   async standing(player: string, around: number): Promise<PlayerStanding | undefined> {
     const entry = await this.of(player).entry(player);
     if (entry === undefined) return undefined;
-    const counts = await this.countsAhead([entry]);
-    const ahead = counts.map((c) => c.counts[0].ahead);
-    const position = sum(ahead);
-    const rank = this.config.ties === "first" ? position + 1 : sum(counts.map((c) => c.counts[0].better)) + 1;
-    const sizes = counts.map((c) => c.ranked);
-    const standing: PlayerStanding = { ...entry, rank, total: sum(sizes) };
+    const { score, ts } = entry;
+    const near = await this.each(this.count, (stub) => stub.near({ score, ts, player }, around));
+    const position = sum(near.map((n) => n.counts[0].ahead));
+    const rank = this.config.ties === "first" ? position + 1 : sum(near.map((n) => n.counts[0].better)) + 1;
+    const standing: PlayerStanding = { ...entry, rank, total: sum(near.map((n) => n.ranked)) };
     if (around > 0) {
-      const near = await aroundAcross<LeaderboardEntry>(sizes, ahead, around, this.parts(), this.order);
-      standing.around = await this.ranked(near, Math.max(0, position - around));
+      const windows = near.map((n) => ({ ahead: n.counts[0].ahead, entries: n.entries }));
+      standing.around = await this.ranked(aroundAcross(windows, around, this.order), Math.max(0, position - around));
     }
     return standing;
   }

@@ -22,6 +22,26 @@ export function boardOrder(ascending: boolean): EntryOrder {
 }
 
 /**
+ * Ranks for entries at consecutive places from `offset`: by place, or with
+ * shared ties, each entry with the score of the one before it sharing that
+ * one's rank (`firstRank`: the first entry's, which only the whole board knows).
+ */
+export function rankConsecutive<E extends Placed>(
+  entries: readonly E[],
+  offset: number,
+  firstRank: number,
+  shared: boolean,
+): (E & { rank: number })[] {
+  const ranked: (E & { rank: number })[] = [];
+  for (const [i, entry] of entries.entries()) {
+    const previous = ranked[i - 1];
+    const rank = i === 0 ? firstRank : shared && previous.score === entry.score ? previous.rank : offset + i + 1;
+    ranked.push({ ...entry, rank });
+  }
+  return ranked;
+}
+
+/**
  * Code-point order of two strings. JS compares UTF-16 code units, which puts
  * U+E000-U+FFFF after every astral character; ids compare as UTF-8 bytes,
  * i.e. by code point. At the first unit that differs, surrogates move above

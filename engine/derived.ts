@@ -1,5 +1,8 @@
+import type { Placed } from "./board-order";
+import type { GroupPart } from "./group-parts";
 import { GroupBoard, type PlayerAccess } from "./groups";
 import { MvpBoard } from "./mvps";
+import type { RankedIndex } from "./ranked-index";
 import type { RankedEntry } from "./rules";
 import { type Gain, Trending, type TrendRules } from "./trending";
 
@@ -65,6 +68,8 @@ export interface BoardAccess extends PlayerAccess {
   ties(): "first" | "shared";
   /** The player's entry with this `rank`. */
   entryOf(slot: number, rank: number): RankedEntry;
+  /** `index`'s players ahead of an entry that need not be in it; `byScore`: better scores only. */
+  aheadIn(index: RankedIndex, score: number, ts: number, player: string, byScore: boolean): number;
 }
 
 /** What callers read of the derived boards: their pages and counts, and nothing that changes them. */
@@ -94,6 +99,12 @@ export interface DerivedView {
   readonly trendingPlayers: number;
   /** Trending players at `now`, hottest first, then in board order. */
   trendingPage(now: number, limit: number): TrendingEntry[];
+  /** This board's part of each team or country with members on it (a shard's share of a sharded game's). */
+  groupParts(kind: "teams" | "countries"): GroupPart[];
+  /** A team's first `limit` members on this board, in board order. */
+  teamMembers(team: string, limit: number): Placed[];
+  /** A country's players here ahead of an entry of any board (within the country); `byScore`: better scores only. */
+  countAheadIn(country: string, entry: Placed, byScore: boolean): number;
 }
 
 /**
@@ -297,6 +308,41 @@ export class DerivedBoards implements DerivedView {
 
   get trendingPlayers(): number {
     return this.trending?.active ?? 0;
+  }
+
+  groupParts(kind: "teams" | "countries"): GroupPart[] {
+    const groups = kind === "teams" ? this.teams : this.countries;
+    const parts: GroupPart[] = [];
+    groups.forEach((group) => {
+      const part: GroupPart = {
+        name: groups.nameOf(group),
+        sum: groups.sum(group),
+        count: groups.count(group),
+        ts: groups.ts(group),
+      };
+      const members = groups.memberIndex(group);
+      if (kind === "teams" && members !== undefined) part.best = this.placed(this.mvps.largest(members));
+      parts.push(part);
+    });
+    return parts;
+  }
+
+  teamMembers(team: string, limit: number): Placed[] {
+    const id = this.teams.idOf(team);
+    const members = id === 0 ? undefined : this.teams.memberIndex(id);
+    const placed: Placed[] = [];
+    members?.forRange(0, limit, (slot) => placed.push(this.placed(slot)));
+    return placed;
+  }
+
+  countAheadIn(country: string, { score, ts, player }: Placed, byScore: boolean): number {
+    const id = this.countries.idOf(country);
+    const members = id === 0 ? undefined : this.countries.memberIndex(id);
+    return members === undefined ? 0 : this.board.aheadIn(members, score, ts, player, byScore);
+  }
+
+  private placed(slot: number): Placed {
+    return { player: this.board.playerOf(slot), score: this.board.score(slot), ts: this.board.time(slot) };
   }
 
   private teamStanding(team: number, rank: number): TeamStanding {

@@ -66,7 +66,7 @@ export class MvpBoard implements GroupListener {
   }
 
   /** The member with the largest score: first in board order when higher is better, else the first of the last scores. */
-  private largest(members: RankedIndex): number {
+  largest(members: RankedIndex): number {
     if (!this.ascending()) return members.at(0);
     const last = members.at(members.size - 1);
     return members.at(members.countLess(this.players.keyOf(last)));

@@ -146,12 +146,15 @@ export class RankedIndex {
   }
 
   /**
-   * Among the entries with `key`, which start at position `from` and run in
-   * tie-break order, the position of the first whose slot `goesFirst` refuses
-   * (`goesFirst` holds for a prefix of them).
+   * Entries ahead of a place that need not be in the index: those with a
+   * smaller key, then among those with `key` (in tie-break order) the ones
+   * `goesFirst` says go first (it holds for a prefix of them); without
+   * `goesFirst`, smaller keys only.
    */
-  countWhile(from: number, key: number, goesFirst: (slot: number) => boolean): number {
-    let lo = from;
+  countAhead(key: number, goesFirst?: (slot: number) => boolean): number {
+    const smaller = this.countLess(key);
+    if (goesFirst === undefined) return smaller;
+    let lo = smaller;
     let hi = this.countLess(key, true);
     while (lo < hi) {
       const mid = (lo + hi) >> 1;

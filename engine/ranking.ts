@@ -69,10 +69,6 @@ export class Ranking {
     this.ledger = new BoundsLedger(options.allowance ?? new GainAllowance());
   }
 
-  get rules(): RankingRules {
-    return { ...this.current };
-  }
-
   /** Players on the board (inside the window). */
   get rankedPlayers(): number {
     return this.index.size;
@@ -273,11 +269,7 @@ export class Ranking {
 
   /** Players here ahead of an entry that need not be here (a shard's share of its place); `byScore`: better scores only. */
   countAhead(score: number, ts: number, player: string, byScore = false): number {
-    const key = this.keyFor(score);
-    const better = this.index.countLess(key);
-    if (byScore) return better;
-    const id = this.players.ids.bytesOf(player);
-    return this.index.countWhile(better, key, (slot) => this.players.goesBefore(slot, ts, id));
+    return this.aheadIn(this.index, score, ts, player, byScore);
   }
 
   /** The player's ranked entry; undefined when not on the board. */
@@ -343,6 +335,12 @@ export class Ranking {
     return this.players.states(this.index.toArray());
   }
 
+  /** `index`'s entries ahead of an entry that need not be in it (see `countAhead`). */
+  private aheadIn(index: RankedIndex, score: number, ts: number, player: string, byScore: boolean): number {
+    const id = this.players.ids.bytesOf(player);
+    return index.countAhead(this.keyFor(score), byScore ? undefined : (slot) => this.players.goesBefore(slot, ts, id));
+  }
+
   private keyOf(slot: number): number {
     return this.keyFor(this.players.scores[slot]);
   }
@@ -380,6 +378,7 @@ export class Ranking {
   private access(): BoardAccess {
     return {
       keyOf: (slot) => this.keyOf(slot),
+      aheadIn: (index, score, ts, player, byScore) => this.aheadIn(index, score, ts, player, byScore),
       tieBreak: (a, b) => this.tieBreak(a, b),
       score: (slot) => this.players.scores[slot],
       time: (slot) => this.players.times[slot],

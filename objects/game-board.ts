@@ -25,12 +25,13 @@ import {
   statsNotFound,
   teamNotFound,
 } from "../protocol/errors";
-import type { Accepted, Profile, ProfileBody, ScoreReport } from "../protocol/reports";
+import type { Profile, ProfileBody, ScoreReport } from "../protocol/reports";
 import type { MatchResult, PlayerEvent, PlayerStats } from "../protocol/results";
 import type { AwardEntry, PrizeProjection, SeasonSummary } from "../protocol/seasons";
 import { AlarmClock } from "./alarm/alarm-clock";
 import { BoardLoader } from "./board-loader";
 import { changeConfig } from "./config-change";
+import { type GameBoards, LocalBoards } from "./game-boards";
 import { DirectoryPublisher } from "./history/directory";
 import { HistorySampler } from "./history/sampler";
 import { HistoryWriter } from "./history/writer";
@@ -186,49 +187,40 @@ export class GameBoard extends DurableObject<Env> {
 
   /** A page of the board, or with `country` of that country's players (ranked within it, with `globalRank`). */
   async leaderboard(offset: number, limit: number, country?: string): Promise<Outcome<Leaderboard>> {
-    const shards = this.shardSet();
-    if (shards !== undefined && country === undefined) {
-      const page = await shards.page(offset, limit);
-      return this.board(() => page);
-    }
-    return this.board(
-      () => ({
-        total: this.reads.total("players", country),
-        entries:
-          country === undefined ? this.reads.page(offset, limit) : this.reads.countryPage(country, offset, limit),
-      }),
-      "a country's board",
-    );
+    const boards = this.boards();
+    const page =
+      country === undefined ? await boards.page(offset, limit) : await boards.countryPage(country, offset, limit);
+    return this.board(() => page);
   }
 
   async standing(player: string, around: number): Promise<Outcome<PlayerStanding>> {
-    const shards = this.shardSet();
-    if (shards === undefined) {
-      return this.existing(() => found(this.reads.standing(player, around), () => playerNotFound(player)));
-    }
-    const standing = await shards.standing(player, around);
+    const standing = await this.boards().standing(player, around);
     return this.existing(() => found(standing, () => playerNotFound(player)));
   }
 
   async teams(offset: number, limit: number): Promise<Outcome<TeamBoard>> {
-    return this.board(() => ({ total: this.reads.total("teams"), entries: this.reads.teams(offset, limit) }), "teams");
+    const teams = await this.boards().teams(offset, limit);
+    return this.board(() => teams);
   }
 
   async team(team: string, limit: number): Promise<Outcome<TeamDetail>> {
-    return this.existing(() => found(this.reads.team(team, limit), () => teamNotFound(team)), "teams");
+    const detail = await this.boards().team(team, limit);
+    return this.existing(() => found(detail, () => teamNotFound(team)));
   }
 
   async mvps(offset: number, limit: number): Promise<Outcome<MvpBoard>> {
-    return this.board(() => ({ entries: this.reads.mvps(offset, limit) }), "MVPs");
+    const entries = await this.boards().mvps(offset, limit);
+    return this.board(() => ({ entries }));
   }
 
   async trending(limit: number): Promise<Outcome<TrendingBoard>> {
-    return this.board((now) => ({ entries: this.reads.trending(now, limit) }), "trending");
+    const entries = await this.boards().trending(limit);
+    return this.board(() => ({ entries }));
   }
 
   async countries(offset: number, limit: number): Promise<Outcome<CountryBoard>> {
-    const read = () => ({ total: this.reads.total("countries"), entries: this.reads.countries(offset, limit) });
-    return this.board(read, "countries");
+    const countries = await this.boards().countries(offset, limit);
+    return this.board(() => countries);
   }
 
   /** A player's stats: results, reports, counters (and OpenSkill's mu and sigma). */
@@ -322,6 +314,11 @@ export class GameBoard extends DurableObject<Env> {
   private unsharded<T>(write: () => Outcome<T>): Outcome<T> {
     const { shards } = this.record.config;
     return shards > 1 ? refused(shardsChanged(shards)) : write();
+  }
+
+  /** The game's boards: this object's own, or its shards'. */
+  private boards(): GameBoards {
+    return this.shardSet()?.boards() ?? new LocalBoards(this.reads, (now) => this.players.at(now));
   }
 
   /** The game's shards, when its players are spread over several objects. */

@@ -20,7 +20,8 @@ export interface Profiles {
 
 /** Trending is recomputed at most this often: a scan of every active player. */
 const TRENDING_EVERY_MS = 1000;
-const TRENDING_KEPT = 100;
+/** Trending players kept between two computations: the most a page of trending shows. */
+export const TRENDING_KEPT = 100;
 
 /**
  * A game's boards as the API shows them: the engine's entries with each

@@ -1,7 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Placed } from "../../engine/board-order";
 import { GainAllowance } from "../../engine/gain-allowance";
-import type { LeaderboardEntry } from "../../protocol/boards";
+import type { GroupPart } from "../../engine/group-parts";
+import type { LeaderboardEntry, TrendingEntry } from "../../protocol/boards";
 import type { GameConfig } from "../../protocol/config";
 import {
   type ApiError,
@@ -19,6 +20,7 @@ import { shardOf } from "../../protocol/shards";
 import { BoardLoader } from "../board-loader";
 import { Maintenance } from "../maintenance";
 import { type Applied, PlayerBoard } from "../players/player-board";
+import { TRENDING_KEPT } from "../reads";
 import { statsOf } from "../results";
 import { GameRecord } from "../storage/game-record";
 import { GameTables } from "../storage/tables";
@@ -27,6 +29,13 @@ import { GameTables } from "../storage/tables";
 export interface Placement {
   index: number;
   shards: number;
+}
+
+/** Where an entry falls on a shard (see GameShard.near). */
+export interface ShardNear extends ShardCounts {
+  entries: LeaderboardEntry[];
+  /** Within the entry's country: the shard's players of it ahead of the entry. */
+  inCountry?: { ahead: number; better: number };
 }
 
 /** How many of a shard's players go ahead of each of some entries (in board order, and by a better score alone). */
@@ -146,14 +155,69 @@ export class GameShard extends DurableObject<Env> {
    * entries from `radius` before that place to `radius` after it, which
    * hold every neighbour of the entry this shard has.
    */
-  async near(entry: Placed, radius: number): Promise<ShardCounts & { entries: LeaderboardEntry[] }> {
+  async near(entry: Placed, radius: number, country?: string): Promise<ShardNear> {
     const board = this.players.at(Date.now());
     const { score, ts, player } = entry;
     const ahead = board.countAhead(score, ts, player);
     const from = Math.max(0, ahead - radius);
     const entries = radius > 0 ? this.players.reads.page(from, ahead + radius + 1 - from) : [];
     const counts = [{ ahead, better: board.countAhead(score, ts, player, true) }];
-    return { ranked: board.rankedPlayers, counts, entries };
+    const near: ShardNear = { ranked: board.rankedPlayers, counts, entries };
+    if (country !== undefined) {
+      const { derived } = board;
+      near.inCountry = {
+        ahead: derived.countAheadIn(country, entry, false),
+        better: derived.countAheadIn(country, entry, true),
+      };
+    }
+    return near;
+  }
+
+  /** This shard's part of each team or country with players here. */
+  async groupParts(kind: "teams" | "countries"): Promise<GroupPart[]> {
+    const parts = this.players.at(Date.now()).derived.groupParts(kind);
+    // A team's best member is its MVP candidate, shown with its name and country.
+    for (const part of parts) if (part.best !== undefined) part.best = this.players.reads.named([part.best])[0];
+    return parts;
+  }
+
+  /** A team's first `limit` members here, in board order. */
+  async teamMembers(team: string, limit: number): Promise<(Placed & { name?: string; country?: string })[]> {
+    return this.players.reads.named(this.players.at(Date.now()).derived.teamMembers(team, limit));
+  }
+
+  /** A country's players here at its positions [from, to) (ranks are this shard's). */
+  async countryEntries(country: string, from: number, to: number): Promise<LeaderboardEntry[]> {
+    this.players.at(Date.now());
+    return to > from ? this.players.reads.countryPage(country, from, to - from) : [];
+  }
+
+  /** A country's players here at these positions within it (score, ts and player only). */
+  async countryPlacedAt(country: string, positions: number[]): Promise<Placed[]> {
+    const { derived } = this.players.at(Date.now());
+    return positions.flatMap((p) =>
+      derived.countryPage(country, p, 1).map(({ score, ts, player }) => ({ score, ts, player })),
+    );
+  }
+
+  /** A country's players here ahead of each entry (within the country), and how many are here. */
+  async countryCountsAhead(country: string, entries: Placed[]): Promise<ShardCounts> {
+    const { derived } = this.players.at(Date.now());
+    const counts = entries.map((e) => ({
+      ahead: derived.countAheadIn(country, e, false),
+      better: derived.countAheadIn(country, e, true),
+    }));
+    return { ranked: derived.rankedPlayersIn(country), counts };
+  }
+
+  /** This shard's hottest players (as its game's object would keep them), each with where it stands. */
+  async trending(): Promise<(TrendingEntry & { score: number; ts: number })[]> {
+    const now = Date.now();
+    const board = this.players.at(now);
+    return this.players.reads.trending(now, TRENDING_KEPT).flatMap((entry) => {
+      const state = board.state(entry.player);
+      return state === undefined ? [] : [{ ...entry, score: state.score, ts: state.ts }];
+    });
   }
 
   /** This shard's top `limit` entries and its players on the board. */

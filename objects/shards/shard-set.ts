@@ -1,10 +1,11 @@
-import { boardOrder, type Placed } from "../../engine/board-order";
+import { boardOrder, type EntryOrder, type Placed, rankConsecutive } from "../../engine/board-order";
 import { aroundAcross, pageAcross, type SortedParts } from "../../engine/pages-across";
 import type { LeaderboardEntry, PlayerStanding } from "../../protocol/boards";
 import type { GameConfig } from "../../protocol/config";
 import { accepted, type Outcome } from "../../protocol/errors";
 import { shardMaxPlayers, shardName, shardOf } from "../../protocol/shards";
 import type { GameShard, ShardCounts } from "./game-shard";
+import { ShardBoards } from "./shard-boards";
 
 /** What one shard holds: all its players, and those on the board. */
 export interface ShardSize {
@@ -29,7 +30,7 @@ export class ShardSet {
     private readonly config: GameConfig,
   ) {}
 
-  private get count(): number {
+  get count(): number {
     return this.config.shards;
   }
 
@@ -44,7 +45,7 @@ export class ShardSet {
     const shards = this.count;
     const config = { ...this.config, maxPlayers: shardMaxPlayers(this.config.maxPlayers, shards) };
     const held = (count: number) => (count === 1 ? 0 : count);
-    const outcomes = await this.each(
+    const outcomes = await this.ask(
       Math.max(held(shards), held(previous)),
       async (stub, index): Promise<Outcome<null>> => await stub.place(this.game, { index, shards }, config),
     );
@@ -57,14 +58,14 @@ export class ShardSet {
   }
 
   async sizes(): Promise<ShardSize[]> {
-    return this.each(this.count, (stub) => stub.size());
+    return this.ask(this.count, (stub) => stub.size());
   }
 
   /** Entries at [offset, offset + limit) of the game's board, with their ranks on it, and its total. */
   async page(offset: number, limit: number): Promise<{ total: number; entries: LeaderboardEntry[] }> {
     if (offset === 0) {
       // The top: one request per shard, each answering its top and its size.
-      const tops = await this.each(this.count, (stub) => stub.top(limit));
+      const tops = await this.ask(this.count, (stub) => stub.top(limit));
       const entries = tops
         .flatMap((t) => t.entries)
         .sort(this.order)
@@ -78,18 +79,24 @@ export class ShardSet {
 
   /**
    * A player's standing on the game's board, with `around` neighbours each
-   * side; undefined when not on it. Two steps: the player's entry from its
-   * shard, then each shard's count ahead of it with its entries around that
+   * side and its rank in its country; undefined when not on the board. Two
+   * steps: the player's entry from its shard, then each shard's count ahead
+   * of it (on the board and in its country) with its entries around that
    * place, which hold every neighbour (no rounds: the counts are the split).
    */
   async standing(player: string, around: number): Promise<PlayerStanding | undefined> {
     const entry = await this.of(player).entry(player);
     if (entry === undefined) return undefined;
     const { score, ts } = entry;
-    const near = await this.each(this.count, (stub) => stub.near({ score, ts, player }, around));
+    const near = await this.ask(this.count, (stub) => stub.near({ score, ts, player }, around, entry.country));
+    const shared = this.config.ties === "shared";
     const position = sum(near.map((n) => n.counts[0].ahead));
-    const rank = this.config.ties === "first" ? position + 1 : sum(near.map((n) => n.counts[0].better)) + 1;
+    const rank = shared ? sum(near.map((n) => n.counts[0].better)) + 1 : position + 1;
     const standing: PlayerStanding = { ...entry, rank, total: sum(near.map((n) => n.ranked)) };
+    if (entry.country !== undefined) {
+      standing.countryRank =
+        sum(near.map((n) => (shared ? (n.inCountry?.better ?? 0) : (n.inCountry?.ahead ?? 0)))) + 1;
+    }
     if (around > 0) {
       const windows = near.map((n) => ({ ahead: n.counts[0].ahead, entries: n.entries }));
       standing.around = await this.ranked(aroundAcross(windows, around, this.order), Math.max(0, position - around));
@@ -102,32 +109,29 @@ export class ShardSet {
     return this.stub(shardOf(this.game, player, this.count));
   }
 
-  /** Deletes every shard's players and storage, of `shards` shards. */
-  async delete(shards = this.count): Promise<void> {
-    await this.each(shards, (stub) => stub.deleteShard());
+  /** The game's boards beyond its players, across the shards. */
+  boards(): ShardBoards {
+    return new ShardBoards(this, this.config);
   }
 
-  private get order() {
+  /** Deletes every shard's players and storage, of `shards` shards. */
+  async delete(shards = this.count): Promise<void> {
+    await this.ask(shards, (stub) => stub.deleteShard());
+  }
+
+  get order(): EntryOrder {
     return boardOrder(this.config.order === "asc");
   }
 
   /**
-   * Entries of consecutive places from `offset`, ranked as on one board: by
-   * place, or with shared ties, the first by the players with a better score
-   * in every shard, and each next one with its score by the one before.
+   * Entries of consecutive places from `offset`, ranked as on one board: with
+   * shared ties, the first by the players with a better score in every shard.
    */
-  private async ranked(entries: LeaderboardEntry[], offset: number): Promise<LeaderboardEntry[]> {
-    if (entries.length === 0) return entries;
+  async ranked<E extends Placed>(entries: E[], offset: number): Promise<(E & { rank: number })[]> {
     const shared = this.config.ties === "shared";
-    const firstRank = shared
-      ? sum((await this.countsAhead([entries[0]])).map((c) => c.counts[0].better)) + 1
-      : offset + 1;
-    let previous: LeaderboardEntry | undefined;
-    return entries.map((entry, i) => {
-      const rank = i === 0 ? firstRank : shared && previous?.score === entry.score ? previous.rank : offset + i + 1;
-      previous = { ...entry, rank };
-      return previous;
-    });
+    const better = async () => sum((await this.countsAhead([entries[0]])).map((c) => c.counts[0].better));
+    const first = entries.length > 0 && shared ? (await better()) + 1 : offset + 1;
+    return rankConsecutive(entries, offset, first, shared);
   }
 
   private parts(): SortedParts<LeaderboardEntry> {
@@ -141,15 +145,13 @@ export class ShardSet {
   }
 
   /** Every shard's players ahead of each entry, with its size. */
-  private countsAhead(entries: readonly Placed[]): Promise<ShardCounts[]> {
+  countsAhead(entries: readonly Placed[]): Promise<ShardCounts[]> {
     const placed = entries.map(({ score, ts, player }) => ({ score, ts, player }));
-    return this.each(this.count, (stub) => stub.countsAhead(placed));
+    return this.ask(this.count, (stub) => stub.countsAhead(placed));
   }
 
-  private each<T>(
-    shards: number,
-    call: (stub: DurableObjectStub<GameShard>, index: number) => Promise<T>,
-  ): Promise<T[]> {
+  /** Asks each of the first `shards` shards at once. */
+  ask<T>(shards: number, call: (stub: DurableObjectStub<GameShard>, index: number) => Promise<T>): Promise<T[]> {
     return Promise.all(Array.from({ length: shards }, (_, index) => call(this.stub(index), index)));
   }
 
@@ -158,6 +160,6 @@ export class ShardSet {
   }
 }
 
-function sum(values: readonly number[]): number {
+export function sum(values: readonly number[]): number {
   return values.reduce((total, v) => total + v, 0);
 }

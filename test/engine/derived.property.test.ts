@@ -114,8 +114,8 @@ describe("derived boards against a naive model", () => {
             gains = gains.filter((g) => g.player !== player);
           },
           // As the object rebuilds: states, then countries, then trending replayed from its log.
-          reload: ({ board, now }) => {
-            const reloaded = new Ranking(board.rules, undefined, { trend: TREND });
+          reload: ({ board, model, now }) => {
+            const reloaded = new Ranking({ ...model.rules }, undefined, { trend: TREND });
             reloaded.beginLoad();
             for (const state of board.states()) reloaded.put(state);
             for (const [player, country] of countryOf) reloaded.putCountry(player, country);

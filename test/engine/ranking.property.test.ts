@@ -44,8 +44,8 @@ describe("Ranking against a naive sorted-array model", () => {
     fc.assert(
       fc.property(rulesArb, fc.array(opArb, { maxLength: 40 }), (rules, ops) => {
         const run: Run = { board: new Ranking(rules), model: new NaiveRanking({ ...rules }), now: 1_700_000_000_000 };
-        const reload = ({ board, now }: Run) => {
-          const reloaded = new Ranking(board.rules);
+        const reload = ({ board, model, now }: Run) => {
+          const reloaded = new Ranking({ ...model.rules });
           reloaded.load(board.states(), now);
           return reloaded;
         };

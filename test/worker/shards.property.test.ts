@@ -13,7 +13,8 @@ const reportArb = fc.record({
   score: fc.integer({ min: -3, max: 6 }),
   // Few distinct ts make ties on ts common; with a window, the old ones stay outside it for the whole run.
   ts: fc.constantFrom(NOW - 7_200_000, NOW - 60_000, NOW - 59_000, NOW - 1000),
-  team: fc.option(fc.constantFrom("red", "blue"), { nil: undefined }),
+  team: fc.option(fc.constantFrom("red", "blue", "ß"), { nil: undefined }),
+  country: fc.option(fc.constantFrom("FR", "DE", "JP"), { nil: undefined }),
 });
 const streamArb = fc.record({
   rules: fc.record({
@@ -42,7 +43,7 @@ async function configure(game: string, config: Record<string, unknown>) {
 }
 
 describe("a sharded game answers as its twin on one object", () => {
-  it("for any report stream: leaderboard at every offset, standings with rank and around, totals", async () => {
+  it("for any report stream: leaderboard at every offset, standings, teams, MVPs, countries and their boards", async () => {
     let runs = 0;
     await fc.assert(
       fc.asyncProperty(streamArb, async ({ rules, shards, batches }) => {
@@ -70,6 +71,20 @@ describe("a sharded game answers as its twin on one object", () => {
             const [a, b] = await Promise.all([json(path(one)), json(path(many))]);
             expect(comparable(b), `${player} around ${around}`).toEqual(comparable(a));
           }
+        }
+        const boards = [
+          "teams?limit=100",
+          "teams?limit=1&offset=1",
+          "teams/red?limit=4",
+          "teams/%C3%9F?limit=10",
+          "mvps?limit=100",
+          "countries?limit=100",
+          "leaderboard?country=FR&limit=100",
+          "leaderboard?country=JP&limit=2&offset=1",
+        ];
+        for (const board of boards) {
+          const [a, b] = await Promise.all([json(`/v1/games/${one}/${board}`), json(`/v1/games/${many}/${board}`)]);
+          expect(comparable(b), board).toEqual(comparable(a));
         }
         const [a, b] = await Promise.all([json(`/v1/games/${one}`), json(`/v1/games/${many}`)]);
         expect(b.body.players).toBe(a.body.players);

@@ -72,8 +72,8 @@ describe("sharded games", () => {
       expect(res.status, JSON.stringify(config)).toBe(409);
       expect((await errorOf(res)).code).toBe("needs_one_shard");
     }
-    for (const path of ["teams", "mvps", "trending", "countries", "seasons", "leaderboard?country=FR"]) {
-      const res = await call(`/v1/games/${sharded}/${path}`);
+    for (const path of ["seasons", "seasons/1/leaderboard", "seasons/1/awards", "prizes", "live"]) {
+      const res = await call(`/v1/games/${sharded}/${path}`, { headers: { upgrade: "websocket" } });
       expect(res.status, path).toBe(409);
       expect((await errorOf(res)).code).toBe("needs_one_shard");
     }
@@ -112,6 +112,32 @@ describe("sharded games", () => {
       expect((await board(game, query)).entries, query).toEqual((await board(twin, query)).entries);
     }
   }, 60_000);
+
+  it("answers trending as one object would: each shard's hottest players, merged", async () => {
+    const game = uniqueGame("shards");
+    const twin = uniqueGame("shards-twin");
+    // Minute-long windows: no bucket of them turns over between the two reads.
+    const trend = { short: 60, long: 120, minReports: 1 };
+    expect((await put(game, { shards: 4, aggregate: "sum", trend })).status).toBe(200);
+    expect((await put(twin, { aggregate: "sum", trend })).status).toBe(200);
+    const now = Date.now();
+    for (let round = 0; round < 3; round++) {
+      const scores = Array.from({ length: 200 }, (_, i) => ({
+        player: `p${i}`,
+        score: ((i * 37 + round * 11) % 23) - 3,
+        ts: now - 100_000 + round * 40_000 + i,
+        team: i % 3 === 0 ? "red" : undefined,
+      }));
+      for (const g of [game, twin]) expect((await postScores(g, { scores })).status).toBe(200);
+    }
+    const [a, b] = await Promise.all(
+      [twin, game].map(
+        async (g) => (await (await call(`/v1/games/${g}/trending?limit=100`)).json()) as { entries: unknown[] },
+      ),
+    );
+    expect(a.entries.length).toBeGreaterThan(10);
+    expect(b.entries).toEqual(a.entries);
+  });
 
   it("deletes every shard with the game; the next report starts a game on one object", async () => {
     const game = uniqueGame("shards");

@@ -45,7 +45,8 @@ import { ArchiveWriter } from "./seasons/archive-writer";
 import { SeasonBook } from "./seasons/season-book";
 import { type SeasonHost, SeasonWorkflow } from "./seasons/season-workflow";
 import { attempt, type Delivery } from "./seasons/webhook";
-import { ShardSet } from "./shards/shard-set";
+import { ShardSet, sum as sumOf } from "./shards/shard-set";
+import type { ShardSummary } from "./shards/summary";
 import { GameRecord } from "./storage/game-record";
 import { GameTables } from "./storage/tables";
 
@@ -71,6 +72,8 @@ interface Restored {
 export class GameBoard extends DurableObject<Env> {
   private restored!: Restored;
   private record!: GameRecord;
+  /** A sharded game's players on the board, by shard, as each last told (for the directory). */
+  private readonly shardPlayers = new Map<number, number>();
   private readonly directory: DirectoryPublisher;
   private readonly spectators: Spectators;
   private readonly historyWriter: HistoryWriter;
@@ -121,6 +124,16 @@ export class GameBoard extends DurableObject<Env> {
   /** Reports for this object's board; a sharded game's go to its shards (the Worker routes them again). */
   async applyReports(game: string, reports: ScoreReport[]): Promise<Outcome<Applied>> {
     return this.unsharded(() => this.players.applyReports(game, reports));
+  }
+
+  /**
+   * A shard's board changed (each tells at most once per liveEvery): the
+   * game's directory row, history samples and live views follow.
+   */
+  async shardChanged({ index, ranked, updatedAt }: ShardSummary): Promise<void> {
+    if (this.record.game === undefined || this.record.config.shards <= index) return;
+    this.shardPlayers.set(index, ranked);
+    this.changed(Math.max(this.record.updatedAt, updatedAt));
   }
 
   /** The count the Worker routes this game's reports by. */
@@ -354,10 +367,7 @@ export class GameBoard extends DurableObject<Env> {
       {
         game: () => this.record.game,
         settings: () => this.record.config,
-        top: (limit) => {
-          const board = this.players.at(Date.now());
-          return { total: board.rankedPlayers, entries: board.page(0, limit) };
-        },
+        top: (limit) => this.boards().page(0, limit),
       },
       clock,
       tables.schema,
@@ -429,7 +439,8 @@ export class GameBoard extends DurableObject<Env> {
   }
 
   private directoryEntry() {
-    const { game, updatedAt, createdAt } = this.record;
-    return game === undefined ? undefined : { game, players: this.players.board.rankedPlayers, updatedAt, createdAt };
+    const { game, updatedAt, createdAt, config } = this.record;
+    const players = config.shards > 1 ? sumOf([...this.shardPlayers.values()]) : this.players.board.rankedPlayers;
+    return game === undefined ? undefined : { game, players, updatedAt, createdAt };
   }
 }

@@ -13,8 +13,8 @@ export interface HistorySettings {
 export interface SamplerHost {
   game(): string | undefined;
   settings(): HistorySettings;
-  /** The board's top `limit` entries and total, now. */
-  top(limit: number): Omit<Sample, "game" | "ts">;
+  /** The board's top `limit` entries and total, now (a sharded game's are gathered from its shards). */
+  top(limit: number): Omit<Sample, "game" | "ts"> | Promise<Omit<Sample, "game" | "ts">>;
 }
 
 /** Reports per outbox row: a 100,000-line batch must not become one D1 batch. */
@@ -97,8 +97,8 @@ export class HistorySampler {
     if (game === undefined) return;
     const { snapshotEvery, snapshotTop, historyDays } = this.host.settings();
     const sampleAt = this.nextSampleAt !== undefined && this.nextSampleAt <= firedFor ? this.nextSampleAt : undefined;
-    // Copy everything needed before the first await: other requests run while D1 answers.
-    const sample = sampleAt === undefined ? undefined : { game, ts: sampleAt, ...this.host.top(snapshotTop) };
+    // Copy everything needed before D1 is asked: other requests run while it answers.
+    const sample = sampleAt === undefined ? undefined : { game, ts: sampleAt, ...(await this.host.top(snapshotTop)) };
     if (sample !== undefined) this.changedSinceSample = false;
     const outbox = this.takeOutbox();
 

@@ -24,6 +24,7 @@ import { TRENDING_KEPT } from "../reads";
 import { statsOf } from "../results";
 import { GameRecord } from "../storage/game-record";
 import { GameTables } from "../storage/tables";
+import { SummaryNotice } from "./summary";
 
 /** Where a shard sits in its game. */
 export interface Placement {
@@ -61,6 +62,7 @@ export class GameShard extends DurableObject<Env> {
   private players!: PlayerBoard;
   private maintenance!: Maintenance;
   private placement: Placement | undefined;
+  private readonly notice = new SummaryNotice(() => this.tellGame());
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -236,6 +238,7 @@ export class GameShard extends DurableObject<Env> {
   async deleteShard(): Promise<void> {
     await this.ctx.blockConcurrencyWhile(async () => {
       this.maintenance.stop();
+      this.notice.stop();
       await this.ctx.storage.deleteAll();
       await this.restore();
     });
@@ -257,6 +260,15 @@ export class GameShard extends DurableObject<Env> {
     }
     const mine = (player: string) => shardOf(game, player, here.shards) === here.index;
     return items.every((item) => playersOf(item).some(mine)) ? undefined : refused(shardsChanged(here.shards));
+  }
+
+  /** Tells the game's object how this shard stands now (see SummaryNotice). */
+  private async tellGame(): Promise<void> {
+    const { game, updatedAt } = this.record;
+    const placement = this.placement;
+    if (game === undefined || placement === undefined) return;
+    const ranked = this.players.at(Date.now()).rankedPlayers;
+    await this.env.BOARD.getByName(game).shardChanged({ index: placement.index, ranked, updatedAt });
   }
 
   private async restore(): Promise<void> {
@@ -284,6 +296,7 @@ export class GameShard extends DurableObject<Env> {
         changed: (at) => {
           this.record.updatedAt = at;
           this.maintenance.scheduleIfDue();
+          this.notice.changed(this.record.config.liveEvery);
         },
       },
       now,

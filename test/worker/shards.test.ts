@@ -1,4 +1,4 @@
-import { runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { shardName, shardOf } from "../../protocol/shards";
@@ -137,6 +137,39 @@ describe("sharded games", () => {
     );
     expect(a.entries.length).toBeGreaterThan(10);
     expect(b.entries).toEqual(a.entries);
+  });
+
+  it("samples a sharded game's top into history and counts its players in the directory, as its twin's", async () => {
+    const game = uniqueGame("shards");
+    const twin = uniqueGame("shards-twin");
+    expect((await put(game, { shards: 4, snapshotTop: 5 })).status).toBe(200);
+    expect((await put(twin, { snapshotTop: 5 })).status).toBe(200);
+    const scores = Array.from({ length: 40 }, (_, i) => ({ player: `p${i}`, score: (i * 7) % 13, ts: 1000 + (i % 3) }));
+    for (const g of [game, twin]) expect((await postScores(g, { scores })).status).toBe(200);
+    // The shards tell the game's object of their changes within liveEvery; it arms its alarm then.
+    const alarm = () => runInDurableObject(env.BOARD.getByName(game), (_, state) => state.storage.getAlarm());
+    for (let i = 0; i < 100 && (await alarm()) === null; i++) await new Promise((r) => setTimeout(r, 20));
+    for (const g of [game, twin]) expect(await runDurableObjectAlarm(env.BOARD.getByName(g))).toBe(true);
+    const snapshot = async (g: string) => {
+      const head = await env.DB.prepare("SELECT ts, leader, gap, total FROM snapshots WHERE game = ?").bind(g).first();
+      const { results } = await env.DB.prepare(
+        "SELECT rank, player, score FROM snapshot_entries WHERE game = ? ORDER BY position",
+      )
+        .bind(g)
+        .all();
+      return { leader: head?.leader, gap: head?.gap, total: head?.total, results };
+    };
+    const sampled = await snapshot(game);
+    expect(sampled.results).toHaveLength(5);
+    expect(sampled).toEqual(await snapshot(twin));
+    const listed = async () => {
+      const { games } = (await (await call("/v1/games?limit=1000")).json()) as {
+        games: { game: string; players: number }[];
+      };
+      return games.find((g) => g.game === game)?.players;
+    };
+    for (let i = 0; i < 100 && (await listed()) !== 40; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await listed()).toBe(40);
   });
 
   it("deletes every shard with the game; the next report starts a game on one object", async () => {

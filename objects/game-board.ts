@@ -45,7 +45,8 @@ import { ArchiveWriter } from "./seasons/archive-writer";
 import { SeasonBook } from "./seasons/season-book";
 import { type SeasonHost, SeasonWorkflow } from "./seasons/season-workflow";
 import { attempt, type Delivery } from "./seasons/webhook";
-import { ShardSet, sum as sumOf } from "./shards/shard-set";
+import { ShardLink } from "./shards/shard-link";
+import type { ShardSet } from "./shards/shard-set";
 import type { ShardSummary } from "./shards/summary";
 import { GameRecord } from "./storage/game-record";
 import { GameTables } from "./storage/tables";
@@ -58,6 +59,8 @@ interface Restored {
   history: HistorySampler;
   maintenance: Maintenance;
   players: PlayerBoard;
+  /** A sharded game's shards, as this object reaches them. */
+  link: ShardLink;
 }
 
 /**
@@ -72,8 +75,6 @@ interface Restored {
 export class GameBoard extends DurableObject<Env> {
   private restored!: Restored;
   private record!: GameRecord;
-  /** A sharded game's players on the board, by shard, as each last told (for the directory). */
-  private readonly shardPlayers = new Map<number, number>();
   private readonly directory: DirectoryPublisher;
   private readonly spectators: Spectators;
   private readonly historyWriter: HistoryWriter;
@@ -87,7 +88,7 @@ export class GameBoard extends DurableObject<Env> {
     this.spectators = new Spectators(
       ctx,
       () => this.players.board,
-      () => this.reads,
+      () => (this.shardSet() === undefined ? this.reads : this.restored.link.views),
       () => this.record.config,
     );
     ctx.blockConcurrencyWhile(async () => this.restore());
@@ -96,8 +97,12 @@ export class GameBoard extends DurableObject<Env> {
   /** Live spectators: the Worker forwards validated websocket upgrades here. */
   override async fetch(request: Request): Promise<Response> {
     if (this.record.game === undefined) return errorResponse(gameNotFound());
-    if (this.shardSet() !== undefined) return errorResponse(needsOneShard("a live view"));
-    return this.spectators.accept(viewSpecOf(new URL(request.url).searchParams));
+    const spec = viewSpecOf(new URL(request.url).searchParams);
+    // A sharded game's new view is gathered from its shards before its snapshot.
+    const shards = this.shardSet();
+    if (shards !== undefined)
+      await this.restored.link.views.refresh(shards.boards(), [...this.spectators.specs(), spec]);
+    return this.spectators.accept(spec);
   }
 
   /** The duties due: season boundaries and their archive, history snapshots, archive and retention. */
@@ -130,10 +135,10 @@ export class GameBoard extends DurableObject<Env> {
    * A shard's board changed (each tells at most once per liveEvery): the
    * game's directory row, history samples and live views follow.
    */
-  async shardChanged({ index, ranked, updatedAt }: ShardSummary): Promise<void> {
-    if (this.record.game === undefined || this.record.config.shards <= index) return;
-    this.shardPlayers.set(index, ranked);
-    this.changed(Math.max(this.record.updatedAt, updatedAt));
+  async shardChanged(summary: ShardSummary): Promise<void> {
+    if (this.record.game === undefined || this.record.config.shards <= summary.index) return;
+    this.restored.link.heard(summary);
+    this.changed(Math.max(this.record.updatedAt, summary.updatedAt));
   }
 
   /** The count the Worker routes this game's reports by. */
@@ -156,7 +161,7 @@ export class GameBoard extends DurableObject<Env> {
     const changed = changeConfig(this.record.config, patch, this.players.board.knownPlayers);
     if (!changed.ok) return changed;
     const config = changed.value;
-    const placed = await this.placeShards(game, config);
+    const placed = await this.restored.link.place(game, this.record.config, config);
     if (!placed.ok) return placed;
     const { tables, seasons } = this.restored;
     const rescheduled = tables.transaction(() => {
@@ -222,7 +227,7 @@ export class GameBoard extends DurableObject<Env> {
   }
 
   async mvps(offset: number, limit: number): Promise<Outcome<MvpBoard>> {
-    const entries = await this.boards().mvps(offset, limit);
+    const { entries } = await this.boards().mvps(offset, limit);
     return this.board(() => ({ entries }));
   }
 
@@ -335,22 +340,8 @@ export class GameBoard extends DurableObject<Env> {
   }
 
   /** The game's shards, when its players are spread over several objects. */
-  private shardSet(config = this.record.config): ShardSet | undefined {
-    const { game } = this.record;
-    return game !== undefined && config.shards > 1 ? new ShardSet(this.env.SHARD, game, config) : undefined;
-  }
-
-  /**
-   * A config change reaches the shards before it is recorded here: a new
-   * count needs them empty (not_empty), and a refusal puts back the count
-   * they had. Nothing to do for a game on one object before and after.
-   */
-  private async placeShards(game: string, config: GameConfig): Promise<Outcome<null>> {
-    const before = this.record.config;
-    if (config.shards === 1 && before.shards === 1) return accepted(null);
-    const placed = await new ShardSet(this.env.SHARD, game, config).place(before.shards);
-    if (!placed.ok && before.shards > 1) await new ShardSet(this.env.SHARD, game, before).place(config.shards);
-    return placed;
+  private shardSet(): ShardSet | undefined {
+    return this.restored.link.shards(this.record.game, this.record.config);
   }
 
   /** Builds the in-memory state from storage: at construction, and after a deletion. */
@@ -392,7 +383,7 @@ export class GameBoard extends DurableObject<Env> {
       },
       now,
     );
-    this.restored = { tables, clock, seasons, history, maintenance, players };
+    this.restored = { tables, clock, seasons, history, maintenance, players, link: new ShardLink(this.env.SHARD) };
     seasons.resume(now);
     await clock.resume();
     if (this.record.game !== undefined) this.directory.changed();
@@ -433,14 +424,21 @@ export class GameBoard extends DurableObject<Env> {
   private changed(now: number): void {
     this.record.updatedAt = now;
     this.directory.changed();
-    this.spectators.changed();
+    const shards = this.shardSet();
+    if (shards === undefined) this.spectators.changed();
+    else
+      void this.restored.link.refreshViews(
+        shards,
+        () => this.spectators.specs(),
+        () => this.spectators.changed(),
+      );
     this.restored.history.changed(now);
     this.restored.maintenance.scheduleIfDue();
   }
 
   private directoryEntry() {
     const { game, updatedAt, createdAt, config } = this.record;
-    const players = config.shards > 1 ? sumOf([...this.shardPlayers.values()]) : this.players.board.rankedPlayers;
+    const players = config.shards > 1 ? this.restored.link.players : this.players.board.rankedPlayers;
     return game === undefined ? undefined : { game, players, updatedAt, createdAt };
   }
 }

@@ -28,7 +28,7 @@ export interface GameBoards {
   standing(player: string, around: number): Promise<PlayerStanding | undefined>;
   teams(offset: number, limit: number): Promise<Page<TeamStanding>>;
   team(name: string, limit: number): Promise<TeamDetail | undefined>;
-  mvps(offset: number, limit: number): Promise<MvpEntry[]>;
+  mvps(offset: number, limit: number): Promise<Page<MvpEntry>>;
   countries(offset: number, limit: number): Promise<Page<CountryStanding>>;
   trending(limit: number): Promise<TrendingEntry[]>;
 }
@@ -65,9 +65,9 @@ export class LocalBoards implements GameBoards {
     return this.reads.team(name, limit);
   }
 
-  async mvps(offset: number, limit: number): Promise<MvpEntry[]> {
+  async mvps(offset: number, limit: number): Promise<Page<MvpEntry>> {
     this.expire(Date.now());
-    return this.reads.mvps(offset, limit);
+    return { total: this.reads.total("mvps"), entries: this.reads.mvps(offset, limit) };
   }
 
   async countries(offset: number, limit: number): Promise<Page<CountryStanding>> {

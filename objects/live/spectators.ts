@@ -102,6 +102,11 @@ export class Spectators {
     return new Response(null, { status: 101, webSocket: client });
   }
 
+  /** What the views watch, one spec each. */
+  specs(): ViewSpec[] {
+    return [...this.loadViews().values()].map((view) => view.spec);
+  }
+
   /** The board changed: spectators get one update within `liveEvery`. */
   changed(): void {
     // loadViews() asks the runtime for sockets once per wake-up; later batches answer from memory.

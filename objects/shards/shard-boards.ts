@@ -66,15 +66,16 @@ export class ShardBoards implements GameBoards {
     return { ...teamStanding(team), players };
   }
 
-  async mvps(offset: number, limit: number): Promise<MvpEntry[]> {
+  async mvps(offset: number, limit: number): Promise<Page<MvpEntry>> {
     const mvps = mergedMvps(await this.groups("teams"), this.config.order === "asc");
-    return mvps.slice(offset, offset + limit).map(({ name, sum, best: { ts: _, ...mvp } }, k) => ({
+    const entries = mvps.slice(offset, offset + limit).map(({ name, sum, best: { ts: _, ...mvp } }, k) => ({
       ...mvp,
       rank: offset + k + 1,
       team: name,
       teamScore: sum,
       share: mvp.score / sum,
     }));
+    return { total: mvps.length, entries };
   }
 
   async countries(offset: number, limit: number): Promise<{ total: number; entries: CountryStanding[] }> {

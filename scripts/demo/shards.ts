@@ -4,12 +4,12 @@
 // (the bounds), the others apply, and the demo resends the batch without the
 // cheater, which applies what was refused and nothing twice (the ids). At the end every
 // game's board is checked against the demo's model: the top, a deep page, and
-// exact ranks with neighbours for sampled players. Live views need one object
-// today, so this workload opens no spectators.
+// exact ranks with neighbours for sampled players, and every spectator's
+// live top 15, gathered by each game's object from its shards.
 import { setTimeout as sleep } from "node:timers/promises";
 import { Checklist } from "./checklist";
 import { type AdminDemo, boardOrder, configureGames, everySecond } from "./harness";
-import { Spectators } from "./spectators";
+import { holdsTop, Spectators } from "./spectators";
 
 const SHARDS = 8;
 const MAX_SCORE = 1_000_000;
@@ -33,6 +33,11 @@ export async function runShards(demo: AdminDemo): Promise<boolean> {
   const players = Array.from({ length: demo.players }, (_, p) => `player-${String(p + 1).padStart(6, "0")}`);
   /** Each game's best score per player as sent: what its board must show. */
   const best = new Map(games.map((g) => [g, new Map<string, Entry>()]));
+  const spectators = new Spectators(
+    demo,
+    () => ({ limit: 15 }),
+    (game) => sender.failure(`a spectator of ${game} could not connect`),
+  );
   let reports = 0;
   let refusals = 0;
   let id = 0;
@@ -86,18 +91,22 @@ export async function runShards(demo: AdminDemo): Promise<boolean> {
 
   await everySecond(demo.seconds, {
     tick,
-    spectators: new Spectators({ ...demo, spectators: 0 }, () => ({ limit: 15 })),
+    spectators,
     progress: (perSecond) =>
       `${reports} reports over ${games.length * SHARDS} shards (${perSecond(reports)}/s)  ` +
-      `${refusals} batches refused in part and resent  failures ${sender.failures}`,
+      `${refusals} batches refused in part and resent  ${spectators.updates} live updates  failures ${sender.failures}`,
   });
-  await sleep(100);
+  await sleep(500); // the last live updates
   console.log(`demo: checking every game's board across its ${SHARDS} shards against what was sent`);
   let ok = true;
   for (const game of games) {
     const want = [...(best.get(game) as Map<string, Entry>).values()].sort(boardOrder);
     ok = (await check(demo, game, want)) && ok;
+    const astray = spectators.astray(game, holdsTop(want.slice(0, 15)));
+    for (const feed of astray) console.error(`  ✗ ${game}: a spectator sees a different top 15 (gaps: ${feed.gaps})`);
+    ok = astray.length === 0 && ok;
   }
+  if (spectators.feeds.length > 0) console.log(`  ${spectators.feeds.length} spectators followed along live`);
   return ok;
 }
 

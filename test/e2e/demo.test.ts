@@ -91,11 +91,12 @@ it("runs the clients workload: players post with their own tokens, every cheat g
 
 it("runs the shards workload: batches split over 8 shards, refused in part and resent once, exact ranks", () => {
   const args = ["--url", server.url, "--key", INGEST_KEY, "--admin-key", ADMIN_KEY, "--workload", "shards"];
-  const run = demo([...args, "--games", "2", "--players", "1500", "--seconds", "4"]);
+  const run = demo([...args, "--games", "2", "--players", "1500", "--seconds", "4", "--spectators", "2"]);
   expect(run.status, run.stdout + run.stderr).toBe(0);
   expect(run.stdout).toMatch(/[1-9]\d* batches refused in part and resent/);
   for (const check of ["top 15 of 1500 players", "total", "page of 20 at offset 750"]) {
     expect(run.stdout).toContain(`✓ demo-2 ${check}`);
   }
+  expect(run.stdout).toContain("4 spectators followed along live");
   expect(run.stdout).toContain("demo: all boards match");
 });

@@ -72,7 +72,7 @@ describe("sharded games", () => {
       expect(res.status, JSON.stringify(config)).toBe(409);
       expect((await errorOf(res)).code).toBe("needs_one_shard");
     }
-    for (const path of ["seasons", "seasons/1/leaderboard", "seasons/1/awards", "prizes", "live"]) {
+    for (const path of ["seasons", "seasons/1/leaderboard", "seasons/1/awards", "prizes"]) {
       const res = await call(`/v1/games/${sharded}/${path}`, { headers: { upgrade: "websocket" } });
       expect(res.status, path).toBe(409);
       expect((await errorOf(res)).code).toBe("needs_one_shard");

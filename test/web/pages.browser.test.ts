@@ -109,6 +109,30 @@ describe("web client in Chromium", () => {
     await page.close();
   });
 
+  it("shows a sharded game's board, gathered from its shards, and moves its rows live", async () => {
+    const game = "web-shards";
+    await configure(game, { shards: 4 });
+    await report(
+      game,
+      Array.from({ length: 30 }, (_, i) => ({
+        player: `p${i}`,
+        score: i * 10,
+        ts: 1000 + i,
+        team: i % 2 ? "red" : "blue",
+      })),
+    );
+    const page = await open(`/games/${game}`);
+    await page.locator("#board tbody tr[data-player]").nth(14).waitFor();
+    expect((await boardPlayers(page)).slice(0, 3)).toEqual(["p29", "p28", "p27"]);
+    await expect.poll(() => page.locator(".status").textContent()).toBe("live");
+    expect(await page.locator(".total").textContent()).toBe("30 players");
+    await report(game, [{ player: "p0", score: 1000, ts: 2000 }]);
+    await page.locator("#board tbody tr[data-player]").first().and(page.locator('[data-player="p0"]')).waitFor();
+    expect((await boardPlayers(page)).slice(0, 2)).toEqual(["p0", "p29"]);
+    await page.screenshot({ path: join(ARTIFACTS, "sharded-game.png") });
+    await page.close();
+  });
+
   it("reconnects after the server drops the socket, and shows the right board", async () => {
     const game = "web-reconnect";
     await report(game, [{ player: "a", score: 1 }]);

@@ -56,9 +56,6 @@ export function changeConfig(config: GameConfig, patch: GameConfigPatch, players
 function oneShardOnly(config: GameConfig): ApiError | undefined {
   // ELO and OpenSkill move every player of a result by the others' ratings, which other shards hold.
   if (config.rating === "elo" || config.rating === "openskill") return needsOneShard(`rating: ${config.rating}`);
-  if (config.season !== null) return needsOneShard("a season schedule");
-  if (config.prizes !== null) return needsOneShard("prizes");
-  if (config.webhook !== null) return needsOneShard("a season webhook");
   if (config.archive) return needsOneShard("the report archive");
   return undefined;
 }

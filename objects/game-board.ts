@@ -16,7 +16,6 @@ import {
   errorResponse,
   found,
   gameNotFound,
-  needsOneShard,
   type Outcome,
   playerNotFound,
   refused,
@@ -45,6 +44,7 @@ import { ArchiveWriter } from "./seasons/archive-writer";
 import { SeasonBook } from "./seasons/season-book";
 import { type SeasonHost, SeasonWorkflow } from "./seasons/season-workflow";
 import { attempt, type Delivery } from "./seasons/webhook";
+import { SeasonsAcross } from "./shards/seasons-across";
 import { ShardLink } from "./shards/shard-link";
 import type { ShardSet } from "./shards/shard-set";
 import type { ShardSummary } from "./shards/summary";
@@ -194,51 +194,43 @@ export class GameBoard extends DurableObject<Env> {
     const season = this.restored.seasons.current();
     const shards = this.shardSet();
     if (shards === undefined) return this.board(() => ({ config, players: this.players.board.rankedPlayers, season }));
-    const sizes = await shards.sizes();
-    return this.board(() => ({
-      config,
-      players: sizes.reduce((sum, s) => sum + s.ranked, 0),
-      season,
-      shards: sizes.map((s, shard) => ({ shard, players: s.ranked })),
-    }));
+    return this.board(async () => {
+      const sizes = await shards.sizes();
+      const players = sizes.reduce((sum, s) => sum + s.ranked, 0);
+      return { config, players, season, shards: sizes.map((s, shard) => ({ shard, players: s.ranked })) };
+    });
   }
 
   /** A page of the board, or with `country` of that country's players (ranked within it, with `globalRank`). */
   async leaderboard(offset: number, limit: number, country?: string): Promise<Outcome<Leaderboard>> {
     const boards = this.boards();
-    const page =
-      country === undefined ? await boards.page(offset, limit) : await boards.countryPage(country, offset, limit);
-    return this.board(() => page);
+    return this.board(() =>
+      country === undefined ? boards.page(offset, limit) : boards.countryPage(country, offset, limit),
+    );
   }
 
   async standing(player: string, around: number): Promise<Outcome<PlayerStanding>> {
-    const standing = await this.boards().standing(player, around);
-    return this.existing(() => found(standing, () => playerNotFound(player)));
+    return this.existing(async () => found(await this.boards().standing(player, around), () => playerNotFound(player)));
   }
 
   async teams(offset: number, limit: number): Promise<Outcome<TeamBoard>> {
-    const teams = await this.boards().teams(offset, limit);
-    return this.board(() => teams);
+    return this.board(() => this.boards().teams(offset, limit));
   }
 
   async team(team: string, limit: number): Promise<Outcome<TeamDetail>> {
-    const detail = await this.boards().team(team, limit);
-    return this.existing(() => found(detail, () => teamNotFound(team)));
+    return this.existing(async () => found(await this.boards().team(team, limit), () => teamNotFound(team)));
   }
 
   async mvps(offset: number, limit: number): Promise<Outcome<MvpBoard>> {
-    const { entries } = await this.boards().mvps(offset, limit);
-    return this.board(() => ({ entries }));
+    return this.board(async () => ({ entries: (await this.boards().mvps(offset, limit)).entries }));
   }
 
   async trending(limit: number): Promise<Outcome<TrendingBoard>> {
-    const entries = await this.boards().trending(limit);
-    return this.board(() => ({ entries }));
+    return this.board(async () => ({ entries: await this.boards().trending(limit) }));
   }
 
   async countries(offset: number, limit: number): Promise<Outcome<CountryBoard>> {
-    const countries = await this.boards().countries(offset, limit);
-    return this.board(() => countries);
+    return this.board(() => this.boards().countries(offset, limit));
   }
 
   /** A player's stats: results, reports, counters (and OpenSkill's mu and sigma). */
@@ -253,12 +245,12 @@ export class GameBoard extends DurableObject<Env> {
 
   /** Closes the open season now (admin), as its boundary would; answers the closed season. */
   async closeSeason(): Promise<Outcome<SeasonSummary>> {
-    return this.existing(() => accepted(this.restored.seasons.closeNow()), "seasons");
+    return this.existing(async () => accepted(await this.restored.seasons.closeNow()));
   }
 
   /** The open season's pool, the split, and what a close would pay now. */
   async prizes(): Promise<Outcome<PrizeProjection>> {
-    return this.existing(() => accepted(this.restored.seasons.projection()), "prizes");
+    return this.existing(async () => accepted(await this.restored.seasons.projection()));
   }
 
   /** A closed season's awards. */
@@ -266,17 +258,17 @@ export class GameBoard extends DurableObject<Env> {
     return this.existing(() => {
       const awards = this.restored.seasons.awards(season);
       return found(awards && { awards }, () => seasonNotFound(season));
-    }, "seasons");
+    });
   }
 
   /** Every season, newest first, the open one first with its live player count and leader. */
   async seasonList(): Promise<Outcome<{ seasons: SeasonSummary[] }>> {
-    return this.existing(() => accepted({ seasons: this.restored.seasons.list() }), "seasons");
+    return this.existing(async () => accepted({ seasons: await this.restored.seasons.list() }));
   }
 
   /** One season's summary: a closed one, or the open one (live). */
   async season(season: number): Promise<Outcome<SeasonSummary>> {
-    return this.existing(() => found(this.restored.seasons.summary(season), () => seasonNotFound(season)), "seasons");
+    return this.existing(async () => found(await this.restored.seasons.summary(season), () => seasonNotFound(season)));
   }
 
   /**
@@ -307,25 +299,24 @@ export class GameBoard extends DurableObject<Env> {
     return existed ? accepted(null) : refused(gameNotFound());
   }
 
-  /**
-   * Answers `read` for a game that exists, its board's window applied as of
-   * now; 404 otherwise. With `oneShard`, what needs one object: refused on a
-   * sharded game.
-   */
-  private existing<T>(read: (game: string, now: number) => Outcome<T>, oneShard?: string): Outcome<T> {
+  /** Answers `read` for a game that exists, its board's window applied as of now; 404 otherwise. */
+  private async existing<T>(
+    read: (game: string, now: number) => Outcome<T> | Promise<Outcome<T>>,
+  ): Promise<Outcome<T>> {
     if (this.record.game === undefined) return refused(gameNotFound());
-    if (oneShard !== undefined && this.record.config.shards > 1) return refused(needsOneShard(oneShard));
     const now = Date.now();
     this.players.at(now);
     return read(this.record.game, now);
   }
 
   /** One of the game's boards: what `read` finds, headed by the game's name and last change. */
-  private board<T extends object>(
-    read: (now: number) => T,
-    oneShard?: string,
-  ): Outcome<{ game: string; updatedAt: number } & T> {
-    return this.existing((game, now) => accepted({ game, updatedAt: this.record.updatedAt, ...read(now) }), oneShard);
+  private async board<T extends object>(
+    read: (now: number) => T | Promise<T>,
+  ): Promise<Outcome<{ game: string; updatedAt: number } & T>> {
+    return this.existing(async (game, now) => {
+      const found = await read(now);
+      return accepted({ game, updatedAt: this.record.updatedAt, ...found });
+    });
   }
 
   /** A write for this object's players; a sharded game's go to its shards, where the Worker routes them again. */
@@ -398,6 +389,10 @@ export class GameBoard extends DurableObject<Env> {
       game: () => this.record.game,
       config: () => this.record.config,
       board: (now) => this.players.at(now),
+      standing: async () => {
+        const { total, entries } = await this.boards().page(0, 1);
+        return { players: total, leader: entries[0]?.player ?? null };
+      },
       retireBoard: (now) => {
         this.restored.maintenance.dropCompaction();
         tables.trendLog.clear();
@@ -410,7 +405,13 @@ export class GameBoard extends DurableObject<Env> {
       background: () => this.restored.maintenance.schedule(),
     };
     const deliver = (delivery: Delivery, body: string) => attempt(delivery, body, secret);
-    return new SeasonWorkflow(host, { book, tables, loader, clock, archive: this.archiveWriter, deliver });
+    const across = new SeasonsAcross(
+      tables,
+      book,
+      () => this.shardSet(),
+      () => this.record.config,
+    );
+    return new SeasonWorkflow(host, { book, tables, loader, clock, archive: this.archiveWriter, deliver, across });
   }
 
   private get players(): PlayerBoard {

@@ -26,9 +26,14 @@ export interface Award {
   amount: number;
 }
 
-/** What a report's positive gain adds to the pool, in micros. */
+/**
+ * What a batch's positive gains add to the pool, in micros: the share in
+ * parts per million times the gain, so whole gains add whole micros exactly
+ * (0.02 * 37 * 10^6 in floating point is 739,999.99..., one micro short) and
+ * a batch split over shards adds what it adds whole.
+ */
 export function poolGrowth(poolShare: number, rise: number): number {
-  return rise > 0 ? Math.floor(poolShare * rise * MICROS) : 0;
+  return rise > 0 ? Math.floor(Math.round(poolShare * MICROS) * rise) : 0;
 }
 
 /**

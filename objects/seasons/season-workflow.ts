@@ -11,6 +11,7 @@ import {
 import { backoffMs } from "../alarm/backoff";
 import type { BoardLoader } from "../board-loader";
 import { BoardReads } from "../reads";
+import type { SeasonsAcross } from "../shards/seasons-across";
 import type { GameTables } from "../storage/tables";
 import type { ArchiveWriter } from "./archive-writer";
 import { lastPaidPosition, MICROS, poolGrowth, splitPool } from "./prizes";
@@ -35,6 +36,8 @@ export interface SeasonHost {
   config(): GameConfig;
   /** The open board, with the players whose ts left the window by `now` taken off. */
   board(now: number): Ranking;
+  /** The game's players on its open board and its leader now (across its shards, for a sharded game). */
+  standing(): Promise<{ players: number; leader: string | null }>;
   /** The close's storage side, inside its transaction: the open board's own records start over. */
   retireBoard(now: number): void;
   /** The close's memory side, after its transaction: an empty board. */
@@ -53,6 +56,8 @@ export interface SeasonParts {
   archive: Pick<ArchiveWriter, "copy">;
   /** One webhook attempt, and the delivery after it. */
   deliver(delivery: Delivery, body: string): Promise<Delivery>;
+  /** A sharded game's close and staging, across its shards. */
+  across: SeasonsAcross;
 }
 
 /** A closed season's board while its standings are written to the outbox. */
@@ -101,7 +106,13 @@ export class SeasonWorkflow {
   /** At a start: goes on with a close cut short, and asks the alarm for what is due. */
   resume(now: number): void {
     if (this.host.game() === undefined) return;
-    const { book, tables } = this.parts;
+    const { book, tables, across } = this.parts;
+    if (across.active) {
+      // A sharded close goes on where its records say, on the alarm.
+      if (across.busy) this.parts.clock.arm(now + 1);
+      this.arm(now);
+      return;
+    }
     const { log } = tables;
     const staging = book.staging();
     const retained = log.retainedBoard;
@@ -135,9 +146,15 @@ export class SeasonWorkflow {
   async alarm(firedFor: number): Promise<void> {
     const game = this.host.game();
     if (game === undefined) return;
-    const { book, archive, deliver } = this.parts;
+    const { book, archive, deliver, across } = this.parts;
     const { endsAt } = book.current();
-    if (endsAt !== null && endsAt <= firedFor) this.close(Math.max(Date.now(), endsAt));
+    if (endsAt !== null && endsAt <= firedFor) {
+      const at = Math.max(Date.now(), endsAt);
+      if (across.active) await across.close(at);
+      else this.close(at);
+    }
+    // A sharded close stages its merged standings a few parts a firing, before they are copied.
+    if (across.active && (await across.stage())) this.parts.clock.arm(Date.now() + COPY_PAUSE_MS);
     const copy = book.pendingCopy(COPY_PARTS);
     if (copy !== undefined) {
       try {
@@ -231,19 +248,22 @@ export class SeasonWorkflow {
   }
 
   /** Every season, newest first, the open one first with its live player count and leader. */
-  list(): SeasonSummary[] {
-    const board = this.host.board(Date.now());
-    return this.parts.book.list(board.rankedPlayers, board.page(0, 1)[0]?.player ?? null);
+  async list(): Promise<SeasonSummary[]> {
+    const { players, leader } = await this.host.standing();
+    return this.parts.book.list(players, leader);
   }
 
   /** One season's summary: a closed one, or the open one (live). */
-  summary(season: number): SeasonSummary | undefined {
-    return this.list().find((s) => s.season === season);
+  async summary(season: number): Promise<SeasonSummary | undefined> {
+    return (await this.list()).find((s) => s.season === season);
   }
 
   /** Closes the open season now, as its boundary would; answers the closed season. */
-  closeNow(): SeasonSummary {
-    return this.parts.book.closed(this.close(Date.now())) as SeasonSummary;
+  async closeNow(): Promise<SeasonSummary> {
+    const { across, book } = this.parts;
+    const season = across.active ? await across.close(Date.now()) : this.close(Date.now());
+    if (across.active) this.parts.clock.arm(Date.now() + 1);
+    return book.closed(season) as SeasonSummary;
   }
 
   /** A closed season's awards; undefined for the open season and unknown numbers. */
@@ -252,9 +272,12 @@ export class SeasonWorkflow {
   }
 
   /** The open season's pool, the split, and what a close would pay now. */
-  projection(): PrizeProjection {
+  async projection(): Promise<PrizeProjection> {
+    const { across, book } = this.parts;
     const split = this.host.config().prizes?.split ?? [];
-    return { pool: this.parts.book.pool / MICROS, split, projected: this.projectAwards().awards };
+    if (!across.active) return { pool: book.pool / MICROS, split, projected: this.projectAwards().awards };
+    const [pool, { awards }] = await Promise.all([across.pool(), across.projection()]);
+    return { pool: pool / MICROS, split, projected: awards };
   }
 
   /** Keeps a closed board in memory while its standings are written to the outbox from `part` on. */

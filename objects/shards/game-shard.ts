@@ -24,6 +24,7 @@ import { TRENDING_KEPT } from "../reads";
 import { statsOf } from "../results";
 import { GameRecord } from "../storage/game-record";
 import { GameTables } from "../storage/tables";
+import { type ShardClose, ShardSeasons } from "./shard-seasons";
 import { SummaryNotice } from "./summary";
 
 /** Where a shard sits in its game. */
@@ -62,6 +63,7 @@ export class GameShard extends DurableObject<Env> {
   private players!: PlayerBoard;
   private maintenance!: Maintenance;
   private placement: Placement | undefined;
+  private seasons!: ShardSeasons;
   private readonly notice = new SummaryNotice(() => this.tellGame());
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -234,6 +236,26 @@ export class GameShard extends DurableObject<Env> {
     return entry === undefined ? undefined : this.players.reads.named([entry])[0];
   }
 
+  /** Closes `season` here at `endedAt` (again: how it closed); see ShardSeasons. */
+  async closeSeason(season: number, endedAt: number): Promise<ShardClose> {
+    return this.seasons.close(season, endedAt, () => this.maintenance.dropCompaction());
+  }
+
+  /** A closed season's standings here at [from, to), in board order. */
+  async seasonStandings(season: number, from: number, to: number): Promise<LeaderboardEntry[]> {
+    return this.seasons.standings(season, from, to);
+  }
+
+  /** The game's object has a closed season's standings: its rows here can go. */
+  async releaseSeason(season: number): Promise<void> {
+    this.seasons.release(season);
+  }
+
+  /** This shard's part of the open season's prize pool, in micros. */
+  async pool(): Promise<number> {
+    return this.seasons.pool;
+  }
+
   /** Deletes this shard's players and storage (its game is being deleted, or has fewer shards). */
   async deleteShard(): Promise<void> {
     await this.ctx.blockConcurrencyWhile(async () => {
@@ -278,7 +300,7 @@ export class GameShard extends DurableObject<Env> {
     this.record = new GameRecord(meta, schema);
     this.placement = meta.read<Placement>("placement");
     this.maintenance = new Maintenance(this.tables, {
-      seasonStep: () => false,
+      seasonStep: () => this.seasons.step(),
       states: () => this.players.board.states(),
       trend: () => this.record.config.trend,
     });
@@ -290,7 +312,8 @@ export class GameShard extends DurableObject<Env> {
       this.maintenance,
       {
         created: () => {},
-        feed: () => {},
+        feed: (rise) => this.seasons.feed(rise, this.record.config.prizes),
+        // The report archive is refused on a sharded game (needs_one_shard).
         keepForArchive: () => {},
         archiveQueued: () => {},
         changed: (at) => {
@@ -301,7 +324,8 @@ export class GameShard extends DurableObject<Env> {
       },
       now,
     );
+    this.seasons = new ShardSeasons(this.tables, this.record, this.players, loader, () => this.maintenance.schedule());
     const { log, stats } = this.tables;
-    if (log.compactionDue || stats.flushDue) this.maintenance.schedule();
+    if (log.compactionDue || stats.flushDue || log.retainedBoard !== undefined) this.maintenance.schedule();
   }
 }

@@ -7,6 +7,7 @@ import { BoardLoader } from "../../objects/board-loader";
 import { type PendingCopy, SeasonBook, STANDINGS_PART } from "../../objects/seasons/season-book";
 import { type SeasonHost, SeasonWorkflow } from "../../objects/seasons/season-workflow";
 import type { Delivery } from "../../objects/seasons/webhook";
+import { SeasonsAcross } from "../../objects/shards/seasons-across";
 import { GameTables } from "../../objects/storage/tables";
 import type { LeaderboardEntry } from "../../protocol/boards";
 import { DEFAULT_CONFIG, type GameConfig } from "../../protocol/config";
@@ -50,6 +51,10 @@ class World {
         this.board.expire(now);
         return this.board;
       },
+      standing: async () => ({
+        players: this.board.rankedPlayers,
+        leader: this.board.page(0, 1)[0]?.player ?? null,
+      }),
       retireBoard: () => {},
       openBoard: (now) => {
         this.board = this.loader.empty(CONFIG, now);
@@ -74,6 +79,13 @@ class World {
         this.posted.push({ delivery, body });
         return { ...delivery, delivered: true, attempts: delivery.attempts + 1 };
       },
+      // A game on one object: its seasons are its own.
+      across: new SeasonsAcross(
+        this.tables,
+        book,
+        () => undefined,
+        () => CONFIG,
+      ),
     });
   }
 
@@ -112,12 +124,12 @@ describe("SeasonWorkflow", () => {
       const seasons = world.workflow();
       // Prizes set on a game without a pool start it at the seed.
       expect(world.tables.transaction(() => seasons.reconfigure(DEFAULT_CONFIG, CONFIG, CREATED))).toBe(false);
-      expect(seasons.projection().pool).toBe(100);
+      expect((await seasons.projection()).pool).toBe(100);
 
       expect(seasons.close(CLOSE_AT)).toBe(1);
       expect(seasons.current()).toEqual({ number: 2, startedAt: CLOSE_AT, endsAt: null });
       expect(world.board.rankedPlayers).toBe(0);
-      expect(seasons.summary(1)).toMatchObject({ players: 5_000, leader: "p0", pool: 100, complete: false });
+      expect(await seasons.summary(1)).toMatchObject({ players: 5_000, leader: "p0", pool: 100, complete: false });
       expect(seasons.awards(1)).toEqual([
         { rank: 1, player: "p0", amount: 25 },
         { rank: 2, player: "p1", amount: 25 },
@@ -138,7 +150,7 @@ describe("SeasonWorkflow", () => {
       expect(world.copies.map((c) => c.parts.length)).toEqual([4, 4, 2]);
       expect(copiedEntries(world.copies)).toEqual(standings);
       expect(world.outbox()).toEqual([]);
-      expect(seasons.summary(1)?.complete).toBe(true);
+      expect((await seasons.summary(1))?.complete).toBe(true);
       expect(world.posted).toHaveLength(1);
       expect(JSON.parse(world.posted[0].body)).toMatchObject({ type: "season.closed", game: "g", season: 1 });
     });
@@ -168,7 +180,7 @@ describe("SeasonWorkflow", () => {
       world.d1Down = false;
       await seasons.alarm(CLOSE_AT);
       expect(copiedEntries(world.copies).map((e) => e.rank)).toEqual(Array.from({ length: 1_200 }, (_, i) => i + 1));
-      expect(seasons.summary(1)?.complete).toBe(true);
+      expect((await seasons.summary(1))?.complete).toBe(true);
     });
   });
 
@@ -191,7 +203,7 @@ describe("SeasonWorkflow", () => {
       expect(world.outbox().map((r) => r.part)).toEqual([0, 1, 2, 3, 4, 5]);
       for (let firing = 0; firing < 3 && world.copies.at(-1)?.last !== true; firing++) await restarted.alarm(CLOSE_AT);
       expect(copiedEntries(world.copies)).toEqual(standings);
-      expect(restarted.summary(1)?.complete).toBe(true);
+      expect((await restarted.summary(1))?.complete).toBe(true);
     });
   });
 

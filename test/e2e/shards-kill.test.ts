@@ -107,3 +107,38 @@ it("loses no acknowledged report of a sharded game when wrangler dev is killed m
     );
   }
 }, 240_000);
+
+it("finishes a sharded season's close after wrangler dev is killed while it merges the archive", async () => {
+  const game = "kill-season-sharded";
+  const twin = "kill-season-twin";
+  const prizes = { poolShare: 0.02, poolSeed: 100, split: [{ from: 1, to: 5, share: 0.5 }] };
+  expect(await send("PUT", `/v1/games/${game}`, { shards: 4, prizes }, ADMIN_KEY)).toBe(200);
+  expect(await send("PUT", `/v1/games/${twin}`, { prizes }, ADMIN_KEY)).toBe(200);
+  for (let from = 0; from < 12_000; from += 1000) {
+    const scores = Array.from({ length: 1000 }, (_, i) => ({
+      player: `p${from + i}`,
+      score: ((from + i) * 7919) % 5003,
+      ts: 1_700_000_000_000 + ((from + i) % 97),
+      id: `s${from + i}`,
+    }));
+    for (const g of [game, twin]) expect(await post(g, scores)).toBe(200);
+  }
+  expect(await send("POST", `/v1/games/${twin}/seasons/close`, {}, ADMIN_KEY)).toBe(200);
+  // The close answers once it is recorded; its 24 parts of standings are merged from the shards after it.
+  expect(await send("POST", `/v1/games/${game}/seasons/close`, {}, ADMIN_KEY)).toBe(200);
+  await server.stop("SIGKILL");
+  await server.start();
+  const complete = async (g: string) =>
+    ((await (await fetch(`${server.url}/v1/games/${g}/seasons/1/leaderboard?limit=1`)).json()) as { complete: boolean })
+      .complete;
+  for (let i = 0; i < 600 && !((await complete(game)) && (await complete(twin))); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  expect(await complete(game)).toBe(true);
+  for (const query of ["?limit=1000", "?limit=1000&offset=6000", "?limit=10&offset=11995"]) {
+    expect(await read(`/v1/games/${game}/seasons/1/leaderboard${query}`), query).toEqual(
+      await read(`/v1/games/${twin}/seasons/1/leaderboard${query}`),
+    );
+  }
+  expect(await read(`/v1/games/${game}/seasons/1/awards`)).toEqual(await read(`/v1/games/${twin}/seasons/1/awards`));
+}, 240_000);

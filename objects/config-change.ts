@@ -1,6 +1,5 @@
 import { type GameConfig, type GameConfigPatch, MAX_PLAYERS_LIMIT } from "../protocol/config";
 import {
-  type ApiError,
   accepted,
   aggregateLocked,
   invalidRequest,
@@ -20,7 +19,8 @@ import {
  * - a gain bound on a board where lower is better needs a max (a first
  *   report gains from the worst score allowed, which would otherwise be 0,
  *   the best);
- * - what does not add up across shards yet is refused on a sharded game.
+ * - ratings that need every player of a result in one object are refused
+ *   on a sharded game.
  */
 export function changeConfig(config: GameConfig, patch: GameConfigPatch, players: number): Outcome<GameConfig> {
   if (patch.aggregate !== undefined && patch.aggregate !== config.aggregate && players > 0) {
@@ -48,14 +48,9 @@ export function changeConfig(config: GameConfig, patch: GameConfigPatch, players
       ]),
     );
   }
-  const single = changed.shards > 1 ? oneShardOnly(changed) : undefined;
-  return single === undefined ? accepted(changed) : refused(single);
-}
-
-/** What a sharded game cannot have yet: each needs every player, or every report, in one object. */
-function oneShardOnly(config: GameConfig): ApiError | undefined {
   // ELO and OpenSkill move every player of a result by the others' ratings, which other shards hold.
-  if (config.rating === "elo" || config.rating === "openskill") return needsOneShard(`rating: ${config.rating}`);
-  if (config.archive) return needsOneShard("the report archive");
-  return undefined;
+  if (changed.shards > 1 && (changed.rating === "elo" || changed.rating === "openskill")) {
+    return refused(needsOneShard(`rating: ${changed.rating}`));
+  }
+  return accepted(changed);
 }

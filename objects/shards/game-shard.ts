@@ -17,7 +17,10 @@ import {
 import type { Profile, ProfileBody, ScoreReport } from "../../protocol/reports";
 import { groupsOf, type MatchResult, type PlayerEvent, type PlayerStats } from "../../protocol/results";
 import { shardOf } from "../../protocol/shards";
+import { AlarmClock } from "../alarm/alarm-clock";
 import { BoardLoader } from "../board-loader";
+import { HistorySampler } from "../history/sampler";
+import { HistoryWriter } from "../history/writer";
 import { Maintenance } from "../maintenance";
 import { type Applied, PlayerBoard } from "../players/player-board";
 import { TRENDING_KEPT } from "../reads";
@@ -64,6 +67,9 @@ export class GameShard extends DurableObject<Env> {
   private maintenance!: Maintenance;
   private placement: Placement | undefined;
   private seasons!: ShardSeasons;
+  private clock!: AlarmClock;
+  /** Drains this shard's report archive (`archive: true`) to D1; samples come from the game's object. */
+  private archive!: HistorySampler;
   private readonly notice = new SummaryNotice(() => this.tellGame());
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -256,11 +262,20 @@ export class GameShard extends DurableObject<Env> {
     return this.seasons.pool;
   }
 
+  /** This shard's archived reports, on their way to D1 (the game's own object samples its history). */
+  override async alarm(): Promise<void> {
+    // A deletion while D1 answers restores new parts: each is read after the await.
+    const firedFor = this.clock.fired();
+    await this.archive.alarm(firedFor);
+    this.clock.settle();
+  }
+
   /** Deletes this shard's players and storage (its game is being deleted, or has fewer shards). */
   async deleteShard(): Promise<void> {
     await this.ctx.blockConcurrencyWhile(async () => {
       this.maintenance.stop();
       this.notice.stop();
+      await this.clock.clear();
       await this.ctx.storage.deleteAll();
       await this.restore();
     });
@@ -299,6 +314,21 @@ export class GameShard extends DurableObject<Env> {
     const { meta, schema, gainSpent } = this.tables;
     this.record = new GameRecord(meta, schema);
     this.placement = meta.read<Placement>("placement");
+    this.clock = new AlarmClock(this.ctx, schema.exists);
+    this.archive = new HistorySampler(
+      this.ctx,
+      new HistoryWriter(this.env.DB),
+      {
+        game: () => this.record.game,
+        settings: () => this.record.config,
+        top: (limit) => {
+          const board = this.players.at(Date.now());
+          return { total: board.rankedPlayers, entries: board.page(0, limit) };
+        },
+      },
+      this.clock,
+      schema,
+    );
     this.maintenance = new Maintenance(this.tables, {
       seasonStep: () => this.seasons.step(),
       states: () => this.players.board.states(),
@@ -313,9 +343,8 @@ export class GameShard extends DurableObject<Env> {
       {
         created: () => {},
         feed: (rise) => this.seasons.feed(rise, this.record.config.prizes),
-        // The report archive is refused on a sharded game (needs_one_shard).
-        keepForArchive: () => {},
-        archiveQueued: () => {},
+        keepForArchive: (reports) => this.archive.keepForArchive(reports),
+        archiveQueued: (at) => this.archive.archiveQueued(at),
         changed: (at) => {
           this.record.updatedAt = at;
           this.maintenance.scheduleIfDue();
@@ -327,5 +356,6 @@ export class GameShard extends DurableObject<Env> {
     this.seasons = new ShardSeasons(this.tables, this.record, this.players, loader, () => this.maintenance.schedule());
     const { log, stats } = this.tables;
     if (log.compactionDue || stats.flushDue || log.retainedBoard !== undefined) this.maintenance.schedule();
+    await this.clock.resume();
   }
 }

@@ -62,7 +62,7 @@ describe("sharded games", () => {
     await postScores(sharded, { player: "a", score: 1 });
     expect((await errorOf(await put(sharded, { shards: 2 }))).code).toBe("not_empty");
     expect((await errorOf(await put(sharded, { shards: 1 }))).code).toBe("not_empty");
-    for (const config of [{ rating: "elo" }, { rating: "openskill" }, { archive: true }]) {
+    for (const config of [{ rating: "elo" }, { rating: "openskill" }]) {
       const res = await put(sharded, config);
       expect(res.status, JSON.stringify(config)).toBe(409);
       expect((await errorOf(res)).code).toBe("needs_one_shard");
@@ -160,6 +160,35 @@ describe("sharded games", () => {
     };
     for (let i = 0; i < 100 && (await listed()) !== 40; i++) await new Promise((r) => setTimeout(r, 50));
     expect(await listed()).toBe(40);
+  });
+
+  it("archives every report of a sharded game from its shards, as its twin does", async () => {
+    const game = uniqueGame("shards");
+    const twin = uniqueGame("shards-twin");
+    expect((await put(game, { shards: 3, archive: true })).status).toBe(200);
+    expect((await put(twin, { archive: true })).status).toBe(200);
+    // Recent: history older than historyDays is pruned as soon as it is written.
+    const recent = Date.now() - 60_000;
+    const scores = Array.from({ length: 60 }, (_, i) => ({
+      player: `p${i % 20}`,
+      score: i,
+      ts: recent + i,
+      id: `r${i}`,
+    }));
+    for (const g of [game, twin]) expect((await postScores(g, { scores })).status).toBe(200);
+    const archived = async (g: string) => {
+      const { results } = await env.DB.prepare(
+        "SELECT player, score, ts, report_id FROM archived_reports WHERE game = ?",
+      )
+        .bind(g)
+        .all<{ player: string; score: number; ts: number; report_id: string }>();
+      return results.sort((a, b) => a.ts - b.ts);
+    };
+    // Each shard drains its own outbox on its alarm.
+    for (let shard = 0; shard < 3; shard++) await runDurableObjectAlarm(env.SHARD.getByName(shardName(game, shard)));
+    await runDurableObjectAlarm(env.BOARD.getByName(twin));
+    expect(await archived(game)).toHaveLength(60);
+    expect(await archived(game)).toEqual(await archived(twin));
   });
 
   it("deletes every shard with the game; the next report starts a game on one object", async () => {

@@ -1,13 +1,14 @@
 import type { Ranking } from "../engine/ranking";
 import type { RankedEntry } from "../engine/rules";
-import type {
-  CountryStanding,
-  LeaderboardEntry,
-  MvpEntry,
-  PlayerStanding,
-  TeamDetail,
-  TeamStanding,
-  TrendingEntry,
+import {
+  type CountryStanding,
+  type LeaderboardEntry,
+  MAX_TRENDING,
+  type MvpEntry,
+  type PlayerStanding,
+  type TeamDetail,
+  type TeamStanding,
+  type TrendingEntry,
 } from "../protocol/boards";
 import type { LiveBoardName } from "../protocol/live";
 import type { ViewSource } from "./live/views";
@@ -21,7 +22,7 @@ export interface Profiles {
 /** Trending is recomputed at most this often: a scan of every active player. */
 const TRENDING_EVERY_MS = 1000;
 /** Trending players kept between two computations: the most a page of trending shows. */
-export const TRENDING_KEPT = 100;
+export const TRENDING_KEPT = MAX_TRENDING;
 
 /**
  * A game's boards as the API shows them: the engine's entries with each

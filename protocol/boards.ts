@@ -115,6 +115,9 @@ export const MvpBoard = z
   .object({ game: GameName, updatedAt: UpdatedAt, entries: z.array(MvpEntry) })
   .openapi("MvpBoard");
 
+/** The most trending players a page shows (and a game keeps between two computations). */
+export const MAX_TRENDING = 100;
+
 export const TrendingEntry = z
   .object({
     rank: Rank,

@@ -1,12 +1,10 @@
-import type { PlayerStanding } from "../../protocol/boards";
+import { MAX_TRENDING, type PlayerStanding } from "../../protocol/boards";
 import type { AnyLiveEntry, LiveBoardName, LiveEntry } from "../../protocol/live";
 import type { GameBoards, Page } from "../game-boards";
 import { boardOf, type ViewSource, type ViewSpec } from "../live/views";
 
 /** Followed players' neighbourhoods are asked of the shards at most this often (the contract's once a second). */
 const FOLLOW_EVERY_MS = 1000;
-/** As many trending players as one object keeps, so the trending board's total is the same. */
-const TRENDING_KEPT = 100;
 
 const EMPTY: Page<never> = { total: 0, entries: [] };
 
@@ -40,7 +38,7 @@ export class ShardViews implements ViewSource {
       ask(deepest("players"), () => boards.page(0, deepest("players")), EMPTY),
       ask(deepest("teams"), () => boards.teams(0, deepest("teams")), EMPTY),
       ask(deepest("mvps"), () => boards.mvps(0, deepest("mvps")), EMPTY),
-      ask(deepest("trending"), () => boards.trending(TRENDING_KEPT), []),
+      ask(deepest("trending"), () => boards.trending(MAX_TRENDING), []),
       ask(deepest("countries"), () => boards.countries(0, deepest("countries")), EMPTY),
       Promise.all([...countries].map(([c, limit]) => boards.countryPage(c, 0, limit))),
       Promise.all(watched.map((s) => boards.standing(s.player as string, s.around))),

@@ -33,7 +33,20 @@ it("runs the demo twice on one server; the second run starts from fresh games", 
 
 it("runs the flink workload and finds players, teams, MVPs, trending and countries as it sent them", () => {
   const args = ["--url", server.url, "--key", INGEST_KEY, "--admin-key", ADMIN_KEY, "--workload", "flink"];
-  const run = demo([...args, "--games", "2", "--players", "60", "--teams", "6", "--seconds", "4", "--spectators", "2"]);
+  // The README's sizes: 300 players put more than a trending page's 100 on the trending board.
+  const run = demo([
+    ...args,
+    "--games",
+    "2",
+    "--players",
+    "300",
+    "--teams",
+    "12",
+    "--seconds",
+    "5",
+    "--spectators",
+    "2",
+  ]);
   expect(run.status, run.stdout + run.stderr).toBe(0);
   for (const board of ["players", "teams", "MVPs", "trending", "countries", "spectators"]) {
     expect(run.stdout).toContain(`✓ demo-1 ${board}`);

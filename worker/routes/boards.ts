@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { CountryBoard, MvpBoard, TeamBoard, TeamDetail, TrendingBoard } from "../../protocol/boards";
+import { CountryBoard, MAX_TRENDING, MvpBoard, TeamBoard, TeamDetail, TrendingBoard } from "../../protocol/boards";
 import { GamePath, TeamPath } from "../../protocol/names";
 import { queryInt } from "../../protocol/query";
 import { createRouter, errorResponses as errors, reply } from "../http";
@@ -60,7 +60,7 @@ const listTrending = createRoute({
     "`short` and `long` are a player's gains per second over the `trend` config's windows, `hotness` = " +
     "short / long; only players with `minReports` reports in the short window and a positive `long`. " +
     "Recomputed at most once a second.",
-  request: { params: GamePath, query: z.object({ limit: queryInt(1, 100, 10) }) },
+  request: { params: GamePath, query: z.object({ limit: queryInt(1, MAX_TRENDING, 10) }) },
   responses: {
     200: { description: "Trending players, hottest first", content: { "application/json": { schema: TrendingBoard } } },
     ...errors(400, 404),

@@ -275,6 +275,7 @@ describe("web client in Chromium", () => {
 
   it("picks a past season from the season picker: its final standings, and back to the live season", async () => {
     const game = "web-seasons";
+    await configure(game, { prizes: { poolShare: 0, poolSeed: 50, split: [{ from: 1, to: 1, share: 1 }] } });
     await report(game, [
       { player: "ana", score: 5 },
       { player: "bo", score: 9 },
@@ -297,10 +298,15 @@ describe("web client in Chromium", () => {
     expect(new URL(page.url()).searchParams.get("season")).toBe("1");
     expect(await page.locator("#board caption").textContent()).toMatch(/^Season 1: final standings/);
     expect(await page.locator(".tabs").isHidden()).toBe(true);
+    // The past season's own pool and awards, not the open season's projection.
+    const prizes = page.locator(".prizes");
+    await expect.poll(() => prizes.locator("h2").textContent()).toBe("Season 1 paid from 50");
+    expect(await prizes.locator("tbody tr").allTextContents()).toEqual(["1bo50"]);
     await page.screenshot({ path: join(ARTIFACTS, "season-picker.png"), fullPage: true });
 
     await picker.selectOption("2");
     await expect.poll(() => boardPlayers(page)).toEqual(["cy"]);
+    await expect.poll(() => prizes.locator("h2").textContent()).toBe("Prize pool 50");
     expect(await page.locator(".status").textContent()).toBe("live");
     // A deep link opens the past season directly.
     const linked = await open(`/games/${game}?season=1`);

@@ -1,5 +1,5 @@
 import type { GameInfo, SeasonLeaderboard } from "../../protocol/boards";
-import type { PrizeProjection, SeasonSummary } from "../../protocol/seasons";
+import type { AwardEntry, PrizeProjection, SeasonSummary } from "../../protocol/seasons";
 import { formatScore, getJson, h } from "./dom";
 
 const PRIZES_EVERY_MS = 3000;
@@ -37,6 +37,7 @@ export class SeasonPanel {
     this.picker.addEventListener("change", () => {
       const season = Number(this.picker.value);
       this.onPick(season === this.open ? undefined : season);
+      void this.showPrizes();
     });
     setInterval(() => this.tick(), 1000);
     setInterval(() => {
@@ -101,11 +102,34 @@ export class SeasonPanel {
     }
   }
 
+  /** The open season's pool and what a close would pay now; a past season's pool and what it paid. */
   private async showPrizes(): Promise<void> {
+    const base = `/v1/games/${encodeURIComponent(this.game)}`;
+    const past = this.picked;
+    if (past !== undefined) {
+      const [{ awards }, { seasons }] = await Promise.all([
+        getJson<{ awards: AwardEntry[] }>(`${base}/seasons/${past}/awards`),
+        getJson<{ seasons: SeasonSummary[] }>(`${base}/seasons`),
+      ]);
+      const pool = seasons.find((s) => s.season === past)?.pool ?? 0;
+      this.prizes.hidden = awards.length === 0 && pool === 0;
+      this.renderPrizes(`Season ${past} paid from `, pool, awards, "What it paid", "Nobody held a paid rank.");
+      return;
+    }
     this.prizes.hidden = !this.hasPrizes;
     if (!this.hasPrizes) return;
-    const prizes = await getJson<PrizeProjection>(`/v1/games/${encodeURIComponent(this.game)}/prizes`);
-    const rows = prizes.projected.map((a) =>
+    const prizes = await getJson<PrizeProjection>(`${base}/prizes`);
+    this.renderPrizes(
+      "Prize pool ",
+      prizes.pool,
+      prizes.projected,
+      "If the season closed now",
+      "Nobody holds a paid rank yet.",
+    );
+  }
+
+  private renderPrizes(title: string, pool: number, awards: AwardEntry[], caption: string, none: string): void {
+    const rows = awards.map((a) =>
       h(
         "tr",
         {},
@@ -115,13 +139,13 @@ export class SeasonPanel {
       ),
     );
     this.prizes.replaceChildren(
-      h("h2", { id: "prizes-title" }, "Prize pool ", h("span", { class: "pool" }, formatScore(prizes.pool))),
+      h("h2", { id: "prizes-title" }, title, h("span", { class: "pool" }, formatScore(pool))),
       rows.length === 0
-        ? h("p", { class: "muted" }, "Nobody holds a paid rank yet.")
+        ? h("p", { class: "muted" }, none)
         : h(
             "table",
             { class: "board projected" },
-            h("caption", {}, "If the season closed now"),
+            h("caption", {}, caption),
             h(
               "thead",
               {},

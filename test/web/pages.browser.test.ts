@@ -1,34 +1,18 @@
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ScoreReport } from "../../protocol/reports";
+import { ARTIFACTS, launchChromium, seeding } from "../support/browser";
 import { ADMIN_KEY, DevServer, INGEST_KEY } from "../support/dev-server";
 
-// Debian's Chromium, never a downloaded browser; no background traffic.
-const CHROMIUM = "/usr/bin/chromium";
-const ARTIFACTS = join(import.meta.dirname, "..", "..", "test-results", "web");
-
 const server = new DevServer();
+const { report, configure } = seeding(server);
 let browser: Browser;
 const metrics: Record<string, number> = {};
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`browser tests need Debian's Chromium at ${CHROMIUM}: apt-get install chromium`);
-  mkdirSync(ARTIFACTS, { recursive: true });
   await server.start();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--no-sandbox",
-      "--disable-background-networking",
-      "--disable-gpu",
-      "--disable-component-update",
-      "--no-first-run",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
@@ -36,24 +20,6 @@ afterAll(async () => {
   await server.dispose();
   writeFileSync(join(ARTIFACTS, "metrics.json"), `${JSON.stringify(metrics, null, 2)}\n`);
 });
-
-async function report(game: string, scores: ScoreReport[]) {
-  const res = await fetch(`${server.url}/v1/games/${game}/scores`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${INGEST_KEY}`, "content-type": "application/json" },
-    body: JSON.stringify({ scores }),
-  });
-  expect(res.status).toBe(200);
-}
-
-async function configure(game: string, config: object) {
-  const res = await fetch(`${server.url}/v1/games/${game}`, {
-    method: "PUT",
-    headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" },
-    body: JSON.stringify(config),
-  });
-  expect(res.status).toBe(200);
-}
 
 async function open(path: string, width = 1024): Promise<Page> {
   const page = await browser.newPage({ viewport: { width, height: 900 } });

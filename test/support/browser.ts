@@ -1,0 +1,93 @@
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { expect } from "vitest";
+import type { ScoreReport } from "../../protocol/reports";
+import { ADMIN_KEY, type DevServer, INGEST_KEY } from "./dev-server";
+
+// Debian's Chromium, never a downloaded browser; no background traffic.
+export const CHROMIUM = "/usr/bin/chromium";
+export const ARTIFACTS = join(import.meta.dirname, "..", "..", "test-results", "web");
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM))
+    throw new Error(`browser tests need Debian's Chromium at ${CHROMIUM}: apt-get install chromium`);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--no-sandbox",
+      "--disable-background-networking",
+      "--disable-gpu",
+      "--disable-component-update",
+      "--no-first-run",
+      "--disable-sync",
+    ],
+  });
+}
+
+/** The HTTP calls a browser test seeds its games with, against one dev server. */
+export function seeding(server: DevServer) {
+  return {
+    async report(game: string, scores: ScoreReport[]) {
+      const res = await fetch(`${server.url}/v1/games/${game}/scores`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${INGEST_KEY}`, "content-type": "application/json" },
+        body: JSON.stringify({ scores }),
+      });
+      expect(res.status).toBe(200);
+    },
+    async configure(game: string, config: object) {
+      const res = await fetch(`${server.url}/v1/games/${game}`, {
+        method: "PUT",
+        headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" },
+        body: JSON.stringify(config),
+      });
+      expect(res.status).toBe(200);
+    },
+  };
+}
+
+const axeSource = createRequire(import.meta.url)("axe-core").source as string;
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: number;
+}
+
+/**
+ * axe-core's WCAG 2.x A/AA rules on the page as it stands. Evaluated through
+ * the DevTools protocol, which the page's CSP does not govern, so the pages
+ * keep their no-inline-script policy under test.
+ */
+export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<AxeResults> } }).axe;
+    interface AxeResults {
+      violations: { id: string; impact: string | null; help: string; nodes: unknown[] }[];
+    }
+    const results = await axe.run(document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
+    });
+    return results.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length }));
+  });
+}
+
+/**
+ * No serious or critical axe violation on the page; every violation found is
+ * kept in test-results/web/axe/{label}.json for the record.
+ */
+export async function expectAccessible(page: Page, label: string): Promise<AxeViolation[]> {
+  const violations = await axeViolations(page);
+  mkdirSync(join(ARTIFACTS, "axe"), { recursive: true });
+  writeFileSync(
+    join(ARTIFACTS, "axe", `${label}.json`),
+    `${JSON.stringify({ url: page.url(), violations }, null, 2)}\n`,
+  );
+  expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual([]);
+  return violations;
+}

@@ -319,6 +319,11 @@ export const unsupportedMediaType = (message: string): ApiError => ({
   message,
 });
 
+export const jsonRequired = (got: string | undefined): ApiError =>
+  unsupportedMediaType(
+    `this route takes JSON: send Content-Type: application/json (got ${got ? got.split(";")[0] : "no Content-Type"})`,
+  );
+
 export const upgradeRequired = (): ApiError => ({
   status: 426,
   code: "upgrade_required",

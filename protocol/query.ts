@@ -1,15 +1,23 @@
 import { z } from "@hono/zod-openapi";
 
-/** Query integers arrive as strings; empty or malformed ones are 400s, not zeros. */
-export const queryInt = (min: number, max: number, fallback: number) =>
-  z
+/**
+ * Query integers arrive as strings; empty or malformed ones are 400s, not
+ * zeros. Every mistake (a sign, a fraction, too big) states the same range.
+ */
+export const queryInt = (min: number, max: number, fallback: number) => {
+  const expected =
+    max === Number.MAX_SAFE_INTEGER
+      ? `expected a whole number, ${min} or more`
+      : `expected a whole number from ${min} to ${max}`;
+  return z
     .string()
-    .regex(/^\d+$/, "expected a whole number")
+    .regex(/^\d+$/, expected)
     .transform(Number)
-    .pipe(z.number().int().min(min).max(max))
+    .pipe(z.number().int().min(min, expected).max(max, expected))
     .optional()
     .transform((v) => v ?? fallback)
     .openapi({ type: "integer", minimum: min, maximum: max, default: fallback });
+};
 
 const MAX_TS = Number.MAX_SAFE_INTEGER;
 

@@ -2,7 +2,8 @@ import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { errorForStatus, internalError, methodNotAllowed, routeNotFound } from "../protocol/errors";
+import { API_TAGS, API_VERSION } from "../protocol/api-info";
+import { errorForStatus, internalError, jsonRequired, methodNotAllowed, routeNotFound } from "../protocol/errors";
 import { createRouter, fail } from "./http";
 import { auditRoutes } from "./routes/audit";
 import { boardRoutes } from "./routes/boards";
@@ -63,9 +64,12 @@ app.doc31("/v1/openapi.json", {
   openapi: "3.1.0",
   info: {
     title: "Podium",
-    version: "1.0.0",
-    description: "Real-time leaderboards for games: one Durable Object per game, history in D1.",
+    version: API_VERSION,
+    description:
+      "Real-time leaderboards for games: one Durable Object per game, history in D1. " +
+      "[Back to the live boards](/) · [the OpenAPI document](/v1/openapi.json)",
   },
+  tags: API_TAGS.map((tag) => ({ ...tag })),
 });
 
 /** Answers 405 with `Allow` for a known path and another method, else 404. */
@@ -81,6 +85,8 @@ app.notFound((c) => {
 app.onError((error, c) => {
   if (error instanceof HTTPException) {
     const status = error.status as ContentfulStatusCode;
+    // Hono's JSON validator refuses other types with a bare 415; the most common curl mistake deserves the fix.
+    if (status === 415) return fail(c, jsonRequired(c.req.header("content-type")));
     return fail(c, errorForStatus(status, error.message || "request failed"));
   }
   console.error(`${c.req.method} ${c.req.path} failed`, error);

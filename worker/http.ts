@@ -12,6 +12,8 @@ import {
   type Outcome,
   payloadTooLarge,
 } from "../protocol/errors";
+// Unknown keys in any body name the key that was likely meant.
+import "../protocol/key-hints";
 
 export type AppEnv = { Bindings: Env };
 

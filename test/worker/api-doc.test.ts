@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import apiDoc from "../../docs/api.md?raw";
+import packageJson from "../../package.json";
 import { call } from "../support/worker-client";
 
 // docs/api.md is the contract users read; /v1/openapi.json is the one the code
@@ -31,5 +32,24 @@ describe("docs/api.md", () => {
     }
     expect(codes.size).toBeGreaterThan(15);
     for (const code of codes) expect(apiDoc, code).toContain(`\`${code}\``);
+  });
+});
+
+describe("/v1/openapi.json", () => {
+  it("files every route under a named section, carries the package's version and links back to the app", async () => {
+    const doc = await (await call("/v1/openapi.json")).json<{
+      info: { version: string; description: string };
+      tags: { name: string }[];
+      paths: Record<string, Record<string, { tags?: string[] }>>;
+    }>();
+    expect(doc.info.version).toBe(packageJson.version);
+    expect(doc.info.description).toContain("[Back to the live boards](/)");
+    const sections = new Set(doc.tags.map((t) => t.name));
+    for (const [path, methods] of Object.entries(doc.paths)) {
+      for (const [method, operation] of Object.entries(methods)) {
+        expect(operation.tags, `${method} ${path}`).toHaveLength(1);
+        expect(sections.has(operation.tags?.[0] ?? ""), `${method} ${path}`).toBe(true);
+      }
+    }
   });
 });

@@ -102,6 +102,12 @@ describe("games", () => {
       expect(res.status).toBe(400);
       await errorOf(res);
     }
+    const typo = await put(game, { aggregte: "sum" });
+    expect((await errorOf(typo)).message).toBe('Unrecognized key: "aggregte" (did you mean "aggregate"?)');
+    const nested = await put(game, { bounds: { mx: 10 } });
+    expect((await errorOf(nested)).message).toBe('bounds: Unrecognized key: "mx" (did you mean "max"?)');
+    const unlike = await put(game, { colour: "red" });
+    expect((await errorOf(unlike)).message).toBe('Unrecognized key: "colour"');
     expect((await put(game, { order: "asc" }, INGEST)).status).toBe(403);
     expect((await put(game, { order: "asc" }, "")).status).toBe(401);
   });
@@ -212,11 +218,14 @@ describe("leaderboard and players", () => {
     const page = await board(game, "?limit=5&offset=27");
     expect(page.entries.map((e) => e.rank)).toEqual([28, 29, 30]);
     expect((await board(game, "?offset=40")).entries).toEqual([]);
-    for (const q of ["?limit=0", "?limit=1001", "?limit=abc", "?offset=-1", "?limit="]) {
+    for (const q of ["?limit=0", "?limit=1001", "?limit=5000", "?limit=-5", "?limit=1.5", "?limit=abc", "?limit="]) {
       const res = await call(`/v1/games/${game}/leaderboard${q}`);
       expect(res.status, q).toBe(400);
-      await errorOf(res);
+      // One voice whatever the mistake: the range the parameter takes.
+      expect((await errorOf(res)).message, q).toBe("limit: expected a whole number from 1 to 1000");
     }
+    const negative = await call(`/v1/games/${game}/leaderboard?offset=-1`);
+    expect((await errorOf(negative)).message).toBe("offset: expected a whole number, 0 or more");
     expect((await call(`/v1/games/${game}/leaderboard?limit=1000`)).status).toBe(200);
   });
 

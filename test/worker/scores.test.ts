@@ -163,7 +163,17 @@ describe("POST /v1/games/{game}/scores", () => {
       body: JSON.stringify({ player: "p", score: 1 }),
     });
     expect(res.status).toBe(415);
-    expect((await errorOf(res)).code).toBe("unsupported_media_type");
+    const error = await errorOf(res);
+    expect(error.code).toBe("unsupported_media_type");
+    expect(error.message).toBe("this route takes JSON: send Content-Type: application/json (got text/plain)");
+    const bare = await call(`/v1/games/${uniqueGame()}/scores`, {
+      method: "POST",
+      key: INGEST,
+      body: new TextEncoder().encode("player=p"),
+    });
+    expect((await errorOf(bare)).message).toBe(
+      "this route takes JSON: send Content-Type: application/json (got no Content-Type)",
+    );
   });
 
   it("answers 413 for a body over 1 MiB", async () => {

@@ -18,6 +18,7 @@ const AuditEntry = z
 const getAudit = createRoute({
   method: "get",
   path: "/v1/audit",
+  tags: ["Audit"],
   summary: "What admins did",
   description:
     "Admin key. Config changes, player and game removals, season closes, one entry each, and player tokens " +

@@ -15,6 +15,7 @@ const page = (defaultLimit: number) =>
 const listTeams = createRoute({
   method: "get",
   path: "/v1/games/{game}/teams",
+  tags: ["Boards"],
   summary: "Teams ranked by the sum of their members' scores",
   description:
     "A player's team is the one named by its newest report that names one. Equal scores: earlier `ts` (the " +
@@ -29,6 +30,7 @@ const listTeams = createRoute({
 const getTeam = createRoute({
   method: "get",
   path: "/v1/games/{game}/teams/{team}",
+  tags: ["Boards"],
   summary: "A team's standing and its members in board order",
   description: "`players[].rank` is the rank on the game's board; `share` = member score / team score.",
   request: { params: TeamPath, query: z.object({ limit: queryInt(1, 1000, 10) }) },
@@ -41,6 +43,7 @@ const getTeam = createRoute({
 const listMvps = createRoute({
   method: "get",
   path: "/v1/games/{game}/mvps",
+  tags: ["Boards"],
   summary: "Each team's MVP, ranked by share",
   description:
     "For each team with a positive score, the member with the largest share of it (ties by board order), " +
@@ -55,6 +58,7 @@ const listMvps = createRoute({
 const listTrending = createRoute({
   method: "get",
   path: "/v1/games/{game}/trending",
+  tags: ["Boards"],
   summary: "Hot streakers: gains per second, short window against long",
   description:
     "`short` and `long` are a player's gains per second over the `trend` config's windows, `hotness` = " +
@@ -70,6 +74,7 @@ const listTrending = createRoute({
 const listCountries = createRoute({
   method: "get",
   path: "/v1/games/{game}/countries",
+  tags: ["Boards"],
   summary: "Countries ranked by the sum of their players' scores",
   request: { params: GamePath, query: page(15) },
   responses: {

@@ -14,6 +14,7 @@ const MAX_LIST = 1000;
 const listGames = createRoute({
   method: "get",
   path: "/v1/games",
+  tags: ["Games"],
   summary: "List games",
   description:
     "From the D1 directory, which follows each game within about a second. `order=name` (default) pages by " +
@@ -40,6 +41,7 @@ const listGames = createRoute({
 const getGame = createRoute({
   method: "get",
   path: "/v1/games/{game}",
+  tags: ["Games"],
   summary: "A game's config and size",
   request: { params: GamePath },
   responses: {
@@ -51,6 +53,7 @@ const getGame = createRoute({
 const putGame = createRoute({
   method: "put",
   path: "/v1/games/{game}",
+  tags: ["Games"],
   summary: "Change a game's config (creates the game)",
   description:
     "A partial config. `order`, `ties` and `window` may change at any time (the board is re-ranked at once); " +
@@ -70,6 +73,7 @@ const putGame = createRoute({
 const getLeaderboard = createRoute({
   method: "get",
   path: "/v1/games/{game}/leaderboard",
+  tags: ["Boards"],
   summary: "A page of the board",
   request: {
     params: GamePath,
@@ -90,6 +94,7 @@ const getLeaderboard = createRoute({
 const getPlayer = createRoute({
   method: "get",
   path: "/v1/games/{game}/players/{player}",
+  tags: ["Players"],
   summary: "A player's rank, with neighbours",
   request: { params: PlayerPath, query: z.object({ around: queryInt(0, 100, 0) }) },
   responses: {
@@ -101,6 +106,7 @@ const getPlayer = createRoute({
 const deleteGame = createRoute({
   method: "delete",
   path: "/v1/games/{game}",
+  tags: ["Games"],
   summary: "Delete a game",
   description:
     "Deletes the board, the game's object storage, its directory row and its spectators' sockets; with " +
@@ -125,6 +131,7 @@ const deleteGame = createRoute({
 const deletePlayer = createRoute({
   method: "delete",
   path: "/v1/games/{game}/players/{player}",
+  tags: ["Players"],
   summary: "Remove a player",
   security: [{ bearer: [] }],
   middleware: [requireKey, requireAdmin] as const,

@@ -36,6 +36,7 @@ const ReportsQuery = z
 const listSnapshots = createRoute({
   method: "get",
   path: "/v1/games/{game}/history",
+  tags: ["History"],
   summary: "Snapshots of the top, newest first",
   description: "Sampled every `snapshotEvery` s while the board changes, with the gap between first and last.",
   request: { params: GamePath, query: SnapshotsQuery },
@@ -48,6 +49,7 @@ const listSnapshots = createRoute({
 const listLeaders = createRoute({
   method: "get",
   path: "/v1/games/{game}/history/leaders",
+  tags: ["History"],
   summary: "Who led, for how long",
   description:
     "A spell at rank 1 runs from the snapshot where a player first appears there to the next snapshot with " +
@@ -62,6 +64,7 @@ const listLeaders = createRoute({
 const playerHistory = createRoute({
   method: "get",
   path: "/v1/games/{game}/history/players/{player}",
+  tags: ["History"],
   summary: "A player's rank and score at each snapshot where it was in the sampled top",
   request: { params: PlayerPath, query: rangeQuery(1000) },
   responses: {
@@ -73,6 +76,7 @@ const playerHistory = createRoute({
 const listReports = createRoute({
   method: "get",
   path: "/v1/games/{game}/history/reports",
+  tags: ["History"],
   summary: "Archived reports (games with `archive: true`), newest first",
   request: { params: GamePath, query: ReportsQuery },
   responses: {

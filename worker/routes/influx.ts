@@ -32,6 +32,7 @@ const described =
 const writeV1 = createRoute({
   method: "post",
   path: "/write",
+  tags: ["Reporting"],
   summary: "Report scores as InfluxDB 1.x",
   description: `${described}\`db\`. Errors carry Influx's \`code\` and \`message\` besides the envelope.`,
   security: [{ bearer: [] }],
@@ -54,6 +55,7 @@ const writeV1 = createRoute({
 const writeV2 = createRoute({
   method: "post",
   path: "/api/v2/write",
+  tags: ["Reporting"],
   summary: "Report scores as InfluxDB 2.x",
   description: `${described}\`bucket\`. Errors carry Influx's \`code\` and \`message\` besides the envelope.`,
   security: [{ bearer: [] }],

@@ -9,6 +9,7 @@ import { limitUpgrades } from "./guards";
 const watchGame = createRoute({
   method: "get",
   path: "/v1/games/{game}/live",
+  tags: ["Live"],
   summary: "Watch a board live (websocket)",
   description:
     "Upgrade with `Upgrade: websocket`. `board` picks players (default), teams, mvps, trending or countries; " +

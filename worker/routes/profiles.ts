@@ -10,6 +10,7 @@ const MAX_PROFILE_BYTES = 4 * 1024;
 const putProfile = createRoute({
   method: "put",
   path: "/v1/games/{game}/players/{player}/profile",
+  tags: ["Players"],
   summary: "Set a player's display name and country",
   description:
     "`name` (1-64 printable characters) and `country` (ISO 3166-1 alpha-2, upper case), either or both; the " +

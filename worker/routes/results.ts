@@ -11,6 +11,7 @@ const MAX_JSON_BYTES = 1024 * 1024;
 const postResults = createRoute({
   method: "post",
   path: "/v1/games/{game}/results",
+  tags: ["Reporting"],
   summary: "Report match results",
   description:
     "One result or `{results: [...]}` (up to 1000), applied in order: `{winner, loser}`, `{draw: [...]}` or " +
@@ -32,6 +33,7 @@ const postResults = createRoute({
 const postEvents = createRoute({
   method: "post",
   path: "/v1/games/{game}/events",
+  tags: ["Reporting"],
   summary: "Count things players do",
   description:
     "`{player, counters: {name: increment}}` or `{events: [...]}` (up to 1000): each counter grows by its " +
@@ -52,6 +54,7 @@ const postEvents = createRoute({
 const getStats = createRoute({
   method: "get",
   path: "/v1/games/{game}/players/{player}/stats",
+  tags: ["Players"],
   summary: "A player's stats",
   description:
     "Results (played, wins, losses, draws, streaks), score reports (count, best score, first and last seen), " +

@@ -12,6 +12,7 @@ const MAX_JSON_BYTES = 1024 * 1024;
 const postScores = createRoute({
   method: "post",
   path: "/v1/games/{game}/scores",
+  tags: ["Reporting"],
   summary: "Report scores",
   description:
     "One report, or `{scores: [...]}` with up to 1000. Answered only once the reports are durable. " +

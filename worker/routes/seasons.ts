@@ -15,6 +15,7 @@ const SeasonPlayerPath = PlayerPath.extend({ season: SeasonNumber });
 const closeSeason = createRoute({
   method: "post",
   path: "/v1/games/{game}/seasons/close",
+  tags: ["Seasons"],
   summary: "Close the season now",
   description:
     "As the schedule's boundary would: the standings are archived (to D1 in the background; the season reads " +
@@ -31,6 +32,7 @@ const closeSeason = createRoute({
 const listSeasons = createRoute({
   method: "get",
   path: "/v1/games/{game}/seasons",
+  tags: ["Seasons"],
   summary: "The game's seasons",
   description: "Newest first; the open season first, with `endedAt` null.",
   request: { params: GamePath },
@@ -43,6 +45,7 @@ const listSeasons = createRoute({
 const seasonLeaderboard = createRoute({
   method: "get",
   path: "/v1/games/{game}/seasons/{season}/leaderboard",
+  tags: ["Seasons"],
   summary: "A page of a season's standings",
   description: "A closed season's final standings from D1, or the open season's live board.",
   request: {
@@ -58,6 +61,7 @@ const seasonLeaderboard = createRoute({
 const seasonPlayer = createRoute({
   method: "get",
   path: "/v1/games/{game}/seasons/{season}/players/{player}",
+  tags: ["Seasons"],
   summary: "A player's standing in a season, with its award",
   request: { params: SeasonPlayerPath },
   responses: {
@@ -69,6 +73,7 @@ const seasonPlayer = createRoute({
 const seasonAwards = createRoute({
   method: "get",
   path: "/v1/games/{game}/seasons/{season}/awards",
+  tags: ["Seasons"],
   summary: "What a closed season's prizes paid",
   request: { params: SeasonPath },
   responses: {
@@ -80,6 +85,7 @@ const seasonAwards = createRoute({
 const getPrizes = createRoute({
   method: "get",
   path: "/v1/games/{game}/prizes",
+  tags: ["Seasons"],
   summary: "The prize pool, and what a close would pay now",
   request: { params: GamePath },
   responses: {

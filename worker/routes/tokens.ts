@@ -22,6 +22,7 @@ const Token = z
 const mintToken = createRoute({
   method: "post",
   path: "/v1/games/{game}/tokens",
+  tags: ["Players"],
   summary: "Mint a player token",
   description:
     "Ingest key. A token lets a game client post this game's scores for its own player, and set that " +

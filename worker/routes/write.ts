@@ -10,6 +10,7 @@ export const MAX_LINE_PROTOCOL_BYTES = 5 * 1024 * 1024;
 const postLines = createRoute({
   method: "post",
   path: "/v1/write",
+  tags: ["Reporting"],
   summary: "Report scores in InfluxDB line protocol",
   description:
     "One report per line: `scores,game=g1,player=p1[,team=red][,id=evt-1] value=120 [timestamp]` " +

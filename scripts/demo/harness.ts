@@ -88,7 +88,8 @@ export async function deleteLeftovers(admin: PodiumClient, games: string[]): Pro
     if (res.status === 204) deleted++;
     else if (res.status !== 404) fail(`deleting ${game} from an earlier run answered ${res.status}`);
   }
-  if (deleted > 0) console.log(`demo: deleted ${deleted} games left from an earlier run`);
+  const names = games.length > 1 ? `${games[0]}..${games.at(-1)}` : games[0];
+  if (deleted > 0) console.log(`demo: deleted ${deleted} games left from an earlier run (${names})`);
 }
 
 /** A board's order: higher score first, then the earlier ts, then the player's name. */

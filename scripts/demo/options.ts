@@ -6,7 +6,7 @@ export type WorkloadName = (typeof WORKLOADS)[number];
 
 const USAGE = `usage: npm run demo -- [--url http://127.0.0.1:8787] [--key <ingest key>] [--admin-key <admin key>]
                     [--workload kapacitor|flink|matches|seasons|clients|shards] [--games 10] [--players 100] [--teams 12]
-                    [--seconds 30] [--spectators 5] [--prefix demo]
+                    [--seconds 30] [--spectators 5] [--prefix <workload>]
 Workloads: kapacitor (every player reports its score each second, line protocol and JSON);
 flink (users in teams and countries send summed score events, some go on a streak; checks
 players, teams, MVPs, trending and countries); matches (1v1 Rock Paper Scissors on ELO games
@@ -20,7 +20,9 @@ each, every player reporting a best score each second, a cheater's report now an
 with its shard's part and the batch resent; checks the top, a deep page and exact ranks).
 Spectators are live websocket watchers per game (0 for none).
 The keys default to the first INGEST_KEYS and ADMIN_KEYS entries in .dev.vars (created by npm start).
-With an admin key, the demo first deletes its games left from an earlier run, so its checks start fresh.`;
+Games are named after the workload (kapacitor-1, kapacitor-2, ...) or --prefix. With an admin key, the demo
+first deletes the games of those names left from an earlier run (and says so), so its checks start fresh;
+other workloads' games are left alone.`;
 
 /** The command line, checked: counts are whole numbers, keys are found. */
 export type Options = ReturnType<typeof parseOptions>;
@@ -39,7 +41,7 @@ export function parseOptions() {
       players: { type: "string", default: "100" },
       seconds: { type: "string", default: "30" },
       spectators: { type: "string", default: "5" },
-      prefix: { type: "string", default: "demo" },
+      prefix: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -64,6 +66,8 @@ export function parseOptions() {
   const workload = WORKLOADS.find((w) => w === args.workload);
   if (workload === undefined) fail(`--workload is one of ${WORKLOADS.join(", ")}`);
   const teams = positive("teams");
+  const prefix = args.prefix ?? workload;
+  if (!/^[A-Za-z0-9_.-]{1,56}$/.test(prefix)) fail("--prefix is 1-56 characters of A-Z a-z 0-9 _ . -");
   return {
     url: args.url.replace(/\/$/, ""),
     key,
@@ -76,7 +80,7 @@ export function parseOptions() {
     /** Live spectators per game. */
     spectators,
     teams,
-    prefix: args.prefix,
+    prefix,
   };
 }
 

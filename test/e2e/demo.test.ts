@@ -27,7 +27,7 @@ it("runs the demo twice on one server; the second run starts from fresh games", 
   // Fewer players than before: only a fresh start makes the boards match exactly.
   const second = demo([...args, "--games", "3", "--players", "20", "--seconds", "2", "--spectators", "2"]);
   expect(second.status, second.stdout + second.stderr).toBe(0);
-  expect(second.stdout).toContain("deleted 3 games left from an earlier run");
+  expect(second.stdout).toContain("deleted 3 games left from an earlier run (kapacitor-1..kapacitor-3)");
   expect(second.stdout).toContain("demo: all boards match");
 });
 
@@ -49,8 +49,10 @@ it("runs the flink workload and finds players, teams, MVPs, trending and countri
   ]);
   expect(run.status, run.stdout + run.stderr).toBe(0);
   for (const board of ["players", "teams", "MVPs", "trending", "countries", "spectators"]) {
-    expect(run.stdout).toContain(`✓ demo-1 ${board}`);
+    expect(run.stdout).toContain(`✓ flink-1 ${board}`);
   }
+  // Named after its workload: the kapacitor run's games above are not its leftovers.
+  expect(run.stdout).not.toContain("deleted");
   expect(run.stdout).toContain("demo: all boards match");
 });
 
@@ -58,10 +60,10 @@ it("runs the matches workload and finds every ELO and OpenSkill rating and every
   const args = ["--url", server.url, "--key", INGEST_KEY, "--admin-key", ADMIN_KEY, "--workload", "matches"];
   const run = demo([...args, "--games", "2", "--players", "40", "--seconds", "4", "--spectators", "2"]);
   expect(run.status, run.stdout + run.stderr).toBe(0);
-  for (const check of ["demo-1 elo ratings", "demo-2 openskill ratings", "demo-1 stats", "demo-2 stats"]) {
+  for (const check of ["matches-1 elo ratings", "matches-2 openskill ratings", "matches-1 stats", "matches-2 stats"]) {
     expect(run.stdout).toContain(`✓ ${check}`);
   }
-  expect(run.stdout).toContain("✓ demo-1 resent results");
+  expect(run.stdout).toContain("✓ matches-1 resent results");
   expect(run.stdout).toContain("demo: all boards match");
 });
 
@@ -82,7 +84,7 @@ it("runs the seasons workload: each archived season, its awards and its signed w
   ]);
   expect(run.status, run.stdout + run.stderr).toBe(0);
   for (const check of ["standings", "awards", "webhook: signed"]) {
-    expect(run.stdout).toMatch(new RegExp(`✓ demo-1 season 1 ${check}`));
+    expect(run.stdout).toMatch(new RegExp(`✓ seasons-1 season 1 ${check}`));
   }
   expect(run.stdout).toContain("demo: all boards match");
 });
@@ -96,9 +98,9 @@ it("runs the clients workload: players post with their own tokens, every cheat g
     expect(run.stdout).toMatch(new RegExp(`✓ ${check}: (\\d+)/\\1 answered`));
   }
   expect(run.stdout).toMatch(/✓ flood of 45: .*x 422.*x 429/);
-  expect(run.stdout).toContain("✓ demo-1 board");
-  expect(run.stdout).toContain("✓ demo-2 audit: config change logged, 30 token mints counted");
-  expect(run.stdout).toMatch(/play along at http:\/\/\S+\/games\/demo-1\/play#token=[\w-]+\.[\w-]+\.[\w-]+/);
+  expect(run.stdout).toContain("✓ clients-1 board");
+  expect(run.stdout).toContain("✓ clients-2 audit: config change logged, 30 token mints counted");
+  expect(run.stdout).toMatch(/play along at http:\/\/\S+\/games\/clients-1\/play#token=[\w-]+\.[\w-]+\.[\w-]+/);
   expect(run.stdout).toContain("demo: all boards match");
 });
 
@@ -108,7 +110,7 @@ it("runs the shards workload: batches split over 8 shards, refused in part and r
   expect(run.status, run.stdout + run.stderr).toBe(0);
   expect(run.stdout).toMatch(/[1-9]\d* batches refused in part and resent/);
   for (const check of ["top 15 of 1500 players", "total", "page of 20 at offset 750"]) {
-    expect(run.stdout).toContain(`✓ demo-2 ${check}`);
+    expect(run.stdout).toContain(`✓ shards-2 ${check}`);
   }
   expect(run.stdout).toContain("4 spectators followed along live");
   expect(run.stdout).toContain("demo: all boards match");

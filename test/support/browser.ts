@@ -8,7 +8,10 @@ import { ADMIN_KEY, type DevServer, INGEST_KEY } from "./dev-server";
 
 // Debian's Chromium, never a downloaded browser; no background traffic.
 export const CHROMIUM = "/usr/bin/chromium";
-export const ARTIFACTS = join(import.meta.dirname, "..", "..", "test-results", "web");
+const root = join(import.meta.dirname, "..", "..");
+export const ARTIFACTS = join(root, "test-results", "web");
+/** `npm run screenshots` sets this: README screenshots are then written into docs/ too. */
+const README_SHOTS = process.env.PODIUM_SCREENSHOTS === "docs";
 
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM))
@@ -25,6 +28,16 @@ export async function launchChromium(): Promise<Browser> {
       "--disable-sync",
     ],
   });
+}
+
+/**
+ * A screenshot the README shows (as docs/{name}.png): always kept with the
+ * test's artifacts, and written into docs/ by `npm run screenshots`, so the
+ * README's pictures come from the pages as the tests leave them.
+ */
+export async function readmeShot(page: Page, name: string, fullPage = false): Promise<void> {
+  const shot = await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage });
+  if (README_SHOTS) writeFileSync(join(root, "docs", `${name}.png`), shot);
 }
 
 /** The HTTP calls a browser test seeds its games with, against one dev server. */

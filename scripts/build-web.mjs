@@ -40,6 +40,7 @@ await writeFile(
     .join("")}`,
 );
 await copyFile(join(web, "docs-init.js"), join(out, "docs", "init.js"));
+await copyFile(join(web, "docs.css"), join(out, "docs", "podium.css"));
 for (const file of ["swagger-ui-bundle.js", "swagger-ui.css"]) {
   await copyFile(join(swagger, file), join(out, "docs", file));
 }

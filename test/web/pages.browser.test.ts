@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ARTIFACTS, launchChromium, seeding } from "../support/browser";
+import { ARTIFACTS, expectAccessible, launchChromium, seeding } from "../support/browser";
 import { ADMIN_KEY, DevServer, INGEST_KEY } from "../support/dev-server";
 
 const server = new DevServer();
@@ -365,6 +365,23 @@ describe("web client in Chromium", () => {
     const script = await fetch(`${server.url}/app.js`);
     expect(script.headers.get("x-content-type-options")).toBe("nosniff");
     expect(violations).toEqual([]);
+  });
+
+  it("has no serious or critical axe violation on the API reference and the not-found page", async () => {
+    const docs = await browser.newPage();
+    await docs.goto(`${server.url}/v1/docs`);
+    await docs.locator(".swagger-ui .opblock-tag").first().waitFor();
+    await expectAccessible(docs, "api-docs");
+    // An operation opened: its parameters and example body.
+    await docs.locator("#operations-Reporting-post_v1_games__game__scores .opblock-summary-control").click();
+    await docs.locator(".body-param__example").waitFor();
+    await expectAccessible(docs, "api-docs-operation");
+    await docs.close();
+    const missing = await browser.newPage();
+    await missing.goto(`${server.url}/no/such/page`);
+    await missing.locator("h1").waitFor();
+    await expectAccessible(missing, "not-found");
+    await missing.close();
   });
 
   it("says a game that does not exist yet is waiting for its first score", async () => {

@@ -55,6 +55,9 @@ async function open(path: string, options: { width?: number; height?: number; re
 const rowKeys = (page: Page) =>
   page.locator("#board tbody tr[data-key]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-key")));
 
+/** Waits until no row is sliding or flashing, so a screenshot shows the board at rest. */
+const settled = (page: Page) => expect.poll(() => page.evaluate(() => document.getAnimations().length)).toBe(0);
+
 /** Records the rows' slides (Element.animate with a transform) from now on; DevTools evaluation is outside the CSP. */
 async function recordSlides(page: Page): Promise<() => Promise<string[]>> {
   await page.evaluate(() => {
@@ -101,6 +104,7 @@ describe("the embeddable board in Chromium", () => {
       await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]),
     ).toEqual([400, 600]);
     await expectAccessible(page, "embed");
+    await settled(page);
     await page.screenshot({ path: join(ARTIFACTS, "embed-400x600.png") });
     await page.setViewportSize({ width: 1920, height: 1080 });
     expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBe(1080);
@@ -145,6 +149,7 @@ describe("the embeddable board in Chromium", () => {
     const blocked = await (await page.locator("#f1").elementHandle())?.contentFrame();
     expect(blocked?.url()).not.toContain(`/games/${game}`);
     expect(await blocked?.locator("#app").count()).toBe(0);
+    await settled(page);
     await page.screenshot({ path: join(ARTIFACTS, "embed-framed.png") });
     await page.close();
   });
@@ -168,6 +173,7 @@ describe("the embeddable board in Chromium", () => {
     const page = await open(`/embed/${game}`);
     await page.getByText("Waiting for the first score…").waitFor();
     expect(await page.locator("body").textContent()).not.toMatch(/error|not found|404|failed|no such/i);
+    await settled(page);
     await page.screenshot({ path: join(ARTIFACTS, "embed-waiting.png") });
     await report(game, [{ player: "first", score: 1 }]);
     await page.locator('#board tr[data-key="first"]').waitFor({ timeout: 15_000 });
@@ -238,6 +244,7 @@ describe("the embeddable board in Chromium", () => {
     await page.locator("#board tbody tr[data-key]").first().and(page.locator('[data-key="p7"]')).waitFor();
     expect(await page.locator("#board tr.followed").getAttribute("data-key")).toBe("p7");
     await expectAccessible(page, "embed-dark");
+    await settled(page);
     await page.screenshot({ path: join(ARTIFACTS, "embed-player-dark.png") });
     await page.close();
   });

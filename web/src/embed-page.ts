@@ -48,7 +48,9 @@ export function renderEmbed(root: HTMLElement, game: string): void {
   const table = h("table", { class: "board", id: "board" }, caption, head, body);
   const status = h("p", { class: "embed-status", role: "status" });
   const announcer = h("p", { class: "visually-hidden", "aria-live": "polite" });
-  root.replaceChildren(table, status, announcer);
+  // The caption names the board on screen; the heading names the page for assistive technology.
+  const heading = h("h1", { class: "visually-hidden" }, `${game}: live ${WHAT[board]}`);
+  root.replaceChildren(heading, table, status, announcer);
   renderBoard(board, [], head, body, "Connecting…", false);
 
   let rows: LiveRow[] | undefined;

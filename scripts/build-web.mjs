@@ -28,16 +28,24 @@ await build({
 const css = [
   await readFile(require.resolve("uplot/dist/uPlot.min.css"), "utf8"),
   await readFile(join(web, "styles.css"), "utf8"),
+  await readFile(join(web, "embed.css"), "utf8"),
 ];
 await writeFile(join(out, "app.css"), css.join("\n"));
 await copyFile(join(web, "index.html"), join(out, "index.html"));
+// The embeddable board is its own page without the site's chrome; every /embed/{game} serves it.
+await copyFile(join(web, "embed.html"), join(out, "embed.html"));
+await writeFile(join(out, "_redirects"), "/embed/* /embed 200\n");
 // Security headers for every page and file the assets serve (the Worker sets the same ones on /v1/docs).
+// /embed/* alone may be framed by any origin: the same policy but `frame-ancestors *`, and no
+// X-Frame-Options. Matching rules add up, so it detaches (`! Name`) what /* attached.
 const headers = JSON.parse(await readFile(join(root, "protocol", "security-headers.json"), "utf8"));
+const csp = "Content-Security-Policy";
+const embedCsp = headers[csp].replace(/frame-ancestors [^;]+/, "frame-ancestors *");
+const lines = (entries) => entries.map((line) => `  ${line}\n`).join("");
 await writeFile(
   join(out, "_headers"),
-  `/*\n${Object.entries(headers)
-    .map(([name, value]) => `  ${name}: ${value}\n`)
-    .join("")}`,
+  `/*\n${lines(Object.entries(headers).map(([name, value]) => `${name}: ${value}`))}` +
+    `/embed/*\n${lines([`! ${csp}`, "! X-Frame-Options", `${csp}: ${embedCsp}`])}`,
 );
 await copyFile(join(web, "docs-init.js"), join(out, "docs", "init.js"));
 await copyFile(join(web, "docs.css"), join(out, "docs", "podium.css"));

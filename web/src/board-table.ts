@@ -11,8 +11,8 @@ type Row<B extends LiveBoardName> = LiveRow<BoardEntries[B]>;
 interface Column<B extends LiveBoardName> {
   head: string;
   class?: string;
-  /** A row's cell: a header cell names the row. */
-  cell(row: Row<B>): HTMLTableCellElement;
+  /** A row's cell: a header cell names the row; without `interactive`, no control (the embed is read-only). */
+  cell(row: Row<B>, interactive: boolean): HTMLTableCellElement;
   /** Shown only when some row has something for it (e.g. a team column without teams is hidden). */
   shown?(rows: Row<B>[]): boolean;
 }
@@ -79,8 +79,12 @@ export const COLUMNS: { [B in LiveBoardName]: Column<B>[] } = {
     move(),
     {
       head: "Team",
-      cell: (row) =>
-        h("th", { scope: "row", class: "player" }, h("button", { type: "button", class: "link team-open" }, row.team)),
+      cell: (row, interactive) =>
+        h(
+          "th",
+          { scope: "row", class: "player" },
+          interactive ? h("button", { type: "button", class: "link team-open" }, row.team) : row.team,
+        ),
     },
     { head: "Score", class: "num", cell: (row) => num(formatScore(row.score)) },
     { head: "Members", class: "num", cell: (row) => num(row.members) },
@@ -125,6 +129,7 @@ export function renderBoard<B extends LiveBoardName>(
   head: HTMLTableSectionElement,
   body: HTMLTableSectionElement,
   emptyText: string,
+  interactive = true,
 ): void {
   const columns = (COLUMNS[board] as Column<B>[]).filter((c) => c.shown === undefined || c.shown(rows));
   head.replaceChildren(
@@ -154,7 +159,7 @@ export function renderBoard<B extends LiveBoardName>(
       const tr = h(
         "tr",
         { "data-key": row.key, class: classes.join(" ").trim() || undefined },
-        ...columns.map((c) => c.cell(row)),
+        ...columns.map((c) => c.cell(row, interactive)),
       );
       if (board === "players" || board === "trending") tr.setAttribute("data-player", row.key);
       if (!row.detached) return [tr];

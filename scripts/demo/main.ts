@@ -39,6 +39,9 @@ console.log(
   `demo: ${workload}, ${options.games} games x ${options.players} players for ${options.seconds}s against ${url}`,
 );
 console.log(`demo: watch ${url}/games/${demo.games[0]} or ${url}/v1/games/${demo.games[0]}/leaderboard`);
+console.log(
+  `demo: on a stream or another site: ${url}/embed/${demo.games[0]}?theme=transparent (README, "Embed a live board")`,
+);
 if (admin !== undefined) await deleteLeftovers(admin, demo.games);
 let ok: boolean;
 if (workload === "kapacitor") ok = await runKapacitor(demo);

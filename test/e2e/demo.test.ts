@@ -24,6 +24,7 @@ it("runs the demo twice on one server; the second run starts from fresh games", 
   const first = demo([...args, "--games", "3", "--players", "40", "--seconds", "3", "--spectators", "2"]);
   expect(first.status, first.stdout + first.stderr).toBe(0);
   expect(first.stdout).toContain("demo: all boards match");
+  expect(first.stdout).toContain(`${server.url}/embed/kapacitor-1?theme=transparent`);
   // Fewer players than before: only a fresh start makes the boards match exactly.
   const second = demo([...args, "--games", "3", "--players", "20", "--seconds", "2", "--spectators", "2"]);
   expect(second.status, second.stdout + second.stderr).toBe(0);

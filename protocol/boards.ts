@@ -53,9 +53,9 @@ export const GameSummary = z
       description: "score (last, max or min of reports), points (their sum), or a rating: wins, elo, openskill",
     }),
     leader: z
-      .object({ player: PlayerName, name: DisplayName.optional(), score: Score })
+      .object({ player: PlayerName, name: DisplayName.optional(), country: Country.optional(), score: Score })
       .optional()
-      .openapi({ description: "The first of the board, with its display name; absent while the board is empty" }),
+      .openapi({ description: "The first of the board, with its profile; absent while the board is empty" }),
     season: z.number().int().optional().openapi({ description: "The open season, for a game with seasons" }),
     spectators: z.number().int().openapi({ description: "Live websocket spectators" }),
   })

@@ -13,6 +13,7 @@ export const games = sqliteTable(
     kind: text("kind"),
     leader: text("leader"),
     leaderName: text("leader_name"),
+    leaderCountry: text("leader_country"),
     leaderScore: real("leader_score"),
     season: integer("season"),
     spectators: integer("spectators").notNull().default(0),

@@ -27,6 +27,7 @@ export function directoryRow(
     kind: gameKind(config),
     leader: leader?.player ?? null,
     leaderName: leader?.name ?? null,
+    leaderCountry: leader?.country ?? null,
     leaderScore: leader?.score ?? null,
     // A game with no seasons is in one endless season: no number worth showing.
     season: config.season === null ? null : season,

@@ -6,7 +6,7 @@ interface Listed {
   game: string;
   players: number;
   kind?: string;
-  leader?: { player: string; name?: string; score: number };
+  leader?: { player: string; name?: string; country?: string; score: number };
   season?: number;
   spectators: number;
 }
@@ -32,11 +32,16 @@ describe("GET /v1/games: kind, leader, season and spectators", () => {
     await postScores(game, {
       scores: [
         { player: "a", score: 5 },
-        { player: "b", score: 9, name: "Björk" },
+        { player: "b", score: 9, name: "Björk", country: "IS" },
       ],
     });
     const row = await listed(game, (g) => g.players === 2);
-    expect(row).toMatchObject({ game, players: 2, kind: "score", leader: { player: "b", name: "Björk", score: 9 } });
+    expect(row).toMatchObject({
+      game,
+      players: 2,
+      kind: "score",
+      leader: { player: "b", name: "Björk", country: "IS", score: 9 },
+    });
     expect(row?.spectators).toBe(0);
     expect(row?.season).toBeUndefined();
   });

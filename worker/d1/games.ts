@@ -26,6 +26,7 @@ export async function directoryPage(
       kind: games.kind,
       leader: games.leader,
       leaderName: games.leaderName,
+      leaderCountry: games.leaderCountry,
       leaderScore: games.leaderScore,
       season: games.season,
       spectators: games.spectators,
@@ -52,19 +53,20 @@ type Row = Omit<GameSummary, "kind" | "leader" | "season"> & {
   kind: string | null;
   leader: string | null;
   leaderName: string | null;
+  leaderCountry: string | null;
   leaderScore: number | null;
   season: number | null;
 };
 
 /** A directory row as the API gives it: what a row written before these columns lacks is left out. */
-function summaryOf({ kind, leader, leaderName, leaderScore, season, ...row }: Row): GameSummary {
+function summaryOf({ kind, leader, leaderName, leaderCountry, leaderScore, season, ...row }: Row): GameSummary {
   const summary: GameSummary = row;
   if (kind !== null) summary.kind = kind as GameKind;
-  if (leader !== null && leaderScore !== null)
-    summary.leader =
-      leaderName === null
-        ? { player: leader, score: leaderScore }
-        : { player: leader, name: leaderName, score: leaderScore };
+  if (leader !== null && leaderScore !== null) {
+    summary.leader = { player: leader, score: leaderScore };
+    if (leaderName !== null) summary.leader.name = leaderName;
+    if (leaderCountry !== null) summary.leader.country = leaderCountry;
+  }
   if (season !== null) summary.season = season;
   return summary;
 }

@@ -31,7 +31,7 @@ import { AlarmClock } from "./alarm/alarm-clock";
 import { BoardLoader } from "./board-loader";
 import { changeConfig } from "./config-change";
 import { type GameBoards, LocalBoards } from "./game-boards";
-import { DirectoryPublisher } from "./history/directory";
+import { DirectoryPublisher, directoryRow, SPECTATORS_INTERVAL_MS } from "./history/directory";
 import { HistorySampler } from "./history/sampler";
 import { HistoryWriter } from "./history/writer";
 import { Spectators } from "./live/spectators";
@@ -90,6 +90,7 @@ export class GameBoard extends DurableObject<Env> {
       () => this.players.board,
       () => (this.shardSet() === undefined ? this.reads : this.restored.link.views),
       () => this.record.config,
+      () => this.directory.changed(SPECTATORS_INTERVAL_MS),
     );
     ctx.blockConcurrencyWhile(async () => this.restore());
   }
@@ -438,8 +439,12 @@ export class GameBoard extends DurableObject<Env> {
   }
 
   private directoryEntry() {
-    const { game, updatedAt, createdAt, config } = this.record;
-    const players = config.shards > 1 ? this.restored.link.players : this.players.board.rankedPlayers;
-    return game === undefined ? undefined : { game, players, updatedAt, createdAt };
+    const sharded = this.record.config.shards > 1;
+    return directoryRow(this.record, {
+      players: sharded ? this.restored.link.players : this.players.board.rankedPlayers,
+      leader: sharded ? this.restored.link.leader(this.record.config.order) : this.reads.page(0, 1)[0],
+      season: this.restored.seasons.current().number,
+      spectators: this.spectators.connected,
+    });
   }
 }

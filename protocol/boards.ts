@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { GameConfig } from "./config";
+import { GAME_KINDS } from "./game-kind";
 import { Country, DisplayName, GameName, PlayerName, Score, TeamName } from "./names";
 import { CurrentSeason } from "./seasons";
 
@@ -44,7 +45,20 @@ export const PlayerStanding = LeaderboardEntry.extend({
 }).openapi("PlayerStanding");
 
 export const GameSummary = z
-  .object({ game: GameName, players: z.number().int(), updatedAt: UpdatedAt })
+  .object({
+    game: GameName,
+    players: z.number().int(),
+    updatedAt: UpdatedAt,
+    kind: z.enum(GAME_KINDS).optional().openapi({
+      description: "score (last, max or min of reports), points (their sum), or a rating: wins, elo, openskill",
+    }),
+    leader: z
+      .object({ player: PlayerName, name: DisplayName.optional(), country: Country.optional(), score: Score })
+      .optional()
+      .openapi({ description: "The first of the board, with its profile; absent while the board is empty" }),
+    season: z.number().int().optional().openapi({ description: "The open season, for a game with seasons" }),
+    spectators: z.number().int().openapi({ description: "Live websocket spectators" }),
+  })
   .openapi("GameSummary");
 
 export const GameList = z

@@ -9,6 +9,14 @@ export const games = sqliteTable(
     players: integer("players").notNull(),
     updatedAt: integer("updated_at").notNull(),
     createdAt: integer("created_at").notNull(),
+    // What the home page shows of each game, written with the row (see DirectoryPublisher).
+    kind: text("kind"),
+    leader: text("leader"),
+    leaderName: text("leader_name"),
+    leaderCountry: text("leader_country"),
+    leaderScore: real("leader_score"),
+    season: integer("season"),
+    spectators: integer("spectators").notNull().default(0),
   },
   // The home page lists the most recently active games first.
   (t) => [index("games_by_update").on(t.updatedAt, t.game)],

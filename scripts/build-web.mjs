@@ -1,7 +1,8 @@
 // Builds the Worker's static assets into web/dist: the web client (bundled
-// and minified by esbuild, uPlot included: no CDN) and the API reference's
-// Swagger UI files (served locally so /v1/docs works offline).
-import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
+// and minified by esbuild, uPlot included: no CDN), the API reference's
+// Swagger UI files (served locally so /v1/docs works offline) and the
+// countries' flags (flag-icons' SVGs).
+import { copyFile, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,6 +14,7 @@ const web = join(root, "web");
 const out = join(web, "dist");
 const require = createRequire(import.meta.url);
 const swagger = dirname(require.resolve("swagger-ui-dist/package.json"));
+const flagIcons = join(dirname(require.resolve("flag-icons/package.json")), "flags", "4x3");
 
 await mkdir(join(out, "docs"), { recursive: true });
 await build({
@@ -52,7 +54,17 @@ await copyFile(join(web, "docs.css"), join(out, "docs", "podium.css"));
 for (const file of ["swagger-ui-bundle.js", "swagger-ui.css"]) {
   await copyFile(join(swagger, file), join(out, "docs", file));
 }
+// Only the ISO 3166-1 alpha-2 countries a report's country may be (the list
+// protocol/countries.ts checks against), not flag-icons' regions and organisations.
+const countries = Object.keys(require("i18n-iso-countries").getAlpha2Codes()).map(
+  (code) => `${code.toLowerCase()}.svg`,
+);
+const available = new Set(await readdir(flagIcons));
+const flags = countries.filter((file) => available.has(file));
+await rm(join(out, "flags"), { recursive: true, force: true });
+await mkdir(join(out, "flags"));
+for (const file of flags) await copyFile(join(flagIcons, file), join(out, "flags", file));
 const js = await readFile(join(out, "app.js"));
 console.log(
-  `web: built into ${out} (app.js ${(js.length / 1024).toFixed(1)} KB, ${(gzipSync(js).length / 1024).toFixed(1)} KB gzipped)`,
+  `web: built into ${out} (app.js ${(js.length / 1024).toFixed(1)} KB, ${(gzipSync(js).length / 1024).toFixed(1)} KB gzipped, ${flags.length} flags)`,
 );

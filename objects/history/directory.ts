@@ -1,17 +1,48 @@
 import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
+import type { LeaderboardEntry } from "../../protocol/boards";
+import type { GameConfig } from "../../protocol/config";
 import { games } from "../../protocol/d1-schema";
+import { gameKind } from "../../protocol/game-kind";
 
-export interface DirectoryEntry {
-  game: string;
+/** The games row: the game's size and activity, and what the home page shows of it. */
+export type DirectoryEntry = typeof games.$inferInsert;
+
+/** What a game's object knows of itself for its row. */
+export interface DirectoryFacts {
   players: number;
-  updatedAt: number;
-  createdAt: number;
+  leader: LeaderboardEntry | undefined;
+  season: number;
+  spectators: number;
+}
+
+/** The game's row; undefined before the game exists. */
+export function directoryRow(
+  { game, updatedAt, createdAt, config }: { game?: string; updatedAt: number; createdAt: number; config: GameConfig },
+  { players, leader, season, spectators }: DirectoryFacts,
+): DirectoryEntry | undefined {
+  if (game === undefined) return undefined;
+  return {
+    ...{ game, players, updatedAt, createdAt, spectators },
+    kind: gameKind(config),
+    leader: leader?.player ?? null,
+    leaderName: leader?.name ?? null,
+    leaderCountry: leader?.country ?? null,
+    leaderScore: leader?.score ?? null,
+    // A game with no seasons is in one endless season: no number worth showing.
+    season: config.season === null ? null : season,
+  };
 }
 
 /** At most one D1 write per game per interval, however fast reports arrive. */
 const MIN_INTERVAL_MS = 1000;
 const RETRY_MS = 5000;
+/**
+ * Spectators alone (no board change) are written at most this often: a
+ * popular game's sockets come and go all the time, and its count is only a
+ * hint on the home page.
+ */
+export const SPECTATORS_INTERVAL_MS = 10_000;
 
 /**
  * Keeps a game's row in the D1 games directory current: the first change is
@@ -25,17 +56,28 @@ export class DirectoryPublisher {
   private paused = false;
   private writing: Promise<void> | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private timerAt = 0;
 
   constructor(
     private readonly db: D1Database,
     private readonly read: () => DirectoryEntry | undefined,
   ) {}
 
-  /** Notes that the game changed; the directory follows within a second. */
-  changed(): void {
+  /**
+   * Notes that the game changed; the directory follows within `interval`
+   * (a second for the board, SPECTATORS_INTERVAL_MS for spectators). A
+   * sooner change brings a later pending write forward.
+   */
+  changed(interval = MIN_INTERVAL_MS): void {
     this.dirty = true;
-    if (this.paused || this.writing !== undefined || this.timer !== undefined) return;
-    const wait = this.lastWrite + MIN_INTERVAL_MS - Date.now();
+    if (this.paused || this.writing !== undefined) return;
+    const due = this.lastWrite + interval;
+    if (this.timer !== undefined) {
+      if (this.timerAt <= due) return;
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    const wait = due - Date.now();
     if (wait <= 0) void this.write();
     else this.schedule(wait);
   }
@@ -66,6 +108,7 @@ export class DirectoryPublisher {
   }
 
   private schedule(wait: number): void {
+    this.timerAt = Date.now() + wait;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.write();
@@ -90,14 +133,16 @@ export class DirectoryPublisher {
       await drizzle(this.db)
         .insert(games)
         .values(entry)
-        .onConflictDoUpdate({
-          target: games.game,
-          set: { players: entry.players, updatedAt: entry.updatedAt },
-        });
+        .onConflictDoUpdate({ target: games.game, set: changesOf(entry) });
     } catch (error) {
       console.error(`games directory: writing ${entry.game} failed, retrying`, error);
       this.dirty = true;
       this.lastWrite = Date.now() + RETRY_MS - MIN_INTERVAL_MS;
     }
   }
+}
+
+/** What a later write changes of the row: all but its key and creation time. */
+function changesOf({ game: _, createdAt: __, ...changes }: DirectoryEntry): Partial<DirectoryEntry> {
+  return changes;
 }

@@ -59,6 +59,8 @@ export class Spectators {
     private readonly ranking: () => Ranking,
     private readonly source: () => ViewSource,
     private readonly settings: () => LiveSettings,
+    /** A spectator came or went (the games directory counts them). */
+    private readonly counted: () => void,
   ) {
     // Keep-alives are answered by the runtime, without waking the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
@@ -99,6 +101,7 @@ export class Spectators {
     server.send(JSON.stringify(snapshot));
     this.scheduleExpiry();
     this.scheduleTrendTick();
+    this.counted();
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -135,6 +138,12 @@ export class Spectators {
     } catch {
       // Already closed.
     }
+    this.counted();
+  }
+
+  /** Sockets open now; one closing is no longer counted. */
+  get connected(): number {
+    return this.ctx.getWebSockets().filter((socket) => socket.readyState === WebSocket.OPEN).length;
   }
 
   /** Closes every spectator's socket and forgets every view (the game was deleted). */

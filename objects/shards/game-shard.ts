@@ -305,7 +305,8 @@ export class GameShard extends DurableObject<Env> {
     const placement = this.placement;
     if (game === undefined || placement === undefined) return;
     const ranked = this.players.at(Date.now()).rankedPlayers;
-    await this.env.BOARD.getByName(game).shardChanged({ index: placement.index, ranked, updatedAt });
+    const leader = this.players.reads.page(0, 1)[0];
+    await this.env.BOARD.getByName(game).shardChanged({ index: placement.index, ranked, updatedAt, leader });
   }
 
   private async restore(): Promise<void> {

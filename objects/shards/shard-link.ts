@@ -1,3 +1,4 @@
+import type { LeaderboardEntry } from "../../protocol/boards";
 import type { GameConfig } from "../../protocol/config";
 import { accepted, type Outcome } from "../../protocol/errors";
 import type { ViewSpec } from "../live/views";
@@ -14,6 +15,8 @@ import type { ShardSummary } from "./summary";
 export class ShardLink {
   /** Each shard's players on the board, as it last told. */
   private readonly told = new Map<number, number>();
+  /** Each shard's first player, as it last told. */
+  private readonly leaders = new Map<number, LeaderboardEntry>();
   readonly views = new ShardViews();
   private refreshing: Promise<void> | undefined;
   private refreshAgain = false;
@@ -34,13 +37,25 @@ export class ShardLink {
     if (config.shards === 1 && before.shards === 1) return accepted(null);
     const placed = await new ShardSet(this.namespace, game, config).place(before.shards);
     if (!placed.ok && before.shards > 1) await new ShardSet(this.namespace, game, before).place(config.shards);
-    if (placed.ok) this.told.clear();
+    if (placed.ok) {
+      this.told.clear();
+      this.leaders.clear();
+    }
     return placed;
   }
 
   /** A shard told how it stands. */
-  heard({ index, ranked }: ShardSummary): void {
+  heard({ index, ranked, leader }: ShardSummary): void {
     this.told.set(index, ranked);
+    if (leader === undefined) this.leaders.delete(index);
+    else this.leaders.set(index, leader);
+  }
+
+  /** The game's leader: the best of the shards' leaders (by score, then the earlier ts), as they last told. */
+  leader(order: GameConfig["order"]): LeaderboardEntry | undefined {
+    const sign = order === "desc" ? -1 : 1;
+    const ordered = [...this.leaders.values()].sort((a, b) => sign * (a.score - b.score) || a.ts - b.ts);
+    return ordered[0];
   }
 
   /** The game's players on the board, as its shards last told. */

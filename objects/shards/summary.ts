@@ -1,3 +1,5 @@
+import type { LeaderboardEntry } from "../../protocol/boards";
+
 /** What a shard tells its game's object after its board changed. */
 export interface ShardSummary {
   index: number;
@@ -5,6 +7,8 @@ export interface ShardSummary {
   ranked: number;
   /** When its board last changed. */
   updatedAt: number;
+  /** Its first player, named (the game's leader is the best of its shards' leaders). */
+  leader?: LeaderboardEntry;
 }
 
 /**

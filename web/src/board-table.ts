@@ -44,9 +44,7 @@ function playerCell(entry: { player: string; name?: string; country?: string }):
   return h(
     "th",
     { scope: "row", class: "player" },
-    entry.country
-      ? h("span", { class: "flag", title: entry.country, "aria-label": entry.country }, flag(entry.country))
-      : null,
+    entry.country ? flag(entry.country) : null,
     entry.name ?? entry.player,
     entry.name ? h("span", { class: "id" }, entry.player) : null,
   );
@@ -109,13 +107,7 @@ export const COLUMNS: { [B in LiveBoardName]: Column<B>[] } = {
     move(),
     {
       head: "Country",
-      cell: (row) =>
-        h(
-          "th",
-          { scope: "row", class: "player" },
-          h("span", { class: "flag", "aria-hidden": "true" }, flag(row.country)),
-          row.country,
-        ),
+      cell: (row) => h("th", { scope: "row", class: "player" }, flag(row.country, false), row.country),
     },
     { head: "Score", class: "num", cell: (row) => num(formatScore(row.score)) },
     { head: "Players", class: "num", cell: (row) => num(row.players) },

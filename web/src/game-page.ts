@@ -3,7 +3,7 @@ import { isBoardName, LIVE_LIMIT, type LiveBoardName, type LiveState } from "../
 import { NAME_PATTERN } from "../../protocol/patterns";
 import { renderBoard } from "./board-table";
 import { h } from "./dom";
-import { flag } from "./flags";
+import { countryName } from "./flags";
 import { renderHistory } from "./history-panel";
 import { type LiveRow, liveRows } from "./live-rows";
 import { PlayerPanel } from "./player-panel";
@@ -220,7 +220,7 @@ export function renderGame(root: HTMLElement, game: string): void {
       pastSeason !== undefined
         ? `Season ${pastSeason}: final standings, top ${limit}`
         : board === "players"
-          ? `${tab.caption} ${limit}${followed ? ` and ${followed}` : ""}${country ? ` in ${flag(country)} ${country}` : ""}`
+          ? `${tab.caption} ${limit}${followed ? ` and ${followed}` : ""}${country ? ` in ${countryName(country)}` : ""}`
           : tab.caption;
     teamPanel.hidden = true;
   };

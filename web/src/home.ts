@@ -1,8 +1,10 @@
 import type { GameSummary } from "../../protocol/boards";
 import { GAME_PATTERN } from "../../protocol/patterns";
-import { getJson, h, timeAgo } from "./dom";
+import { getJson, h } from "./dom";
+import { GAME_COLUMNS, gameRow } from "./game-row";
 
 const PAGE = 50;
+const COLSPAN = String(GAME_COLUMNS.length);
 
 /**
  * `/`: the games, most recently active first, a page at a time (thousands of
@@ -27,13 +29,7 @@ export async function renderHome(root: HTMLElement): Promise<void> {
     h(
       "thead",
       {},
-      h(
-        "tr",
-        {},
-        h("th", { scope: "col" }, "Game"),
-        h("th", { scope: "col", class: "num" }, "Players"),
-        h("th", { scope: "col" }, "Last update"),
-      ),
+      h("tr", {}, ...GAME_COLUMNS.map((column) => h("th", { scope: "col", class: column.class }, column.head))),
     ),
     list,
   );
@@ -41,31 +37,23 @@ export async function renderHome(root: HTMLElement): Promise<void> {
   const next = h("button", { type: "button", class: "secondary", id: "next-page" }, "Older");
   const where = h("span", { class: "muted", id: "page-status" });
   const pager = h("nav", { class: "pager", "aria-label": "Pages of games" }, previous, where, next);
-  root.replaceChildren(h("h1", {}, "Live leaderboards"), form, hint, table, pager);
+  // On a narrow screen the table scrolls inside its region, not the page.
+  const wrap = h("div", { class: "table-wrap", role: "region", "aria-label": "Games", tabindex: "0" }, table);
+  root.replaceChildren(h("h1", {}, "Live leaderboards"), form, hint, wrap, pager);
 
   let page = Math.max(0, Number.parseInt(new URLSearchParams(location.search).get("page") ?? "0", 10) || 0);
   let games: GameSummary[] = [];
   const show = () => {
     const filter = search.value.trim().toLowerCase();
     const shown = games.filter((g) => g.game.toLowerCase().includes(filter));
-    list.replaceChildren(
-      ...shown.map((g) =>
-        h(
-          "tr",
-          {},
-          h("td", {}, h("a", { href: `/games/${encodeURIComponent(g.game)}` }, g.game)),
-          h("td", { class: "num" }, g.players.toLocaleString("en-US")),
-          h("td", {}, h("time", { datetime: new Date(g.updatedAt).toISOString() }, timeAgo(g.updatedAt))),
-        ),
-      ),
-    );
+    list.replaceChildren(...shown.map(gameRow));
     if (games.length === 0)
       list.replaceChildren(
-        h("tr", {}, h("td", { colspan: "3", class: "empty" }, "No games yet: report a score to create one.")),
+        h("tr", {}, h("td", { colspan: COLSPAN, class: "empty" }, "No games yet: report a score to create one.")),
       );
     else if (shown.length === 0)
       list.replaceChildren(
-        h("tr", {}, h("td", { colspan: "3", class: "empty" }, `No game on this page matches "${search.value}".`)),
+        h("tr", {}, h("td", { colspan: COLSPAN, class: "empty" }, `No game on this page matches "${search.value}".`)),
       );
   };
   const load = async () => {
@@ -80,7 +68,11 @@ export async function renderHome(root: HTMLElement): Promise<void> {
       show();
     } catch (error) {
       list.replaceChildren(
-        h("tr", {}, h("td", { colspan: "3", class: "error" }, `Could not load the games: ${(error as Error).message}`)),
+        h(
+          "tr",
+          {},
+          h("td", { colspan: COLSPAN, class: "error" }, `Could not load the games: ${(error as Error).message}`),
+        ),
       );
     }
   };

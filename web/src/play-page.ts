@@ -1,6 +1,8 @@
 import type { PlayerStanding } from "../../protocol/boards";
-import type { BoundsDetail, ErrorBody } from "../../protocol/errors";
+import type { ErrorBody } from "../../protocol/errors";
 import { formatScore, getJson, h } from "./dom";
+import { type Answer, type Refusal, refusalText } from "./play-refusal";
+import { PlayStanding } from "./play-standing";
 
 /** What the page reads from a token to show who is playing; the Worker alone verifies it. */
 interface TokenClaims {
@@ -46,8 +48,9 @@ function takeToken(game: string): string | undefined {
 /**
  * `/games/{game}/play#token=...`: a game client in the browser. It posts its
  * own player's score with the player token a game server minted, under the
- * same Content-Security-Policy as every page, and shows what the API answered:
- * the new rank, or why not (bad token, bounds, rate limit).
+ * same Content-Security-Policy as every page. It shows the player's score,
+ * rank and the game's bounds at once, then what the API answered: the new
+ * rank, or why not in words (bad token, bounds, rate limit).
  */
 export function renderPlay(root: HTMLElement, game: string): void {
   const token = takeToken(game);
@@ -85,6 +88,7 @@ export function renderPlay(root: HTMLElement, game: string): void {
     sessionStorage.removeItem(storageKey(game));
     renderPlay(root, game);
   });
+  const standing = new PlayStanding(game, claims.sub);
   root.append(
     h(
       "p",
@@ -94,10 +98,18 @@ export function renderPlay(root: HTMLElement, game: string): void {
       `; the token expires at ${expires.toLocaleTimeString()}. `,
       signOut,
     ),
+    standing.element,
     form,
     result,
     h("p", {}, h("a", { href: `${board}?player=${encodeURIComponent(claims.sub)}` }, "Watch the live board")),
   );
+  const showStanding = () =>
+    standing
+      .refresh()
+      .catch((error: unknown) =>
+        result.replaceChildren(h("p", { class: "play-error" }, `Could not read your standing: ${String(error)}`)),
+      );
+  void showStanding();
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -107,14 +119,15 @@ export function renderPlay(root: HTMLElement, game: string): void {
     void post(game, token, claims.sub, score)
       .then(async (answer) => {
         if (answer.ok) {
-          const standing = await getJson<PlayerStanding>(
+          const now = await getJson<PlayerStanding>(
             `/v1/games/${encodeURIComponent(game)}/players/${encodeURIComponent(claims.sub)}`,
           ).catch(() => undefined);
-          result.replaceChildren(accepted(score, standing));
+          result.replaceChildren(accepted(score, now));
           submit.disabled = false;
+          void showStanding();
           return;
         }
-        result.replaceChildren(...refused(answer));
+        result.replaceChildren(refused(answer, score, standing.bounds));
         if (answer.status === 401) sessionStorage.removeItem(storageKey(game));
         if (answer.status === 429) setTimeout(() => (submit.disabled = false), answer.retryAfter * 1000);
         else submit.disabled = answer.status === 401;
@@ -125,8 +138,6 @@ export function renderPlay(root: HTMLElement, game: string): void {
       });
   });
 }
-
-type Answer = { ok: true } | { ok: false; status: number; error: ErrorBody["error"]; retryAfter: number };
 
 async function post(game: string, token: string, player: string, score: number): Promise<Answer> {
   const res = await fetch(`/v1/games/${encodeURIComponent(game)}/scores`, {
@@ -155,20 +166,8 @@ function accepted(score: number, standing: PlayerStanding | undefined): HTMLElem
   );
 }
 
-function refused(answer: Extract<Answer, { ok: false }>): HTMLElement[] {
-  const { status, error, retryAfter } = answer;
-  const headline =
-    status === 401
-      ? "Your token is not valid any more: ask the game for a new one."
-      : status === 429
-        ? `Too many submissions: try again in ${retryAfter} s.`
-        : error.message;
-  const parts: HTMLElement[] = [h("p", { class: "play-error", "data-code": error.code }, headline)];
-  if (error.code === "score_out_of_bounds") {
-    const reasons = (error.details ?? []) as BoundsDetail[];
-    parts.push(h("ul", { class: "play-reasons" }, ...reasons.map((detail) => h("li", {}, detail.reason))));
-  }
-  return parts;
+function refused(answer: Refusal, score: number, bounds: PlayStanding["bounds"]): HTMLElement {
+  return h("p", { class: "play-error", "data-code": answer.error.code }, refusalText(answer, score, bounds));
 }
 
 /** Asks for a token when the page has none, or a stored one that no longer reads as one. */

@@ -48,12 +48,7 @@ export async function renderTeam(panel: HTMLElement, game: string, team: string)
               "tr",
               { "data-player": p.player },
               h("td", { class: "num rank" }, p.rank),
-              h(
-                "th",
-                { scope: "row", class: "player" },
-                p.country ? h("span", { class: "flag" }, flag(p.country)) : null,
-                p.name ?? p.player,
-              ),
+              h("th", { scope: "row", class: "player" }, p.country ? flag(p.country) : null, p.name ?? p.player),
               h("td", { class: "num" }, formatScore(p.score)),
               h("td", { class: "num share" }, p.share === null ? "–" : `${(p.share * 100).toFixed(1)}%`),
             ),

@@ -1,0 +1,166 @@
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ARTIFACTS, expectAccessible, launchChromium, seeding } from "../support/browser";
+import { DevServer, INGEST_KEY } from "../support/dev-server";
+
+const server = new DevServer();
+const { report, configure } = seeding(server);
+let browser: Browser;
+
+beforeAll(async () => {
+  await server.start();
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server.dispose();
+});
+
+async function open(path: string, width = 1280): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
+  await page.goto(`${server.url}${path}`);
+  return page;
+}
+
+const post = (path: string, body: object) =>
+  fetch(`${server.url}${path}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${INGEST_KEY}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+
+describe("flags", () => {
+  it("shows a country's SVG flag, named, and a code chip where the SVG does not load", async () => {
+    await report("hp-flags", [{ player: "ada", score: 3, name: "Ada", country: "TR" }]);
+    const page = await open("/games/hp-flags");
+    const flag = page.locator('#board tr[data-player="ada"] th.player img.flag');
+    await flag.waitFor();
+    expect(await flag.getAttribute("src")).toBe("/flags/tr.svg");
+    await expect
+      .poll(() => flag.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+      .toBeGreaterThan(0);
+    expect(await page.locator('#board tr[data-player="ada"] th.player [title]').getAttribute("title")).toMatch(
+      /Türkiye|Turkey/,
+    );
+    await page.close();
+
+    // Only ISO 3166-1 countries' flags are served (another path gets the pages' HTML).
+    const type = async (path: string) => (await fetch(`${server.url}${path}`)).headers.get("content-type");
+    expect(await type("/flags/fr.svg")).toMatch(/^image\/svg\+xml/);
+    expect(await type("/flags/arab.svg")).not.toMatch(/svg/);
+
+    const missing = await browser.newPage();
+    await missing.route("**/flags/tr.svg", (route) => route.fulfill({ status: 404, body: "" }));
+    await missing.goto(`${server.url}/games/hp-flags`);
+    const chip = missing.locator('#board tr[data-player="ada"] th.player .flag-code');
+    await chip.waitFor();
+    expect(await chip.textContent()).toBe("TR");
+    expect(await missing.locator('#board tr[data-player="ada"] th.player img').count()).toBe(0);
+    await missing.close();
+  });
+});
+
+describe("home page", () => {
+  it("shows each game's kind, leader, season and spectators; accessible, and readable at 360 px", async () => {
+    await configure("hp-season", { season: { every: "day" } });
+    await report("hp-season", [
+      { player: "bjork", score: 1234.5, name: "Björk", country: "IS" },
+      { player: "cy", score: 10 },
+    ]);
+    await configure("hp-elo", { rating: "elo" });
+    expect((await post("/v1/games/hp-elo/results", { results: [{ winner: "w", loser: "l" }] })).status).toBe(200);
+    // A spectator on the game page, then a change: the directory row carries the count within a second.
+    const watcher = await open("/games/hp-season");
+    await watcher.locator("#board tbody tr[data-player]").first().waitFor();
+    await report("hp-season", [{ player: "cy", score: 11 }]);
+
+    const page = await open("/");
+    const row = page.locator('table.games tr[data-game="hp-season"]');
+    await row.waitFor();
+    await expect
+      .poll(async () => {
+        await page.reload();
+        await row.waitFor();
+        return row.locator("td.spectators").textContent();
+      })
+      .toBe("1");
+    expect(await row.locator("td.kind").textContent()).toBe("Score");
+    expect(await row.locator("td.leader").textContent()).toBe("Björk 1,234.5");
+    expect(await row.locator("td.leader img.flag").count()).toBe(1);
+    expect(await row.locator("td.season").textContent()).toBe("1");
+    const elo = page.locator('table.games tr[data-game="hp-elo"]');
+    expect(await elo.locator("td.kind").textContent()).toBe("ELO rating");
+    expect(await elo.locator("td.season").textContent()).toBe("–");
+    expect(await page.locator("table.games thead th[scope=col]").allTextContents()).toEqual([
+      "Game",
+      "Kind",
+      "Leader",
+      "Players",
+      "Season",
+      "Watching",
+      "Last update",
+    ]);
+    await expectAccessible(page, "home");
+    await page.screenshot({ path: join(ARTIFACTS, "home-1280.png"), fullPage: true });
+    await page.setViewportSize({ width: 360, height: 800 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    expect(await row.locator("td.leader").isVisible()).toBe(true);
+    await page.screenshot({ path: join(ARTIFACTS, "home-360.png"), fullPage: true });
+    await page.close();
+    await watcher.close();
+  });
+});
+
+describe("play page", () => {
+  it("shows the player's score, rank and the game's bounds before a submit, and a refusal in words", async () => {
+    const game = "hp-play";
+    await configure(game, { bounds: { min: 0, max: 5000, maxFutureSeconds: 300 } });
+    await report(game, [
+      { player: "rival", score: 4000 },
+      { player: "ada", score: 1250 },
+    ]);
+    const minted = await post(`/v1/games/${game}/tokens`, { player: "ada", ttl: 600 });
+    const { token } = (await minted.json()) as { token: string };
+    const page = await open(`/games/${game}/play#token=${token}`);
+    const standing = page.locator("#play-standing");
+    await expect.poll(() => standing.locator("[data-field=score]").textContent()).toBe("1,250");
+    expect(await standing.locator("[data-field=rank]").textContent()).toBe("#2 of 2");
+    expect(await standing.locator("[data-field=bounds]").textContent()).toBe("0 to 5,000");
+
+    await page.getByLabel("Score").fill("1000000");
+    await page.getByRole("button", { name: "Submit score" }).click();
+    const error = page.locator("#play-result .play-error");
+    await expect.poll(() => error.getAttribute("data-code")).toBe("score_out_of_bounds");
+    expect(await error.textContent()).toBe("1,000,000 is above this game's highest score, 5,000.");
+    expect(await page.locator("#play-result").getAttribute("aria-live")).toBe("polite");
+
+    await page.getByLabel("Score").fill("4500");
+    await page.getByRole("button", { name: "Submit score" }).click();
+    await expect.poll(() => standing.locator("[data-field=rank]").textContent()).toBe("#1 of 2");
+    expect(await standing.locator("[data-field=score]").textContent()).toBe("4,500");
+    await expectAccessible(page, "play");
+    await page.screenshot({ path: join(ARTIFACTS, "play-1280.png"), fullPage: true });
+    await page.close();
+  });
+
+  it("says a new player has no score yet, and a score below the lowest in words", async () => {
+    const game = "hp-play-new";
+    await configure(game, { bounds: { min: 10, maxFutureSeconds: 300 } });
+    await report(game, [{ player: "rival", score: 40 }]);
+    const minted = await post(`/v1/games/${game}/tokens`, { player: "newbie", ttl: 600 });
+    const { token } = (await minted.json()) as { token: string };
+    const page = await open(`/games/${game}/play#token=${token}`);
+    const standing = page.locator("#play-standing");
+    await expect.poll(() => standing.locator("[data-field=score]").textContent()).toBe("no score yet");
+    expect(await standing.locator("[data-field=bounds]").textContent()).toBe("at least 10");
+    await page.getByLabel("Score").fill("5");
+    await page.getByRole("button", { name: "Submit score" }).click();
+    await expect
+      .poll(() => page.locator("#play-result .play-error").textContent())
+      .toBe("5 is below this game's lowest score, 10.");
+    await page.close();
+  });
+});

@@ -122,7 +122,9 @@ describe("the game page", () => {
 
     const top = await open(`/games/${ARENA}`);
     await top.locator("#board tbody tr[data-player]").nth(14).waitFor();
+    await top.locator("#chart-scores canvas").waitFor();
     await top.screenshot({ path: join(ARTIFACTS, "game-1280.png") });
+    await top.screenshot({ path: join(ARTIFACTS, "game-1280-full.png"), fullPage: true });
     await top.close();
   });
 

@@ -33,11 +33,11 @@ export function renderHistory(section: HTMLElement, game: string, values: BoardV
   const apply = h("button", { type: "button", class: "secondary" }, "Apply");
   const customFields = h("span", { class: "custom-range", hidden: true }, from, to, apply);
   const charts = {
-    scores: h("figure", { class: "chart", id: "chart-scores" }, h("figcaption", {}, `Top players' ${noun}`)),
+    scores: h("figure", { class: "chart", id: "chart-scores" }, h("figcaption", {}, `Top players' ${noun} over time`)),
     leaders: h("figure", { class: "chart", id: "chart-leaders" }, h("figcaption", {}, "Time at rank 1 (seconds)")),
     gap: h("figure", { class: "chart", id: "chart-gap" }, h("figcaption", {}, "Gap between first and last sampled")),
   };
-  section.classList.add("empty");
+  section.classList.add("no-history");
   section.replaceChildren(
     h("h2", { id: "history-title" }, "History"),
     h("div", { class: "ranges", role: "group", "aria-label": "Time range" }, ...buttons, custom, customFields),
@@ -58,10 +58,10 @@ export function renderHistory(section: HTMLElement, game: string, values: BoardV
       plots = [];
       if (data.gaps.length === 0) {
         status.textContent = `No snapshots between ${new Date(start).toLocaleString()} and ${new Date(end).toLocaleString()}. History is sampled every snapshotEvery seconds (10 by default) while the board changes.`;
-        section.classList.add("empty");
+        section.classList.add("no-history");
         return;
       }
-      section.classList.remove("empty");
+      section.classList.remove("no-history");
       status.textContent = `${data.gaps.length} snapshots from ${new Date(data.gaps[0][0]).toLocaleString()} to ${new Date(data.gaps[data.gaps.length - 1][0]).toLocaleString()}`;
       plots = [
         scoresChart(charts.scores, data.players, data.names, values),

@@ -4,10 +4,10 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ARTIFACTS, expectAccessible, launchChromium, seeding } from "../support/browser";
-import { DevServer, freePort } from "../support/dev-server";
+import { DevServer, freePort, INGEST_KEY } from "../support/dev-server";
 
 const server = new DevServer();
-const { report } = seeding(server);
+const { report, configure } = seeding(server);
 const policy = JSON.parse(
   readFileSync(join(import.meta.dirname, "..", "..", "protocol", "security-headers.json"), "utf8"),
 ) as Record<string, string>;
@@ -246,6 +246,30 @@ describe("the embeddable board in Chromium", () => {
     await expectAccessible(page, "embed-dark");
     await settled(page);
     await page.screenshot({ path: join(ARTIFACTS, "embed-player-dark.png") });
+    await page.close();
+  });
+
+  it("names and writes values by the game's kind: an ELO game's column is Rating, in whole numbers", async () => {
+    const game = "embed-elo";
+    await configure(game, { rating: "elo" });
+    const res = await fetch(`${server.url}/v1/games/${game}/results`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${INGEST_KEY}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        results: [
+          { winner: "ana", loser: "ben" },
+          { winner: "cem", loser: "ana" },
+        ],
+      }),
+    });
+    expect(res.status).toBe(200);
+    const page = await open(`/embed/${game}`);
+    await expect
+      .poll(() => page.locator("#board thead th").allTextContents())
+      .toEqual(["Rank", "Change", "Player", "Rating"]);
+    const values = await page.locator("#board tbody td.num:not(.rank)").allTextContents();
+    expect(values).toHaveLength(3);
+    for (const value of values) expect(value).toMatch(/^\d{1,3}(,\d{3})*$/);
     await page.close();
   });
 

@@ -1,5 +1,5 @@
 import type { BoardEntries, LiveBoardName, LiveEntry } from "../../protocol/live";
-import { formatScore, h } from "./dom";
+import { h } from "./dom";
 import { flag } from "./flags";
 import type { LiveRow, Movement } from "./live-rows";
 
@@ -17,9 +17,17 @@ interface Column<B extends LiveBoardName> {
   shown?(rows: Row<B>[]): boolean;
 }
 
+/** How a board names and writes its values (scores, ratings, wins or points). */
+export interface BoardValues {
+  label: string;
+  text(value: number): string;
+}
+
 const num = (value: number | string, cls = "num") => h("td", { class: cls }, value);
 const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
-const rate = (value: number) => value.toLocaleString("en-US", { maximumFractionDigits: 2 });
+// Rates keep two digits whatever their size, so the column aligns.
+const RATE = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const rate = (value: number) => RATE.format(value);
 
 const rank = <B extends LiveBoardName>(): Column<B> => ({
   head: "Rank",
@@ -39,16 +47,23 @@ const move = <B extends LiveBoardName>(): Column<B> => ({
     ),
 });
 
-/** A player's name cell: flag, display name (or id), and the id beside a display name. */
-function playerCell(entry: { player: string; name?: string; country?: string }): HTMLTableCellElement {
+/**
+ * A player's name cell: flag, display name (or id), and the id beside a
+ * display name. On boards whose rows open the player's panel the name is a
+ * button, so the keyboard reaches it too.
+ */
+function playerCell(entry: { player: string; name?: string; country?: string }, opens = false): HTMLTableCellElement {
+  const name = entry.name ?? entry.player;
   return h(
     "th",
     { scope: "row", class: "player" },
     entry.country ? flag(entry.country) : null,
-    entry.name ?? entry.player,
+    opens ? h("button", { type: "button", class: "link player-open" }, name) : name,
     entry.name ? h("span", { class: "id" }, entry.player) : null,
   );
 }
+const openablePlayer = (entry: { player: string; name?: string; country?: string }, interactive: boolean) =>
+  playerCell(entry, interactive);
 
 const team = <B extends "players" | "trending">(): Column<B> => ({
   head: "Team",
@@ -57,13 +72,13 @@ const team = <B extends "players" | "trending">(): Column<B> => ({
   shown: (rows) => rows.some((r) => (r as { team?: string }).team !== undefined),
 });
 
-/** Each board's columns. */
-export const COLUMNS: { [B in LiveBoardName]: Column<B>[] } = {
+/** Each board's columns, its values named and written as `values` says. */
+const columnsOf = (values: BoardValues): { [B in LiveBoardName]: Column<B>[] } => ({
   players: [
     rank(),
     move(),
-    { head: "Player", cell: playerCell },
-    { head: "Score", class: "num", cell: (row) => num(formatScore(row.score)) },
+    { head: "Player", cell: openablePlayer },
+    { head: values.label, class: "num", cell: (row) => num(values.text(row.score)) },
     team(),
     {
       head: "Global",
@@ -84,7 +99,7 @@ export const COLUMNS: { [B in LiveBoardName]: Column<B>[] } = {
           interactive ? h("button", { type: "button", class: "link team-open" }, row.team) : row.team,
         ),
     },
-    { head: "Score", class: "num", cell: (row) => num(formatScore(row.score)) },
+    { head: values.label, class: "num", cell: (row) => num(values.text(row.score)) },
     { head: "Members", class: "num", cell: (row) => num(row.members) },
   ],
   mvps: [
@@ -92,11 +107,15 @@ export const COLUMNS: { [B in LiveBoardName]: Column<B>[] } = {
     { head: "Team", cell: (row) => h("td", { class: "team" }, row.team) },
     { head: "MVP", cell: playerCell },
     { head: "Share", class: "num", cell: (row) => num(percent(row.share)) },
-    { head: "Score", class: "num", cell: (row) => num(`${formatScore(row.score)} / ${formatScore(row.teamScore)}`) },
+    {
+      head: values.label,
+      class: "num",
+      cell: (row) => num(`${values.text(row.score)} / ${values.text(row.teamScore)}`),
+    },
   ],
   trending: [
     rank(),
-    { head: "Player", cell: playerCell },
+    { head: "Player", cell: openablePlayer },
     { head: "Hotness", class: "num", cell: (row) => num(`${rate(row.hotness)}×`) },
     { head: "Short /s", class: "num", cell: (row) => num(rate(row.short)) },
     { head: "Long /s", class: "num", cell: (row) => num(rate(row.long)) },
@@ -109,10 +128,10 @@ export const COLUMNS: { [B in LiveBoardName]: Column<B>[] } = {
       head: "Country",
       cell: (row) => h("th", { scope: "row", class: "player" }, flag(row.country, false), row.country),
     },
-    { head: "Score", class: "num", cell: (row) => num(formatScore(row.score)) },
+    { head: values.label, class: "num", cell: (row) => num(values.text(row.score)) },
     { head: "Players", class: "num", cell: (row) => num(row.players) },
   ],
-};
+});
 
 /** The table's head and body for `rows` of `board`: empty columns hidden, the top three marked. */
 export function renderBoard<B extends LiveBoardName>(
@@ -121,9 +140,10 @@ export function renderBoard<B extends LiveBoardName>(
   head: HTMLTableSectionElement,
   body: HTMLTableSectionElement,
   emptyText: string,
+  values: BoardValues,
   interactive = true,
 ): void {
-  const columns = (COLUMNS[board] as Column<B>[]).filter((c) => c.shown === undefined || c.shown(rows));
+  const columns = (columnsOf(values)[board] as Column<B>[]).filter((c) => c.shown === undefined || c.shown(rows));
   head.replaceChildren(
     h(
       "tr",

@@ -22,3 +22,22 @@ export function axes(yLabel?: string): uPlot.Axis[] {
     { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, label: yLabel, size: 70 },
   ];
 }
+
+const TIME = new Intl.DateTimeFormat(undefined, { dateStyle: "short", timeStyle: "medium" });
+
+/**
+ * Legend values only under the cursor: uPlot's default writes "--" while
+ * nothing is hovered; an empty value lets the stylesheet hide the row's
+ * placeholder (and the time row) instead.
+ */
+export const hoverOnly = {
+  time: {
+    label: "Time",
+    value: (_u: uPlot, seconds: number | null, _s: number, i: number | null) =>
+      i === null || seconds === null ? "" : TIME.format(seconds * 1000),
+  } satisfies uPlot.Series,
+  value:
+    (text: (value: number) => string) =>
+    (_u: uPlot, value: number | null, _s: number, i: number | null): string =>
+      i === null || value === null ? "" : text(value),
+};

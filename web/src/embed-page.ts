@@ -1,9 +1,12 @@
 import { type FeedState, LiveFeed } from "../../client/live";
+import type { GameInfo } from "../../protocol/boards";
 import type { AnyLiveEntry, LiveBoardName, LiveState } from "../../protocol/live";
-import { renderBoard } from "./board-table";
+import { type BoardValues, renderBoard } from "./board-table";
 import { h } from "./dom";
 import { type EmbedParams, embedParams } from "./embed-params";
-import { type LiveRow, liveRows } from "./live-rows";
+import { fixedDigits, VALUE_LABEL, valueKind } from "./game-features";
+import { type LiveRow, liveRows, scoresOf } from "./live-rows";
+import { ValueFormat } from "./number-format";
 import { rowPositions, slideRows } from "./rank-motion";
 
 const WHAT: Record<LiveBoardName, string> = {
@@ -51,14 +54,35 @@ export function renderEmbed(root: HTMLElement, game: string): void {
   // The caption names the board on screen; the heading names the page for assistive technology.
   const heading = h("h1", { class: "visually-hidden" }, `${game}: live ${WHAT[board]}`);
   root.replaceChildren(heading, table, status, announcer);
-  renderBoard(board, [], head, body, "Connecting…", false);
+  // Values are named and written by the game's kind (a rating is not a score), once its config is read.
+  let format = new ValueFormat();
+  let values: BoardValues = { label: VALUE_LABEL.score, text: (v) => format.text(v) };
+  let kindAsked = false;
+  const learnKind = async () => {
+    kindAsked = true;
+    const res = await fetch(`/v1/games/${encodeURIComponent(game)}`).catch(() => undefined);
+    if (!res?.ok) {
+      kindAsked = false;
+      return;
+    }
+    const { config } = (await res.json()) as GameInfo;
+    format = new ValueFormat(fixedDigits(config));
+    values = { label: VALUE_LABEL[valueKind(config)], text: (v) => format.text(v) };
+    if (rows !== undefined) {
+      format.see(scoresOf(rows));
+      renderBoard(board, rows as never, head, body, EMPTY[board], values, false);
+    }
+  };
+  renderBoard(board, [], head, body, "Connecting…", values, false);
 
   let rows: LiveRow[] | undefined;
   const render = (state: LiveState) => {
+    if (!kindAsked) void learnKind();
     const before = rowPositions(body);
     const previous = rows;
     rows = liveRows(state, limit, player, rows);
-    renderBoard(board, rows as never, head, body, EMPTY[board], false);
+    format.see(scoresOf(rows));
+    renderBoard(board, rows as never, head, body, EMPTY[board], values, false);
     slideRows(body, before);
     const news = changes(previous, rows, player);
     if (news !== "") announcer.textContent = news;
@@ -72,7 +96,7 @@ export function renderEmbed(root: HTMLElement, game: string): void {
       // A socket for a game with no scores yet is refused: wait for its first one, quietly.
       void fetch(`/v1/games/${encodeURIComponent(game)}`).then((res) => {
         if (res.status === 404 && rows === undefined) {
-          renderBoard(board, [], head, body, "Waiting for the first score…", false);
+          renderBoard(board, [], head, body, "Waiting for the first score…", values, false);
         }
       });
     }

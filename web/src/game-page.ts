@@ -1,31 +1,38 @@
 import { type FeedState, LiveFeed } from "../../client/live";
+import type { GameInfo } from "../../protocol/boards";
 import { isBoardName, LIVE_LIMIT, type LiveBoardName, type LiveState } from "../../protocol/live";
 import { NAME_PATTERN } from "../../protocol/patterns";
 import { renderBoard } from "./board-table";
+import { BoardTabs } from "./board-tabs";
 import { h } from "./dom";
 import { countryName } from "./flags";
+import { type GameData, type GameFeatures, gameFeatures, totalText, VALUE_LABEL } from "./game-features";
 import { renderHistory } from "./history-panel";
-import { type LiveRow, liveRows } from "./live-rows";
+import { leadChange } from "./lead-change";
+import { type LiveRow, liveRows, scoresOf } from "./live-rows";
+import { ValueFormat } from "./number-format";
 import { PlayerPanel } from "./player-panel";
 import { SeasonPanel } from "./season-panel";
 import { renderTeam } from "./team-panel";
 
-const TABS: { board: LiveBoardName; label: string; caption: string }[] = [
-  { board: "players", label: "Players", caption: "Top" },
-  { board: "teams", label: "Teams", caption: "Teams by their members' total" },
-  { board: "mvps", label: "MVPs", caption: "Each team's most valuable player, by share of the team's score" },
-  { board: "trending", label: "Trending", caption: "Hot streakers: gains per second, last 10 s against last minute" },
-  { board: "countries", label: "Countries", caption: "Countries by their players' total" },
-];
+const CAPTIONS: Record<LiveBoardName, string> = {
+  players: "Top",
+  teams: "Teams by their members' total",
+  mvps: "Each team's most valuable player, by share of the team's score",
+  trending: "Hot streakers: gains per second, last 10 s against last minute",
+  countries: "Countries by their players' total",
+};
 
 const COUNTRY = /^[A-Z]{2}$/;
+const WAITING = "no such game yet: waiting for its first score";
 
 /**
- * `/games/{game}`: the live boards over the websocket (players, teams, MVPs,
- * trending, countries), the follow box and a country filter on the players
- * board, a team's members on demand, a player's stats (a row's click or the
- * followed player), and the history panel. The board, the followed player and
- * the country live in the URL.
+ * `/games/{game}`: the live boards the game uses over the websocket (players,
+ * and teams, MVPs, trending and countries when it has them), the follow box
+ * and a country filter on the players board, a team's members on demand, a
+ * player's stats (a row's click or the followed player), and the history
+ * panel. The board, the followed player and the country live in the URL. An
+ * unknown game shows one waiting line until its first score arrives.
  */
 export function renderGame(root: HTMLElement, game: string): void {
   const params = new URLSearchParams(location.search);
@@ -46,13 +53,7 @@ export function renderGame(root: HTMLElement, game: string): void {
 
   const status = h("span", { class: "status connecting", role: "status", "aria-live": "polite" }, "connecting…");
   const total = h("span", { class: "total" });
-  const tabs = h("div", { class: "tabs", role: "tablist", "aria-label": "Boards" });
-  const tabButtons = TABS.map(({ board: name, label }) => {
-    const button = h("button", { type: "button", role: "tab", id: `tab-${name}`, "aria-controls": "board" }, label);
-    button.addEventListener("click", () => choose({ board: name }));
-    tabs.append(button);
-    return button;
-  });
+  const summary = h("p", { id: "board-summary", class: "visually-hidden", "aria-live": "polite" });
   const followInput = h("input", { id: "follow", type: "search", placeholder: "player", autocomplete: "off" });
   const followForm = h(
     "form",
@@ -80,38 +81,70 @@ export function renderGame(root: HTMLElement, game: string): void {
   const caption = h("caption", {});
   const head = h("thead");
   const body = h("tbody");
-  const table = h("table", { class: "board", id: "board", role: "tabpanel" }, caption, head, body);
+  const table = h("table", { class: "board", id: "board" }, caption, head, body);
+  const panel = h("div", { class: "table-wrap", id: "board-panel" }, table);
+  const tabs = new BoardTabs(panel, (name) => choose({ board: name }));
   const teamPanel = h("section", { class: "team-panel", "aria-live": "polite", hidden: true });
-  const playerPanel = new PlayerPanel(
-    h("section", { class: "player-panel", "aria-labelledby": "player-title", hidden: true }),
-    game,
-  );
-  const historySection = h("section", { class: "history", "aria-labelledby": "history-title" });
+  const historySection = h("section", { class: "history", "aria-labelledby": "history-title", hidden: true });
   const seasons = new SeasonPanel(game, (season) => choose({ season: season ?? null }));
+  // Shown once the seasons load says the game has any: no jump below it meanwhile.
+  seasons.element.hidden = true;
   const controls = h("div", { class: "controls" }, followForm, countryForm);
   root.replaceChildren(
     h("div", { class: "game-head" }, h("h1", {}, game), status, total),
+    summary,
     seasons.element,
-    tabs,
+    tabs.element,
     controls,
-    h("div", { class: "table-wrap" }, table),
+    panel,
     seasons.prizePanel,
     teamPanel,
-    playerPanel.element,
+    h("section", { class: "player-panel", "aria-labelledby": "player-title", hidden: true }),
     historySection,
   );
   document.title = `${game} · Podium`;
 
+  // What the game uses: known once its config is read; rows wait for it so a rating never shows as a score.
+  let config: GameInfo["config"] | undefined;
+  const data: GameData = { teams: 0, countries: 0 };
+  let features: GameFeatures | undefined;
+  let values = new ValueFormat();
+  const boardValues = () => ({ label: VALUE_LABEL[features?.kind ?? "score"], text: (v: number) => values.text(v) });
+  const playerPanel = new PlayerPanel(root.querySelector(".player-panel") as HTMLElement, game, () => ({
+    rated: features?.rated ?? false,
+    values: boardValues(),
+  }));
+
   let rows: LiveRow[] | undefined;
+  let latest: LiveState | undefined;
   let firstRender = true;
   const render = (state: LiveState) => {
+    latest = state;
+    if (waiting) leaveWaiting();
+    if (features === undefined) return;
+    const previous = rows;
     rows = liveRows(state, limit, board === "players" ? followed : undefined, rows);
-    total.textContent = `${state.total.toLocaleString("en-US")} ${board === "players" || board === "trending" ? "players" : board}`;
-    renderBoard(board, rows as never, head, body, emptyText());
+    discover(rows);
+    values.see(scoresOf(rows));
+    total.textContent = totalText(board, state.total);
+    renderBoard(board, rows as never, head, body, emptyText(), boardValues());
+    const change = leadChange(board, previous, rows);
+    if (change !== undefined) summary.textContent = change;
     if (firstRender) {
       firstRender = false;
       performance.mark("podium:first-board");
+      // Opened after the board so the rows above it are in place when it scrolls into view.
+      if (followed) void playerPanel.open(followed);
     }
+  };
+  /** Teams or countries named on the live board show their tabs without a reload. */
+  const discover = (shown: LiveRow[]) => {
+    if (board !== "players") return;
+    const teams = data.teams === 0 && shown.some((r) => "team" in r && r.team !== undefined);
+    const countries = data.countries === 0 && shown.some((r) => "country" in r && r.country !== undefined);
+    if (teams) data.teams = 1;
+    if (countries) data.countries = 1;
+    if (teams || countries) applyFeatures();
   };
   const emptyText = () =>
     board === "players"
@@ -121,18 +154,74 @@ export function renderGame(root: HTMLElement, game: string): void {
       : board === "trending"
         ? "Nobody is trending right now."
         : `No ${board} on the board yet.`;
-  const showState = (state: FeedState, detail?: string) => {
+
+  let waiting = false;
+  const enterWaiting = () => {
+    waiting = true;
+    status.className = "status waiting";
+    status.textContent = WAITING;
+    total.textContent = "";
+    tabs.element.hidden = controls.hidden = panel.hidden = historySection.hidden = seasons.element.hidden = true;
+  };
+  const leaveWaiting = () => {
+    waiting = false;
+    panel.hidden = false;
+    syncControls();
+    void loadGame();
+  };
+  const showState = (state: FeedState) => {
+    if (waiting) return;
     status.className = `status ${state}`;
-    status.textContent =
-      state === "live" ? "live" : state === "connecting" ? "connecting…" : `reconnecting… ${detail ?? ""}`;
-    // Sockets of unknown games are refused (reads create nothing): say so instead of just retrying.
+    status.textContent = state === "live" ? "live" : state === "connecting" ? "connecting…" : "reconnecting…";
+    // The game's config could not be read (the server was away): read it now that it answers.
+    if (state === "live" && config === undefined) void loadGame();
+    // Sockets of unknown games are refused (reads create nothing): wait calmly instead of just retrying.
     if (state === "reconnecting") {
       void fetch(`/v1/games/${encodeURIComponent(game)}`).then((res) => {
-        if (res.status === 404 && status.classList.contains("reconnecting")) {
-          status.textContent = `no such game yet: waiting for its first score (${detail ?? ""})`;
-        }
+        if (res.status === 404 && status.classList.contains("reconnecting")) enterWaiting();
       });
     }
+  };
+
+  /** The game's config and what its boards hold; then its tabs, history and seasons (one load at a time). */
+  let loading: Promise<void> | undefined;
+  const loadGame = () => {
+    loading ??= readGame().finally(() => {
+      loading = undefined;
+    });
+    return loading;
+  };
+  const readGame = async () => {
+    const base = `/v1/games/${encodeURIComponent(game)}`;
+    const res = await fetch(base).catch(() => undefined);
+    if (res?.status === 404) return enterWaiting();
+    if (!res?.ok) return;
+    const info = (await res.json()) as GameInfo;
+    const count = async (path: string) => {
+      const reply = await fetch(`${base}/${path}?limit=1`).catch(() => undefined);
+      return reply?.ok ? ((await reply.json()) as { total: number }).total : 0;
+    };
+    const [teams, countries] = await Promise.all([count("teams"), count("countries")]);
+    data.teams = Math.max(data.teams, teams);
+    data.countries = Math.max(data.countries, countries);
+    if (config === undefined) {
+      config = info.config;
+      values = new ValueFormat(gameFeatures(config, data).digits);
+      historySection.hidden = false;
+      renderHistory(historySection, game, boardValues());
+    }
+    applyFeatures();
+    seasons.load(pastSeason).catch(() => {
+      seasons.element.hidden = true;
+    });
+  };
+  const applyFeatures = () => {
+    if (config === undefined) return;
+    features = gameFeatures(config, data);
+    tabs.show(features.boards);
+    if (!tabs.has(board)) return choose({ board: "players" });
+    syncControls();
+    if (latest !== undefined) render(latest);
   };
 
   /** A past season's final standings, in the same table (no socket: they no longer change). */
@@ -150,9 +239,10 @@ export function renderGame(root: HTMLElement, game: string): void {
         followed: false,
         detached: false,
       }));
-      total.textContent = `${standings.total.toLocaleString("en-US")} players`;
+      values.see(archived.map((e) => e.score));
+      total.textContent = totalText("players", standings.total);
       if (!standings.complete) status.textContent += " (still being archived)";
-      renderBoard("players", archived as never, head, body, `Nobody played in season ${season}.`);
+      renderBoard("players", archived as never, head, body, `Nobody played in season ${season}.`, boardValues());
     } catch (error) {
       status.textContent = `season ${season}: ${(error as Error).message}`;
     }
@@ -162,7 +252,7 @@ export function renderGame(root: HTMLElement, game: string): void {
   let feed: LiveFeed<LiveBoardName> | undefined;
   const connect = () => {
     feed?.close();
-    rows = undefined;
+    rows = latest = undefined;
     if (pastSeason !== undefined) {
       feed = undefined;
       void showArchive(pastSeason);
@@ -201,38 +291,31 @@ export function renderGame(root: HTMLElement, game: string): void {
       else query.set(name, value);
     }
     history.replaceState(null, "", `${location.pathname}${query.size ? `?${query}` : ""}`);
+    showChoice();
     syncControls();
     connect();
   };
 
-  const syncControls = () => {
-    for (const [i, button] of tabButtons.entries()) {
-      const selected = TABS[i].board === board;
-      button.setAttribute("aria-selected", String(selected));
-      button.tabIndex = selected ? 0 : -1;
-    }
-    followForm.hidden = countryForm.hidden = board !== "players";
-    tabs.hidden = controls.hidden = pastSeason !== undefined;
+  // The boxes show what was chosen; only a choice writes them, so a late load never wipes what is being typed.
+  const showChoice = () => {
     followInput.value = followed ?? "";
     countryInput.value = country ?? "";
-    const tab = TABS.find((t) => t.board === board) as (typeof TABS)[number];
+  };
+  const syncControls = () => {
+    tabs.select(board);
+    if (pastSeason !== undefined) tabs.element.hidden = true;
+    followForm.hidden = board !== "players";
+    countryForm.hidden = board !== "players" || data.countries === 0;
+    controls.hidden = pastSeason !== undefined;
     caption.textContent =
       pastSeason !== undefined
         ? `Season ${pastSeason}: final standings, top ${limit}`
         : board === "players"
-          ? `${tab.caption} ${limit}${followed ? ` and ${followed}` : ""}${country ? ` in ${countryName(country)}` : ""}`
-          : tab.caption;
+          ? `${CAPTIONS.players} ${limit}${followed ? ` and ${followed}` : ""}${country ? ` in ${countryName(country)}` : ""}`
+          : CAPTIONS[board];
     teamPanel.hidden = true;
   };
 
-  tabs.addEventListener("keydown", (event) => {
-    const i = TABS.findIndex((t) => t.board === board);
-    const step = event.key === "ArrowRight" ? 1 : event.key === "ArrowLeft" ? -1 : 0;
-    if (step === 0) return;
-    const next = TABS[(i + step + TABS.length) % TABS.length].board;
-    choose({ board: next });
-    document.getElementById(`tab-${next}`)?.focus();
-  });
   followForm.addEventListener("submit", (event) => {
     event.preventDefault();
     const player = followInput.value.trim();
@@ -251,7 +334,8 @@ export function renderGame(root: HTMLElement, game: string): void {
   });
   body.addEventListener("click", (event) => {
     const opener = (event.target as HTMLElement).closest(".team-open");
-    if (board === "teams" && opener?.textContent) void renderTeam(teamPanel, game, opener.textContent);
+    if (board === "teams" && opener?.textContent)
+      void renderTeam(teamPanel, game, opener.textContent, boardValues().text);
   });
   for (const rows of [body, teamPanel]) {
     rows.addEventListener("click", (event) => {
@@ -260,12 +344,8 @@ export function renderGame(root: HTMLElement, game: string): void {
     });
   }
 
+  showChoice();
   syncControls();
   connect();
-  // An unknown game has no seasons yet; the live status already says so.
-  seasons.load(pastSeason).catch(() => {
-    seasons.element.hidden = true;
-  });
-  if (followed) void playerPanel.open(followed);
-  renderHistory(historySection, game);
+  void loadGame();
 }

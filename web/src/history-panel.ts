@@ -1,6 +1,8 @@
 import uPlot from "uplot";
+import type { Leaderboard } from "../../protocol/boards";
 import type { LeaderList, PlayerHistory, SnapshotList } from "../../protocol/history";
-import { axes, chartWidth, PALETTE } from "./charts";
+import type { BoardValues } from "./board-table";
+import { axes, chartWidth, hoverOnly, PALETTE } from "./charts";
 import { getJson, h } from "./dom";
 
 const RANGES = [
@@ -10,9 +12,17 @@ const RANGES = [
 ] as const;
 const TOP_PLAYERS = 5;
 const MAX_PAGES = 10;
+/** Display names come from this many of the board's top players; others show their id. */
+const NAMED_TOP = 100;
+/** The shortest bar drawn, as a share of the longest: a leader of 0 s still shows. */
+const MIN_BAR = 0.03;
 
-/** The history panel: a range picker, the top players' scores, who led for how long, and the gap. */
-export function renderHistory(section: HTMLElement, game: string): void {
+/**
+ * The history panel: a range picker, the top players' values, who led for how
+ * long, and the gap. Its charts show only once a range has snapshots.
+ */
+export function renderHistory(section: HTMLElement, game: string, values: BoardValues): void {
+  const noun = values.label.toLowerCase();
   const status = h("p", { class: "history-status", role: "status", "aria-live": "polite" });
   const from = h("input", { type: "datetime-local", id: "history-from", "aria-label": "From" });
   const to = h("input", { type: "datetime-local", id: "history-to", "aria-label": "To" });
@@ -23,10 +33,11 @@ export function renderHistory(section: HTMLElement, game: string): void {
   const apply = h("button", { type: "button", class: "secondary" }, "Apply");
   const customFields = h("span", { class: "custom-range", hidden: true }, from, to, apply);
   const charts = {
-    scores: h("figure", { class: "chart", id: "chart-scores" }, h("figcaption", {}, "Top players' scores")),
+    scores: h("figure", { class: "chart", id: "chart-scores" }, h("figcaption", {}, `Top players' ${noun} over time`)),
     leaders: h("figure", { class: "chart", id: "chart-leaders" }, h("figcaption", {}, "Time at rank 1 (seconds)")),
     gap: h("figure", { class: "chart", id: "chart-gap" }, h("figcaption", {}, "Gap between first and last sampled")),
   };
+  section.classList.add("no-history");
   section.replaceChildren(
     h("h2", { id: "history-title" }, "History"),
     h("div", { class: "ranges", role: "group", "aria-label": "Time range" }, ...buttons, custom, customFields),
@@ -47,15 +58,15 @@ export function renderHistory(section: HTMLElement, game: string): void {
       plots = [];
       if (data.gaps.length === 0) {
         status.textContent = `No snapshots between ${new Date(start).toLocaleString()} and ${new Date(end).toLocaleString()}. History is sampled every snapshotEvery seconds (10 by default) while the board changes.`;
-        section.classList.add("empty");
+        section.classList.add("no-history");
         return;
       }
-      section.classList.remove("empty");
+      section.classList.remove("no-history");
       status.textContent = `${data.gaps.length} snapshots from ${new Date(data.gaps[0][0]).toLocaleString()} to ${new Date(data.gaps[data.gaps.length - 1][0]).toLocaleString()}`;
       plots = [
-        scoresChart(charts.scores, data.players),
-        leadersChart(charts.leaders, data.leaders),
-        gapChart(charts.gap, data.gaps),
+        scoresChart(charts.scores, data.players, data.names, values),
+        leadersChart(charts.leaders, data.leaders, data.names),
+        gapChart(charts.gap, data.gaps, values),
       ];
     } catch (error) {
       if (ticket !== loading) return;
@@ -91,6 +102,8 @@ interface HistoryData {
   gaps: [number, number][];
   leaders: LeaderList["leaders"];
   players: { player: string; points: [number, number][] }[];
+  /** Display names by player id, for those that have one. */
+  names: Map<string, string>;
 }
 
 async function fetchHistory(game: string, from: number, to: number): Promise<HistoryData> {
@@ -104,11 +117,13 @@ async function fetchHistory(game: string, from: number, to: number): Promise<His
     upper = list.next;
   }
   gaps.reverse();
-  if (gaps.length === 0) return { gaps, leaders: [], players: [] };
-  const [latest, leaders] = await Promise.all([
+  if (gaps.length === 0) return { gaps, leaders: [], players: [], names: new Map() };
+  const [latest, leaders, board] = await Promise.all([
     getJson<SnapshotList>(`${base}?from=${from}&to=${to}&limit=1`),
     getJson<LeaderList>(`${base}/leaders?from=${from}&to=${to}`),
+    getJson<Leaderboard>(`/v1/games/${encodeURIComponent(game)}/leaderboard?limit=${NAMED_TOP}`),
   ]);
+  const names = new Map(board.entries.flatMap((e) => (e.name === undefined ? [] : [[e.player, e.name] as const])));
   const top = (latest.snapshots[0]?.entries ?? []).slice(0, TOP_PLAYERS).map((e) => e.player);
   const players = await Promise.all(
     top.map(async (player) => {
@@ -118,10 +133,15 @@ async function fetchHistory(game: string, from: number, to: number): Promise<His
       return { player, points: history.snapshots.map((s) => [s.ts, s.score] as [number, number]).reverse() };
     }),
   );
-  return { gaps, leaders: leaders.leaders, players };
+  return { gaps, leaders: leaders.leaders, players, names };
 }
 
-function scoresChart(figure: HTMLElement, players: HistoryData["players"]): uPlot {
+function scoresChart(
+  figure: HTMLElement,
+  players: HistoryData["players"],
+  names: HistoryData["names"],
+  values: BoardValues,
+): uPlot {
   const times = [...new Set(players.flatMap((p) => p.points.map(([ts]) => ts)))].sort((a, b) => a - b);
   const index = new Map(times.map((t, i) => [t, i]));
   const series = players.map((p) => {
@@ -134,10 +154,16 @@ function scoresChart(figure: HTMLElement, players: HistoryData["players"]): uPlo
       width: chartWidth(figure),
       height: 240,
       scales: { x: { time: true } },
-      axes: axes("score"),
+      axes: axes(values.label.toLowerCase()),
       series: [
-        {},
-        ...players.map((p, i) => ({ label: p.player, stroke: PALETTE[i % PALETTE.length], width: 2, spanGaps: false })),
+        hoverOnly.time,
+        ...players.map((p, i) => ({
+          label: names.get(p.player) ?? p.player,
+          stroke: PALETTE[i % PALETTE.length],
+          width: 2,
+          spanGaps: false,
+          value: hoverOnly.value(values.text),
+        })),
       ],
     },
     [times.map((t) => t / 1000), ...series],
@@ -145,9 +171,12 @@ function scoresChart(figure: HTMLElement, players: HistoryData["players"]): uPlo
   );
 }
 
-function leadersChart(figure: HTMLElement, leaders: HistoryData["leaders"]): uPlot {
+function leadersChart(figure: HTMLElement, leaders: HistoryData["leaders"], known: HistoryData["names"]): uPlot {
   const shown = leaders.slice(0, 10);
-  const names = shown.map((l) => l.player);
+  const names = shown.map((l) => known.get(l.player) ?? l.player);
+  const seconds = shown.map((l) => l.seconds);
+  // A bar as tall as its seconds, but never flat; the legend tells the real time.
+  const floor = Math.max(1, ...seconds) * MIN_BAR;
   return new uPlot(
     {
       width: chartWidth(figure),
@@ -167,23 +196,33 @@ function leadersChart(figure: HTMLElement, leaders: HistoryData["leaders"]): uPl
           fill: `${PALETTE[0]}cc`,
           stroke: PALETTE[0],
           paths: uPlot.paths.bars?.({ size: [0.6, 80] }),
+          value: (_u, _v, _s, i) => (i === null ? "" : String(seconds[i] ?? "")),
         },
       ],
       legend: { show: true },
     },
-    [shown.map((_, i) => i), shown.map((l) => l.seconds)],
+    [shown.map((_, i) => i), seconds.map((s) => Math.max(s, floor))],
     figure,
   );
 }
 
-function gapChart(figure: HTMLElement, gaps: HistoryData["gaps"]): uPlot {
+function gapChart(figure: HTMLElement, gaps: HistoryData["gaps"], values: BoardValues): uPlot {
   return new uPlot(
     {
       width: chartWidth(figure),
       height: 200,
       scales: { x: { time: true } },
       axes: axes("gap"),
-      series: [{}, { label: "first − last", stroke: PALETTE[1], width: 2, fill: `${PALETTE[1]}22` }],
+      series: [
+        hoverOnly.time,
+        {
+          label: "first − last",
+          stroke: PALETTE[1],
+          width: 2,
+          fill: `${PALETTE[1]}22`,
+          value: hoverOnly.value(values.text),
+        },
+      ],
     },
     [gaps.map(([ts]) => ts / 1000), gaps.map(([, gap]) => gap)],
     figure,

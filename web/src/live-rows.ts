@@ -45,3 +45,8 @@ export function liveRows<E extends AnyLiveEntry>(
     return { ...entry, key, movement, followed: board.board === "players" && key === followed, detached };
   });
 }
+
+/** The values a board's rows show (an MVP row shows its team's too), for the number format. */
+export function scoresOf(rows: LiveRow[]): number[] {
+  return rows.flatMap((r) => ("teamScore" in r ? [r.score, r.teamScore] : "score" in r ? [r.score] : []));
+}

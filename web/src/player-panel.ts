@@ -1,8 +1,12 @@
 import uPlot from "uplot";
 import type { PlayerHistory } from "../../protocol/history";
 import type { PlayerStats } from "../../protocol/results";
+import type { BoardValues } from "./board-table";
 import { axes, chartWidth, PALETTE } from "./charts";
-import { formatScore, getJson, h, timeAgo } from "./dom";
+import { getJson, h, timeAgo } from "./dom";
+
+/** What the panel needs to know of its game: whether results rate it, and how its values read. */
+export type PanelView = () => { rated: boolean; values: BoardValues };
 
 const HISTORY_SPAN_MS = 86_400_000;
 
@@ -18,6 +22,7 @@ export class PlayerPanel {
   constructor(
     readonly element: HTMLElement,
     private readonly game: string,
+    private readonly view: PanelView,
   ) {
     window.addEventListener("resize", () => {
       const figure = this.plot?.root.parentElement;
@@ -53,13 +58,14 @@ export class PlayerPanel {
     this.element.replaceChildren(
       h("div", { class: "panel-head" }, h("h2", { id: "player-title" }, player), close),
       stats.status === "fulfilled"
-        ? statsView(stats.value)
+        ? statsView(stats.value, this.view())
         : h("p", { class: "muted stats-missing" }, `No stats for ${player}: ${stats.reason.message}`),
       figure,
     );
     const points = history.status === "fulfilled" ? history.value.snapshots : [];
     if (points.length === 0) {
       figure.append(h("p", { class: "muted" }, "Not in a sampled top during the last day."));
+      this.reveal();
       return;
     }
     const oldestFirst = [...points].reverse();
@@ -75,22 +81,38 @@ export class PlayerPanel {
       [oldestFirst.map((s) => s.ts / 1000), oldestFirst.map((s) => s.rank)],
       figure,
     );
+    this.reveal();
+  }
+
+  /** Brings the whole panel into view (it opens below the board), gliding only when motion is welcome. */
+  private reveal(): void {
+    const still = matchMedia("(prefers-reduced-motion: reduce)").matches;
+    this.element.scrollIntoView({ block: "nearest", behavior: still ? "auto" : "smooth" });
   }
 }
 
-function statsView(stats: PlayerStats): HTMLElement {
-  const facts: [string, string][] = [
-    ["Played", formatScore(stats.played)],
-    ["Wins", formatScore(stats.wins)],
-    ["Losses", formatScore(stats.losses)],
-    ["Draws", formatScore(stats.draws)],
-    ["Streak", stats.streak > 0 ? `${stats.streak} won` : stats.streak < 0 ? `${-stats.streak} lost` : "–"],
-    ["Best streak", formatScore(stats.bestStreak)],
-    ["Reports", formatScore(stats.reports)],
-    ["Best score", stats.best === null ? "–" : formatScore(stats.best)],
+const COUNT = new Intl.NumberFormat("en-US");
+const count = (n: number) => COUNT.format(n);
+
+/** The facts the game uses: results on rated games or once a result came, score reports on unrated ones. */
+function statsView(stats: PlayerStats, { rated, values }: ReturnType<PanelView>): HTMLElement {
+  const facts: [string, string][] = [];
+  if (rated || stats.played > 0) {
+    facts.push(
+      ["Played", count(stats.played)],
+      ["Wins", count(stats.wins)],
+      ["Losses", count(stats.losses)],
+      ["Draws", count(stats.draws)],
+      ["Streak", stats.streak > 0 ? `${stats.streak} won` : stats.streak < 0 ? `${-stats.streak} lost` : "–"],
+      ["Best streak", count(stats.bestStreak)],
+    );
+  }
+  if (!rated) facts.push(["Reports", count(stats.reports)]);
+  facts.push(
+    [`Best ${values.label.toLowerCase()}`, stats.best === null ? "–" : values.text(stats.best)],
     ["First seen", timeAgo(stats.firstSeen)],
     ["Last seen", timeAgo(stats.lastSeen)],
-  ];
+  );
   if (stats.rating) {
     facts.push(["Rating μ", stats.rating.mu.toFixed(2)], ["Rating σ", stats.rating.sigma.toFixed(2)]);
   }
@@ -98,7 +120,7 @@ function statsView(stats: PlayerStats): HTMLElement {
   return h(
     "div",
     { class: "player-stats" },
-    h("dl", { class: "facts" }, ...facts.flatMap(([term, value]) => [h("dt", {}, term), h("dd", {}, value)])),
+    h("dl", { class: "facts" }, ...facts.map(([term, value]) => h("div", {}, h("dt", {}, term), h("dd", {}, value)))),
     counters.length === 0
       ? null
       : h(
@@ -112,12 +134,12 @@ function statsView(stats: PlayerStats): HTMLElement {
           h(
             "tbody",
             {},
-            ...counters.map(([name, count]) =>
+            ...counters.map(([name, value]) =>
               h(
                 "tr",
                 { "data-counter": name },
                 h("th", { scope: "row" }, name),
-                h("td", { class: "num" }, formatScore(count)),
+                h("td", { class: "num" }, count(value)),
               ),
             ),
           ),

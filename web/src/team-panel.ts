@@ -1,9 +1,14 @@
 import type { TeamDetail } from "../../protocol/boards";
-import { formatScore, getJson, h } from "./dom";
+import { getJson, h } from "./dom";
 import { flag } from "./flags";
 
 /** A team's members with their shares, below the teams board (opened by clicking a team). */
-export async function renderTeam(panel: HTMLElement, game: string, team: string): Promise<void> {
+export async function renderTeam(
+  panel: HTMLElement,
+  game: string,
+  team: string,
+  text: (value: number) => string,
+): Promise<void> {
   panel.hidden = false;
   panel.replaceChildren(h("p", { class: "muted" }, `Loading ${team}…`));
   try {
@@ -21,7 +26,7 @@ export async function renderTeam(panel: HTMLElement, game: string, team: string)
         h(
           "h2",
           { id: "team-title" },
-          `${detail.team}: rank ${detail.rank}, ${formatScore(detail.score)} from ${detail.members} members`,
+          `${detail.team}: rank ${detail.rank}, ${text(detail.score)} from ${detail.members} members`,
         ),
         close,
       ),
@@ -49,7 +54,7 @@ export async function renderTeam(panel: HTMLElement, game: string, team: string)
               { "data-player": p.player },
               h("td", { class: "num rank" }, p.rank),
               h("th", { scope: "row", class: "player" }, p.country ? flag(p.country) : null, p.name ?? p.player),
-              h("td", { class: "num" }, formatScore(p.score)),
+              h("td", { class: "num" }, text(p.score)),
               h("td", { class: "num share" }, p.share === null ? "–" : `${(p.share * 100).toFixed(1)}%`),
             ),
           ),

@@ -99,16 +99,20 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
 }
 
 /**
- * No serious or critical axe violation on the page; every violation found is
- * kept in test-results/web/axe/{label}.json for the record.
+ * No serious or critical axe violation on the page as it stands, in the light
+ * and the dark colour scheme; every violation found is kept in
+ * test-results/web/axe/{label}.json for the record.
  */
 export async function expectAccessible(page: Page, label: string): Promise<AxeViolation[]> {
-  const violations = await axeViolations(page);
+  const found: Record<string, AxeViolation[]> = {};
+  for (const scheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    found[scheme] = await axeViolations(page);
+  }
+  await page.emulateMedia({ colorScheme: null });
   mkdirSync(join(ARTIFACTS, "axe"), { recursive: true });
-  writeFileSync(
-    join(ARTIFACTS, "axe", `${label}.json`),
-    `${JSON.stringify({ url: page.url(), violations }, null, 2)}\n`,
-  );
-  expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual([]);
-  return violations;
+  writeFileSync(join(ARTIFACTS, "axe", `${label}.json`), `${JSON.stringify({ url: page.url(), ...found }, null, 2)}\n`);
+  const all = [...(found.light ?? []), ...(found.dark ?? [])];
+  expect(all.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual([]);
+  return all;
 }

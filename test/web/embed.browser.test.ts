@@ -3,7 +3,7 @@ import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ARTIFACTS, expectAccessible, launchChromium, seeding } from "../support/browser";
+import { ARTIFACTS, expectAccessible, launchChromium, readmeShot, seeding } from "../support/browser";
 import { DevServer, freePort, INGEST_KEY } from "../support/dev-server";
 
 const server = new DevServer();
@@ -150,7 +150,7 @@ describe("the embeddable board in Chromium", () => {
     expect(blocked?.url()).not.toContain(`/games/${game}`);
     expect(await blocked?.locator("#app").count()).toBe(0);
     await settled(page);
-    await page.screenshot({ path: join(ARTIFACTS, "embed-framed.png") });
+    await readmeShot(page, "embed-framed");
     await page.close();
   });
 

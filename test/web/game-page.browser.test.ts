@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ARTIFACTS, expectAccessible, launchChromium, seeding } from "../support/browser";
+import { ARTIFACTS, expectAccessible, launchChromium, readmeShot, seeding } from "../support/browser";
 import { DevServer, INGEST_KEY } from "../support/dev-server";
 
 // The game page as a new user meets it: a realistic scores game (30 players
@@ -123,7 +123,7 @@ describe("the game page", () => {
     const top = await open(`/games/${ARENA}`);
     await top.locator("#board tbody tr[data-player]").nth(14).waitFor();
     await top.locator("#chart-scores canvas").waitFor();
-    await top.screenshot({ path: join(ARTIFACTS, "game-1280.png") });
+    await readmeShot(top, "game-1280");
     await top.screenshot({ path: join(ARTIFACTS, "game-1280-full.png"), fullPage: true });
     await top.close();
   });
@@ -309,7 +309,7 @@ describe("the game page", () => {
     await page.locator("#board tbody tr[data-player]").nth(14).waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     await expectAccessible(page, "game-360");
-    await page.screenshot({ path: join(ARTIFACTS, "game-360.png") });
+    await readmeShot(page, "game-360");
     await page.close();
     // Without a team column the value column is the last one: it stays too.
     const teamless = await open("/games/gp-points", 360, 800);

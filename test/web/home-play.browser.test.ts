@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ARTIFACTS, expectAccessible, launchChromium, seeding } from "../support/browser";
+import { ARTIFACTS, expectAccessible, launchChromium, readmeShot, seeding } from "../support/browser";
 import { DevServer, INGEST_KEY } from "../support/dev-server";
 
 const server = new DevServer();
@@ -103,7 +103,7 @@ describe("home page", () => {
       "Last update",
     ]);
     await expectAccessible(page, "home");
-    await page.screenshot({ path: join(ARTIFACTS, "home-1280.png"), fullPage: true });
+    await readmeShot(page, "home-1280", true);
     await page.setViewportSize({ width: 360, height: 800 });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
@@ -142,7 +142,7 @@ describe("play page", () => {
     await expect.poll(() => standing.locator("[data-field=rank]").textContent()).toBe("#1 of 2");
     expect(await standing.locator("[data-field=score]").textContent()).toBe("4,500");
     await expectAccessible(page, "play");
-    await page.screenshot({ path: join(ARTIFACTS, "play-1280.png"), fullPage: true });
+    await readmeShot(page, "play-1280", true);
     await page.close();
   });
 

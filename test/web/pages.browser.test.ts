@@ -269,6 +269,7 @@ describe("web client in Chromium", () => {
     await expect.poll(() => prizes.locator("h2").textContent()).toBe("Season 1 paid from 50");
     expect(await prizes.locator("tbody tr").allTextContents()).toEqual(["1bo50"]);
     await page.screenshot({ path: join(ARTIFACTS, "season-picker.png"), fullPage: true });
+    await expectAccessible(page, "game-past-season");
 
     await picker.selectOption("2");
     await expect.poll(() => boardPlayers(page)).toEqual(["cy"]);
@@ -305,6 +306,7 @@ describe("web client in Chromium", () => {
     await report(game, [{ player: "bo", score: 10 }]);
     await expect.poll(rows, { timeout: 8000 }).toEqual(["1bo67", "2ana45"]);
     expect(await prizes.locator(".pool").textContent()).toBe("113");
+    await expectAccessible(page, "game-prizes");
   });
 
   it("counts down to the next reset of a scheduled season", async () => {

@@ -9,7 +9,9 @@ const writer = new HistoryWriter(env.DB);
 /** A game in the directory whose snapshots have the given leaders, 10 s apart from t0. */
 async function scripted(leaders: string[], t0 = 1_000_000): Promise<string> {
   const game = uniqueGame("hq");
-  await env.DB.prepare("INSERT INTO games VALUES (?, 3, ?, ?)").bind(game, t0, t0).run();
+  await env.DB.prepare("INSERT INTO games (game, players, updated_at, created_at) VALUES (?, 3, ?, ?)")
+    .bind(game, t0, t0)
+    .run();
   for (const [i, leader] of leaders.entries()) {
     const others = ["x", "y", "w"].filter((p) => p !== leader);
     await writer.writeSnapshot({

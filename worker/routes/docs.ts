@@ -18,7 +18,7 @@ const DOCS_PAGE = `<!doctype html>
 <link rel="stylesheet" href="/docs/podium.css">
 </head>
 <body>
-<div id="reference"></div>
+<main id="reference"></main>
 <script src="/docs/swagger-ui-bundle.js"></script>
 <script src="/docs/init.js"></script>
 </body>

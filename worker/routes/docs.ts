@@ -18,7 +18,7 @@ const DOCS_PAGE = `<!doctype html>
 <link rel="stylesheet" href="/docs/podium.css">
 </head>
 <body>
-<main id="reference"></main>
+<div id="reference"></div>
 <script src="/docs/swagger-ui-bundle.js"></script>
 <script src="/docs/init.js"></script>
 </body>

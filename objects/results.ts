@@ -100,8 +100,11 @@ export function planResults(
       const held = states.get(player) ?? context.scoreOf(player);
       // A result that leaves the score as it was keeps when it was reached: ties stay by who got there first.
       const reached = held !== undefined && held.score === score ? held.ts : ts;
-      const team = held?.team;
-      states.set(player, team === undefined ? { player, score, ts: reached } : { player, score, ts: reached, team });
+      const state: PlayerState = { player, score, ts: reached };
+      if (held?.team !== undefined) state.team = held.team;
+      // Results leave a subscore as it was (a new player's counts 0).
+      if (held?.subscore !== undefined) state.subscore = held.subscore;
+      states.set(player, state);
       const stats = rows.get(player) as StoredStats;
       stats.best = stats.best === null ? score : sign > 0 ? Math.max(stats.best, score) : Math.min(stats.best, score);
       const gain = sign * (score - (before.get(player) as number));

@@ -202,7 +202,7 @@ export class GameShard extends DurableObject<Env> {
   async countryPlacedAt(country: string, positions: number[]): Promise<Placed[]> {
     const { derived } = this.players.at(Date.now());
     return positions.flatMap((p) =>
-      derived.countryPage(country, p, 1).map(({ score, ts, player }) => ({ score, ts, player })),
+      derived.countryPage(country, p, 1).map(({ score, subscore, ts, player }) => ({ score, subscore, ts, player })),
     );
   }
 

@@ -68,8 +68,12 @@ export interface BoardAccess extends PlayerAccess {
   ties(): "first" | "shared";
   /** The player's entry with this `rank`. */
   entryOf(slot: number, rank: number): RankedEntry;
-  /** `index`'s players ahead of an entry that need not be in it; `byScore`: better scores only. */
-  aheadIn(index: RankedIndex, score: number, ts: number, player: string, byScore: boolean): number;
+  /** `index`'s players ahead of an entry that need not be in it; `better`: better values only. */
+  aheadIn(index: RankedIndex, entry: Placed, better: boolean): number;
+  /** The 1-based rank under shared ties of `slot` in `index`, which holds it. */
+  sharedRankIn(index: RankedIndex, slot: number): number;
+  /** The slot's subscore; undefined without a tiebreak. */
+  subscore(slot: number): number | undefined;
 }
 
 /** What callers read of the derived boards: their pages and counts, and nothing that changes them. */
@@ -103,8 +107,8 @@ export interface DerivedView {
   groupParts(kind: "teams" | "countries"): GroupPart[];
   /** A team's first `limit` members on this board, in board order. */
   teamMembers(team: string, limit: number): Placed[];
-  /** A country's players here ahead of an entry of any board (within the country); `byScore`: better scores only. */
-  countAheadIn(country: string, entry: Placed, byScore: boolean): number;
+  /** A country's players here ahead of an entry of any board (within the country); `better`: better values only (score, then subscore). */
+  countAheadIn(country: string, entry: Placed, better: boolean): number;
 }
 
 /**
@@ -274,7 +278,7 @@ export class DerivedBoards implements DerivedView {
     if (members === undefined) return [];
     const entries: CountryEntry[] = [];
     members.forRange(offset, limit, (slot, position) => {
-      const rank = this.board.ties() === "first" ? position + 1 : members.countLess(this.board.keyOf(slot)) + 1;
+      const rank = this.board.ties() === "first" ? position + 1 : this.board.sharedRankIn(members, slot);
       entries.push({ ...this.board.entryOf(slot, rank), globalRank: this.board.rankOf(slot) });
     });
     return entries;
@@ -286,7 +290,7 @@ export class DerivedBoards implements DerivedView {
     const country = this.board.countryOf(slot);
     const members = country === 0 ? undefined : this.countries.memberIndex(country);
     if (members === undefined) return undefined;
-    if (this.board.ties() === "shared") return members.countLess(this.board.keyOf(slot)) + 1;
+    if (this.board.ties() === "shared") return this.board.sharedRankIn(members, slot);
     return members.positionOf(slot, this.board.keyOf(slot)) + 1;
   }
 
@@ -335,14 +339,21 @@ export class DerivedBoards implements DerivedView {
     return placed;
   }
 
-  countAheadIn(country: string, { score, ts, player }: Placed, byScore: boolean): number {
+  countAheadIn(country: string, entry: Placed, better: boolean): number {
     const id = this.countries.idOf(country);
     const members = id === 0 ? undefined : this.countries.memberIndex(id);
-    return members === undefined ? 0 : this.board.aheadIn(members, score, ts, player, byScore);
+    return members === undefined ? 0 : this.board.aheadIn(members, entry, better);
   }
 
   private placed(slot: number): Placed {
-    return { player: this.board.playerOf(slot), score: this.board.score(slot), ts: this.board.time(slot) };
+    const placed: Placed = {
+      player: this.board.playerOf(slot),
+      score: this.board.score(slot),
+      ts: this.board.time(slot),
+    };
+    const subscore = this.board.subscore(slot);
+    if (subscore !== undefined) placed.subscore = subscore;
+    return placed;
   }
 
   private teamStanding(team: number, rank: number): TeamStanding {

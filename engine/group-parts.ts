@@ -1,4 +1,5 @@
-import { boardOrder, codePointCompare, type Placed } from "./board-order";
+import { boardOrder, codePointCompare, type EntryOrder, type Placed } from "./board-order";
+import type { Order } from "./rules";
 
 /** One shard's part of a group (a team or a country): its members there. */
 export interface GroupPart {
@@ -29,7 +30,9 @@ export function mergeGroups(
   parts: readonly (readonly GroupPart[])[],
   ascending: boolean,
   shared: boolean,
+  tiebreak?: Order,
 ): MergedGroup[] {
+  const largerFirst = largerThenBoardOrder(tiebreak);
   const groups = new Map<string, GroupPart>();
   for (const part of parts.flat()) {
     const group = groups.get(part.name);
@@ -57,16 +60,19 @@ export function mergeGroups(
 }
 
 /** The MVP board from merged teams: each team with a positive sum, by its best member's share, then board order. */
-export function mergedMvps(teams: readonly MergedGroup[], ascending: boolean): (MergedGroup & { best: Placed })[] {
-  const order = boardOrder(ascending);
+export function mergedMvps(
+  teams: readonly MergedGroup[],
+  ascending: boolean,
+  tiebreak?: Order,
+): (MergedGroup & { best: Placed })[] {
+  const order = boardOrder(ascending, tiebreak);
   return teams
     .filter((t): t is MergedGroup & { best: Placed } => t.sum > 0 && t.best !== undefined)
     .sort((a, b) => b.best.score / b.sum - a.best.score / a.sum || order(a.best, b.best));
 }
 
-/** The larger score first, then board order (earlier ts, then player): who is a team's MVP among equals. */
-function largerFirst(a: Placed, b: Placed): number {
-  if (a.score !== b.score) return a.score > b.score ? -1 : 1;
-  if (a.ts !== b.ts) return a.ts - b.ts;
-  return codePointCompare(a.player, b.player);
+/** The larger score first, then board order (subscore, earlier ts, then player): who is a team's MVP among equals. */
+function largerThenBoardOrder(tiebreak: Order | undefined): EntryOrder {
+  const boardOrderAmongEqual = boardOrder(false, tiebreak);
+  return (a, b) => (a.score !== b.score ? (a.score > b.score ? -1 : 1) : boardOrderAmongEqual(a, b));
 }

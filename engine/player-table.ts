@@ -17,6 +17,8 @@ export class PlayerTable {
   readonly ids: PlayerIds;
   scores = new Float64Array(0);
   times = new Float64Array(0);
+  /** Subscore per slot; kept only on a board with a tiebreak (see `keepSubscores`). */
+  subscores: Float64Array | undefined;
   /** 1 while the slot's player is on the board (inside the window). */
   ranked = new Uint8Array(0);
   /** Team per slot; allocated with the first team seen, so teamless boards pay nothing. */
@@ -53,9 +55,16 @@ export class PlayerTable {
     this.ids.release(slot);
   }
 
+  /** Keeps a subscore per slot (a board with a tiebreak), or none; a new column starts at 0. */
+  keepSubscores(keep: boolean): void {
+    if (!keep) this.subscores = undefined;
+    else this.subscores ??= new Float64Array(this.scores.length);
+  }
+
   write(slot: number, state: PlayerState): void {
     this.scores[slot] = state.score;
     this.times[slot] = state.ts;
+    if (this.subscores !== undefined) this.subscores[slot] = state.subscore ?? 0;
     if (state.team !== undefined) {
       this.teams ??= new Uint32Array(this.scores.length);
       this.teams[slot] = this.teamNames.idOf(state.team, true);
@@ -90,7 +99,7 @@ export class PlayerTable {
     return country === 0 ? undefined : this.countryNames.nameOf(country);
   }
 
-  /** Whether the slot's player goes before another with the same score: earlier `ts`, then its `id` (PlayerIds.bytesOf). */
+  /** Whether the slot's player goes before another with the same value: earlier `ts`, then its `id` (PlayerIds.bytesOf). */
   goesBefore(slot: number, ts: number, id: Uint8Array): boolean {
     const time = this.times[slot];
     return time !== ts ? time < ts : this.ids.compareTo(slot, id) < 0;
@@ -109,6 +118,7 @@ export class PlayerTable {
   stateOf(slot: number): PlayerState {
     const team = this.teamName(slot);
     const state: PlayerState = { player: this.ids.idOf(slot), score: this.scores[slot], ts: this.times[slot] };
+    if (this.subscores !== undefined) state.subscore = this.subscores[slot];
     if (team !== undefined) state.team = team;
     return state;
   }
@@ -117,6 +127,7 @@ export class PlayerTable {
   entryOf(slot: number, rank: number, player = this.ids.idOf(slot)): RankedEntry {
     const team = this.teamName(slot);
     const entry: RankedEntry = { rank, player, score: this.scores[slot], ts: this.times[slot] };
+    if (this.subscores !== undefined) entry.subscore = this.subscores[slot];
     if (team !== undefined) entry.team = team;
     const country = this.countryName(slot);
     if (country !== undefined) entry.country = country;
@@ -138,6 +149,7 @@ export class PlayerTable {
     };
     this.scores = grow(this.scores, (n) => new Float64Array(n));
     this.times = grow(this.times, (n) => new Float64Array(n));
+    if (this.subscores !== undefined) this.subscores = grow(this.subscores, (n) => new Float64Array(n));
     if (this.teams !== undefined) this.teams = grow(this.teams, (n) => new Uint32Array(n));
     if (this.countries !== undefined) this.countries = grow(this.countries, (n) => new Uint8Array(n));
     this.ranked = grow(this.ranked, (n) => new Uint8Array(n));

@@ -1,3 +1,4 @@
+import type { Placed } from "./board-order";
 import { type Bounds, BoundsLedger, type BoundsOutcome } from "./bounds";
 import { type BoardAccess, DerivedBoards, type DerivedView } from "./derived";
 import { ExpiryQueue } from "./expiry-queue";
@@ -7,6 +8,7 @@ import { PlayerTable } from "./player-table";
 import { sortSlotsByKey } from "./radix-sort";
 import { RankedIndex } from "./ranked-index";
 import { aggregate, DEFAULT_RULES, type PlayerState, type RankedEntry, type RankingRules, type Report } from "./rules";
+import { SlotOrder } from "./slot-order";
 import type { Gain, TrendRules } from "./trending";
 
 /**
@@ -45,7 +47,9 @@ export class Ranking {
   private readonly boards: DerivedBoards;
   /** Reports per player this second and each player's gain allowance, for the bounds. */
   private readonly ledger: BoundsLedger;
-  private index = new RankedIndex((a, b) => this.tieBreak(a, b));
+  /** Order among equal scores (subscore, ts, player), and which players share a value. */
+  private readonly ties: SlotOrder;
+  private index = new RankedIndex((a, b) => this.ties.tieBreak(a, b));
   private expiry = new ExpiryQueue();
   private current: RankingRules;
   /**
@@ -66,6 +70,8 @@ export class Ranking {
     this.ascending = rules.order === "asc";
     this.boards = new DerivedBoards(this.access(), () => this.ascending, options.trend);
     this.players = new PlayerTable(hashKey, 0, this.boards.teams, this.boards.countries);
+    this.players.keepSubscores(rules.tiebreak !== undefined);
+    this.ties = new SlotOrder(() => this.players, rules.tiebreak);
     this.ledger = new BoundsLedger(options.allowance ?? new GainAllowance());
   }
 
@@ -104,7 +110,7 @@ export class Ranking {
     const checks = bounds === undefined ? undefined : this.ledger.batch(bounds, rule, this.ascending, now);
     for (const [index, report] of reports.entries()) {
       const current = pending.get(report.player) ?? this.state(report.player);
-      const next = aggregate(rule, current, report);
+      const next = aggregate(rule, current, report, this.current.tiebreak);
       checks?.check(index, report, current, next);
       if (next !== undefined) {
         pending.set(report.player, next);
@@ -203,6 +209,7 @@ export class Ranking {
    */
   beginLoad(expectedPlayers = 0): void {
     this.players = new PlayerTable(this.hashKey, expectedPlayers, this.boards.teams, this.boards.countries);
+    this.players.keepSubscores(this.current.tiebreak !== undefined);
     // Slots are handed out afresh: what trending counted by slot no longer holds.
     this.boards.clearTrending();
     this.expiry.clear();
@@ -267,9 +274,9 @@ export class Ranking {
     return slot === -1 ? undefined : this.players.stateOf(slot);
   }
 
-  /** Players here ahead of an entry that need not be here (a shard's share of its place); `byScore`: better scores only. */
-  countAhead(score: number, ts: number, player: string, byScore = false): number {
-    return this.aheadIn(this.index, score, ts, player, byScore);
+  /** Players here ahead of an entry that need not be here (a shard's share of its place); `better`: better values only. */
+  countAhead(entry: Placed, better = false): number {
+    return this.ties.countAhead(this.index, this.keyFor(entry.score), entry, better);
   }
 
   /** The player's ranked entry; undefined when not on the board. */
@@ -301,7 +308,7 @@ export class Ranking {
         rank =
           previous === -1
             ? this.rankAt(slot, position)
-            : this.players.scores[slot] === this.players.scores[previous]
+            : this.ties.sameValue(slot, previous)
               ? previousRank
               : position + 1;
       }
@@ -323,8 +330,11 @@ export class Ranking {
 
   /** Changes the rules; the board (and what derives from it) is re-ranked at once when order or window change. */
   reconfigure(rules: RankingRules, now: number): void {
-    const rerank = rules.order !== this.current.order || rules.window !== this.current.window;
+    const { order, window, tiebreak } = this.current;
+    const rerank = rules.order !== order || rules.window !== window || rules.tiebreak !== tiebreak;
     this.current = { ...rules };
+    this.players.keepSubscores(rules.tiebreak !== undefined);
+    this.ties.setTiebreak(rules.tiebreak);
     this.ascending = rules.order === "asc";
     this.topCache = undefined;
     if (rerank) this.rerank(now);
@@ -333,12 +343,6 @@ export class Ranking {
   /** Every player's state, board players in rank order first. */
   states(): IterableIterator<PlayerState> {
     return this.players.states(this.index.toArray());
-  }
-
-  /** `index`'s entries ahead of an entry that need not be in it (see `countAhead`). */
-  private aheadIn(index: RankedIndex, score: number, ts: number, player: string, byScore: boolean): number {
-    const id = this.players.ids.bytesOf(player);
-    return index.countAhead(this.keyFor(score), byScore ? undefined : (slot) => this.players.goesBefore(slot, ts, id));
   }
 
   private keyOf(slot: number): number {
@@ -354,17 +358,9 @@ export class Ranking {
     return this.ascending ? score + 0 : 0 - score;
   }
 
-  /** Order among equal scores: who reached the score first, then player code points. */
-  private tieBreak(a: number, b: number): number {
-    const ta = this.players.times[a];
-    const tb = this.players.times[b];
-    if (ta !== tb) return ta < tb ? -1 : 1;
-    return this.players.ids.compare(a, b);
-  }
-
   /** 1-based rank of a slot on the board. */
   private rankOf(slot: number): number {
-    if (this.current.ties === "shared") return this.index.countLess(this.keyOf(slot)) + 1;
+    if (this.current.ties === "shared") return this.ties.sharedRank(this.index, slot, this.keyOf(slot));
     return this.index.positionOf(slot, this.keyOf(slot)) + 1;
   }
 
@@ -378,9 +374,11 @@ export class Ranking {
   private access(): BoardAccess {
     return {
       keyOf: (slot) => this.keyOf(slot),
-      aheadIn: (index, score, ts, player, byScore) => this.aheadIn(index, score, ts, player, byScore),
-      tieBreak: (a, b) => this.tieBreak(a, b),
+      aheadIn: (index, entry, better) => this.ties.countAhead(index, this.keyFor(entry.score), entry, better),
+      sharedRankIn: (index, slot) => this.ties.sharedRank(index, slot, this.keyOf(slot)),
+      tieBreak: (a, b) => this.ties.tieBreak(a, b),
       score: (slot) => this.players.scores[slot],
+      subscore: (slot) => this.players.subscores?.[slot],
       time: (slot) => this.players.times[slot],
       onBoard: (slot) => this.players.ranked[slot] === 1,
       teamOf: (slot) => this.players.teamOf(slot),
@@ -396,7 +394,7 @@ export class Ranking {
   /** 1-based rank of `slot` at 0-based `position` under the tie mode. */
   private rankAt(slot: number, position: number): number {
     if (this.current.ties === "first") return position + 1;
-    return this.index.countLess(this.keyOf(slot)) + 1;
+    return this.ties.sharedRank(this.index, slot, this.keyOf(slot));
   }
 
   /** Puts `slot` on the board if its ts is inside the window; with `later`, its groups wait for a settle. */
@@ -427,7 +425,7 @@ export class Ranking {
     slots = slots.subarray(0, count);
     const keys = new Float64Array(count);
     for (let i = 0; i < count; i++) keys[i] = this.keyOf(slots[i]);
-    sortSlotsByKey(slots, keys, (a, b) => this.tieBreak(a, b));
+    sortSlotsByKey(slots, keys, (a, b) => this.ties.tieBreak(a, b));
     this.index.build(slots, keys);
     this.boards.rebuild(slots);
     this.expiry.clear();

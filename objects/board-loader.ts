@@ -54,8 +54,10 @@ export class BoardLoader {
   }
 }
 
-export function rulesOf({ aggregate, order, ties, window }: GameConfig): RankingRules {
-  return { aggregate, order, ties, window };
+export function rulesOf({ aggregate, order, ties, window, tiebreak }: GameConfig): RankingRules {
+  return tiebreak === null
+    ? { aggregate, order, ties, window }
+    : { aggregate, order, ties, window, tiebreak: tiebreak.order };
 }
 
 /** A secret key for the board's player-id hash, new with each board: nothing stored depends on it. */

@@ -8,11 +8,12 @@ import {
   type Outcome,
   ratingLocked,
   refused,
+  tiebreakLocked,
 } from "../protocol/errors";
 
 /**
  * The config after `patch`, or why the change is refused:
- * - how scores aggregate, how the game is rated and how many shards hold it
+ * - how scores aggregate, how equal scores order (tiebreak), how the game is rated and how many shards hold it
  *   are fixed once the board has players (`players`: every player this
  *   object knows; a sharded game's shards check their own);
  * - each shard holds at most MAX_PLAYERS_LIMIT players;
@@ -28,6 +29,10 @@ export function changeConfig(config: GameConfig, patch: GameConfigPatch, players
   }
   if (patch.rating !== undefined && patch.rating !== config.rating && players > 0) {
     return refused(ratingLocked(players));
+  }
+  // Stored states hold a subscore exactly when the game has a tiebreak.
+  if (patch.tiebreak !== undefined && !sameTiebreak(patch.tiebreak, config.tiebreak) && players > 0) {
+    return refused(tiebreakLocked(players));
   }
   if (patch.shards !== undefined && patch.shards !== config.shards && players > 0) {
     return refused(notEmpty(players, "shards"));
@@ -53,4 +58,8 @@ export function changeConfig(config: GameConfig, patch: GameConfigPatch, players
     return refused(needsOneShard(`rating: ${changed.rating}`));
   }
   return accepted(changed);
+}
+
+function sameTiebreak(a: GameConfig["tiebreak"], b: GameConfig["tiebreak"]): boolean {
+  return a?.order === b?.order;
 }

@@ -5,6 +5,7 @@ import {
   type ApiError,
   accepted,
   boardFull,
+  invalidRequest,
   type Outcome,
   refused,
   scoreOutOfBounds,
@@ -25,8 +26,9 @@ export interface ReportBatch {
 /** The board's side of fresh reports: a missing ts is the server's `now`; names and countries go to profiles. */
 export function readReports(sent: readonly ScoreReport[], now: number): ReportBatch {
   const batch: ReportBatch = { reports: [], profiles: new Map() };
-  for (const { player, score, ts, id, team, name, country } of sent) {
+  for (const { player, score, subscore, ts, id, team, name, country } of sent) {
     const report: Report & { id?: string } = { player, score, ts: ts ?? now };
+    if (subscore !== undefined) report.subscore = subscore;
     if (team !== undefined) report.team = team;
     if (id !== undefined) report.id = id;
     batch.reports.push(report);
@@ -38,6 +40,19 @@ export function readReports(sent: readonly ScoreReport[], now: number): ReportBa
     }
   }
   return batch;
+}
+
+/** Why reports are refused for carrying a subscore on a game without a tiebreak (which would ignore it); undefined when none does. */
+export function straySubscores(
+  sent: readonly ScoreReport[],
+  { tiebreak }: Pick<GameConfig, "tiebreak">,
+): ApiError | undefined {
+  if (tiebreak !== null) return undefined;
+  const stray = sent.flatMap((r, i) =>
+    r.subscore === undefined ? [] : [{ path: `scores.${i}.subscore`, message: "needs a tiebreak" }],
+  );
+  if (stray.length === 0) return undefined;
+  return invalidRequest("subscore needs a tiebreak: set the game's tiebreak (while its board is empty) first", stray);
 }
 
 /**

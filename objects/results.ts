@@ -97,8 +97,14 @@ export function planResults(
     }
     for (const player of players) {
       const score = after.get(player) as number;
-      const team = states.get(player)?.team ?? context.scoreOf(player)?.team;
-      states.set(player, team === undefined ? { player, score, ts } : { player, score, ts, team });
+      const held = states.get(player) ?? context.scoreOf(player);
+      // A result that leaves the score as it was keeps when it was reached: ties stay by who got there first.
+      const reached = held !== undefined && held.score === score ? held.ts : ts;
+      const state: PlayerState = { player, score, ts: reached };
+      if (held?.team !== undefined) state.team = held.team;
+      // Results leave a subscore as it was (a new player's counts 0).
+      if (held?.subscore !== undefined) state.subscore = held.subscore;
+      states.set(player, state);
       const stats = rows.get(player) as StoredStats;
       stats.best = stats.best === null ? score : sign > 0 ? Math.max(stats.best, score) : Math.min(stats.best, score);
       const gain = sign * (score - (before.get(player) as number));

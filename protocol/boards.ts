@@ -11,6 +11,9 @@ export const LeaderboardEntry = z
     rank: z.number().int().openapi({ example: 1 }),
     player: PlayerName,
     score: Score,
+    subscore: z.number().optional().openapi({
+      description: "On a game with a tiebreak: what orders equal scores (in tiebreak.order), before ts",
+    }),
     ts: z.number().openapi({ description: "When the player reached this score (ms)" }),
     team: TeamName.optional(),
     name: DisplayName.optional(),

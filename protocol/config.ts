@@ -18,6 +18,16 @@ const settings = {
   aggregate: z.enum(AGGREGATES).openapi({ description: "How reports combine: newest value, max, min or sum" }),
   order: z.enum(ORDERS).openapi({ description: "desc: higher is better" }),
   ties: z.enum(TIE_MODES).openapi({ description: "first: 1,2,3,4; shared: equal scores share a rank (1,2,2,4)" }),
+  tiebreak: z
+    .strictObject({
+      order: z.enum(ORDERS).openapi({ description: "desc: the higher subscore goes first among equal scores" }),
+    })
+    .nullable()
+    .openapi({
+      description:
+        "Orders equal scores by the reports' subscore before ts; null: by ts alone, and reports may not carry a " +
+        "subscore. Changes only while the board is empty",
+    }),
   window: z
     .number()
     .int()
@@ -158,6 +168,7 @@ export const DEFAULT_CONFIG: GameConfig = {
   shards: 1,
   maxTeams: 10_000,
   trend: DEFAULT_TREND,
+  tiebreak: null,
   rating: "none",
   elo: { k: 32, initial: 1500 },
   season: null,

@@ -295,6 +295,12 @@ export const tooManyTeams = (teams: number, most: number, adding: number): ApiEr
   message: `the game has named ${teams} of at most ${most} teams; this batch would add ${adding}`,
 });
 
+export const tiebreakLocked = (players: number): ApiError => ({
+  status: 409,
+  code: "tiebreak_locked",
+  message: `tiebreak can only change while the board is empty; it has ${players} players`,
+});
+
 export const ratingLocked = (players: number): ApiError => ({
   status: 409,
   code: "rating_locked",

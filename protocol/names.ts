@@ -54,6 +54,14 @@ export const Score = z
   .max(MAX_SCORE, "a score's magnitude is at most 2^53-1")
   .openapi({ example: 120, description: "A finite number, |score| <= 2^53-1" });
 
+export const Subscore = z.number().openapi({
+  example: 42.5,
+  description:
+    "Only on a game with a tiebreak: orders equal scores (in tiebreak.order). A finite number; a report " +
+    "without one counts 0. Under max/min an equal score with a better subscore improves the entry; under sum " +
+    "subscores add; under last the newest wins",
+});
+
 export const Timestamp = z
   .number()
   .int("a timestamp is whole milliseconds since the Unix epoch")

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { Country, DisplayName, PlayerName, ReportId, Score, TeamName, Timestamp } from "./names";
+import { Country, DisplayName, PlayerName, ReportId, Score, Subscore, TeamName, Timestamp } from "./names";
 
 export const MAX_BATCH = 1000;
 
@@ -7,6 +7,7 @@ export const ScoreReport = z
   .strictObject({
     player: PlayerName,
     score: Score,
+    subscore: Subscore.optional(),
     ts: Timestamp.optional().openapi({ description: "Defaults to the server's time" }),
     id: ReportId.optional(),
     team: TeamName.optional(),

@@ -8,7 +8,7 @@ import { planEvents } from "../events";
 import type { ArchivedReport } from "../history/writer";
 import type { Maintenance } from "../maintenance";
 import { BoardReads } from "../reads";
-import { joinCountries, overLimits, planReports, readReports, reportCounts } from "../reports";
+import { joinCountries, overLimits, planReports, readReports, reportCounts, straySubscores } from "../reports";
 import { planResults } from "../results";
 import type { GameRecord } from "../storage/game-record";
 import type { GameTables } from "../storage/tables";
@@ -81,6 +81,8 @@ export class PlayerBoard {
     const now = Date.now();
     const { config } = this.record;
     if (config.rating !== "none") return refused(ratedGame(config.rating));
+    const stray = straySubscores(reports, config);
+    if (stray !== undefined) return refused(stray);
     const { tables, host } = this;
     const { items, positions, newIds } = tables.ids.partition(reports, (r) => r.id);
     const batch = readReports(items, now);

@@ -152,10 +152,7 @@ export class GameShard extends DurableObject<Env> {
   /** This shard's players ahead of each of these entries, of any shard, and its players on the board. */
   async countsAhead(entries: Placed[]): Promise<ShardCounts> {
     const board = this.players.at(Date.now());
-    const counts = entries.map(({ score, ts, player }) => ({
-      ahead: board.countAhead(score, ts, player),
-      better: board.countAhead(score, ts, player, true),
-    }));
+    const counts = entries.map((entry) => ({ ahead: board.countAhead(entry), better: board.countAhead(entry, true) }));
     return { ranked: board.rankedPlayers, counts };
   }
 
@@ -167,11 +164,10 @@ export class GameShard extends DurableObject<Env> {
    */
   async near(entry: Placed, radius: number, country?: string): Promise<ShardNear> {
     const board = this.players.at(Date.now());
-    const { score, ts, player } = entry;
-    const ahead = board.countAhead(score, ts, player);
+    const ahead = board.countAhead(entry);
     const from = Math.max(0, ahead - radius);
     const entries = radius > 0 ? this.players.reads.page(from, ahead + radius + 1 - from) : [];
-    const counts = [{ ahead, better: board.countAhead(score, ts, player, true) }];
+    const counts = [{ ahead, better: board.countAhead(entry, true) }];
     const near: ShardNear = { ranked: board.rankedPlayers, counts, entries };
     if (country !== undefined) {
       const { derived } = board;
@@ -206,7 +202,7 @@ export class GameShard extends DurableObject<Env> {
   async countryPlacedAt(country: string, positions: number[]): Promise<Placed[]> {
     const { derived } = this.players.at(Date.now());
     return positions.flatMap((p) =>
-      derived.countryPage(country, p, 1).map(({ score, ts, player }) => ({ score, ts, player })),
+      derived.countryPage(country, p, 1).map(({ score, subscore, ts, player }) => ({ score, subscore, ts, player })),
     );
   }
 

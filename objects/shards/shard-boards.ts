@@ -58,7 +58,8 @@ export class ShardBoards implements GameBoards {
     const members = parts.flat().sort(this.shards.order).slice(0, limit);
     const counts = members.length === 0 ? [] : await this.shards.countsAhead(members);
     const shared = this.config.ties === "shared";
-    const players = members.map(({ ts: _, ...member }, k) => ({
+    // A team's members and MVPs show score and share, as one object's do: no ts, no subscore.
+    const players = members.map(({ ts: _, subscore: __, ...member }, k) => ({
       ...member,
       rank: sum(counts.map((c) => (shared ? c.counts[k].better : c.counts[k].ahead))) + 1,
       share: team.sum === 0 ? null : member.score / team.sum,
@@ -67,14 +68,16 @@ export class ShardBoards implements GameBoards {
   }
 
   async mvps(offset: number, limit: number): Promise<Page<MvpEntry>> {
-    const mvps = mergedMvps(await this.groups("teams"), this.config.order === "asc");
-    const entries = mvps.slice(offset, offset + limit).map(({ name, sum, best: { ts: _, ...mvp } }, k) => ({
-      ...mvp,
-      rank: offset + k + 1,
-      team: name,
-      teamScore: sum,
-      share: mvp.score / sum,
-    }));
+    const mvps = mergedMvps(await this.groups("teams"), this.config.order === "asc", this.config.tiebreak?.order);
+    const entries = mvps
+      .slice(offset, offset + limit)
+      .map(({ name, sum, best: { ts: _, subscore: __, ...mvp } }, k) => ({
+        ...mvp,
+        rank: offset + k + 1,
+        team: name,
+        teamScore: sum,
+        share: mvp.score / sum,
+      }));
     return { total: mvps.length, entries };
   }
 
@@ -112,14 +115,14 @@ export class ShardBoards implements GameBoards {
             positions[i].length > 0 ? await stub.countryPlacedAt(country, [...positions[i]]) : [],
         ),
       countsBefore: async (entries) => {
-        const placed = entries.map(({ score, ts, player }) => ({ score, ts, player }));
+        const placed = entries.map(({ score, subscore, ts, player }) => ({ score, subscore, ts, player }));
         const counts = await this.shards.ask(this.shards.count, (stub) => stub.countryCountsAhead(country, placed));
         return counts.map((c) => c.counts.map((n) => n.ahead));
       },
     };
     const page = await pageAcross(sizes, offset, limit, parts, this.shards.order);
     if (page.length === 0) return { total: sum(sizes), entries: [] };
-    const placed = page.map(({ score, ts, player }) => ({ score, ts, player }));
+    const placed = page.map(({ score, subscore, ts, player }) => ({ score, subscore, ts, player }));
     const shared = this.config.ties === "shared";
     const [inCountry, global] = await Promise.all([
       this.shards.ask(this.shards.count, (stub) => stub.countryCountsAhead(country, placed.slice(0, 1))),
@@ -146,7 +149,7 @@ export class ShardBoards implements GameBoards {
 
   private async groups(kind: "teams" | "countries"): Promise<MergedGroup[]> {
     const parts = await this.shards.ask(this.shards.count, (stub) => stub.groupParts(kind));
-    return mergeGroups(parts, this.config.order === "asc", this.config.ties === "shared");
+    return mergeGroups(parts, this.config.order === "asc", this.config.ties === "shared", this.config.tiebreak?.order);
   }
 }
 

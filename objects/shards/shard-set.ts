@@ -87,8 +87,10 @@ export class ShardSet {
   async standing(player: string, around: number): Promise<PlayerStanding | undefined> {
     const entry = await this.of(player).entry(player);
     if (entry === undefined) return undefined;
-    const { score, ts } = entry;
-    const near = await this.ask(this.count, (stub) => stub.near({ score, ts, player }, around, entry.country));
+    const { score, subscore, ts } = entry;
+    const near = await this.ask(this.count, (stub) =>
+      stub.near({ score, subscore, ts, player }, around, entry.country),
+    );
     const shared = this.config.ties === "shared";
     const position = sum(near.map((n) => n.counts[0].ahead));
     const rank = shared ? sum(near.map((n) => n.counts[0].better)) + 1 : position + 1;
@@ -120,7 +122,7 @@ export class ShardSet {
   }
 
   get order(): EntryOrder {
-    return boardOrder(this.config.order === "asc");
+    return boardOrder(this.config.order === "asc", this.config.tiebreak?.order);
   }
 
   /**
@@ -146,7 +148,7 @@ export class ShardSet {
 
   /** Every shard's players ahead of each entry, with its size. */
   countsAhead(entries: readonly Placed[]): Promise<ShardCounts[]> {
-    const placed = entries.map(({ score, ts, player }) => ({ score, ts, player }));
+    const placed = entries.map(({ score, subscore, ts, player }) => ({ score, subscore, ts, player }));
     return this.ask(this.count, (stub) => stub.countsAhead(placed));
   }
 

@@ -19,7 +19,9 @@ import type { ObjectSchema } from "./schema";
  */
 
 /** A log entry: a player's new state, or `[player]` for a removal. */
-type Change = [player: string, score: number, ts: number, team?: string] | [player: string];
+/** A state (its team null when it has none but a subscore, which only a board with a tiebreak keeps), or a removal. */
+type Change = StoredState | [player: string];
+type StoredState = [player: string, score: number, ts: number, team?: string | null, subscore?: number];
 
 interface BasePointer {
   generation: number;
@@ -82,11 +84,12 @@ export class BatchLog {
     );
     const state: PlayerState = { player: "", score: 0, ts: 0 };
     for (const { states } of parts) {
-      for (const [player, score, ts, team] of JSON.parse(states) as [string, number, number, string?][]) {
+      for (const [player, score, ts, team, subscore] of JSON.parse(states) as StoredState[]) {
         state.player = player;
         state.score = score;
         state.ts = ts;
-        state.team = team;
+        state.team = team ?? undefined;
+        state.subscore = subscore;
         yield state;
       }
     }
@@ -262,12 +265,14 @@ export class BatchLog {
   }
 }
 
-function toChange(state: PlayerState): Change {
-  return state.team === undefined
-    ? [state.player, state.score, state.ts]
-    : [state.player, state.score, state.ts, state.team];
+function toChange({ player, score, ts, team, subscore }: PlayerState): Change {
+  if (subscore !== undefined) return [player, score, ts, team ?? null, subscore];
+  return team === undefined ? [player, score, ts] : [player, score, ts, team];
 }
 
-function toState([player, score, ts, team]: [string, number, number, string?]): PlayerState {
-  return team === undefined ? { player, score, ts } : { player, score, ts, team };
+function toState([player, score, ts, team, subscore]: StoredState): PlayerState {
+  const state: PlayerState = { player, score, ts };
+  if (team != null) state.team = team;
+  if (subscore !== undefined) state.subscore = subscore;
+  return state;
 }

@@ -83,7 +83,11 @@ function expectSameDerived(
     const members = group?.members ?? [];
     const inCountry = members.map((m, i) => ({
       ...m,
-      rank: rules.ties === "shared" ? members.findIndex((o) => o.score === m.score) + 1 : i + 1,
+      // Shared ties: equal score and subscore (under a tiebreak) share a rank.
+      rank:
+        rules.ties === "shared"
+          ? members.findIndex((o) => o.score === m.score && o.subscore === m.subscore) + 1
+          : i + 1,
       globalRank: m.rank,
     }));
     expect(board.derived.countryPage(country, 0, 100)).toEqual(inCountry);

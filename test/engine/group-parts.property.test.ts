@@ -11,6 +11,7 @@ import { ORDERS, TIE_MODES } from "../../engine/rules";
 const stateArb = fc.record({
   player: fc.tuple(fc.constantFrom("a", "é", "😀", "p"), fc.nat({ max: 300 })).map(([name, n]) => `${name}${n}`),
   score: fc.integer({ min: -4, max: 9 }),
+  subscore: fc.constantFrom(0, 1, 2),
   ts: fc.integer({ min: 0, max: 3 }),
   team: fc.option(fc.constantFrom("red", "blue", "green", "ß", "𝔸"), { nil: undefined }),
   country: fc.option(fc.constantFrom("FR", "DE", "JP"), { nil: undefined }),
@@ -20,11 +21,12 @@ const boardArb = fc.record({
   parts: fc.integer({ min: 1, max: 6 }),
   order: fc.constantFrom(...ORDERS),
   ties: fc.constantFrom(...TIE_MODES),
+  tiebreak: fc.constantFrom(undefined, ...ORDERS),
 });
 type BoardCase = typeof boardArb extends fc.Arbitrary<infer T> ? T : never;
 
-function split({ states, parts, order, ties }: BoardCase) {
-  const rules = { aggregate: "last" as const, order, ties, window: 0 };
+function split({ states, parts, order, ties, tiebreak }: BoardCase) {
+  const rules = { aggregate: "last" as const, order, ties, window: 0, tiebreak };
   const build = (chosen: typeof states) => {
     const board = new Ranking(rules);
     board.beginLoad();
@@ -35,19 +37,20 @@ function split({ states, parts, order, ties }: BoardCase) {
   };
   const whole = build(states);
   const boards = Array.from({ length: parts }, (_, i) => build(states.filter((_, k) => (k * 7919) % parts === i)));
-  return { whole, boards, ascending: order === "asc", shared: ties === "shared" };
+  return { whole, boards, ascending: order === "asc", shared: ties === "shared", tiebreak };
 }
 
 describe("group boards merged from their parts", () => {
   it("rank teams and countries, and pick MVPs, as the whole board does", () => {
     fc.assert(
       fc.property(boardArb, (board) => {
-        const { whole, boards, ascending, shared } = split(board);
+        const { whole, boards, ascending, shared, tiebreak } = split(board);
         for (const kind of ["teams", "countries"] as const) {
           const merged = mergeGroups(
             boards.map((b) => b.derived.groupParts(kind)),
             ascending,
             shared,
+            tiebreak,
           );
           const want =
             kind === "teams"
@@ -63,8 +66,9 @@ describe("group boards merged from their parts", () => {
           boards.map((b) => b.derived.groupParts("teams")),
           ascending,
           shared,
+          tiebreak,
         );
-        const mvps = mergedMvps(teams, ascending).map((t, i) => ({
+        const mvps = mergedMvps(teams, ascending, tiebreak).map((t, i) => ({
           rank: i + 1,
           team: t.name,
           player: t.best.player,
@@ -81,8 +85,8 @@ describe("group boards merged from their parts", () => {
   it("finds a team's first members and a country's players ahead of anyone, adding up to the whole board's", () => {
     fc.assert(
       fc.property(boardArb, (board) => {
-        const { whole, boards, ascending, shared } = split(board);
-        const order = boardOrder(ascending);
+        const { whole, boards, ascending, shared, tiebreak } = split(board);
+        const order = boardOrder(ascending, tiebreak);
         for (const team of ["red", "ß", "𝔸"]) {
           const members = boards
             .flatMap((b) => b.derived.teamMembers(team, 5))

@@ -17,19 +17,27 @@ export class NaiveRanking {
       const cur = next.get(r.player);
       const before = cur?.score ?? (this.rules.aggregate === "sum" ? 0 : undefined);
       const team = r.team ?? cur?.team;
+      const tiebreak = this.rules.tiebreak;
+      // Under a tiebreak every state holds a subscore, a report without one counting 0.
+      const sub = tiebreak === undefined ? undefined : (r.subscore ?? 0);
+      const make = (score: number, subscore: number | undefined, ts: number): PlayerState =>
+        subscore === undefined ? { player: r.player, score, ts } : { player: r.player, score, subscore, ts };
       let state: PlayerState | undefined;
-      if (!cur) state = { player: r.player, score: r.score, ts: r.ts };
+      if (!cur) state = make(r.score, sub, r.ts);
       else if (this.rules.aggregate === "last") {
-        state = r.ts >= cur.ts ? { player: r.player, score: r.score, ts: r.ts } : undefined;
+        state = r.ts >= cur.ts ? make(r.score, sub, r.ts) : undefined;
       } else if (this.rules.aggregate === "sum") {
         const score = cur.score + r.score;
         if (Math.abs(score) > Number.MAX_SAFE_INTEGER) return false;
-        state = { player: r.player, score, ts: Math.max(cur.ts, r.ts) };
+        state = make(score, sub === undefined ? undefined : (cur.subscore ?? 0) + sub, Math.max(cur.ts, r.ts));
       } else {
         const sign = this.rules.aggregate === "max" ? 1 : -1;
-        if ((r.score - cur.score) * sign > 0) state = { player: r.player, score: r.score, ts: r.ts };
-        else if (r.score === cur.score) state = { player: r.player, score: cur.score, ts: Math.min(cur.ts, r.ts) };
-        else state = { player: r.player, score: cur.score, ts: cur.ts };
+        const subSign = tiebreak === "asc" ? -1 : 1;
+        const subDiff = sub === undefined ? 0 : (sub - (cur.subscore ?? 0)) * subSign;
+        if ((r.score - cur.score) * sign > 0) state = make(r.score, sub, r.ts);
+        else if (r.score === cur.score && subDiff > 0) state = make(r.score, sub, r.ts);
+        else if (r.score === cur.score && subDiff === 0) state = make(cur.score, cur.subscore, Math.min(cur.ts, r.ts));
+        else state = make(cur.score, cur.subscore, cur.ts);
       }
       if (state) {
         if (team !== undefined) state.team = team;
@@ -47,12 +55,20 @@ export class NaiveRanking {
   visible(now: number): RankedEntry[] {
     const cutoff = this.rules.window === 0 ? -Infinity : now - this.rules.window * 1000;
     const sign = this.rules.order === "desc" ? -1 : 1;
+    const subSign = this.rules.tiebreak === "asc" ? 1 : -1;
     const sorted = [...this.states.values()]
       .filter((s) => s.ts >= cutoff)
-      .sort((a, b) => (a.score - b.score) * sign || a.ts - b.ts || codePointCompare(a.player, b.player));
+      .sort(
+        (a, b) =>
+          (a.score - b.score) * sign ||
+          ((a.subscore ?? 0) - (b.subscore ?? 0)) * subSign ||
+          a.ts - b.ts ||
+          codePointCompare(a.player, b.player),
+      );
+    const same = (a: PlayerState, b: PlayerState) => a.score === b.score && a.subscore === b.subscore;
     return sorted.map((s, i) => {
       let rank = i + 1;
-      if (this.rules.ties === "shared") rank = sorted.findIndex((o) => o.score === s.score) + 1;
+      if (this.rules.ties === "shared") rank = sorted.findIndex((o) => same(o, s)) + 1;
       return { rank, ...s };
     });
   }

@@ -38,6 +38,7 @@ export function rulesArbitrary({ windows }: Pick<Pools, "windows">): fc.Arbitrar
     order: fc.constantFrom(...ORDERS),
     ties: fc.constantFrom(...TIE_MODES),
     window: fc.constantFrom(...windows),
+    tiebreak: fc.constantFrom(undefined, ...ORDERS),
   });
 }
 
@@ -46,6 +47,8 @@ export function reportArbitrary(pools: Pools): fc.Arbitrary<AgedReport> {
     {
       player: fc.constantFrom(...pools.players),
       score: pools.scores,
+      // Few values, so equal subscores come up as often as different ones.
+      subscore: fc.constantFrom(-1, 0, 0.5, 2),
       age: fc.integer(pools.ages),
       team: fc.constantFrom(...pools.teams),
     },
@@ -113,8 +116,13 @@ export function step(run: Run, op: Operation, hooks: Hooks): void {
       hooks.removed?.(op.player);
       break;
     case "reconfigure": {
-      // The aggregate changes only while the board is empty, as the service allows.
-      const next = { ...op.rules, aggregate: model.states.size === 0 ? op.rules.aggregate : model.rules.aggregate };
+      // The aggregate and the tiebreak change only while the board is empty, as the service allows.
+      const empty = model.states.size === 0;
+      const next = {
+        ...op.rules,
+        aggregate: empty ? op.rules.aggregate : model.rules.aggregate,
+        tiebreak: empty ? op.rules.tiebreak : model.rules.tiebreak,
+      };
       run.board.reconfigure(next, run.now);
       model.rules = next;
       break;

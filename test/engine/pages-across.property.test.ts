@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { boardOrder, codePointCompare, type Placed } from "../../engine/board-order";
+import { boardOrder, codePointCompare, type Placed, sameValue } from "../../engine/board-order";
 import { aroundAcross, pageAcross, type SortedParts } from "../../engine/pages-across";
 import { Ranking } from "../../engine/ranking";
 import { ORDERS, type RankedEntry, TIE_MODES } from "../../engine/rules";
@@ -18,6 +18,7 @@ const nameArb = fc
 const stateArb = fc.record({
   player: nameArb,
   score: fc.oneof(fc.integer({ min: -3, max: 3 }), fc.constantFrom(0.5, -0, 1e15)),
+  subscore: fc.constantFrom(-1, 0, 2),
   ts: fc.integer({ min: 0, max: 4 }),
 });
 const boardArb = fc.record({
@@ -25,20 +26,21 @@ const boardArb = fc.record({
   parts: fc.integer({ min: 1, max: 8 }),
   order: fc.constantFrom(...ORDERS),
   ties: fc.constantFrom(...TIE_MODES),
+  tiebreak: fc.constantFrom(undefined, ...ORDERS),
 });
 
 type BoardCase = typeof boardArb extends fc.Arbitrary<infer T> ? T : never;
 
 /** The whole board and its parts, each player in the part its name's hash picks. */
-function split({ states, parts, order, ties }: BoardCase) {
-  const rules = { aggregate: "last" as const, order, ties, window: 0 };
+function split({ states, parts, order, ties, tiebreak }: BoardCase) {
+  const rules = { aggregate: "last" as const, order, ties, window: 0, tiebreak };
   const whole = new Ranking(rules);
   whole.load(states, 0);
   const boards = Array.from({ length: parts }, () => new Ranking(rules));
   const byPart = boards.map(() => [] as typeof states);
   for (const state of states) byPart[hash(state.player) % parts].push(state);
   for (const [i, board] of boards.entries()) board.load(byPart[i], 0);
-  return { whole, boards, order: boardOrder(order === "asc") };
+  return { whole, boards, order: boardOrder(order === "asc", tiebreak) };
 }
 
 function hash(text: string): number {
@@ -61,7 +63,7 @@ function partsOf(boards: Ranking[]): SortedParts<RankedEntry> & { requests: numb
     },
     async countsBefore(entries: readonly Placed[]) {
       parts.requests += boards.length;
-      return boards.map((board) => entries.map((e) => board.countAhead(e.score, e.ts, e.player)));
+      return boards.map((board) => entries.map((e) => board.countAhead(e)));
     },
   };
   return parts;
@@ -83,14 +85,16 @@ describe("a board split into parts", () => {
 
   it("counts, in each part, the entries ahead of any entry, adding up to its place on the whole board", () => {
     fc.assert(
-      fc.property(boardArb, stateArb, (board, stranger) => {
+      fc.property(boardArb, stateArb, (board, { subscore, ...stranger }) => {
         const { whole, boards, order } = split(board);
         const everyone = whole.page(0, 1000);
-        for (const entry of [...everyone.slice(0, 40), stranger]) {
-          const ahead = boards.reduce((sum, b) => sum + b.countAhead(entry.score, entry.ts, entry.player), 0);
+        // Entries carry a subscore exactly when the board has a tiebreak.
+        const probe = board.tiebreak === undefined ? stranger : { ...stranger, subscore };
+        for (const entry of [...everyone.slice(0, 40), probe]) {
+          const ahead = boards.reduce((sum, b) => sum + b.countAhead(entry), 0);
           expect(ahead).toBe(everyone.filter((e) => order(e, entry) < 0).length);
-          const better = boards.reduce((sum, b) => sum + b.countAhead(entry.score, entry.ts, entry.player, true), 0);
-          expect(better).toBe(everyone.filter((e) => e.score !== entry.score && order(e, entry) < 0).length);
+          const better = boards.reduce((sum, b) => sum + b.countAhead(entry, true), 0);
+          expect(better).toBe(everyone.filter((e) => !sameValue(e, entry) && order(e, entry) < 0).length);
         }
       }),
       { numRuns: 300 },
@@ -122,14 +126,14 @@ describe("a board split into parts", () => {
         const everyone = whole.page(0, 1000);
         if (everyone.length === 0) return;
         const position = pick % everyone.length;
-        const { score, ts, player } = everyone[position];
+        const entry = everyone[position];
         const windows = boards.map((b) => {
-          const ahead = b.countAhead(score, ts, player);
+          const ahead = b.countAhead(entry);
           const from = Math.max(0, ahead - radius);
           return { ahead, entries: b.page(from, ahead + radius + 1 - from) };
         });
         const near = aroundAcross(windows, radius, order);
-        expect(near.map(placed)).toEqual(whole.around(player, radius)?.map(placed));
+        expect(near.map(placed)).toEqual(whole.around(entry.player, radius)?.map(placed));
       }),
       { numRuns: 300 },
     );
@@ -139,9 +143,10 @@ describe("a board split into parts", () => {
     const states = Array.from({ length: 200_000 }, (_, i) => ({
       player: `p${i}`,
       score: (i * 7919) % 5000,
+      subscore: 0 as const,
       ts: i % 7,
     }));
-    const { whole, boards, order } = split({ states, parts: 16, order: "desc", ties: "first" });
+    const { whole, boards, order } = split({ states, parts: 16, order: "desc", ties: "first", tiebreak: undefined });
     const parts = partsOf(boards);
     const page = await pageAcross(
       boards.map((b) => b.rankedPlayers),

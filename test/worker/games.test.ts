@@ -36,6 +36,7 @@ describe("games", () => {
     const defaults = {
       aggregate: "last",
       ties: "first",
+      tiebreak: null,
       window: 0,
       liveEvery: 100,
       maxSpectators: 10_000,

@@ -76,6 +76,25 @@ describe("results and stats", () => {
     ]);
   });
 
+  it("keeps who reached a score first when a result leaves a player's score as it was", async () => {
+    const game = uniqueGame("results");
+    await configure(game, { rating: "wins" });
+    await results(game, {
+      results: [
+        { winner: "a", loser: "b", ts: 1000 },
+        { winner: "c", loser: "d", ts: 2000 },
+        // a plays again without winning: still 1 win, reached before c's.
+        { winner: "e", loser: "a", ts: 3000 },
+      ],
+    });
+    const entries = (await board(game)).entries.filter((e) => e.score === 1);
+    expect(entries.map((e) => [e.player, e.ts])).toEqual([
+      ["a", 1000],
+      ["c", 2000],
+      ["e", 3000],
+    ]);
+  });
+
   it("rates by ELO with the textbook formula, and placements as every pair at once with K/(n-1)", async () => {
     const game = uniqueGame("results");
     await configure(game, { rating: "elo", elo: { k: 32, initial: 1500 } });

@@ -2,7 +2,7 @@
  * InfluxDB line protocol, as Podium takes it on `POST /v1/write` and the
  * Influx-compatible paths:
  *
- *     scores,game=g1,player=p1[,team=red][,id=evt-1] value=120 [timestamp]
+ *     scores,game=g1,player=p1[,team=red][,id=evt-1] value=120[,subscore=3.5] [timestamp]
  *
  * A single-pass, hand-written scanner over the body: lines are found with
  * `indexOf`, each line is scanned by char code, and names are sliced (and
@@ -57,6 +57,8 @@ export interface LineReport {
   game: string;
   player: string;
   score: number;
+  /** The `subscore` field (a game with a tiebreak orders equal scores by it). */
+  subscore?: number;
   /** Milliseconds since the Unix epoch; absent when the line has no timestamp. */
   ts?: number;
   team?: string;
@@ -130,6 +132,7 @@ class LineScanner {
   private idFromField = false;
   private score: number | undefined;
   private scoreKey = "";
+  private subscore: number | undefined;
   /** Where the last scan stopped. */
   private at = 0;
   private readonly scalar: Scalar = { kind: INVALID, number: 0 };
@@ -184,6 +187,7 @@ class LineScanner {
     this.named.game = this.named.player = this.named.team = this.named.id = undefined;
     this.idFromField = false;
     this.score = undefined;
+    this.subscore = undefined;
     let i = this.measurement(start, end);
     i = this.tags(i, end);
     while (i < end && this.s.charCodeAt(i) === SPACE) i++;
@@ -197,6 +201,7 @@ class LineScanner {
     if (player === undefined) refuseLine("tag player is missing");
     if (this.score === undefined) refuseLine("field value (or score) is missing");
     const report: LineReport = { line, game, player, score: this.score };
+    if (this.subscore !== undefined) report.subscore = this.subscore;
     if (ts !== undefined) report.ts = ts;
     if (team !== undefined) report.team = team;
     if (id !== undefined) report.id = id;
@@ -291,7 +296,7 @@ class LineScanner {
         escaped ? unescaped(s, valueStart + 1, i - 1, STRING) : s.slice(valueStart + 1, i - 1),
       );
       this.idFromField = true;
-    } else if (key === "value" || key === "score") {
+    } else if (key === "value" || key === "score" || key === "subscore") {
       refuseLine(`field ${key} is a string; expected a number`);
     }
     return i;
@@ -327,6 +332,11 @@ class LineScanner {
       }
       this.score = number === 0 ? 0 : number; // no -0
       this.scoreKey = key;
+    } else if (key === "subscore") {
+      if (kind !== NUMBER) refuseLine(`field subscore: ${show(s.slice(valueStart, i))} is not a number`);
+      if (this.subscore !== undefined) refuseLine("field subscore is repeated");
+      if (!Number.isFinite(number)) refuseLine(`field subscore: ${show(s.slice(valueStart, i))} is not finite`);
+      this.subscore = number === 0 ? 0 : number;
     } else if (kind === INVALID) {
       refuseLine(`field ${show(key)}: ${show(s.slice(valueStart, i))} is not a number, boolean or quoted string`);
     } else if (key === "id") {

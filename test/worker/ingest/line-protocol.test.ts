@@ -51,6 +51,20 @@ describe("parseLineProtocol: reports", () => {
     ).toStrictEqual([{ line: 1, game: "g1", player: "p1", score: 5, team: "red", id: "evt-1", ts: 0 }]);
   });
 
+  it("takes a subscore field, a number like the score, once", () => {
+    expect(reports("scores,game=g1,player=p1 value=5,subscore=-2.5")[0]).toStrictEqual({
+      line: 1,
+      game: "g1",
+      player: "p1",
+      score: 5,
+      subscore: -2.5,
+    });
+    expect(reports("scores,game=g1,player=p1 subscore=3i,value=5")[0].subscore).toBe(3);
+    expect(error("scores,game=g,player=p value=1,subscore=true")).toBe("field subscore: true is not a number");
+    expect(error('scores,game=g,player=p value=1,subscore="3"')).toBe("field subscore is a string; expected a number");
+    expect(error("scores,game=g,player=p value=1,subscore=1,subscore=2")).toBe("field subscore is repeated");
+  });
+
   it("takes an id string field", () => {
     expect(reports('scores,game=g1,player=p1 value=5,id="evt 1, \\"x\\"=y"')[0].id).toBe('evt 1, "x"=y');
   });

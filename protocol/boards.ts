@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { GameConfig } from "./config";
 import { GAME_KINDS } from "./game-kind";
 import { Country, DisplayName, GameName, PlayerName, Score, TeamName } from "./names";
+import { Meta } from "./reports";
 import { CurrentSeason } from "./seasons";
 
 const UpdatedAt = z.number().int().openapi({ description: "When the board last changed (ms since epoch)" });
@@ -20,6 +21,7 @@ export const LeaderboardEntry = z
       .int()
       .optional()
       .openapi({ description: "With `country`: the rank on the whole board (`rank` is within the country)" }),
+    meta: Meta.optional(),
   })
   .openapi("LeaderboardEntry");
 

@@ -2,7 +2,7 @@
  * InfluxDB line protocol, as Podium takes it on `POST /v1/write` and the
  * Influx-compatible paths:
  *
- *     scores,game=g1,player=p1[,team=red][,id=evt-1] value=120 [timestamp]
+ *     scores,game=g1,player=p1[,team=red][,id=evt-1] value=120[,meta="{\"level\":3}"] [timestamp]
  *
  * A single-pass, hand-written scanner over the body: lines are found with
  * `indexOf`, each line is scanned by char code, and names are sliced (and
@@ -11,6 +11,7 @@
 import type { IssueDetail } from "../../protocol/errors";
 import { MAX_FUTURE_MS, MAX_SCORE } from "../../protocol/names";
 import { GAME_PATTERN, GAME_RULE, NAME_PATTERN, nameRule, normalizeName } from "../../protocol/patterns";
+import { MAX_META_BYTES, type Meta, metaBytes } from "../../protocol/reports";
 import {
   BACKSLASH,
   BOOLEAN,
@@ -61,6 +62,8 @@ export interface LineReport {
   ts?: number;
   team?: string;
   id?: string;
+  /** From a string field `meta` holding a JSON object. */
+  meta?: Meta;
 }
 
 /** Tags per line: Influx senders add a few (host, region); thousands are an attack. */
@@ -119,6 +122,21 @@ function checked(tag: TagName, raw: string): string {
   return value;
 }
 
+/** A `meta` field's text: a JSON object of at most MAX_META_BYTES, as a report's meta must be. */
+function metaOf(text: string): Meta {
+  let meta: unknown;
+  try {
+    meta = JSON.parse(text);
+  } catch {
+    refuseLine(`field meta is not JSON (got ${show(text)})`);
+  }
+  if (typeof meta !== "object" || meta === null || Array.isArray(meta)) {
+    refuseLine(`field meta is not a JSON object (got ${show(text)})`);
+  }
+  if (metaBytes(meta) > MAX_META_BYTES) refuseLine(`field meta is more than ${MAX_META_BYTES} bytes of JSON`);
+  return meta as Meta;
+}
+
 class LineScanner {
   /** The line being scanned: its named tags, whether its id came as a field, its score. */
   private readonly named: Record<TagName, string | undefined> = {
@@ -128,6 +146,7 @@ class LineScanner {
     id: undefined,
   };
   private idFromField = false;
+  private meta: Meta | undefined;
   private score: number | undefined;
   private scoreKey = "";
   /** Where the last scan stopped. */
@@ -183,6 +202,7 @@ class LineScanner {
     // Reset in place: one shape for every line keeps the property accesses fast.
     this.named.game = this.named.player = this.named.team = this.named.id = undefined;
     this.idFromField = false;
+    this.meta = undefined;
     this.score = undefined;
     let i = this.measurement(start, end);
     i = this.tags(i, end);
@@ -200,6 +220,7 @@ class LineScanner {
     if (ts !== undefined) report.ts = ts;
     if (team !== undefined) report.team = team;
     if (id !== undefined) report.id = id;
+    if (this.meta !== undefined) report.meta = this.meta;
     return report;
   }
 
@@ -291,6 +312,9 @@ class LineScanner {
         escaped ? unescaped(s, valueStart + 1, i - 1, STRING) : s.slice(valueStart + 1, i - 1),
       );
       this.idFromField = true;
+    } else if (key === "meta") {
+      if (this.meta !== undefined) refuseLine("field meta is repeated");
+      this.meta = metaOf(escaped ? unescaped(s, valueStart + 1, i - 1, STRING) : s.slice(valueStart + 1, i - 1));
     } else if (key === "value" || key === "score") {
       refuseLine(`field ${key} is a string; expected a number`);
     }
@@ -331,6 +355,8 @@ class LineScanner {
       refuseLine(`field ${show(key)}: ${show(s.slice(valueStart, i))} is not a number, boolean or quoted string`);
     } else if (key === "id") {
       refuseLine('field id is not a string; expected e.g. id="evt-1"');
+    } else if (key === "meta") {
+      refuseLine('field meta is not a string; expected JSON, e.g. meta="{\\"level\\":3}"');
     }
     return i;
   }

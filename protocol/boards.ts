@@ -110,6 +110,7 @@ export const TeamDetail = TeamStanding.extend({
       share: z.number().nullable().openapi({ description: "score / team score; null when the team's score is 0" }),
       name: DisplayName.optional(),
       country: Country.optional(),
+      meta: Meta.optional(),
     }),
   ),
 }).openapi("TeamDetail");
@@ -124,6 +125,7 @@ export const MvpEntry = z
     share: z.number(),
     name: DisplayName.optional(),
     country: Country.optional(),
+    meta: Meta.optional(),
   })
   .openapi("MvpEntry");
 
@@ -144,6 +146,7 @@ export const TrendingEntry = z
     team: TeamName.optional(),
     name: DisplayName.optional(),
     country: Country.optional(),
+    meta: Meta.optional(),
   })
   .openapi("TrendingEntry");
 

@@ -48,19 +48,32 @@ export class PlayerMetaTable {
   /** The meta of the board retired by the last close, while its standings are archived. */
   readonly retired: MetaSource = { many: (players) => this.read(this.epoch - 1, players) };
 
-  /** Sets (JSON) or clears (null) players' meta; call inside the batch's transaction. */
+  /**
+   * Sets (JSON) or clears (null) players' meta; call inside the batch's
+   * transaction. One statement each way for the whole batch, its rows as one
+   * JSON parameter, not one call into SQLite per row.
+   */
   write(changes: ReadonlyMap<string, string | null>): void {
+    const set: [string, string][] = [];
+    const cleared: string[] = [];
     for (const [player, json] of changes) {
-      if (json === null) this.delete(player);
-      else {
-        this.sql.exec(
-          "INSERT OR REPLACE INTO player_meta (epoch, player, meta) VALUES (?, ?, ?)",
-          this.epoch,
-          player,
-          json,
-        );
-        this.any = true;
-      }
+      if (json === null) cleared.push(player);
+      else set.push([player, json]);
+    }
+    if (set.length > 0) {
+      this.sql.exec(
+        "INSERT OR REPLACE INTO player_meta (epoch, player, meta) SELECT ?, value ->> 0, value ->> 1 FROM json_each(?)",
+        this.epoch,
+        JSON.stringify(set),
+      );
+      this.any = true;
+    }
+    if (cleared.length > 0 && this.any) {
+      this.sql.exec(
+        "DELETE FROM player_meta WHERE epoch = ? AND player IN (SELECT value FROM json_each(?))",
+        this.epoch,
+        JSON.stringify(cleared),
+      );
     }
   }
 

@@ -11,7 +11,9 @@ import {
   type TrendingEntry,
 } from "../protocol/boards";
 import type { LiveBoardName } from "../protocol/live";
+import type { Meta } from "../protocol/reports";
 import type { ViewSource } from "./live/views";
+import type { MetaSource } from "./storage/player-meta";
 import type { StoredProfile } from "./storage/profiles";
 
 /** Where display names come from (the profiles table; anything alike in tests). */
@@ -27,7 +29,7 @@ export const TRENDING_KEPT = MAX_TRENDING;
 /**
  * A game's boards as the API shows them: the engine's entries with each
  * player's display name (from the profiles) beside its country (from the
- * engine). Shared by the RPC reads and the live views, so both show the same.
+ * engine), and its meta (from the meta table). Shared by the RPC reads and the live views, so both show the same.
  */
 export class BoardReads implements ViewSource {
   private trendingAt = Number.NEGATIVE_INFINITY;
@@ -36,6 +38,7 @@ export class BoardReads implements ViewSource {
   constructor(
     private readonly ranking: () => Ranking,
     private readonly profiles: () => Profiles,
+    private readonly metas: () => MetaSource,
   ) {}
 
   /** Forgets the trending cache (the board was rebuilt or its rules changed). */
@@ -112,18 +115,22 @@ export class BoardReads implements ViewSource {
     return this.trendingCache.slice(0, limit);
   }
 
-  /** Entries with each player's display name and country, once set. */
-  named<T extends { player: string }>(entries: T[]): (T & { name?: string; country?: string })[] {
+  /** Entries with each player's display name, country and meta, once set. */
+  named<T extends { player: string }>(entries: T[]): (T & { name?: string; country?: string; meta?: Meta })[] {
     if (entries.length === 0) return entries;
     const ranking = this.ranking();
-    const profiles = this.profiles().many(entries.map((e) => e.player));
+    const players = entries.map((e) => e.player);
+    const profiles = this.profiles().many(players);
+    const metas = this.metas().many(players);
     return entries.map((entry) => {
       const profile = profiles.get(entry.player);
       const country = (entry as Partial<RankedEntry>).country ?? ranking.countryOf(entry.player);
-      if (profile?.name === undefined && country === undefined) return entry;
-      const decorated: T & { name?: string; country?: string } = { ...entry };
+      const meta = metas.get(entry.player);
+      if (profile?.name === undefined && country === undefined && meta === undefined) return entry;
+      const decorated: T & { name?: string; country?: string; meta?: Meta } = { ...entry };
       if (profile?.name !== undefined) decorated.name = profile.name;
       if (country !== undefined) decorated.country = country;
+      if (meta !== undefined) decorated.meta = meta;
       return decorated;
     });
   }

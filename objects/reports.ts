@@ -16,22 +16,25 @@ import type { ScoreReport } from "../protocol/reports";
 import type { ProfileTable, StoredProfile } from "./storage/profiles";
 import type { ReportCount } from "./storage/stats";
 
-/** Fresh reports as the board takes them (each with its ts), and the profile changes they carry. */
+/** Fresh reports as the board takes them (each with its ts), and the profile changes and meta they carry. */
 export interface ReportBatch {
   reports: (Report & { id?: string })[];
   /** Each player's name and country as the batch last set them. */
   profiles: Map<string, StoredProfile>;
+  /** Each report's meta as JSON, by position; empty when no report has meta. */
+  metas: (string | undefined)[];
 }
 
-/** The board's side of fresh reports: a missing ts is the server's `now`; names and countries go to profiles. */
+/** The board's side of fresh reports: a missing ts is the server's `now`; names and countries go to profiles, meta as JSON. */
 export function readReports(sent: readonly ScoreReport[], now: number): ReportBatch {
-  const batch: ReportBatch = { reports: [], profiles: new Map() };
-  for (const { player, score, subscore, ts, id, team, name, country } of sent) {
+  const batch: ReportBatch = { reports: [], profiles: new Map(), metas: [] };
+  for (const [index, { player, score, subscore, ts, id, team, name, country, meta }] of sent.entries()) {
     const report: Report & { id?: string } = { player, score, ts: ts ?? now };
     if (subscore !== undefined) report.subscore = subscore;
     if (team !== undefined) report.team = team;
     if (id !== undefined) report.id = id;
     batch.reports.push(report);
+    if (meta !== undefined) batch.metas[index] = JSON.stringify(meta);
     if (name !== undefined || country !== undefined) {
       const change = { ...batch.profiles.get(player) };
       if (name !== undefined) change.name = name;

@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { GameConfig } from "./config";
 import { GAME_KINDS } from "./game-kind";
 import { Country, DisplayName, GameName, PlayerName, Score, TeamName } from "./names";
+import { Meta } from "./reports";
 import { CurrentSeason } from "./seasons";
 
 const UpdatedAt = z.number().int().openapi({ description: "When the board last changed (ms since epoch)" });
@@ -23,6 +24,7 @@ export const LeaderboardEntry = z
       .int()
       .optional()
       .openapi({ description: "With `country`: the rank on the whole board (`rank` is within the country)" }),
+    meta: Meta.optional(),
   })
   .openapi("LeaderboardEntry");
 
@@ -111,6 +113,7 @@ export const TeamDetail = TeamStanding.extend({
       share: z.number().nullable().openapi({ description: "score / team score; null when the team's score is 0" }),
       name: DisplayName.optional(),
       country: Country.optional(),
+      meta: Meta.optional(),
     }),
   ),
 }).openapi("TeamDetail");
@@ -125,6 +128,7 @@ export const MvpEntry = z
     share: z.number(),
     name: DisplayName.optional(),
     country: Country.optional(),
+    meta: Meta.optional(),
   })
   .openapi("MvpEntry");
 
@@ -145,6 +149,7 @@ export const TrendingEntry = z
     team: TeamName.optional(),
     name: DisplayName.optional(),
     country: Country.optional(),
+    meta: Meta.optional(),
   })
   .openapi("TrendingEntry");
 

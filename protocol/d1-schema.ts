@@ -107,6 +107,8 @@ export const seasonStandings = sqliteTable(
     team: text("team"),
     name: text("name"),
     country: text("country"),
+    /** The entry's meta as JSON (see protocol/reports.ts Meta). */
+    meta: text("meta"),
   },
   (t) => [
     primaryKey({ columns: [t.game, t.season, t.position] }),

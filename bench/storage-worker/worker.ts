@@ -9,8 +9,8 @@ interface Env {
 /**
  * POST /fill?game=g&from=0&batches=10&players=1000000 applies `batches`
  * batches of 1000 generated reports through GameBoard.applyReports.
- * GET /read?game=g answers the top 15 (the first read after a restart is
- * the rebuild).
+ * GET /read?game=g&limit=15 answers the top `limit` (the first read after a
+ * restart is the rebuild).
  * POST /results?game=g&from=0&batches=10&players=100000&size=2&rating=elo applies
  * `batches` batches of 1000 players' worth of generated results (1v1 when
  * size is 2, else free-for-alls of `size` players) through applyResults.
@@ -59,6 +59,8 @@ export default {
       // bounds=1: every bound on, wide enough that each gain is charged in memory only (an honest pace);
       // bounds=2: a gain rate so low that most gains leave a player over a minute short, and are recorded.
       const bounded = query.get("bounds") ?? "0";
+      // meta=1: each report carries meta of about 100 bytes, as a game's client would send.
+      const withMeta = query.get("meta") === "1";
       // No history alarm may wake the object before the timed read after a restart.
       if (from === 0) {
         await board.configure(game, {
@@ -87,6 +89,8 @@ export default {
           // and the allowance on the server's clock is what they spend.
           const ts = bounded === "2" ? Date.now() - 864_000_000 + b * 2_000_000 : Date.now() - 1000;
           const report = { player, score: (i * 2654435761) % 1_000_000, ts };
+          if (withMeta)
+            return { ...report, meta: { level: i % 60, character: "mage", build: [slot % 7, b], run: `r-${i}` } };
           if (!derived) return report;
           return { ...report, team: `team-${slot % 1000}`, ...(i < players ? { country: COUNTRIES[slot % 10] } : {}) };
         });
@@ -95,7 +99,7 @@ export default {
       }
       return Response.json({ applied: batches * 1000 });
     }
-    if (path === "/read") return Response.json(await board.leaderboard(0, 15));
+    if (path === "/read") return Response.json(await board.leaderboard(0, Number(query.get("limit") ?? 15)));
     return new Response("storage bench: POST /fill, POST /results, GET /read, /stats, /standing");
   },
 };

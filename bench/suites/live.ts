@@ -121,6 +121,7 @@ function objectWork(ctx: BenchContext): BenchResult[] {
   const reads = new BoardReads(
     () => board,
     () => ({ many: () => new Map() }),
+    () => ({ many: () => new Map() }),
   );
   let seen = visibleEntries(reads, spec, 0);
   const naive = new Map(board.page(0, players).map((e) => [e.player, e.score]));

@@ -164,6 +164,19 @@ async function derivedBatches(ctx: BenchContext): Promise<BenchResult[]> {
     const on = await fill("derived-on", "derived=1");
     const bounded = await fill("bounds-on", "bounds=1");
     const recorded = await fill("bounds-recorded", "bounds=2");
+    const meta = await fill("meta-on", "meta=1");
+    // A page of 1000 entries: with meta, one more SQLite statement for the page.
+    const page = async (game: string) => {
+      const reads = ctx.quick ? 50 : 200;
+      const started = performance.now();
+      for (let i = 0; i < reads; i++) {
+        const res = await fetch(`${server.url}/read?game=${game}&limit=1000`);
+        if (res.status !== 200) throw new Error(`read: ${res.status}`);
+        await res.arrayBuffer();
+      }
+      return (performance.now() - started) / reads;
+    };
+    const [plainPage, metaPage] = [await page("derived-off"), await page("meta-on")];
     const row = (name: string, value: number, note?: string) =>
       compared(
         {
@@ -186,6 +199,19 @@ async function derivedBatches(ctx: BenchContext): Promise<BenchResult[]> {
       ),
       row("1000-report batch through the object, every bound on, gains at an honest pace", bounded),
       row("1000-report batch through the object, every bound on, most gains recorded", recorded),
+      row("1000-report batch through the object, each report with meta", meta, "goal: at most 1.3x (ratio >= 0.77)"),
+      compared(
+        {
+          suite: "storage",
+          name: "read a 1000-entry page, every entry with meta (RPC + HTTP)",
+          n: players,
+          value: metaPage,
+          unit: "ms",
+          baseline: "the same page without meta",
+          baselineValue: plainPage,
+        },
+        true,
+      ),
     ];
   } finally {
     await server.dispose();

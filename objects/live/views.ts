@@ -105,13 +105,13 @@ export function diffEntries(
   return changes;
 }
 
-/** Entries are flat objects of numbers and strings. */
+/** Entries are flat objects of numbers and strings, but for `meta`: JSON, compared as its text. */
 function sameFields(a: object, b: object): boolean {
   const x = a as Record<string, unknown>;
   const y = b as Record<string, unknown>;
   let count = 0;
   for (const key in x) {
-    if (x[key] !== y[key]) return false;
+    if (x[key] !== y[key] && (key !== "meta" || JSON.stringify(x[key]) !== JSON.stringify(y[key]))) return false;
     count++;
   }
   for (const _ in y) count--;

@@ -12,6 +12,7 @@ import { joinCountries, overLimits, planReports, readReports, reportCounts, stra
 import { planResults } from "../results";
 import type { GameRecord } from "../storage/game-record";
 import type { GameTables } from "../storage/tables";
+import { metaChanges } from "./report-meta";
 
 /** What a batch did: the positions of its items applied (the others were duplicates), of how many sent. */
 export interface Applied {
@@ -63,6 +64,7 @@ export class PlayerBoard {
     this.reads = new BoardReads(
       () => this.current,
       () => tables.profiles,
+      () => tables.playerMeta,
     );
   }
 
@@ -92,7 +94,13 @@ export class PlayerBoard {
     const { states } = plan;
     // Players new to the board may have a profile already (set before their first score).
     const newcomers = tables.profiles.count > 0 ? states.filter((s) => !this.current.knows(s.player)) : [];
+    // A batch without meta on a board without any changes none: no look at which report set what.
+    const metas =
+      batch.metas.length > 0 || tables.playerMeta.holdsAny
+        ? metaChanges(config.aggregate, states, batch.reports, batch.metas)
+        : undefined;
     this.commit(game, plan, newIds, now, () => {
+      if (metas !== undefined) tables.playerMeta.write(metas);
       if (plan.charged !== undefined) tables.gainSpent.write(plan.charged.record);
       if (config.archive) host.keepForArchive(batch.reports);
       for (const [player, change] of batch.profiles) tables.profiles.set(player, change);

@@ -15,8 +15,9 @@ export class ArchiveWriter {
     const statements = copy.parts.map(({ part, entries }) =>
       this.db
         .prepare(
-          `INSERT OR REPLACE INTO season_standings (game, season, position, rank, player, score, ts, team, name, country)
-           SELECT ?1, ?2, ?3 + key, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6
+          `INSERT OR REPLACE INTO season_standings (game, season, position, rank, player, score, ts, team, name, country, meta)
+           SELECT ?1, ?2, ?3 + key, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6,
+             value ->> 7
            FROM json_each(?4)`,
         )
         // Every part but the last holds STANDINGS_PART entries, so its first position follows from its number.
@@ -60,4 +61,6 @@ const toRow = (e: LeaderboardEntry) => [
   e.team ?? null,
   e.name ?? null,
   e.country ?? null,
+  // As JSON text, which `->>` stores as it is (a string's content).
+  e.meta === undefined ? null : JSON.stringify(e.meta),
 ];

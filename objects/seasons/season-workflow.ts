@@ -49,7 +49,10 @@ export interface SeasonHost {
 /** What the workflow keeps and sends through, each replaceable in tests. */
 export interface SeasonParts {
   book: SeasonBook;
-  tables: Pick<GameTables, "log" | "profiles" | "transaction">;
+  tables: Pick<
+    GameTables,
+    "log" | "profiles" | "playerMeta" | "transaction" | "retireBoard" | "retaining" | "releaseStep"
+  >;
   /** Rebuilds a closed board from the rows its log keeps until its standings are in the outbox. */
   loader: Pick<BoardLoader, "closed">;
   clock: { arm(at: number): void };
@@ -118,7 +121,7 @@ export class SeasonWorkflow {
     const retained = log.retainedBoard;
     const closed = staging === undefined ? undefined : book.closed(staging.season);
     if (staging === undefined) {
-      if (retained !== undefined) this.host.background();
+      if (tables.retaining) this.host.background();
     } else if (retained === undefined || closed === undefined || closed.endedAt === null) {
       this.parts.tables.transaction(() => book.stage(staging.season, staging.part, [], true));
     } else {
@@ -189,10 +192,9 @@ export class SeasonWorkflow {
    */
   close(now: number): number {
     const { book, tables } = this.parts;
-    const { log } = tables;
     // A close right after another finishes with the first one's board now (rare: its steps take seconds).
     while (this.stage(STAGE_PARTS));
-    while (this.parts.tables.transaction(() => log.releaseStep()));
+    while (tables.transaction(() => tables.releaseStep()));
     const board = this.host.board(now);
     const total = board.rankedPlayers;
     const leader = board.page(0, 1)[0]?.player ?? null;
@@ -206,7 +208,7 @@ export class SeasonWorkflow {
     };
     const season = this.parts.tables.transaction(() => {
       const closed = book.close(now, { players: total, leader }, next);
-      log.retire(total);
+      tables.retireBoard(total);
       this.host.retireBoard(now);
       return closed;
     });
@@ -218,8 +220,8 @@ export class SeasonWorkflow {
   /** One background step of a closed season: its standings into the outbox, then its rows released. True while more remains. */
   step(): boolean {
     if (this.closing !== undefined) return this.stage(STAGE_PARTS) || this.step();
-    const { log } = this.parts.tables;
-    return log.retainedBoard !== undefined && this.parts.tables.transaction(() => log.releaseStep());
+    const { tables } = this.parts;
+    return tables.retaining && tables.transaction(() => tables.releaseStep());
   }
 
   /** A batch's share of its gains to the prize pool; call inside its transaction. */
@@ -282,9 +284,11 @@ export class SeasonWorkflow {
 
   /** Keeps a closed board in memory while its standings are written to the outbox from `part` on. */
   private stageFrom(season: number, board: Ranking, total: number, part: number): void {
+    const { tables } = this.parts;
     const reads = new BoardReads(
       () => board,
-      () => this.parts.tables.profiles,
+      () => tables.profiles,
+      () => tables.playerMeta.retired,
     );
     this.closing = { season, page: (offset, limit) => reads.page(offset, limit), total, part };
     this.host.background();

@@ -352,7 +352,7 @@ export class GameShard extends DurableObject<Env> {
     );
     this.seasons = new ShardSeasons(this.tables, this.record, this.players, loader, () => this.maintenance.schedule());
     const { log, stats } = this.tables;
-    if (log.compactionDue || stats.flushDue || log.retainedBoard !== undefined) this.maintenance.schedule();
+    if (log.compactionDue || stats.flushDue || this.tables.retaining) this.maintenance.schedule();
     await this.clock.resume();
   }
 }

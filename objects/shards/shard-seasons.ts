@@ -43,7 +43,7 @@ export class ShardSeasons {
     private readonly background: () => void,
   ) {
     this.closed = tables.meta.read<Closed | null>("closedSeason") ?? undefined;
-    this.releasing = this.closed === undefined && tables.log.retainedBoard !== undefined;
+    this.releasing = this.closed === undefined && tables.retaining;
   }
 
   /** A batch's share of its gains to this shard's part of the pool; call inside its transaction. */
@@ -66,12 +66,12 @@ export class ShardSeasons {
     const closed = this.closed;
     if (closed !== undefined && closed.season === season) return summary(closed);
     if (closed !== undefined) this.release(closed.season);
-    while (this.tables.transaction(() => this.tables.log.releaseStep()));
+    while (this.tables.transaction(() => this.tables.releaseStep()));
     const board = this.players.at(endedAt);
     const next: Closed = { season, endedAt, players: board.rankedPlayers, poolMicros: this.pool };
     dropCompaction();
     this.tables.transaction(() => {
-      this.tables.log.retire(next.players);
+      this.tables.retireBoard(next.players);
       this.tables.trendLog.clear();
       this.tables.meta.write("closedSeason", next);
       this.tables.meta.write("poolMicros", 0);
@@ -92,6 +92,7 @@ export class ShardSeasons {
     return new BoardReads(
       () => board,
       () => this.tables.profiles,
+      () => this.tables.playerMeta.retired,
     ).page(from, to - from);
   }
 
@@ -108,7 +109,7 @@ export class ShardSeasons {
   /** One background step of releasing a closed board's rows; true while more remain. */
   step(): boolean {
     if (!this.releasing) return false;
-    if (this.tables.transaction(() => this.tables.log.releaseStep())) return true;
+    if (this.tables.transaction(() => this.tables.releaseStep())) return true;
     this.releasing = false;
     return false;
   }

@@ -56,6 +56,10 @@ const MIGRATIONS: readonly (readonly string[])[] = [
   [
     "CREATE TABLE IF NOT EXISTS gain_spent (player TEXT PRIMARY KEY, left REAL NOT NULL, at INTEGER NOT NULL) WITHOUT ROWID",
   ],
+  // 10: each player's meta, by epoch (a season close starts the next; see objects/storage/player-meta.ts).
+  [
+    "CREATE TABLE IF NOT EXISTS player_meta (epoch INTEGER NOT NULL, player TEXT NOT NULL, meta TEXT NOT NULL, PRIMARY KEY (epoch, player)) WITHOUT ROWID",
+  ],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,6 +1,7 @@
 import { BatchLog } from "./batch-log";
 import { GainSpentTable } from "./gain-spent";
 import { MetaTable } from "./meta";
+import { PlayerMetaTable } from "./player-meta";
 import { ProfileTable } from "./profiles";
 import { ReportIds } from "./report-ids";
 import { ObjectSchema } from "./schema";
@@ -22,6 +23,7 @@ export class GameTables {
   readonly stats: StatsTable;
   readonly trendLog: TrendLog;
   readonly gainSpent: GainSpentTable;
+  readonly playerMeta: PlayerMetaTable;
 
   constructor(private readonly storage: DurableObjectStorage) {
     const sql = storage.sql;
@@ -33,17 +35,35 @@ export class GameTables {
     this.stats = new StatsTable(sql, this.schema);
     this.trendLog = new TrendLog(sql, this.schema);
     this.gainSpent = new GainSpentTable(sql, this.schema);
+    this.playerMeta = new PlayerMetaTable(sql, this.schema, this.meta);
   }
 
   get sql(): SqlStorage {
     return this.storage.sql;
   }
 
-  /** Forgets a player: a removal in the log, its profile and its stats. Call inside a transaction. */
+  /** Forgets a player: a removal in the log, its profile, its stats and its meta. Call inside a transaction. */
   removePlayer(player: string): void {
     this.log.appendRemoval(player);
     this.profiles.delete(player);
     this.stats.delete(player);
+    this.playerMeta.delete(player);
+  }
+
+  /** A season closed: the board's rows and its players' meta are kept until its standings are archived. */
+  retireBoard(players: number): void {
+    this.log.retire(players);
+    this.playerMeta.retire();
+  }
+
+  /** Whether a retired board's rows or meta remain to be released. */
+  get retaining(): boolean {
+    return this.log.retainedBoard !== undefined || this.playerMeta.retaining;
+  }
+
+  /** One step of releasing a retired board: its rows, then its meta. Call inside a transaction; true while more remain. */
+  releaseStep(): boolean {
+    return this.log.releaseStep() || this.playerMeta.releaseStep();
   }
 
   transaction<T>(work: () => T): T {

@@ -25,6 +25,7 @@ describe("the web client's live state", () => {
           const reads = new BoardReads(
             () => server,
             () => ({ many: () => new Map() }),
+            () => ({ many: () => new Map() }),
           );
           const spec = { limit: 3, around: 1, ...(followed ? { player: followed } : {}) };
           let sent = visibleEntries(reads, spec, 0);

@@ -2,6 +2,7 @@ import { and, asc, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { LeaderboardEntry } from "../../protocol/boards";
 import { seasonStandings } from "../../protocol/d1-schema";
+import type { Meta } from "../../protocol/reports";
 
 const columns = {
   rank: seasonStandings.rank,
@@ -11,17 +12,19 @@ const columns = {
   team: seasonStandings.team,
   name: seasonStandings.name,
   country: seasonStandings.country,
+  meta: seasonStandings.meta,
 };
 
 type StandingRow = Pick<typeof seasonStandings.$inferSelect, keyof typeof columns>;
 
 /** A D1 row as a leaderboard entry: absent fields left out, as the live board does. */
-function entry({ team, name, country, ...rest }: StandingRow): LeaderboardEntry {
+function entry({ team, name, country, meta, ...rest }: StandingRow): LeaderboardEntry {
   return {
     ...rest,
     ...(team === null ? {} : { team }),
     ...(name === null ? {} : { name }),
     ...(country === null ? {} : { country }),
+    ...(meta === null ? {} : { meta: JSON.parse(meta) as Meta }),
   };
 }
 

@@ -2,7 +2,7 @@
  * InfluxDB line protocol, as Podium takes it on `POST /v1/write` and the
  * Influx-compatible paths:
  *
- *     scores,game=g1,player=p1[,team=red][,id=evt-1] value=120[,subscore=3.5] [timestamp]
+ *     scores,game=g1,player=p1[,team=red][,id=evt-1] value=120[,subscore=3.5][,meta="{\"level\":3}"] [timestamp]
  *
  * A single-pass, hand-written scanner over the body: lines are found with
  * `indexOf`, each line is scanned by char code, and names are sliced (and
@@ -10,7 +10,8 @@
  */
 import type { IssueDetail } from "../../protocol/errors";
 import { MAX_FUTURE_MS, MAX_SCORE } from "../../protocol/names";
-import { GAME_PATTERN, GAME_RULE, NAME_PATTERN, nameRule, normalizeName } from "../../protocol/patterns";
+import type { Meta } from "../../protocol/reports";
+import { checked, LineError, metaOf, refuseLine, type TagName, tagName } from "./line-fields";
 import {
   BACKSLASH,
   BOOLEAN,
@@ -63,6 +64,8 @@ export interface LineReport {
   ts?: number;
   team?: string;
   id?: string;
+  /** From a string field `meta` holding a JSON object. */
+  meta?: Meta;
 }
 
 /** Tags per line: Influx senders add a few (host, region); thousands are an attack. */
@@ -83,43 +86,7 @@ export interface LineParseOptions {
   precisions?: readonly TimeUnit[];
 }
 
-/** The tags Podium reads, and the rule each value must meet. */
-const TAG_RULES = {
-  game: { pattern: GAME_PATTERN, rule: GAME_RULE, normalize: false },
-  player: { pattern: NAME_PATTERN, rule: nameRule("player"), normalize: true },
-  team: { pattern: NAME_PATTERN, rule: nameRule("team"), normalize: true },
-  id: { pattern: NAME_PATTERN, rule: nameRule("id"), normalize: true },
-} as const;
-type TagName = keyof typeof TAG_RULES;
-/**
- * The literal for a tag key Podium reads. A literal, not the sliced key: used
- * as a property name, a fresh string would be looked up in V8's string table
- * on every access (measured: the parser ran at half speed).
- */
-function tagName(key: string): TagName | undefined {
-  if (key === "game") return "game";
-  if (key === "player") return "player";
-  if (key === "team") return "team";
-  if (key === "id") return "id";
-  return undefined;
-}
-
 const FUTURE = `${MAX_FUTURE_MS / 3_600_000} h`;
-
-/** A problem with one line; caught per line and turned into an IssueDetail. */
-class LineError extends Error {}
-
-function refuseLine(message: string): never {
-  throw new LineError(message);
-}
-
-/** A named value checked against its rule (and NFC-normalized when it is a name). */
-function checked(tag: TagName, raw: string): string {
-  const { pattern, rule, normalize } = TAG_RULES[tag];
-  const value = normalize ? normalizeName(raw) : raw;
-  if (!pattern.test(value)) refuseLine(`${rule} (got ${show(value)})`);
-  return value;
-}
 
 class LineScanner {
   /** The line being scanned: its named tags, whether its id came as a field, its score. */
@@ -130,6 +97,7 @@ class LineScanner {
     id: undefined,
   };
   private idFromField = false;
+  private meta: Meta | undefined;
   private score: number | undefined;
   private scoreKey = "";
   private subscore: number | undefined;
@@ -186,6 +154,7 @@ class LineScanner {
     // Reset in place: one shape for every line keeps the property accesses fast.
     this.named.game = this.named.player = this.named.team = this.named.id = undefined;
     this.idFromField = false;
+    this.meta = undefined;
     this.score = undefined;
     this.subscore = undefined;
     let i = this.measurement(start, end);
@@ -205,6 +174,7 @@ class LineScanner {
     if (ts !== undefined) report.ts = ts;
     if (team !== undefined) report.team = team;
     if (id !== undefined) report.id = id;
+    if (this.meta !== undefined) report.meta = this.meta;
     return report;
   }
 
@@ -296,6 +266,9 @@ class LineScanner {
         escaped ? unescaped(s, valueStart + 1, i - 1, STRING) : s.slice(valueStart + 1, i - 1),
       );
       this.idFromField = true;
+    } else if (key === "meta") {
+      if (this.meta !== undefined) refuseLine("field meta is repeated");
+      this.meta = metaOf(escaped ? unescaped(s, valueStart + 1, i - 1, STRING) : s.slice(valueStart + 1, i - 1));
     } else if (key === "value" || key === "score" || key === "subscore") {
       refuseLine(`field ${key} is a string; expected a number`);
     }
@@ -341,6 +314,8 @@ class LineScanner {
       refuseLine(`field ${show(key)}: ${show(s.slice(valueStart, i))} is not a number, boolean or quoted string`);
     } else if (key === "id") {
       refuseLine('field id is not a string; expected e.g. id="evt-1"');
+    } else if (key === "meta") {
+      refuseLine('field meta is not a string; expected JSON, e.g. meta="{\\"level\\":3}"');
     }
     return i;
   }

@@ -68,7 +68,7 @@ export class ShardLink {
    * `flush`es them. One gathering at a time: asked again meanwhile, one more
    * follows it, so a flush never shows less than the newest change it heard of.
    */
-  async refreshViews(shards: ShardSet, specs: () => ViewSpec[], flush: () => void): Promise<void> {
+  async refreshViews(shards: ShardSet, spectators: { specs(): ViewSpec[]; changed(): void }): Promise<void> {
     if (this.refreshing !== undefined) {
       this.refreshAgain = true;
       return this.refreshing;
@@ -76,8 +76,8 @@ export class ShardLink {
     this.refreshing = (async () => {
       do {
         this.refreshAgain = false;
-        await this.views.refresh(shards.boards(), specs());
-        flush();
+        await this.views.refresh(shards.boards(), spectators.specs());
+        spectators.changed();
       } while (this.refreshAgain);
     })()
       // The next change gathers again; a shard that did not answer leaves the views as they were.

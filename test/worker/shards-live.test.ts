@@ -4,7 +4,8 @@ import { ADMIN, call, postScores, uniqueGame } from "../support/worker-client";
 
 // A sharded game's spectators see what its twin's see: each view gathered
 // from the shards (the top of each board, a country's top, a followed
-// player's neighbourhood) and sent as one object sends it.
+// player's neighbourhood, a set of players) and sent as one object sends it,
+// every players' entry in its tier.
 
 const QUERIES = [
   "?limit=5",
@@ -14,6 +15,13 @@ const QUERIES = [
   "?board=countries&limit=3",
   "?limit=3&country=FR",
   "?limit=3&player=p7&around=2",
+  "?players=p3,p7,p12,nobody",
+];
+const TIERS = [
+  { name: "gold", top: 0.1 },
+  { name: "silver", rank: 8 },
+  { name: "bronze", score: 20 },
+  { name: "rest" },
 ];
 
 async function until(done: () => boolean, ms = 5000): Promise<void> {
@@ -29,7 +37,8 @@ describe("live views of a sharded game", () => {
       [twin, 1],
     ] as const) {
       expect(
-        (await call(`/v1/games/${g}`, { method: "PUT", key: ADMIN, json: { shards, liveEvery: 50 } })).status,
+        (await call(`/v1/games/${g}`, { method: "PUT", key: ADMIN, json: { shards, liveEvery: 50, tiers: TIERS } }))
+          .status,
       ).toBe(200);
       expect((await postScores(g, { player: "seed", score: 0, ts: 999, team: "red", country: "FR" })).status).toBe(200);
     }

@@ -6,6 +6,8 @@ import type { FriendsPage } from "./friends";
 import type { GameBoards, Page } from "./game-boards";
 import type { ViewSource } from "./live/views";
 
+export { topShare } from "../engine/tiers";
+
 type TierSettings = Pick<GameConfig, "tiers" | "order">;
 
 /**
@@ -13,7 +15,7 @@ type TierSettings = Pick<GameConfig, "tiers" | "order">;
  * board (`globalRank` on a country's page) among `total` players. The same
  * function serves the API's reads and the live views, so both agree.
  */
-function withTiers<E extends LeaderboardEntry>(entries: E[], total: number, settings: TierSettings): E[] {
+export function withTiers<E extends LeaderboardEntry>(entries: E[], total: number, settings: TierSettings): E[] {
   const { tiers, order } = settings;
   if (tiers === null) return entries;
   return entries.map((entry) => {

@@ -243,6 +243,7 @@ export const SeasonLeaderboard = Leaderboard.extend({
 export const SeasonStanding = LeaderboardEntry.extend({
   season: z.number().int(),
   total: z.number().int().openapi({ description: "Players in the season's standings" }),
+  top: TopShare,
   award: z.number().openapi({ description: "What the season's prizes paid the player; 0 when none" }),
   complete: z.boolean(),
 }).openapi("SeasonStanding");

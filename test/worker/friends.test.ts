@@ -166,4 +166,16 @@ describe("a live friends view", () => {
       (await call(`/v1/games/${game}/live?players=p1&country=FR`, { headers: { upgrade: "websocket" } })).status,
     ).toBe(400);
   });
+
+  it("counts each set as one view against maxViews, whatever order it is named in", async () => {
+    const game = await tenPlayers({ maxViews: 1 });
+    const first = await watch(game, "?players=p1,p2");
+    const same = await watch(game, "?players=p2,p1,p2");
+    expect(same.ranked).toEqual(first.ranked);
+    const upgrade = { headers: { upgrade: "websocket" } };
+    const other = await call(`/v1/games/${game}/live?players=p1,p3`, upgrade);
+    expect(other.status).toBe(429);
+    expect((await errorOf(other)).code).toBe("too_many_views");
+    expect((await call(`/v1/games/${game}/live?board=teams&players=p1`, upgrade)).status).toBe(400);
+  });
 });

@@ -23,6 +23,8 @@ export class ShardViews implements ViewSource {
   private followed = new Map<string, LiveEntry[] | undefined>();
   private followedAt = Number.NEGATIVE_INFINITY;
   private friends = new Map<string, LiveEntry[]>();
+  /** When a refresh left followed players and sets as they were (too soon), when they may be gathered again. */
+  followDue: number | undefined;
 
   /** Gathers what `specs` watch from the shards (`boards`). */
   async refresh(boards: GameBoards, specs: readonly ViewSpec[]): Promise<void> {
@@ -41,9 +43,15 @@ export class ShardViews implements ViewSource {
     const follow = now - this.followedAt >= FOLLOW_EVERY_MS;
     const watched = follow ? specs.filter((s) => s.player !== undefined && boardOf(s) === "players") : [];
     const sets = follow ? specs.flatMap((s) => (s.players === undefined ? [] : [s.players])) : [];
+    const following = specs.some(
+      (s) => (s.player !== undefined && boardOf(s) === "players") || s.players !== undefined,
+    );
+    this.followDue = !follow && following ? this.followedAt + FOLLOW_EVERY_MS : undefined;
+    const onPlayers = specs.some((s) => boardOf(s) === "players");
     const ask = <T>(limit: number, read: () => Promise<T>, none: T) => (limit > 0 ? read() : Promise.resolve(none));
     const [players, teams, mvps, trending, countriesBoard, tops, neighbourhoods, friends] = await Promise.all([
-      ask(deepest("players"), () => boards.page(0, deepest("players")), EMPTY),
+      // Every players view shows the board's total (and tiers count on it): asked with a limit of 0 when no top is watched.
+      onPlayers ? boards.page(0, deepest("players")) : EMPTY,
       ask(deepest("teams"), () => boards.teams(0, deepest("teams")), EMPTY),
       ask(deepest("mvps"), () => boards.mvps(0, deepest("mvps")), EMPTY),
       ask(deepest("trending"), () => boards.trending(MAX_TRENDING), []),

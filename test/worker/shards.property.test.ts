@@ -104,7 +104,14 @@ describe("a sharded game answers as its twin on one object", () => {
           status: res.status,
           body: (await res.json()) as Record<string, unknown>,
         });
-        expect(comparable(await body(fb)), "friends").toEqual(comparable(await body(fa)));
+        const friendsOne = await body(fa);
+        expect(comparable(await body(fb)), "friends").toEqual(comparable(friendsOne));
+        // Every player asked for is its entry on the whole board, or missing.
+        const whole = (await json(`/v1/games/${one}/leaderboard?limit=1000`)).body.entries as { player: string }[];
+        expect(friendsOne.body.entries, "friends are the board's entries").toEqual(whole);
+        expect(friendsOne.body.missing).toEqual(
+          [...PLAYERS, "nobody"].filter((p) => !whole.some((e) => e.player === p.normalize("NFC"))),
+        );
         // One player across both twins: the same standing in each, but for the game's name.
         for (const player of PLAYERS.slice(0, 4)) {
           const across = await json(`/v1/players/${encodeURIComponent(player)}?games=${one},${many}`);

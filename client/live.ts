@@ -21,6 +21,8 @@ export interface LiveFeedOptions<B extends LiveBoardName = "players"> {
   /** Follow this player: its entry and `around` neighbours on each side. */
   player?: string;
   around?: number;
+  /** On the players board: only these players (friends, at most 100), wherever they stand. */
+  players?: readonly string[];
   /** Called with the board after every message applied. */
   onBoard?: (board: LiveState<BoardEntries[B]>) => void;
   /** Called when the connection's state changes; `detail` says when the next attempt is. */
@@ -61,6 +63,8 @@ export class LiveFeed<B extends LiveBoardName = "players"> {
     if (options.country !== undefined) query.set("country", options.country);
     if (options.player !== undefined) query.set("player", options.player);
     if (options.around !== undefined) query.set("around", String(options.around));
+    // The route reads the set comma-separated: names holding a comma cannot be watched live.
+    if (options.players !== undefined) query.set("players", options.players.join(","));
     const base = baseUrl.replace(/\/$/, "").replace(/^http/, "ws");
     this.url = `${base}/v1/games/${encodeURIComponent(game)}/live?${query}`;
   }

@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { GainAllowance } from "../engine/gain-allowance";
 import type {
   CountryBoard,
+  FriendsBoard,
   GameInfo,
   Leaderboard,
   MvpBoard,
@@ -50,6 +51,7 @@ import type { ShardSet } from "./shards/shard-set";
 import type { ShardSummary } from "./shards/summary";
 import { GameRecord } from "./storage/game-record";
 import { GameTables } from "./storage/tables";
+import { TieredBoards, TieredSource } from "./tiered";
 
 /** What the object rebuilds from its storage at each start (and after a deletion). */
 interface Restored {
@@ -88,7 +90,7 @@ export class GameBoard extends DurableObject<Env> {
     this.spectators = new Spectators(
       ctx,
       () => this.players.board,
-      () => (this.shardSet() === undefined ? this.reads : this.restored.link.views),
+      () => new TieredSource(this.shardSet() === undefined ? this.reads : this.restored.link.views, this.record.config),
       () => this.record.config,
       () => this.directory.changed(SPECTATORS_INTERVAL_MS),
     );
@@ -195,11 +197,7 @@ export class GameBoard extends DurableObject<Env> {
     const season = this.restored.seasons.current();
     const shards = this.shardSet();
     if (shards === undefined) return this.board(() => ({ config, players: this.players.board.rankedPlayers, season }));
-    return this.board(async () => {
-      const sizes = await shards.sizes();
-      const players = sizes.reduce((sum, s) => sum + s.ranked, 0);
-      return { config, players, season, shards: sizes.map((s, shard) => ({ shard, players: s.ranked })) };
-    });
+    return this.board(async () => ({ config, season, ...(await shards.spread()) }));
   }
 
   /** A page of the board, or with `country` of that country's players (ranked within it, with `globalRank`). */
@@ -212,6 +210,11 @@ export class GameBoard extends DurableObject<Env> {
 
   async standing(player: string, around: number): Promise<Outcome<PlayerStanding>> {
     return this.existing(async () => found(await this.boards().standing(player, around), () => playerNotFound(player)));
+  }
+
+  /** Some players (friends) in board order with their ranks on it, and the names not on it. */
+  async friends(players: string[]): Promise<Outcome<FriendsBoard>> {
+    return this.board(() => this.boards().players(players));
   }
 
   async teams(offset: number, limit: number): Promise<Outcome<TeamBoard>> {
@@ -326,9 +329,10 @@ export class GameBoard extends DurableObject<Env> {
     return shards > 1 ? refused(shardsChanged(shards)) : write();
   }
 
-  /** The game's boards: this object's own, or its shards'. */
+  /** The game's boards: this object's own, or its shards', entries in their tiers. */
   private boards(): GameBoards {
-    return this.shardSet()?.boards() ?? new LocalBoards(this.reads, (now) => this.players.at(now));
+    const boards = this.shardSet()?.boards() ?? new LocalBoards(this.reads, (now) => this.players.at(now));
+    return new TieredBoards(boards, this.record.config);
   }
 
   /** The game's shards, when its players are spread over several objects. */
@@ -428,12 +432,7 @@ export class GameBoard extends DurableObject<Env> {
     this.directory.changed();
     const shards = this.shardSet();
     if (shards === undefined) this.spectators.changed();
-    else
-      void this.restored.link.refreshViews(
-        shards,
-        () => this.spectators.specs(),
-        () => this.spectators.changed(),
-      );
+    else void this.restored.link.refreshViews(shards, this.spectators);
     this.restored.history.changed(now);
     this.restored.maintenance.scheduleIfDue();
   }

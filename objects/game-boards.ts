@@ -7,6 +7,7 @@ import type {
   TeamStanding,
   TrendingEntry,
 } from "../protocol/boards";
+import { type FriendsPage, friendsPage } from "./friends";
 import type { BoardReads } from "./reads";
 
 /** A page of a board: its entries and how many it holds. */
@@ -26,6 +27,8 @@ export interface GameBoards {
   /** A country's players, ranked within it, each with `globalRank`. */
   countryPage(country: string, offset: number, limit: number): Promise<Page<LeaderboardEntry>>;
   standing(player: string, around: number): Promise<PlayerStanding | undefined>;
+  /** Some players' entries in board order, ranked on the whole board, and the names not on it. */
+  players(names: readonly string[]): Promise<FriendsPage>;
   teams(offset: number, limit: number): Promise<Page<TeamStanding>>;
   team(name: string, limit: number): Promise<TeamDetail | undefined>;
   mvps(offset: number, limit: number): Promise<Page<MvpEntry>>;
@@ -53,6 +56,11 @@ export class LocalBoards implements GameBoards {
   async standing(player: string, around: number): Promise<PlayerStanding | undefined> {
     this.expire(Date.now());
     return this.reads.standing(player, around);
+  }
+
+  async players(names: readonly string[]): Promise<FriendsPage> {
+    this.expire(Date.now());
+    return friendsPage(names, this.reads.entriesOf(names), this.reads.total("players"));
   }
 
   async teams(offset: number, limit: number): Promise<Page<TeamStanding>> {

@@ -1,5 +1,6 @@
 import type { Ranking } from "../engine/ranking";
 import type { RankedEntry } from "../engine/rules";
+import { topShare } from "../engine/tiers";
 import {
   type CountryStanding,
   type LeaderboardEntry,
@@ -12,6 +13,7 @@ import {
 } from "../protocol/boards";
 import type { LiveBoardName } from "../protocol/live";
 import type { Meta } from "../protocol/reports";
+import { friendsPage } from "./friends";
 import type { ViewSource } from "./live/views";
 import type { MetaSource } from "./storage/player-meta";
 import type { StoredProfile } from "./storage/profiles";
@@ -59,6 +61,17 @@ export class BoardReads implements ViewSource {
     return entries === undefined ? undefined : this.named(entries);
   }
 
+  /** These players' entries (ranks on this board) with their names; players not on it are left out. */
+  entriesOf(players: readonly string[]): LeaderboardEntry[] {
+    const ranking = this.ranking();
+    return this.named(players.flatMap((player) => ranking.entry(player) ?? []));
+  }
+
+  /** These players' entries in board order (a live friends view). */
+  players(names: readonly string[]): LeaderboardEntry[] {
+    return friendsPage(names, this.entriesOf(names), this.ranking().rankedPlayers).entries;
+  }
+
   /** What a board's `total` counts: players (of a country), teams, MVPs, trending players, countries. */
   total(board: LiveBoardName, country?: string): number {
     const ranking = this.ranking();
@@ -81,7 +94,8 @@ export class BoardReads implements ViewSource {
     const entry = ranking.entry(player);
     if (entry === undefined) return undefined;
     const [named] = this.named([entry]);
-    const standing: PlayerStanding = { ...named, total: ranking.rankedPlayers };
+    const total = ranking.rankedPlayers;
+    const standing: PlayerStanding = { ...named, total, top: topShare(entry.rank, total) };
     const countryRank = ranking.derived.countryRank(player);
     if (countryRank !== undefined) standing.countryRank = countryRank;
     if (around > 0) standing.around = this.named(ranking.around(player, around) ?? []);

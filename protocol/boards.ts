@@ -25,6 +25,10 @@ export const LeaderboardEntry = z
       .optional()
       .openapi({ description: "With `country`: the rank on the whole board (`rank` is within the country)" }),
     meta: Meta.optional(),
+    tier: z.string().optional().openapi({
+      description:
+        "The first of the game's `tiers` that holds the entry (by its rank on the whole board); absent when none does",
+    }),
   })
   .openapi("LeaderboardEntry");
 
@@ -34,11 +38,19 @@ export const Leaderboard = z
     updatedAt: UpdatedAt,
     total: z.number().int().openapi({ description: "Players on the board" }),
     entries: z.array(LeaderboardEntry),
+    missing: z
+      .array(PlayerName)
+      .optional()
+      .openapi({ description: "With `players`: the players asked for who are not on the board" }),
   })
   .openapi("Leaderboard");
 
+/** The share of the board at or above a rank: 0.01 is the top 1%. */
+const TopShare = z.number().openapi({ description: "rank / total: 0.01 is the top 1%", example: 0.01 });
+
 export const PlayerStanding = LeaderboardEntry.extend({
   total: z.number().int(),
+  top: TopShare,
   countryRank: z
     .number()
     .int()
@@ -48,6 +60,47 @@ export const PlayerStanding = LeaderboardEntry.extend({
     description: "The player's entry with up to `around` neighbours on each side, in rank order",
   }),
 }).openapi("PlayerStanding");
+
+/** The most players one friends read names. */
+export const MAX_FRIENDS = 100;
+
+export const FriendsBoard = Leaderboard.extend({
+  missing: z.array(PlayerName).openapi({ description: "The players asked for who are not on the board" }),
+}).openapi("FriendsBoard");
+
+/** The players of a friends read: PlayerNames, at most MAX_FRIENDS. */
+export const FriendsBody = z
+  .strictObject({
+    players: z
+      .array(PlayerName)
+      .min(1)
+      .max(MAX_FRIENDS, `at most ${MAX_FRIENDS} players in one read`)
+      .openapi({ description: `At most ${MAX_FRIENDS}; repeats count once` }),
+  })
+  .openapi("FriendsBody");
+
+/** The most games one player-across-games read names. */
+export const MAX_GAMES_ACROSS = 50;
+
+export const PlayerAcrossGames = z
+  .object({
+    player: PlayerName,
+    standings: z.array(
+      z.object({
+        game: GameName,
+        rank: z.number().int(),
+        score: Score,
+        ts: z.number(),
+        total: z.number().int(),
+        top: TopShare,
+        tier: z.string().optional(),
+      }),
+    ),
+    missing: z.array(GameName).openapi({
+      description: "The games asked for where the player is not on the board, or that do not exist",
+    }),
+  })
+  .openapi("PlayerAcrossGames");
 
 export const GameSummary = z
   .object({
@@ -183,6 +236,8 @@ export type CountryBoard = z.infer<typeof CountryBoard>;
 export type LeaderboardEntry = z.infer<typeof LeaderboardEntry>;
 export type Leaderboard = z.infer<typeof Leaderboard>;
 export type PlayerStanding = z.infer<typeof PlayerStanding>;
+export type FriendsBoard = z.infer<typeof FriendsBoard>;
+export type PlayerAcrossGames = z.infer<typeof PlayerAcrossGames>;
 export type GameSummary = z.infer<typeof GameSummary>;
 export type GameInfo = z.infer<typeof GameInfo>;
 
@@ -196,6 +251,7 @@ export const SeasonLeaderboard = Leaderboard.extend({
 export const SeasonStanding = LeaderboardEntry.extend({
   season: z.number().int(),
   total: z.number().int().openapi({ description: "Players in the season's standings" }),
+  top: TopShare,
   award: z.number().openapi({ description: "What the season's prizes paid the player; 0 when none" }),
   complete: z.boolean(),
 }).openapi("SeasonStanding");

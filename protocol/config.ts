@@ -1,8 +1,39 @@
 import { z } from "@hono/zod-openapi";
 import { AGGREGATES, DEFAULT_RULES, ORDERS, TIE_MODES } from "../engine/rules";
 import { DEFAULT_TREND } from "../engine/trending";
+import { DisplayName, Score } from "./names";
 import { Prizes, SeasonSchedule, WebhookUrl } from "./seasons";
 import { MAX_SHARDS } from "./shards";
+
+/** The most tiers (leagues) a game may list. */
+export const MAX_TIERS = 20;
+
+const Tier = z
+  .strictObject({
+    name: DisplayName.openapi({ example: "gold", description: "1-64 printable characters, shown on entries" }),
+    top: z.number().gt(0).max(1).optional().openapi({ description: "The best share of the board: 0.01 is the top 1%" }),
+    rank: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional().openapi({ description: "The first ranks" }),
+    score: Score.optional().openapi({ description: "A score at least as good as this, in the board's order" }),
+  })
+  .openapi("Tier");
+
+/** Best first, names unique; exactly one bound each, but the last may have none (everyone else). */
+const Tiers = z
+  .array(Tier)
+  .min(1)
+  .max(MAX_TIERS)
+  .superRefine((tiers, ctx) => {
+    const names = new Set<string>();
+    for (const [i, tier] of tiers.entries()) {
+      const bounds = [tier.top, tier.rank, tier.score].filter((b) => b !== undefined).length;
+      if (bounds > 1 || (bounds === 0 && i < tiers.length - 1)) {
+        const message = "a tier has exactly one of top, rank or score (only the last may have none)";
+        ctx.addIssue({ code: "custom", message, path: [i] });
+      }
+      if (names.has(tier.name)) ctx.addIssue({ code: "custom", message: "tier names are unique", path: [i, "name"] });
+      names.add(tier.name);
+    }
+  });
 
 export const MAX_WINDOW_SECONDS = 365 * 24 * 60 * 60;
 export const RATINGS = ["none", "wins", "elo", "openskill"] as const;
@@ -144,6 +175,11 @@ const settings = {
         "score_out_of_bounds) and nothing is applied. A change replaces the whole object; `{}` clears all but " +
         "maxFutureSeconds (300)",
     }),
+  tiers: Tiers.nullable().openapi({
+    description:
+      `Leagues, best first (at most ${MAX_TIERS}): each {name} with one of top (a share in (0, 1]), rank or ` +
+      "score; the last may have no bound (everyone else). An entry's `tier` is the first that holds it; null: none",
+  }),
   webhook: WebhookUrl.nullable().openapi({
     description: "Each season's close is POSTed here, signed (Podium-Signature), once its archive is in D1",
   }),
@@ -174,5 +210,6 @@ export const DEFAULT_CONFIG: GameConfig = {
   season: null,
   prizes: null,
   webhook: null,
+  tiers: null,
   bounds: { maxFutureSeconds: 300 },
 };

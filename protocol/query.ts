@@ -31,3 +31,15 @@ export const rangeFields = (defaultLimit: number) => ({
 /** For `.refine`: a range whose from is after its to is a 400, not an empty answer. */
 export const inOrder = (q: { from: number; to: number }) => q.from <= q.to;
 export const ordered = { message: "from must not be after to", path: ["from"] };
+
+/**
+ * A comma-separated list of names in a query (`a,b,c`), each checked by
+ * `item`, at most `max` of them; repeats are dropped (after normalization).
+ */
+export const queryList = <T extends z.ZodType<string, string>>(item: T, max: number, what: string) =>
+  z
+    .string()
+    .transform((list) => list.split(","))
+    .pipe(z.array(item).min(1).max(max, `at most ${max} ${what} in one read`))
+    .transform((names) => [...new Set(names)])
+    .openapi({ type: "string", description: `Comma-separated, at most ${max}` });

@@ -5,9 +5,11 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { API_TAGS, API_VERSION } from "../protocol/api-info";
 import { errorForStatus, internalError, jsonRequired, methodNotAllowed, routeNotFound } from "../protocol/errors";
 import { createRouter, fail } from "./http";
+import { acrossRoutes } from "./routes/across";
 import { auditRoutes } from "./routes/audit";
 import { boardRoutes } from "./routes/boards";
 import { docsRoutes } from "./routes/docs";
+import { friendsRoutes } from "./routes/friends";
 import { gameRoutes } from "./routes/games";
 import { historyRoutes } from "./routes/history";
 import { influxRoutes } from "./routes/influx";
@@ -43,6 +45,8 @@ export const routes = app
   .route("/", influxRoutes)
   .route("/", gameRoutes)
   .route("/", boardRoutes)
+  .route("/", friendsRoutes)
+  .route("/", acrossRoutes)
   .route("/", profileRoutes)
   .route("/", resultRoutes)
   .route("/", seasonRoutes)

@@ -9,7 +9,8 @@ import {
 
 /**
  * What a group of spectators watches: the top `limit` of a board; on the
- * players board, a followed player's neighbourhood or one country's players.
+ * players board, a followed player's neighbourhood, one country's players,
+ * or a set of players (friends) wherever they stand.
  */
 export interface ViewSpec {
   /** Absent in attachments saved before other boards existed: the players board. */
@@ -18,6 +19,8 @@ export interface ViewSpec {
   player?: string;
   around: number;
   country?: string;
+  /** A set of players, sorted and unique (one view per set, in any order asked). */
+  players?: string[];
 }
 
 /** The last state sent to a view's spectators, and its message number. */
@@ -32,6 +35,8 @@ export interface ViewSource {
   page(offset: number, limit: number): LiveEntry[];
   around(player: string, radius: number): LiveEntry[] | undefined;
   countryPage(country: string, offset: number, limit: number): LiveEntry[];
+  /** These players' entries on the board, in board order, ranked on the whole board. */
+  players(names: readonly string[]): LiveEntry[];
   teams(offset: number, limit: number): AnyLiveEntry[];
   mvps(offset: number, limit: number): AnyLiveEntry[];
   trending(now: number, limit: number): AnyLiveEntry[];
@@ -50,14 +55,18 @@ export function viewSpecOf(query: URLSearchParams): ViewSpec {
   if (player !== null) spec.player = player;
   const country = query.get("country");
   if (country !== null) spec.country = country;
+  const players = query.getAll("players");
+  if (players.length > 0) spec.players = [...new Set(players)].sort();
   return spec;
 }
 
 /** One key per distinct view: spectators with equal keys share every message. Player views keep their old keys. */
 export function viewKey(spec: ViewSpec): string {
-  const { limit, player, around, country } = spec;
+  const { limit, player, around, country, players } = spec;
   const board = boardOf(spec);
   if (board !== "players") return `${board}:${limit}`;
+  // Names hold no control characters: a newline cannot be part of one.
+  if (players !== undefined) return `players:${players.join("\n")}`;
   if (country !== undefined) return `top:${limit}:country:${country}`;
   return player === undefined ? `top:${limit}` : `top:${limit}:around:${around}:${player}`;
 }
@@ -68,6 +77,7 @@ export function visibleEntries(source: ViewSource, spec: ViewSpec, now: number):
   const entries = ((): AnyLiveEntry[] => {
     switch (board) {
       case "players":
+        if (spec.players !== undefined) return source.players(spec.players);
         if (spec.country !== undefined) return source.countryPage(spec.country, 0, spec.limit);
         return [
           ...source.page(0, spec.limit),

@@ -238,6 +238,12 @@ export class GameShard extends DurableObject<Env> {
     return entry === undefined ? undefined : this.players.reads.named([entry])[0];
   }
 
+  /** These players' entries here (ranks this shard's); players not on the board are left out. */
+  async entriesOf(players: string[]): Promise<LeaderboardEntry[]> {
+    this.players.at(Date.now());
+    return this.players.reads.entriesOf(players);
+  }
+
   /** Closes `season` here at `endedAt` (again: how it closed); see ShardSeasons. */
   async closeSeason(season: number, endedAt: number): Promise<ShardClose> {
     return this.seasons.close(season, endedAt, () => this.maintenance.dropCompaction());

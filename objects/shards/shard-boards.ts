@@ -11,6 +11,7 @@ import type {
   TrendingEntry,
 } from "../../protocol/boards";
 import type { GameConfig } from "../../protocol/config";
+import { type FriendsPage, friendsPage } from "../friends";
 import type { GameBoards, Page } from "../game-boards";
 import { type ShardSet, sum } from "./shard-set";
 
@@ -40,6 +41,11 @@ export class ShardBoards implements GameBoards {
 
   standing(player: string, around: number): Promise<PlayerStanding | undefined> {
     return this.shards.standing(player, around);
+  }
+
+  async players(names: readonly string[]): Promise<FriendsPage> {
+    const { total, entries } = await this.shards.entriesOf(names);
+    return friendsPage(names, entries, total);
   }
 
   async teams(offset: number, limit: number): Promise<{ total: number; entries: TeamStanding[] }> {

@@ -20,6 +20,7 @@ export class ShardLink {
   readonly views = new ShardViews();
   private refreshing: Promise<void> | undefined;
   private refreshAgain = false;
+  private followTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly namespace: DurableObjectNamespace<GameShard>) {}
 
@@ -65,10 +66,10 @@ export class ShardLink {
 
   /**
    * Gathers what the live views (`specs`) watch from the shards, then
-   * `flush`es them. One gathering at a time: asked again meanwhile, one more
+   * tells the spectators (`changed`). One gathering at a time: asked again meanwhile, one more
    * follows it, so a flush never shows less than the newest change it heard of.
    */
-  async refreshViews(shards: ShardSet, specs: () => ViewSpec[], flush: () => void): Promise<void> {
+  async refreshViews(shards: ShardSet, spectators: { specs(): ViewSpec[]; changed(): void }): Promise<void> {
     if (this.refreshing !== undefined) {
       this.refreshAgain = true;
       return this.refreshing;
@@ -76,9 +77,10 @@ export class ShardLink {
     this.refreshing = (async () => {
       do {
         this.refreshAgain = false;
-        await this.views.refresh(shards.boards(), specs());
-        flush();
+        await this.views.refresh(shards.boards(), spectators.specs());
+        spectators.changed();
       } while (this.refreshAgain);
+      this.followLater(shards, spectators);
     })()
       // The next change gathers again; a shard that did not answer leaves the views as they were.
       .catch((error) => console.error("live views of a sharded game: gathering from its shards failed", error))
@@ -86,5 +88,23 @@ export class ShardLink {
         this.refreshing = undefined;
       });
     return this.refreshing;
+  }
+
+  /**
+   * Followed players and sets are gathered at most once a second: a change
+   * that came sooner is gathered once that second is up, or the views would
+   * keep it from spectators until the next change.
+   */
+  private followLater(shards: ShardSet, spectators: { specs(): ViewSpec[]; changed(): void }): void {
+    const due = this.views.followDue;
+    if (due === undefined || this.followTimer !== undefined) return;
+    this.followTimer = setTimeout(
+      () => {
+        this.followTimer = undefined;
+        // Spectators all gone (or the game deleted): nothing to gather.
+        if (spectators.specs().length > 0) void this.refreshViews(shards, spectators);
+      },
+      Math.max(0, due - Date.now()),
+    );
   }
 }

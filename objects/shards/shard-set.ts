@@ -1,5 +1,6 @@
 import { boardOrder, type EntryOrder, type Placed, rankConsecutive } from "../../engine/board-order";
 import { aroundAcross, pageAcross, type SortedParts } from "../../engine/pages-across";
+import { topShare } from "../../engine/tiers";
 import type { LeaderboardEntry, PlayerStanding } from "../../protocol/boards";
 import type { GameConfig } from "../../protocol/config";
 import { accepted, type Outcome } from "../../protocol/errors";
@@ -61,6 +62,15 @@ export class ShardSet {
     return this.ask(this.count, (stub) => stub.size());
   }
 
+  /** The game's players on the board, and each shard's. */
+  async spread(): Promise<{ players: number; shards: { shard: number; players: number }[] }> {
+    const sizes = await this.sizes();
+    return {
+      players: sum(sizes.map((s) => s.ranked)),
+      shards: sizes.map((s, shard) => ({ shard, players: s.ranked })),
+    };
+  }
+
   /** Entries at [offset, offset + limit) of the game's board, with their ranks on it, and its total. */
   async page(offset: number, limit: number): Promise<{ total: number; entries: LeaderboardEntry[] }> {
     if (offset === 0) {
@@ -94,7 +104,8 @@ export class ShardSet {
     const shared = this.config.ties === "shared";
     const position = sum(near.map((n) => n.counts[0].ahead));
     const rank = shared ? sum(near.map((n) => n.counts[0].better)) + 1 : position + 1;
-    const standing: PlayerStanding = { ...entry, rank, total: sum(near.map((n) => n.ranked)) };
+    const total = sum(near.map((n) => n.ranked));
+    const standing: PlayerStanding = { ...entry, rank, total, top: topShare(rank, total) };
     if (entry.country !== undefined) {
       standing.countryRank =
         sum(near.map((n) => (shared ? (n.inCountry?.better ?? 0) : (n.inCountry?.ahead ?? 0)))) + 1;
@@ -104,6 +115,26 @@ export class ShardSet {
       standing.around = await this.ranked(aroundAcross(windows, around, this.order), Math.max(0, position - around));
     }
     return standing;
+  }
+
+  /**
+   * Some players' entries, each from the shard that holds it, ranked on the
+   * game's board by every shard's count ahead of it; and the board's total.
+   */
+  async entriesOf(players: readonly string[]): Promise<{ total: number; entries: LeaderboardEntry[] }> {
+    const held: string[][] = Array.from({ length: this.count }, () => []);
+    for (const player of players) held[shardOf(this.game, player, this.count)].push(player);
+    const parts = await this.ask(this.count, async (stub, i) =>
+      held[i].length > 0 ? await stub.entriesOf(held[i]) : [],
+    );
+    const found = parts.flat();
+    const counts = await this.countsAhead(found);
+    const shared = this.config.ties === "shared";
+    const entries = found.map((entry, k) => ({
+      ...entry,
+      rank: sum(counts.map((c) => (shared ? c.counts[k].better : c.counts[k].ahead))) + 1,
+    }));
+    return { total: sum(counts.map((c) => c.ranked)), entries };
   }
 
   /** The shard that holds `player`. */

@@ -54,6 +54,7 @@ describe("games", () => {
       season: null,
       prizes: null,
       webhook: null,
+      tiers: null,
       bounds: { maxFutureSeconds: 300 },
     };
     expect(await res.json()).toEqual({ ...defaults, order: "asc" });
@@ -240,7 +241,7 @@ describe("leaderboard and players", () => {
       ["e", 1],
     ]);
     const plain = await call(`/v1/games/${game}/players/c`);
-    expect(await plain.json()).toEqual({ rank: 3, player: "c", score: 3, ts: 1002, total: 5 });
+    expect(await plain.json()).toEqual({ rank: 3, player: "c", score: 3, ts: 1002, total: 5, top: 0.6 });
     const around = await (await call(`/v1/games/${game}/players/b?around=2`)).json<{
       around: { player: string; rank: number }[];
     }>();

@@ -4,7 +4,8 @@ import { ADMIN, call, postScores, uniqueGame } from "../support/worker-client";
 
 // A sharded game's spectators see what its twin's see: each view gathered
 // from the shards (the top of each board, a country's top, a followed
-// player's neighbourhood) and sent as one object sends it.
+// player's neighbourhood, a set of players) and sent as one object sends it,
+// every players' entry in its tier.
 
 const QUERIES = [
   "?limit=5",
@@ -14,14 +15,22 @@ const QUERIES = [
   "?board=countries&limit=3",
   "?limit=3&country=FR",
   "?limit=3&player=p7&around=2",
+  "?players=p3,p7,p12,nobody",
+];
+const TIERS = [
+  { name: "gold", top: 0.1 },
+  { name: "silver", rank: 8 },
+  { name: "bronze", score: 20 },
+  { name: "rest" },
 ];
 
 async function until(done: () => boolean, ms = 5000): Promise<void> {
   for (const end = Date.now() + ms; !done() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 25));
 }
 
-describe("live views of a sharded game", () => {
-  it("converge on the same boards as the twin's after random batches, without seq gaps", async () => {
+/** Watches `queries` on a 4-shard game and its twin through random batches: every view must end the same. */
+async function converge(queries: readonly string[]) {
+  {
     const game = uniqueGame("live-shards");
     const twin = uniqueGame("live-twin");
     for (const [g, shards] of [
@@ -29,11 +38,12 @@ describe("live views of a sharded game", () => {
       [twin, 1],
     ] as const) {
       expect(
-        (await call(`/v1/games/${g}`, { method: "PUT", key: ADMIN, json: { shards, liveEvery: 50 } })).status,
+        (await call(`/v1/games/${g}`, { method: "PUT", key: ADMIN, json: { shards, liveEvery: 50, tiers: TIERS } }))
+          .status,
       ).toBe(200);
       expect((await postScores(g, { player: "seed", score: 0, ts: 999, team: "red", country: "FR" })).status).toBe(200);
     }
-    const sockets = await Promise.all(QUERIES.flatMap((q) => [watch(game, q), watch(twin, q)]));
+    const sockets = await Promise.all(queries.flatMap((q) => [watch(game, q), watch(twin, q)]));
     let seed = 7;
     const random = (n: number) => {
       seed = (seed * 1103515245 + 12345) % 2147483648;
@@ -52,9 +62,9 @@ describe("live views of a sharded game", () => {
     }
     // Compared field by field, whatever order each side wrote its fields in.
     const text = (entries: object[]) => JSON.stringify(entries.map((e) => Object.entries(e).sort()));
-    const same = () => QUERIES.every((_, q) => text(sockets[2 * q].entries) === text(sockets[2 * q + 1].entries));
+    const same = () => queries.every((_, q) => text(sockets[2 * q].entries) === text(sockets[2 * q + 1].entries));
     await until(same, 3000);
-    for (const [q, query] of QUERIES.entries()) {
+    for (const [q, query] of queries.entries()) {
       const [sharded, one] = [sockets[2 * q], sockets[2 * q + 1]];
       expect(sharded.entries, query).toEqual(one.entries);
       expect(sharded.board?.total, query).toBe(one.board?.total);
@@ -62,5 +72,19 @@ describe("live views of a sharded game", () => {
       expect(sharded.entries.length, query).toBeGreaterThan(0);
     }
     for (const socket of sockets) socket.socket.close();
-  }, 20_000);
+  }
+}
+
+describe("live views of a sharded game", () => {
+  it(
+    "converge on the same boards as the twin's after random batches, without seq gaps",
+    () => converge(QUERIES),
+    20_000,
+  );
+
+  it(
+    "show the board's total and tiers with no top watched: only sets of players and a country",
+    () => converge(["?players=p3,p7,p12,nobody", "?limit=3&country=DE"]),
+    20_000,
+  );
 });

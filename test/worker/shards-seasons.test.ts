@@ -8,6 +8,12 @@ import { ADMIN, call, postScores, uniqueGame } from "../support/worker-client";
 // top, and the archive's standings merged with their global ranks.
 
 const PRIZES = { poolShare: 0.02, poolSeed: 100, split: [{ from: 1, to: 3, share: 0.6 }] };
+const TIERS = [
+  { name: "gold", top: 0.01 },
+  { name: "silver", rank: 50 },
+  { name: "bronze", score: 30 },
+  { name: "rest" },
+];
 
 const json = async (path: string, init?: Parameters<typeof call>[1]) => {
   const res = await call(path, init);
@@ -36,7 +42,7 @@ describe("a sharded game's seasons", () => {
       [game, 4],
       [twin, 1],
     ] as const) {
-      const config = { shards, ties: "shared", aggregate: "sum", prizes: PRIZES };
+      const config = { shards, ties: "shared", aggregate: "sum", prizes: PRIZES, tiers: TIERS };
       expect((await call(`/v1/games/${g}`, { method: "PUT", key: ADMIN, json: config })).status).toBe(200);
     }
     for (let batch = 0; batch < 3; batch++) {
@@ -66,6 +72,12 @@ describe("a sharded game's seasons", () => {
       const { updatedAt: ___, game: ____, ...want } = a;
       expect(rest, path).toEqual(want);
     }
+    // Closed standings carry their tiers (by the game's tiers) and a standing its share of the season.
+    const closedTop = (await json(`/v1/games/${game}/seasons/1/leaderboard?limit=1`)).entries as { tier: string }[];
+    expect(closedTop[0].tier).toBe("gold");
+    const p7 = await json(`/v1/games/${game}/seasons/1/players/p7`);
+    expect(p7.top).toBe((p7.rank as number) / (p7.total as number));
+    expect(p7.tier).toBeDefined();
     const seasons = async (g: string) =>
       ((await json(`/v1/games/${g}/seasons`)).seasons as Record<string, unknown>[]).map(timeless);
     expect(await seasons(game)).toEqual(await seasons(twin));

@@ -17,6 +17,13 @@ const reportArb = fc.record({
   team: fc.option(fc.constantFrom("red", "blue", "ß"), { nil: undefined }),
   country: fc.option(fc.constantFrom("FR", "DE", "JP"), { nil: undefined }),
 });
+// Every bound kind, and a last tier with none; `top` at shares a 16-player board falls on.
+const TIERS = [
+  { name: "gold", top: 0.125 },
+  { name: "silver", rank: 4 },
+  { name: "bronze", score: 2 },
+  { name: "wood" },
+];
 const streamArb = fc.record({
   rules: fc.record({
     aggregate: fc.constantFrom(...AGGREGATES),
@@ -26,6 +33,7 @@ const streamArb = fc.record({
     tiebreak: fc.constantFrom(null, { order: "desc" }, { order: "asc" }),
   }),
   shards: fc.constantFrom(2, 3, 8),
+  tiers: fc.constantFrom(null, TIERS, TIERS.slice(0, 3)),
   batches: fc.array(fc.array(reportArb, { minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 6 }),
 });
 
@@ -48,12 +56,12 @@ describe("a sharded game answers as its twin on one object", () => {
   it("for any report stream: leaderboard at every offset, standings, teams, MVPs, countries and their boards", async () => {
     let runs = 0;
     await fc.assert(
-      fc.asyncProperty(streamArb, async ({ rules, shards, batches }) => {
+      fc.asyncProperty(streamArb, async ({ rules, shards, tiers, batches }) => {
         runs++;
         const one = uniqueGame("twin-one");
         const many = uniqueGame("twin-many");
-        await configure(one, rules);
-        await configure(many, { ...rules, shards });
+        await configure(one, { ...rules, tiers });
+        await configure(many, { ...rules, tiers, shards });
         for (const drawn of batches) {
           // Subscores only where the game has a tiebreak (elsewhere both twins refuse them alike).
           const scores = rules.tiebreak === null ? drawn.map(({ subscore: _, ...report }) => report) : drawn;
@@ -85,10 +93,37 @@ describe("a sharded game answers as its twin on one object", () => {
           "countries?limit=100",
           "leaderboard?country=FR&limit=100",
           "leaderboard?country=JP&limit=2&offset=1",
+          `leaderboard?players=${["z", "a", "nobody", "é", "p10", "😀", "B"].map(encodeURIComponent).join(",")}`,
         ];
         for (const board of boards) {
           const [a, b] = await Promise.all([json(`/v1/games/${one}/${board}`), json(`/v1/games/${many}/${board}`)]);
           expect(comparable(b), board).toEqual(comparable(a));
+        }
+        const friends = { method: "POST", json: { players: [...PLAYERS, "nobody"] } };
+        const [fa, fb] = await Promise.all([
+          call(`/v1/games/${one}/leaderboard/players`, friends),
+          call(`/v1/games/${many}/leaderboard/players`, friends),
+        ]);
+        const body = async (res: Response) => ({
+          status: res.status,
+          body: (await res.json()) as Record<string, unknown>,
+        });
+        const friendsOne = await body(fa);
+        expect(comparable(await body(fb)), "friends").toEqual(comparable(friendsOne));
+        // Every player asked for is its entry on the whole board, or missing.
+        const whole = (await json(`/v1/games/${one}/leaderboard?limit=1000`)).body.entries as { player: string }[];
+        expect(friendsOne.body.entries, "friends are the board's entries").toEqual(whole);
+        expect(friendsOne.body.missing).toEqual(
+          [...PLAYERS, "nobody"].filter((p) => !whole.some((e) => e.player === p.normalize("NFC"))),
+        );
+        // One player across both twins: the same standing in each, but for the game's name.
+        for (const player of PLAYERS.slice(0, 4)) {
+          const across = await json(`/v1/players/${encodeURIComponent(player)}?games=${one},${many}`);
+          const standings = across.body.standings as Record<string, unknown>[];
+          expect(standings.map(({ game: _, ...s }) => s)[1], player).toEqual(
+            standings.map(({ game: _, ...s }) => s)[0],
+          );
+          expect((across.body.missing as string[]).length % 2, player).toBe(0);
         }
         const [a, b] = await Promise.all([json(`/v1/games/${one}`), json(`/v1/games/${many}`)]);
         expect(b.body.players).toBe(a.body.players);

@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { GameInfo, GameList, Leaderboard, PlayerStanding } from "../../protocol/boards";
+import { GameInfo, GameList, Leaderboard, MAX_FRIENDS, PlayerStanding } from "../../protocol/boards";
 import { GameConfig, GameConfigPatch } from "../../protocol/config";
-import { Country, GameName, GamePath, PlayerPath } from "../../protocol/names";
-import { queryInt } from "../../protocol/query";
+import { Country, GameName, GamePath, PlayerName, PlayerPath } from "../../protocol/names";
+import { queryInt, queryList } from "../../protocol/query";
 import { recordAction } from "../audit";
 import { directoryPage } from "../d1/games";
 import { createRouter, errorResponses as errors, fail, limitBody, reply } from "../http";
@@ -77,13 +77,26 @@ const getLeaderboard = createRoute({
   summary: "A page of the board",
   request: {
     params: GamePath,
-    query: z.object({
-      limit: queryInt(1, 1000, 15),
-      offset: queryInt(0, Number.MAX_SAFE_INTEGER, 0),
-      country: Country.optional().openapi({
-        description: "Only this country's players: `rank` within the country, `globalRank` on the whole board",
+    query: z
+      .object({
+        limit: queryInt(1, 1000, 15),
+        offset: queryInt(0, Number.MAX_SAFE_INTEGER, 0),
+        country: Country.optional().openapi({
+          description: "Only this country's players: `rank` within the country, `globalRank` on the whole board",
+        }),
+        players: queryList(PlayerName, MAX_FRIENDS, "players")
+          .optional()
+          .openapi({
+            description:
+              `Only these players (friends), comma-separated, at most ${MAX_FRIENDS}: their entries in board order ` +
+              "with their ranks on the whole board, and `missing` for those not on it; `offset` and `limit` do not " +
+              "apply. Names holding a comma: POST /v1/games/{game}/leaderboard/players",
+          }),
+      })
+      .refine((q) => q.players === undefined || q.country === undefined, {
+        message: "ask for players or a country: not both",
+        path: ["players"],
       }),
-    }),
   },
   responses: {
     200: { description: "Entries in rank order", content: { "application/json": { schema: Leaderboard } } },
@@ -157,8 +170,9 @@ export const gameRoutes = createRouter()
   })
   .openapi(getLeaderboard, async (c) => {
     const { game } = c.req.valid("param");
-    const { offset, limit, country } = c.req.valid("query");
-    return reply(c, await c.env.BOARD.getByName(game).leaderboard(offset, limit, country));
+    const { offset, limit, country, players } = c.req.valid("query");
+    const board = c.env.BOARD.getByName(game);
+    return reply(c, await (players ? board.friends(players) : board.leaderboard(offset, limit, country)));
   })
   .openapi(getPlayer, async (c) => {
     const { game, player } = c.req.valid("param");

@@ -1,8 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { MAX_FRIENDS } from "../../protocol/boards";
 import { upgradeRequired } from "../../protocol/errors";
 import { LIVE_AROUND, LIVE_BOARDS, LIVE_LIMIT } from "../../protocol/live";
 import { Country, GamePath, PlayerName } from "../../protocol/names";
-import { queryInt } from "../../protocol/query";
+import { queryInt, queryList } from "../../protocol/query";
 import { createRouter, errorResponses as errors, fail } from "../http";
 import { limitUpgrades } from "./guards";
 
@@ -15,7 +16,7 @@ const watchGame = createRoute({
     "Upgrade with `Upgrade: websocket`. `board` picks players (default), teams, mvps, trending or countries; " +
     "entries are that board's, keyed by `player`, `team` (teams, mvps) or `country`. " +
     "The first message is a `snapshot` (top `limit`, plus the followed " +
-    "`player` and `around` neighbours each side); then `update` messages carry only entries whose rank, score " +
+    "`player` and `around` neighbours each side, or the named `players` wherever they stand); then `update` messages carry only entries whose rank, score " +
     "or presence changed (leavers as `{player, rank: null}`), at most one per `liveEvery` ms, with `seq` " +
     "increasing by one per message. Send `ping` to get `pong`; anything else closes the socket (1008). " +
     "On a `seq` gap, reconnect for a fresh snapshot. Requests per client IP are rate-limited (429).",
@@ -29,6 +30,13 @@ const watchGame = createRoute({
         player: PlayerName.optional().openapi({ description: "Follow this player: its entry and neighbours" }),
         around: queryInt(LIVE_AROUND.min, LIVE_AROUND.max, LIVE_AROUND.default),
         country: Country.optional().openapi({ description: "Only this country's players (players board)" }),
+        players: queryList(PlayerName, MAX_FRIENDS, "players")
+          .optional()
+          .openapi({
+            description:
+              `Only these players (friends), comma-separated, at most ${MAX_FRIENDS}, wherever they stand (players ` +
+              "board; `limit` and `around` do not apply). One view per set, whatever the order named",
+          }),
       })
       .refine((q) => q.board === "players" || (q.player === undefined && q.country === undefined), {
         message: "player and country apply to the players board only",
@@ -37,6 +45,10 @@ const watchGame = createRoute({
       .refine((q) => q.player === undefined || q.country === undefined, {
         message: "follow a player, or watch a country: not both",
         path: ["country"],
+      })
+      .refine((q) => q.players === undefined || (q.board === "players" && !q.player && !q.country), {
+        message: "players watch a set on the players board: not with board, player or country",
+        path: ["players"],
       }),
   },
   responses: {
@@ -50,15 +62,18 @@ export const liveRoutes = createRouter().openapi(watchGame, async (c) => {
   if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
     return fail(c, upgradeRequired());
   }
-  const { board, limit, player, around, country } = c.req.valid("query");
+  const { board, limit, player, around, country, players } = c.req.valid("query");
   const url = new URL(c.req.url);
-  url.search = new URLSearchParams({
+  const query = new URLSearchParams({
     board,
     limit: String(limit),
     around: String(around),
     ...(player ? { player } : {}),
     ...(country ? { country } : {}),
-  }).toString();
+  });
+  // One parameter per name: names may hold commas.
+  for (const name of players ?? []) query.append("players", name);
+  url.search = query.toString();
   // The upgrade is answered by the game's object, which keeps the socket.
   return c.env.BOARD.getByName(game).fetch(new Request(url, c.req.raw)) as never;
 });

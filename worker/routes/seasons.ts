@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { topShare, withTiers } from "../../objects/tiered";
 import { SeasonLeaderboard, SeasonStanding } from "../../protocol/boards";
 import { notInSeason } from "../../protocol/errors";
 import { GamePath, PlayerPath } from "../../protocol/names";
@@ -47,7 +48,9 @@ const seasonLeaderboard = createRoute({
   path: "/v1/games/{game}/seasons/{season}/leaderboard",
   tags: ["Seasons"],
   summary: "A page of a season's standings",
-  description: "A closed season's final standings from D1, or the open season's live board.",
+  description:
+    "A closed season's final standings from D1, or the open season's live board; entries carry their `tier` " +
+    "by the game's current `tiers`.",
   request: {
     params: SeasonPath,
     query: z.object({ limit: queryInt(1, 1000, 15), offset: queryInt(0, Number.MAX_SAFE_INTEGER, 0) }),
@@ -116,8 +119,9 @@ export const seasonRoutes = createRouter()
       if (!live.ok) return reply(c, live);
       return c.json({ ...live.value, season, complete: true }, 200);
     }
-    const entries = await standingsPage(c.env.DB, game, season, { limit, offset });
+    const [page, info] = await Promise.all([standingsPage(c.env.DB, game, season, { limit, offset }), board.info()]);
     const { endedAt, players, complete } = summary.value;
+    const entries = info.ok ? withTiers(page, players, info.value.config) : page;
     return c.json({ game, updatedAt: endedAt, total: players, entries, season, complete }, 200);
   })
   .openapi(seasonPlayer, async (c) => {
@@ -131,12 +135,13 @@ export const seasonRoutes = createRouter()
       const { around: _, countryRank: __, ...standing } = live.value;
       return c.json({ ...standing, season, award: 0, complete: true }, 200);
     }
-    const entry = await seasonEntry(c.env.DB, game, season, player);
-    if (entry === undefined) return fail(c, notInSeason(player, season));
-    const awards = await board.seasonAwards(season);
+    const found = await seasonEntry(c.env.DB, game, season, player);
+    if (found === undefined) return fail(c, notInSeason(player, season));
+    const [awards, info] = await Promise.all([board.seasonAwards(season), board.info()]);
     const award = (awards.ok ? awards.value.awards : []).find((a) => a.player === player)?.amount ?? 0;
     const { players, complete } = summary.value;
-    return c.json({ ...entry, season, total: players, award, complete }, 200);
+    const [entry] = info.ok ? withTiers([found], players, info.value.config) : [found];
+    return c.json({ ...entry, season, total: players, top: topShare(entry.rank, players), award, complete }, 200);
   })
   .openapi(seasonAwards, async (c) => {
     const { game, season } = c.req.valid("param");

@@ -18,7 +18,9 @@ export default {
     const every = Number(query.get("every") ?? 10_000);
     const top = Number(query.get("top") ?? 15);
     const start = Number(query.get("start") ?? 1_700_000_000_000);
-    await env.DB.prepare("INSERT OR IGNORE INTO games VALUES (?, 1000, ?, ?)").bind(game, start, start).run();
+    await env.DB.prepare("INSERT OR IGNORE INTO games (game, players, updated_at, created_at) VALUES (?, 1000, ?, ?)")
+      .bind(game, start, start)
+      .run();
     const writer = new HistoryWriter(env.DB);
     for (let i = from; i < from + count; i++) {
       // The lead changes hands every few minutes; scores climb.

@@ -31,6 +31,29 @@ describe("tiebreak and subscores", () => {
     expect(standing).toMatchObject({ player: "c", rank: 3, subscore: 1 });
   });
 
+  it("ranks dense ties: equal score and subscore share a rank and the next follows on, `top` by that rank", async () => {
+    const game = uniqueGame("tiebreak");
+    expect((await configure(game, { tiebreak: { order: "desc" }, ties: "dense" })).status).toBe(200);
+    await postScores(game, {
+      scores: [
+        { player: "a", score: 10, subscore: 1, ts: 1000 },
+        { player: "b", score: 10, subscore: 5, ts: 2000 },
+        { player: "c", score: 10, subscore: 1, ts: 3000 },
+        { player: "d", score: 10, ts: 500 },
+        { player: "e", score: 20, subscore: -1, ts: 4000 },
+      ],
+    });
+    expect(await rows(game)).toEqual([
+      ["e", 20, -1, 1],
+      ["b", 10, 5, 2],
+      ["a", 10, 1, 3],
+      ["c", 10, 1, 3],
+      ["d", 10, 0, 4],
+    ]);
+    const standing = await (await call(`/v1/games/${game}/players/d`)).json<Record<string, unknown>>();
+    expect(standing).toMatchObject({ player: "d", rank: 4, total: 5, top: 4 / 5 });
+  });
+
   it("improves a max entry by a better subscore at an equal score, adds subscores under sum, takes the newest under last", async () => {
     const [max, sum, last] = [uniqueGame("tb-max"), uniqueGame("tb-sum"), uniqueGame("tb-last")];
     await configure(max, { aggregate: "max", tiebreak: { order: "asc" } });

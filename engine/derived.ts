@@ -3,7 +3,7 @@ import type { GroupPart } from "./group-parts";
 import { GroupBoard, type PlayerAccess } from "./groups";
 import { MvpBoard } from "./mvps";
 import type { RankedIndex } from "./ranked-index";
-import type { RankedEntry } from "./rules";
+import type { RankedEntry, TieMode } from "./rules";
 import { type Gain, Trending, type TrendRules } from "./trending";
 
 export interface TeamStanding {
@@ -65,7 +65,9 @@ export interface BoardAccess extends PlayerAccess {
   /** The player's 1-based rank on the players board. */
   rankOf(slot: number): number;
   find(player: string): number;
-  ties(): "first" | "shared";
+  ties(): TieMode;
+  /** Whether two slots hold the same value (score, and subscore under a tiebreak). */
+  sameValue(a: number, b: number): boolean;
   /** The player's entry with this `rank`. */
   entryOf(slot: number, rank: number): RankedEntry;
   /** `index`'s players ahead of an entry that need not be in it; `better`: better values only. */
@@ -204,9 +206,7 @@ export class DerivedBoards implements DerivedView {
 
   teamsPage(offset: number, limit: number): TeamStanding[] {
     const entries: TeamStanding[] = [];
-    this.teams.page(offset, limit, this.board.ties() === "shared", (team, rank) =>
-      entries.push(this.teamStanding(team, rank)),
-    );
+    this.teams.page(offset, limit, this.board.ties(), (team, rank) => entries.push(this.teamStanding(team, rank)));
     return entries;
   }
 
@@ -225,7 +225,7 @@ export class DerivedBoards implements DerivedView {
         share: sum === 0 ? null : score / sum,
       });
     });
-    return { ...this.teamStanding(team, this.teams.rankOf(team, this.board.ties() === "shared")), players };
+    return { ...this.teamStanding(team, this.teams.rankOf(team, this.board.ties())), players };
   }
 
   get rankedMvps(): number {
@@ -255,7 +255,7 @@ export class DerivedBoards implements DerivedView {
 
   countriesPage(offset: number, limit: number): CountryStanding[] {
     const entries: CountryStanding[] = [];
-    this.countries.page(offset, limit, this.board.ties() === "shared", (country, rank) =>
+    this.countries.page(offset, limit, this.board.ties(), (country, rank) =>
       entries.push({
         rank,
         country: this.countries.nameOf(country),
@@ -277,8 +277,15 @@ export class DerivedBoards implements DerivedView {
     const members = id === 0 ? undefined : this.countries.memberIndex(id);
     if (members === undefined) return [];
     const entries: CountryEntry[] = [];
+    const ties = this.board.ties();
+    let previous = -1;
+    let rank = 0;
     members.forRange(offset, limit, (slot, position) => {
-      const rank = this.board.ties() === "first" ? position + 1 : this.board.sharedRankIn(members, slot);
+      if (ties === "first") rank = position + 1;
+      else if (ties === "shared") rank = this.board.sharedRankIn(members, slot);
+      else if (previous === -1) rank = denseRankAt(members, position, this.board);
+      else if (!this.board.sameValue(previous, slot)) rank++;
+      previous = slot;
       entries.push({ ...this.board.entryOf(slot, rank), globalRank: this.board.rankOf(slot) });
     });
     return entries;
@@ -290,8 +297,10 @@ export class DerivedBoards implements DerivedView {
     const country = this.board.countryOf(slot);
     const members = country === 0 ? undefined : this.countries.memberIndex(country);
     if (members === undefined) return undefined;
-    if (this.board.ties() === "shared") return this.board.sharedRankIn(members, slot);
-    return members.positionOf(slot, this.board.keyOf(slot)) + 1;
+    const ties = this.board.ties();
+    if (ties === "shared") return this.board.sharedRankIn(members, slot);
+    const position = members.positionOf(slot, this.board.keyOf(slot));
+    return ties === "dense" ? denseRankAt(members, position, this.board) : position + 1;
   }
 
   trendingPage(now: number, limit: number): TrendingEntry[] {
@@ -365,4 +374,19 @@ export class DerivedBoards implements DerivedView {
       ts: this.teams.ts(team),
     };
   }
+}
+
+/**
+ * The dense rank within a country of its player at `position`: one past the
+ * distinct values ahead of it, counted by walking them (a country keeps no
+ * count of its distinct values, so deep places of a large country cost more).
+ */
+function denseRankAt(members: RankedIndex, position: number, board: BoardAccess): number {
+  let rank = 0;
+  let previous = -1;
+  members.forRange(0, position + 1, (slot) => {
+    if (previous === -1 || !board.sameValue(previous, slot)) rank++;
+    previous = slot;
+  });
+  return rank;
 }

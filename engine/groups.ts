@@ -1,6 +1,8 @@
 import { codePointCompare } from "./board-order";
+import { DistinctValues } from "./distinct-values";
 import { ExpiryQueue } from "./expiry-queue";
 import { RankedIndex } from "./ranked-index";
+import type { TieMode } from "./rules";
 
 /** What a group board reads of the players board. */
 export interface PlayerAccess {
@@ -38,6 +40,8 @@ export class GroupBoard {
   /** Per group, a max-heap of member times (stored negated), stale entries skipped lazily. */
   private recent: (ExpiryQueue | undefined)[] = [];
   private readonly index = new RankedIndex((a, b) => this.groupTieBreak(a, b));
+  /** The distinct sums of groups in the index, for dense ranks (groups are few: kept whatever the tie mode). */
+  private readonly sumValues = new DistinctValues(() => 0);
   /** The player leaving its group right now: still on the board, no longer a member. */
   private leaving = -1;
   /**
@@ -182,6 +186,8 @@ export class GroupBoard {
       present,
       present.map((g) => this.groupKey(g)),
     );
+    this.sumValues.clear();
+    for (const g of present) this.sumValues.add(this.groupKey(g));
   }
 
   /** Visits every group with members, in rank order. */
@@ -194,18 +200,15 @@ export class GroupBoard {
     return this.index.positionOf(group, this.groupKey(group));
   }
 
-  /** Groups from 0-based `offset`, with their ranks under `shared` ties or not. */
-  page(offset: number, limit: number, shared: boolean, visit: (group: number, rank: number) => void): void {
+  /** Groups from 0-based `offset`, with their ranks under the tie mode (equal sums are ties). */
+  page(offset: number, limit: number, ties: TieMode, visit: (group: number, rank: number) => void): void {
     let previous = -1;
     let previousRank = 0;
     this.index.forRange(offset, limit, (group, position) => {
       let rank = position + 1;
-      if (shared) {
-        rank =
-          previous !== -1 && this.sums[group] === this.sums[previous]
-            ? previousRank
-            : this.index.countLess(this.groupKey(group)) + 1;
-      }
+      if (ties !== "first" && previous !== -1 && this.sums[group] === this.sums[previous]) rank = previousRank;
+      else if (ties === "shared") rank = this.index.countLess(this.groupKey(group)) + 1;
+      else if (ties === "dense") rank = previous === -1 ? this.rankOf(group, ties) : previousRank + 1;
       visit(group, rank);
       previous = group;
       previousRank = rank;
@@ -213,8 +216,9 @@ export class GroupBoard {
   }
 
   /** The 1-based rank of a group with members. */
-  rankOf(group: number, shared: boolean): number {
-    return shared ? this.index.countLess(this.groupKey(group)) + 1 : this.positionOf(group) + 1;
+  rankOf(group: number, ties: TieMode): number {
+    if (ties === "shared") return this.index.countLess(this.groupKey(group)) + 1;
+    return ties === "dense" ? this.sumValues.denseRank(this.groupKey(group)) : this.positionOf(group) + 1;
   }
 
   /** A group's members on the board, in board order. */
@@ -239,6 +243,7 @@ export class GroupBoard {
     if (this.counts[group] === 0) return;
     this.listener?.detach(group);
     this.index.remove(group, this.groupKey(group));
+    this.sumValues.remove(this.groupKey(group));
   }
 
   private attach(group: number): void {
@@ -248,6 +253,7 @@ export class GroupBoard {
     }
     this.newest[group] = this.newestMemberTime(group);
     this.index.insert(group, this.groupKey(group));
+    this.sumValues.add(this.groupKey(group));
     this.listener?.attach(group);
   }
 

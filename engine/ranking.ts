@@ -9,6 +9,7 @@ import { sortSlotsByKey } from "./radix-sort";
 import { RankedIndex } from "./ranked-index";
 import { aggregate, DEFAULT_RULES, type PlayerState, type RankedEntry, type RankingRules, type Report } from "./rules";
 import { SlotOrder } from "./slot-order";
+import { TieRanks } from "./tie-ranks";
 import type { Gain, TrendRules } from "./trending";
 
 /**
@@ -49,6 +50,8 @@ export class Ranking {
   private readonly ledger: BoundsLedger;
   /** Order among equal scores (subscore, ts, player), and which players share a value. */
   private readonly ties: SlotOrder;
+  /** Ranks under the tie mode (dense ties count the distinct values on the board). */
+  private readonly ranks: TieRanks;
   private index = new RankedIndex((a, b) => this.ties.tieBreak(a, b));
   private expiry = new ExpiryQueue();
   private current: RankingRules;
@@ -72,6 +75,7 @@ export class Ranking {
     this.players = new PlayerTable(hashKey, 0, this.boards.teams, this.boards.countries);
     this.players.keepSubscores(rules.tiebreak !== undefined);
     this.ties = new SlotOrder(() => this.players, rules.tiebreak);
+    this.ranks = new TieRanks(() => this.players, this.ties, rules.ties, rules.tiebreak);
     this.ledger = new BoundsLedger(options.allowance ?? new GainAllowance());
   }
 
@@ -284,7 +288,7 @@ export class Ranking {
     const slot = this.players.ids.find(player);
     if (slot === -1 || this.players.ranked[slot] === 0) return undefined;
     const position = this.index.positionOf(slot, this.keyOf(slot));
-    return this.players.entryOf(slot, this.rankAt(slot, position), player);
+    return this.players.entryOf(slot, this.rankOf(slot, position), player);
   }
 
   /** Up to `limit` entries from 0-based `offset`. */
@@ -303,15 +307,8 @@ export class Ranking {
     let previous = -1;
     let previousRank = 0;
     this.index.forRange(offset, limit, (slot, position) => {
-      let rank = position + 1;
-      if (this.current.ties === "shared") {
-        rank =
-          previous === -1
-            ? this.rankAt(slot, position)
-            : this.ties.sameValue(slot, previous)
-              ? previousRank
-              : position + 1;
-      }
+      const rank =
+        previous === -1 ? this.rankOf(slot, position) : this.ranks.rankAfter(previous, previousRank, slot, position);
       entries.push(this.players.entryOf(slot, rank));
       previous = slot;
       previousRank = rank;
@@ -330,7 +327,7 @@ export class Ranking {
 
   /** Changes the rules; the board (and what derives from it) is re-ranked at once when order or window change. */
   reconfigure(rules: RankingRules, now: number): void {
-    const { order, window, tiebreak } = this.current;
+    const { order, window, tiebreak, ties } = this.current;
     const rerank = rules.order !== order || rules.window !== window || rules.tiebreak !== tiebreak;
     this.current = { ...rules };
     this.players.keepSubscores(rules.tiebreak !== undefined);
@@ -338,6 +335,7 @@ export class Ranking {
     this.ascending = rules.order === "asc";
     this.topCache = undefined;
     if (rerank) this.rerank(now);
+    else if (rules.ties !== ties) this.ranks.reset(rules.ties, rules.tiebreak, this.index.toArray(), this.keyOf);
   }
 
   /** Every player's state, board players in rank order first. */
@@ -345,9 +343,7 @@ export class Ranking {
     return this.players.states(this.index.toArray());
   }
 
-  private keyOf(slot: number): number {
-    return this.keyFor(this.players.scores[slot]);
-  }
+  private readonly keyOf = (slot: number): number => this.keyFor(this.players.scores[slot]);
 
   /**
    * A score's sort key: ascending in board order, so better scores come
@@ -358,15 +354,15 @@ export class Ranking {
     return this.ascending ? score + 0 : 0 - score;
   }
 
-  /** 1-based rank of a slot on the board. */
-  private rankOf(slot: number): number {
-    if (this.current.ties === "shared") return this.ties.sharedRank(this.index, slot, this.keyOf(slot));
-    return this.index.positionOf(slot, this.keyOf(slot)) + 1;
+  /** 1-based rank of a slot on the board under the tie mode; `position`: its 0-based place, when known. */
+  private rankOf(slot: number, position?: number): number {
+    return this.ranks.rankAt(this.index, slot, this.keyOf(slot), position);
   }
 
   /** Takes a slot off the index (before its state changes, `rejoining` then, or it leaves the board). */
   private unrank(slot: number, rejoining = false): void {
     this.boards.leave(slot, rejoining);
+    this.ranks.leave(slot, this.keyOf(slot));
     this.index.remove(slot, this.keyOf(slot));
   }
 
@@ -387,14 +383,9 @@ export class Ranking {
       rankOf: (slot) => this.rankOf(slot),
       find: (player) => this.players.ids.find(player),
       ties: () => this.current.ties,
+      sameValue: (a, b) => this.ties.sameValue(a, b),
       entryOf: (slot, rank) => this.players.entryOf(slot, rank),
     };
-  }
-
-  /** 1-based rank of `slot` at 0-based `position` under the tie mode. */
-  private rankAt(slot: number, position: number): number {
-    if (this.current.ties === "first") return position + 1;
-    return this.ties.sharedRank(this.index, slot, this.keyOf(slot));
   }
 
   /** Puts `slot` on the board if its ts is inside the window; with `later`, its groups wait for a settle. */
@@ -406,6 +397,7 @@ export class Ranking {
       return;
     }
     this.index.insert(slot, this.keyOf(slot));
+    this.ranks.join(slot, this.keyOf(slot));
     this.players.ranked[slot] = 1;
     this.boards.join(slot, later);
     if (this.current.window > 0) this.expiry.push(ts, slot);
@@ -427,6 +419,7 @@ export class Ranking {
     for (let i = 0; i < count; i++) keys[i] = this.keyOf(slots[i]);
     sortSlotsByKey(slots, keys, (a, b) => this.ties.tieBreak(a, b));
     this.index.build(slots, keys);
+    this.ranks.reset(this.current.ties, this.current.tiebreak, slots, this.keyOf);
     this.boards.rebuild(slots);
     this.expiry.clear();
     if (this.current.window > 0) for (const slot of slots) this.expiry.push(this.players.times[slot], slot);

@@ -2,7 +2,7 @@
 
 export const AGGREGATES = ["last", "max", "min", "sum"] as const;
 export const ORDERS = ["desc", "asc"] as const;
-export const TIE_MODES = ["first", "shared"] as const;
+export const TIE_MODES = ["first", "shared", "dense"] as const;
 
 export type Aggregate = (typeof AGGREGATES)[number];
 export type Order = (typeof ORDERS)[number];

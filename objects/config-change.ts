@@ -20,8 +20,8 @@ import {
  * - a gain bound on a board where lower is better needs a max (a first
  *   report gains from the worst score allowed, which would otherwise be 0,
  *   the best);
- * - ratings that need every player of a result in one object are refused
- *   on a sharded game.
+ * - ratings that need every player of a result in one object, and dense
+ *   ties, are refused on a sharded game.
  */
 export function changeConfig(config: GameConfig, patch: GameConfigPatch, players: number): Outcome<GameConfig> {
   if (patch.aggregate !== undefined && patch.aggregate !== config.aggregate && players > 0) {
@@ -57,6 +57,8 @@ export function changeConfig(config: GameConfig, patch: GameConfigPatch, players
   if (changed.shards > 1 && (changed.rating === "elo" || changed.rating === "openskill")) {
     return refused(needsOneShard(`rating: ${changed.rating}`));
   }
+  // A dense rank counts the distinct values better across every shard, which no shard's counts add up to.
+  if (changed.shards > 1 && changed.ties === "dense") return refused(needsOneShard("ties: dense"));
   return accepted(changed);
 }
 

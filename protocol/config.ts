@@ -48,7 +48,10 @@ export const MAX_PLAYERS_LIMIT = 1_000_000;
 const settings = {
   aggregate: z.enum(AGGREGATES).openapi({ description: "How reports combine: newest value, max, min or sum" }),
   order: z.enum(ORDERS).openapi({ description: "desc: higher is better" }),
-  ties: z.enum(TIE_MODES).openapi({ description: "first: 1,2,3,4; shared: equal scores share a rank (1,2,2,4)" }),
+  ties: z.enum(TIE_MODES).openapi({
+    description:
+      "first: 1,2,3,4; shared: equal scores share a rank (1,2,2,4); dense: equal scores share a rank, the next follows on (1,2,2,3)",
+  }),
   tiebreak: z
     .strictObject({
       order: z.enum(ORDERS).openapi({ description: "desc: the higher subscore goes first among equal scores" }),

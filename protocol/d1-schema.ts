@@ -91,7 +91,7 @@ export const seasonArchive = sqliteTable(
 
 /**
  * A closed season's final standings, every player in board order
- * (`position` 0 is the leader; ranks repeat under shared ties). Keyed by
+ * (`position` 0 is the leader; ranks repeat under shared and dense ties). Keyed by
  * position, so a copy retried after a crash rewrites the same rows.
  */
 export const seasonStandings = sqliteTable(
@@ -103,6 +103,8 @@ export const seasonStandings = sqliteTable(
     rank: integer("rank").notNull(),
     player: text("player").notNull(),
     score: real("score").notNull(),
+    /** The entry's subscore; null on a game without a tiebreak. */
+    subscore: real("subscore"),
     ts: integer("ts").notNull(),
     team: text("team"),
     name: text("name"),

@@ -4,7 +4,7 @@ import { Ranking } from "../../engine/ranking";
 import type { RankedEntry } from "../../engine/rules";
 import type { TrendRules } from "../../engine/trending";
 import { type NaiveGain, naiveGroups, naiveMvps, naiveTrending } from "./naive-derived";
-import { NaiveRanking } from "./naive-ranking";
+import { NaiveRanking, naiveRank } from "./naive-ranking";
 import { type Hooks, operationArbitrary, type Pools, type Run, rulesArbitrary, step } from "./operations";
 
 // Teams, countries, MVPs and trending against the naive model after every
@@ -83,11 +83,8 @@ function expectSameDerived(
     const members = group?.members ?? [];
     const inCountry = members.map((m, i) => ({
       ...m,
-      // Shared ties: equal score and subscore (under a tiebreak) share a rank.
-      rank:
-        rules.ties === "shared"
-          ? members.findIndex((o) => o.score === m.score && o.subscore === m.subscore) + 1
-          : i + 1,
+      // Shared and dense ties: equal score and subscore (under a tiebreak) share a rank.
+      rank: naiveRank(members, i, rules.ties, (a, b) => a.score === b.score && a.subscore === b.subscore),
       globalRank: m.rank,
     }));
     expect(board.derived.countryPage(country, 0, 100)).toEqual(inCountry);

@@ -1,6 +1,6 @@
 import type { RankedEntry, RankingRules } from "../../engine/rules";
 import { LONG_BUCKETS, SHORT_BUCKETS, type TrendRules } from "../../engine/trending";
-import { codePointCompare } from "./naive-ranking";
+import { codePointCompare, naiveRank } from "./naive-ranking";
 
 /** The derived boards' specification in its plainest form: group, sum and sort the visible board on every read. */
 
@@ -34,7 +34,7 @@ export function naiveGroups(
     (a, b) => (a.score - b.score) * sign || a.ts - b.ts || codePointCompare(a.name, b.name),
   );
   sorted.forEach((group, i) => {
-    group.rank = rules.ties === "shared" ? sorted.findIndex((g) => g.score === group.score) + 1 : i + 1;
+    group.rank = naiveRank(sorted, i, rules.ties, (a, b) => a.score === b.score);
   });
   return sorted;
 }

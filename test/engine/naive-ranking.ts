@@ -1,4 +1,4 @@
-import type { PlayerState, RankedEntry, RankingRules, Report } from "../../engine/rules";
+import type { PlayerState, RankedEntry, RankingRules, Report, TieMode } from "../../engine/rules";
 
 /** The specification in its plainest form: a map of states, sorted on every read. */
 export class NaiveRanking {
@@ -66,12 +66,22 @@ export class NaiveRanking {
           codePointCompare(a.player, b.player),
       );
     const same = (a: PlayerState, b: PlayerState) => a.score === b.score && a.subscore === b.subscore;
-    return sorted.map((s, i) => {
-      let rank = i + 1;
-      if (this.rules.ties === "shared") rank = sorted.findIndex((o) => same(o, s)) + 1;
-      return { rank, ...s };
-    });
+    return sorted.map((s, i) => ({ rank: naiveRank(sorted, i, this.rules.ties, same), ...s }));
   }
+}
+
+/**
+ * The rank of `sorted[i]`: its place (first); one past those with a better
+ * value (shared); one past the distinct better values (dense).
+ */
+export function naiveRank<T>(sorted: T[], i: number, ties: TieMode, same: (a: T, b: T) => boolean): number {
+  if (ties === "first") return i + 1;
+  const better = sorted.slice(
+    0,
+    sorted.findIndex((o) => same(o, sorted[i])),
+  );
+  if (ties === "shared") return better.length + 1;
+  return better.filter((o, k) => better.findIndex((p) => same(p, o)) === k).length + 1;
 }
 
 export function codePointCompare(a: string, b: string): number {

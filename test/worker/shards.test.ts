@@ -62,11 +62,18 @@ describe("sharded games", () => {
     await postScores(sharded, { player: "a", score: 1 });
     expect((await errorOf(await put(sharded, { shards: 2 }))).code).toBe("not_empty");
     expect((await errorOf(await put(sharded, { shards: 1 }))).code).toBe("not_empty");
-    for (const config of [{ rating: "elo" }, { rating: "openskill" }]) {
+    for (const config of [{ rating: "elo" }, { rating: "openskill" }, { ties: "dense" }]) {
       const res = await put(sharded, config);
       expect(res.status, JSON.stringify(config)).toBe(409);
       expect((await errorOf(res)).code).toBe("needs_one_shard");
     }
+    // Dense ties count distinct values across every player: a dense game stays on one object.
+    const dense = uniqueGame("shards");
+    expect((await put(dense, { ties: "dense" })).status).toBe(200);
+    const sharding = await put(dense, { shards: 2 });
+    expect(sharding.status).toBe(409);
+    expect((await errorOf(sharding)).code).toBe("needs_one_shard");
+    expect((await errorOf(await put(uniqueGame("shards"), { shards: 2, ties: "dense" }))).code).toBe("needs_one_shard");
     const tooMany = await put(uniqueGame("shards"), { shards: 2, maxPlayers: 3_000_000 });
     expect(tooMany.status).toBe(400);
     expect((await put(uniqueGame("shards"), { shards: 3, maxPlayers: 3_000_000 })).status).toBe(200);

@@ -1,3 +1,5 @@
+import { runDurableObjectAlarm } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ADMIN, board, call, errorOf, INGEST, postScores, uniqueGame } from "../support/worker-client";
 
@@ -29,6 +31,64 @@ describe("tiebreak and subscores", () => {
     ]);
     const standing = await (await call(`/v1/games/${game}/players/c?around=1`)).json<Record<string, unknown>>();
     expect(standing).toMatchObject({ player: "c", rank: 3, subscore: 1 });
+  });
+
+  it("ranks dense ties: equal score and subscore share a rank and the next follows on, `top` by that rank", async () => {
+    const game = uniqueGame("tiebreak");
+    expect((await configure(game, { tiebreak: { order: "desc" }, ties: "dense" })).status).toBe(200);
+    await postScores(game, {
+      scores: [
+        { player: "a", score: 10, subscore: 1, ts: 1000 },
+        { player: "b", score: 10, subscore: 5, ts: 2000 },
+        { player: "c", score: 10, subscore: 1, ts: 3000 },
+        { player: "d", score: 10, ts: 500 },
+        { player: "e", score: 20, subscore: -1, ts: 4000 },
+      ],
+    });
+    expect(await rows(game)).toEqual([
+      ["e", 20, -1, 1],
+      ["b", 10, 5, 2],
+      ["a", 10, 1, 3],
+      ["c", 10, 1, 3],
+      ["d", 10, 0, 4],
+    ]);
+    const standing = await (await call(`/v1/games/${game}/players/d`)).json<Record<string, unknown>>();
+    expect(standing).toMatchObject({ player: "d", rank: 4, total: 5, top: 4 / 5 });
+  });
+
+  it("keeps each entry's subscore in a closed season's standings; a game without a tiebreak has none", async () => {
+    const [game, plain] = [uniqueGame("tiebreak-season"), uniqueGame("tiebreak-season")];
+    expect((await configure(game, { tiebreak: { order: "asc" }, ties: "dense" })).status).toBe(200);
+    await postScores(game, {
+      scores: [
+        { player: "a", score: 5, subscore: 2.5 },
+        { player: "b", score: 5, subscore: -1 },
+        { player: "c", score: 3 },
+      ],
+    });
+    await postScores(plain, { player: "a", score: 1 });
+    for (const g of [game, plain]) {
+      expect((await call(`/v1/games/${g}/seasons/close`, { method: "POST", key: ADMIN })).status).toBe(200);
+      for (let i = 0; i < 20 && (await runDurableObjectAlarm(env.BOARD.getByName(g))); i++);
+    }
+    const archived = await (await call(`/v1/games/${game}/seasons/1/leaderboard`)).json<{
+      entries: Record<string, unknown>[];
+    }>();
+    expect(archived.entries.map((e) => [e.player, e.score, e.subscore, e.rank])).toEqual([
+      ["b", 5, -1, 1],
+      ["a", 5, 2.5, 2],
+      ["c", 3, 0, 3],
+    ]);
+    expect(await (await call(`/v1/games/${game}/seasons/1/players/a`)).json()).toMatchObject({ subscore: 2.5 });
+    const [entry] = (
+      await (
+        await call(`/v1/games/${plain}/seasons/1/leaderboard`)
+      ).json<{
+        entries: Record<string, unknown>[];
+      }>()
+    ).entries;
+    expect(entry).toMatchObject({ player: "a", score: 1 });
+    expect(entry).not.toHaveProperty("subscore");
   });
 
   it("improves a max entry by a better subscore at an equal score, adds subscores under sum, takes the newest under last", async () => {

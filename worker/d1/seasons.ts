@@ -8,6 +8,7 @@ const columns = {
   rank: seasonStandings.rank,
   player: seasonStandings.player,
   score: seasonStandings.score,
+  subscore: seasonStandings.subscore,
   ts: seasonStandings.ts,
   team: seasonStandings.team,
   name: seasonStandings.name,
@@ -18,9 +19,10 @@ const columns = {
 type StandingRow = Pick<typeof seasonStandings.$inferSelect, keyof typeof columns>;
 
 /** A D1 row as a leaderboard entry: absent fields left out, as the live board does. */
-function entry({ team, name, country, meta, ...rest }: StandingRow): LeaderboardEntry {
+function entry({ subscore, team, name, country, meta, ...rest }: StandingRow): LeaderboardEntry {
   return {
     ...rest,
+    ...(subscore === null ? {} : { subscore }),
     ...(team === null ? {} : { team }),
     ...(name === null ? {} : { name }),
     ...(country === null ? {} : { country }),

@@ -1,0 +1,1 @@
+ALTER TABLE `season_standings` ADD `subscore` real;

@@ -2,14 +2,14 @@ import { type FeedState, LiveFeed } from "../../client/live";
 import type { GameInfo } from "../../protocol/boards";
 import { isBoardName, LIVE_LIMIT, type LiveBoardName, type LiveState } from "../../protocol/live";
 import { NAME_PATTERN } from "../../protocol/patterns";
-import { renderBoard } from "./board-table";
+import { type BoardView, renderBoard } from "./board-table";
 import { BoardTabs } from "./board-tabs";
 import { h } from "./dom";
 import { countryName } from "./flags";
 import { type GameData, type GameFeatures, gameFeatures, totalText, VALUE_LABEL } from "./game-features";
 import { renderHistory } from "./history-panel";
 import { leadChange } from "./lead-change";
-import { type LiveRow, liveRows, scoresOf } from "./live-rows";
+import { type LiveRow, liveRows, scoresOf, subscoresOf } from "./live-rows";
 import { ValueFormat } from "./number-format";
 import { PlayerPanel } from "./player-panel";
 import { SeasonPanel } from "./season-panel";
@@ -110,6 +110,14 @@ export function renderGame(root: HTMLElement, game: string): void {
   let features: GameFeatures | undefined;
   let values = new ValueFormat();
   const boardValues = () => ({ label: VALUE_LABEL[features?.kind ?? "score"], text: (v: number) => values.text(v) });
+  // Subscores keep their own digits: a tiebreak's fractions need not widen the scores.
+  const subscores = new ValueFormat();
+  const boardView = (): BoardView => ({
+    ...boardValues(),
+    ...(config?.tiebreak ? { subscore: (v: number) => subscores.text(v) } : {}),
+    tiers: config?.tiers != null,
+    meta: true,
+  });
   const playerPanel = new PlayerPanel(root.querySelector(".player-panel") as HTMLElement, game, () => ({
     rated: features?.rated ?? false,
     values: boardValues(),
@@ -126,8 +134,9 @@ export function renderGame(root: HTMLElement, game: string): void {
     rows = liveRows(state, limit, board === "players" ? followed : undefined, rows);
     discover(rows);
     values.see(scoresOf(rows));
+    subscores.see(subscoresOf(rows));
     total.textContent = totalText(board, state.total);
-    renderBoard(board, rows as never, head, body, emptyText(), boardValues());
+    renderBoard(board, rows as never, head, body, emptyText(), boardView());
     const change = leadChange(board, previous, rows);
     if (change !== undefined) summary.textContent = change;
     if (firstRender) {
@@ -240,9 +249,10 @@ export function renderGame(root: HTMLElement, game: string): void {
         detached: false,
       }));
       values.see(archived.map((e) => e.score));
+      subscores.see(subscoresOf(archived));
       total.textContent = totalText("players", standings.total);
       if (!standings.complete) status.textContent += " (still being archived)";
-      renderBoard("players", archived as never, head, body, `Nobody played in season ${season}.`, boardValues());
+      renderBoard("players", archived as never, head, body, `Nobody played in season ${season}.`, boardView());
     } catch (error) {
       status.textContent = `season ${season}: ${(error as Error).message}`;
     }

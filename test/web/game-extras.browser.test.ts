@@ -65,6 +65,9 @@ const cellOf = (page: Page, player: string, heading: string) =>
     [player, heading] as const,
   );
 
+const boardPlayers = (page: Page) =>
+  page.locator("#board tbody tr[data-player]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-player")));
+
 describe("the game page's extras", () => {
   it("shows meta keys as columns, at most four, the rest summarized; tiers as badges; the subscore", async () => {
     const page = await open(`/games/${RACE}?limit=20`);
@@ -119,5 +122,38 @@ describe("the game page's extras", () => {
     ]);
     await expectAccessible(page, "game-extras-panel");
     await page.close();
+  });
+
+  it("shows a live board of named friends with their ranks, who is missing, in the URL, and clears", async () => {
+    const page = await open(`/games/${RACE}`);
+    await page.locator("#board tbody tr[data-player]").nth(14).waitFor();
+    // By keyboard: the labelled box, then Enter.
+    await page.getByLabel("Friends").focus();
+    await page.keyboard.type("r12, r03 zed");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => boardPlayers(page)).toEqual(["r03", "r12"]);
+    expect(await cellOf(page, "r12", "Rank")).toBe("13");
+    expect(new URL(page.url()).searchParams.get("friends")).toBe("r12,r03,zed");
+    const status = page.locator("#friends-status");
+    expect(await status.getAttribute("aria-live")).toBe("polite");
+    await expect.poll(() => status.textContent()).toContain("Not on the board: zed");
+    await expectAccessible(page, "game-extras-friends");
+
+    // Live: a friend's new score moves them on the friends board.
+    await report(RACE, [{ player: "r12", score: 2500 }]);
+    await expect.poll(() => boardPlayers(page)).toEqual(["r12", "r03"]);
+    expect(await cellOf(page, "r12", "Rank")).toBe("1");
+
+    await page.getByRole("button", { name: "Clear friends" }).click();
+    await expect.poll(() => page.locator("#board tbody tr[data-player]").count()).toBe(15);
+    expect(new URL(page.url()).searchParams.has("friends")).toBe(false);
+    expect(await page.getByLabel("Friends").inputValue()).toBe("");
+    await page.close();
+
+    // A deep link opens the friends board at once.
+    const linked = await open(`/games/${RACE}?friends=r05,r07`);
+    await expect.poll(() => boardPlayers(linked)).toEqual(["r05", "r07"]);
+    expect(await linked.getByLabel("Friends").inputValue()).toBe("r05, r07");
+    await linked.close();
   });
 });

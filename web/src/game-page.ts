@@ -6,6 +6,8 @@ import { type BoardView, renderBoard } from "./board-table";
 import { BoardTabs } from "./board-tabs";
 import { h } from "./dom";
 import { countryName } from "./flags";
+import { FriendsBox } from "./friends-box";
+import { parseFriends } from "./friends-list";
 import { type GameData, type GameFeatures, gameFeatures, totalText, VALUE_LABEL } from "./game-features";
 import { renderHistory } from "./history-panel";
 import { leadChange } from "./lead-change";
@@ -29,9 +31,10 @@ const WAITING = "no such game yet: waiting for its first score";
 /**
  * `/games/{game}`: the live boards the game uses over the websocket (players,
  * and teams, MVPs, trending and countries when it has them), the follow box
- * and a country filter on the players board, a team's members on demand, a
- * player's stats (a row's click or the followed player), and the history
- * panel. The board, the followed player and the country live in the URL. An
+ * and a country filter on the players board, a friends board (named players
+ * live, wherever they stand), a team's members on demand, a player's stats
+ * (a row's click or the followed player), and the history panel. The board,
+ * the followed player, the country and the friends live in the URL. An
  * unknown game shows one waiting line until its first score arrives.
  */
 export function renderGame(root: HTMLElement, game: string): void {
@@ -48,6 +51,12 @@ export function renderGame(root: HTMLElement, game: string): void {
   let country = params.get("country") ?? undefined;
   if (country !== undefined && !COUNTRY.test(country)) country = undefined;
   if (country !== undefined) followed = undefined;
+  const askedFriends = parseFriends(params.get("friends") ?? "").players;
+  let friends = askedFriends.length > 0 ? askedFriends : undefined;
+  if (friends !== undefined) {
+    board = "players";
+    followed = country = undefined;
+  }
   const askedSeason = Number(params.get("season"));
   let pastSeason = Number.isInteger(askedSeason) && askedSeason >= 1 ? askedSeason : undefined;
 
@@ -89,7 +98,8 @@ export function renderGame(root: HTMLElement, game: string): void {
   const seasons = new SeasonPanel(game, (season) => choose({ season: season ?? null }));
   // Shown once the seasons load says the game has any: no jump below it meanwhile.
   seasons.element.hidden = true;
-  const controls = h("div", { class: "controls" }, followForm, countryForm);
+  const friendsBox = new FriendsBox((players) => choose({ friends: players ?? null }));
+  const controls = h("div", { class: "controls" }, followForm, countryForm, friendsBox.element);
   root.replaceChildren(
     h("div", { class: "game-head" }, h("h1", {}, game), status, total),
     summary,
@@ -131,7 +141,9 @@ export function renderGame(root: HTMLElement, game: string): void {
     if (waiting) leaveWaiting();
     if (features === undefined) return;
     const previous = rows;
-    rows = liveRows(state, limit, board === "players" ? followed : undefined, rows);
+    // A friends board shows every friend on it: none is past a limit.
+    rows = liveRows(state, friends?.length ?? limit, board === "players" ? followed : undefined, rows);
+    if (friends !== undefined) friendsBox.missing(friends.filter((player) => !state.entries.has(player)));
     discover(rows);
     values.see(scoresOf(rows));
     subscores.see(subscoresOf(rows));
@@ -156,13 +168,15 @@ export function renderGame(root: HTMLElement, game: string): void {
     if (teams || countries) applyFeatures();
   };
   const emptyText = () =>
-    board === "players"
-      ? country === undefined
-        ? "No players on the board yet."
-        : `No players from ${country} on the board.`
-      : board === "trending"
-        ? "Nobody is trending right now."
-        : `No ${board} on the board yet.`;
+    friends !== undefined
+      ? "None of these players is on the board yet."
+      : board === "players"
+        ? country === undefined
+          ? "No players on the board yet."
+          : `No players from ${country} on the board.`
+        : board === "trending"
+          ? "Nobody is trending right now."
+          : `No ${board} on the board yet.`;
 
   let waiting = false;
   const enterWaiting = () => {
@@ -269,9 +283,11 @@ export function renderGame(root: HTMLElement, game: string): void {
       return;
     }
     const options =
-      board === "players"
-        ? { board, limit, ...(followed ? { player: followed } : {}), ...(country ? { country } : {}) }
-        : { board, limit };
+      friends !== undefined
+        ? { board, players: friends }
+        : board === "players"
+          ? { board, limit, ...(followed ? { player: followed } : {}), ...(country ? { country } : {}) }
+          : { board, limit };
     feed = new LiveFeed<LiveBoardName>(location.origin, game, { ...options, onBoard: render, onState: showState });
     // A first failure is shown by onState; the feed keeps retrying.
     feed.open().catch(() => undefined);
@@ -283,19 +299,25 @@ export function renderGame(root: HTMLElement, game: string): void {
     player?: string | null;
     country?: string | null;
     season?: number | null;
+    friends?: string[] | null;
   }) => {
     if (next.season !== undefined) pastSeason = next.season ?? undefined;
     if (pastSeason !== undefined) board = "players";
     if (next.board !== undefined) board = next.board;
     if (next.player !== undefined) followed = next.player ?? undefined;
     if (next.country !== undefined) country = next.country ?? undefined;
+    if (next.friends !== undefined) friends = next.friends ?? undefined;
+    // Friends replace the top: following someone, a country or another board leaves them.
+    if (next.player || next.country || board !== "players") friends = undefined;
     if (board !== "players") followed = country = undefined;
+    if (friends !== undefined) followed = country = undefined;
     const query = new URLSearchParams(location.search);
     for (const [name, value] of [
       ["board", board === "players" ? undefined : board],
       ["player", followed],
       ["country", country],
       ["season", pastSeason === undefined ? undefined : String(pastSeason)],
+      ["friends", friends?.join(",")],
     ] as const) {
       if (value === undefined) query.delete(name);
       else query.set(name, value);
@@ -310,19 +332,22 @@ export function renderGame(root: HTMLElement, game: string): void {
   const showChoice = () => {
     followInput.value = followed ?? "";
     countryInput.value = country ?? "";
+    friendsBox.show(friends);
   };
   const syncControls = () => {
     tabs.select(board);
     if (pastSeason !== undefined) tabs.element.hidden = true;
-    followForm.hidden = board !== "players";
+    followForm.hidden = friendsBox.element.hidden = board !== "players";
     countryForm.hidden = board !== "players" || data.countries === 0;
     controls.hidden = pastSeason !== undefined;
     caption.textContent =
       pastSeason !== undefined
         ? `Season ${pastSeason}: final standings, top ${limit}`
-        : board === "players"
-          ? `${CAPTIONS.players} ${limit}${followed ? ` and ${followed}` : ""}${country ? ` in ${countryName(country)}` : ""}`
-          : CAPTIONS[board];
+        : friends !== undefined
+          ? `Friends: ${friends.length === 1 ? "1 player" : `${friends.length} players`}, ranked on the whole board`
+          : board === "players"
+            ? `${CAPTIONS.players} ${limit}${followed ? ` and ${followed}` : ""}${country ? ` in ${countryName(country)}` : ""}`
+            : CAPTIONS[board];
     teamPanel.hidden = true;
   };
 

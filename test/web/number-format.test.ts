@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { digitsOf, ValueFormat } from "../../web/src/number-format";
+import { digitsOf, topText, ValueFormat } from "../../web/src/number-format";
 
 describe("a game's number format", () => {
   it("finds the fraction digits a value needs, up to 3", () => {
@@ -26,5 +26,17 @@ describe("a game's number format", () => {
     elo.see([1516.5372]);
     expect(elo.text(1516.5372)).toBe("1,517");
     expect(new ValueFormat(1).text(12.345)).toBe("12.3");
+  });
+
+  it("says a standing's top share in two digits at most, rounded up", () => {
+    expect([0.005, 0.12, 0.1, 2 / 30, 1 / 3, 1, 1 / 80_000].map(topText)).toEqual([
+      "top 0.5%",
+      "top 12%",
+      "top 10%",
+      "top 6.7%",
+      "top 34%",
+      "top 100%",
+      "top 0.0013%",
+    ]);
   });
 });

@@ -2,13 +2,15 @@ import type { BoardEntries, LiveBoardName, LiveEntry } from "../../protocol/live
 import { h } from "./dom";
 import { flag } from "./flags";
 import type { LiveRow, Movement } from "./live-rows";
+import { metaColumns } from "./meta-columns";
+import { tierBadge } from "./tier-badge";
 
 const ARROWS = { up: "▲", down: "▼", new: "●", same: "" } as const;
 const MOVEMENT_TEXT = { up: "moved up", down: "moved down", new: "new", same: "" } as const;
 
 type Row<B extends LiveBoardName> = LiveRow<BoardEntries[B]>;
 
-interface Column<B extends LiveBoardName> {
+export interface Column<B extends LiveBoardName> {
   head: string;
   class?: string;
   /** A row's cell: a header cell names the row; without `interactive`, no control (the embed is read-only). */
@@ -21,6 +23,16 @@ interface Column<B extends LiveBoardName> {
 export interface BoardValues {
   label: string;
   text(value: number): string;
+}
+
+/** A game page's view of the players board beyond its values; the embed stays compact without it. */
+export interface BoardView extends BoardValues {
+  /** On a game with a tiebreak: how subscores read (a Subscore column). */
+  subscore?: (value: number) => string;
+  /** On a game with tiers: each entry's tier beside its name. */
+  tiers?: boolean;
+  /** Each meta key of the rows on screen as a column. */
+  meta?: boolean;
 }
 
 const num = (value: number | string, cls = "num") => h("td", { class: cls }, value);
@@ -52,7 +64,11 @@ const move = <B extends LiveBoardName>(): Column<B> => ({
  * display name. On boards whose rows open the player's panel the name is a
  * button, so the keyboard reaches it too.
  */
-function playerCell(entry: { player: string; name?: string; country?: string }, opens = false): HTMLTableCellElement {
+function playerCell(
+  entry: { player: string; name?: string; country?: string; tier?: string },
+  opens = false,
+  tiers = false,
+): HTMLTableCellElement {
   const name = entry.name ?? entry.player;
   return h(
     "th",
@@ -60,6 +76,7 @@ function playerCell(entry: { player: string; name?: string; country?: string }, 
     entry.country ? flag(entry.country) : null,
     opens ? h("button", { type: "button", class: "link player-open" }, name) : name,
     entry.name ? h("span", { class: "id" }, entry.player) : null,
+    tiers ? tierBadge(entry.tier) : null,
   );
 }
 const openablePlayer = (entry: { player: string; name?: string; country?: string }, interactive: boolean) =>
@@ -73,12 +90,18 @@ const team = <B extends "players" | "trending">(): Column<B> => ({
 });
 
 /** Each board's columns, its values named and written as `values` says. */
-const columnsOf = (values: BoardValues): { [B in LiveBoardName]: Column<B>[] } => ({
+const columnsOf = (values: BoardView): { [B in LiveBoardName]: Column<B>[] } => ({
   players: [
     rank(),
     move(),
-    { head: "Player", cell: openablePlayer },
+    { head: "Player", cell: (row, interactive) => playerCell(row, interactive, values.tiers) },
     { head: values.label, class: "num", cell: (row) => num(values.text(row.score)) },
+    {
+      head: "Subscore",
+      class: "num",
+      cell: (row) => num(row.subscore === undefined ? "" : (values.subscore?.(row.subscore) ?? "")),
+      shown: () => values.subscore !== undefined,
+    },
     team(),
     {
       head: "Global",
@@ -140,10 +163,11 @@ export function renderBoard<B extends LiveBoardName>(
   head: HTMLTableSectionElement,
   body: HTMLTableSectionElement,
   emptyText: string,
-  values: BoardValues,
+  values: BoardView,
   interactive = true,
 ): void {
   const columns = (columnsOf(values)[board] as Column<B>[]).filter((c) => c.shown === undefined || c.shown(rows));
+  if (board === "players" && values.meta) columns.push(...metaColumns<B>(rows));
   head.replaceChildren(
     h(
       "tr",

@@ -2,14 +2,16 @@ import { type FeedState, LiveFeed } from "../../client/live";
 import type { GameInfo } from "../../protocol/boards";
 import { isBoardName, LIVE_LIMIT, type LiveBoardName, type LiveState } from "../../protocol/live";
 import { NAME_PATTERN } from "../../protocol/patterns";
-import { renderBoard } from "./board-table";
+import { type BoardView, renderBoard } from "./board-table";
 import { BoardTabs } from "./board-tabs";
 import { h } from "./dom";
 import { countryName } from "./flags";
+import { FriendsBox } from "./friends-box";
+import { parseFriends } from "./friends-list";
 import { type GameData, type GameFeatures, gameFeatures, totalText, VALUE_LABEL } from "./game-features";
 import { renderHistory } from "./history-panel";
 import { leadChange } from "./lead-change";
-import { type LiveRow, liveRows, scoresOf } from "./live-rows";
+import { type LiveRow, liveRows, scoresOf, subscoresOf } from "./live-rows";
 import { ValueFormat } from "./number-format";
 import { PlayerPanel } from "./player-panel";
 import { SeasonPanel } from "./season-panel";
@@ -29,9 +31,10 @@ const WAITING = "no such game yet: waiting for its first score";
 /**
  * `/games/{game}`: the live boards the game uses over the websocket (players,
  * and teams, MVPs, trending and countries when it has them), the follow box
- * and a country filter on the players board, a team's members on demand, a
- * player's stats (a row's click or the followed player), and the history
- * panel. The board, the followed player and the country live in the URL. An
+ * and a country filter on the players board, a friends board (named players
+ * live, wherever they stand), a team's members on demand, a player's stats
+ * (a row's click or the followed player), and the history panel. The board,
+ * the followed player, the country and the friends live in the URL. An
  * unknown game shows one waiting line until its first score arrives.
  */
 export function renderGame(root: HTMLElement, game: string): void {
@@ -48,6 +51,12 @@ export function renderGame(root: HTMLElement, game: string): void {
   let country = params.get("country") ?? undefined;
   if (country !== undefined && !COUNTRY.test(country)) country = undefined;
   if (country !== undefined) followed = undefined;
+  const askedFriends = parseFriends(params.get("friends") ?? "").players;
+  let friends = askedFriends.length > 0 ? askedFriends : undefined;
+  if (friends !== undefined) {
+    board = "players";
+    followed = country = undefined;
+  }
   const askedSeason = Number(params.get("season"));
   let pastSeason = Number.isInteger(askedSeason) && askedSeason >= 1 ? askedSeason : undefined;
 
@@ -89,7 +98,8 @@ export function renderGame(root: HTMLElement, game: string): void {
   const seasons = new SeasonPanel(game, (season) => choose({ season: season ?? null }));
   // Shown once the seasons load says the game has any: no jump below it meanwhile.
   seasons.element.hidden = true;
-  const controls = h("div", { class: "controls" }, followForm, countryForm);
+  const friendsBox = new FriendsBox((players) => choose({ friends: players ?? null }));
+  const controls = h("div", { class: "controls" }, followForm, countryForm, friendsBox.element);
   root.replaceChildren(
     h("div", { class: "game-head" }, h("h1", {}, game), status, total),
     summary,
@@ -110,6 +120,14 @@ export function renderGame(root: HTMLElement, game: string): void {
   let features: GameFeatures | undefined;
   let values = new ValueFormat();
   const boardValues = () => ({ label: VALUE_LABEL[features?.kind ?? "score"], text: (v: number) => values.text(v) });
+  // Subscores keep their own digits: a tiebreak's fractions need not widen the scores.
+  const subscores = new ValueFormat();
+  const boardView = (): BoardView => ({
+    ...boardValues(),
+    ...(config?.tiebreak ? { subscore: (v: number) => subscores.text(v) } : {}),
+    tiers: config?.tiers != null,
+    meta: true,
+  });
   const playerPanel = new PlayerPanel(root.querySelector(".player-panel") as HTMLElement, game, () => ({
     rated: features?.rated ?? false,
     values: boardValues(),
@@ -123,11 +141,14 @@ export function renderGame(root: HTMLElement, game: string): void {
     if (waiting) leaveWaiting();
     if (features === undefined) return;
     const previous = rows;
-    rows = liveRows(state, limit, board === "players" ? followed : undefined, rows);
+    // A friends board shows every friend on it: none is past a limit.
+    rows = liveRows(state, friends?.length ?? limit, board === "players" ? followed : undefined, rows);
+    if (friends !== undefined) friendsBox.missing(friends.filter((player) => !state.entries.has(player)));
     discover(rows);
     values.see(scoresOf(rows));
+    subscores.see(subscoresOf(rows));
     total.textContent = totalText(board, state.total);
-    renderBoard(board, rows as never, head, body, emptyText(), boardValues());
+    renderBoard(board, rows as never, head, body, emptyText(), boardView());
     const change = leadChange(board, previous, rows);
     if (change !== undefined) summary.textContent = change;
     if (firstRender) {
@@ -147,13 +168,15 @@ export function renderGame(root: HTMLElement, game: string): void {
     if (teams || countries) applyFeatures();
   };
   const emptyText = () =>
-    board === "players"
-      ? country === undefined
-        ? "No players on the board yet."
-        : `No players from ${country} on the board.`
-      : board === "trending"
-        ? "Nobody is trending right now."
-        : `No ${board} on the board yet.`;
+    friends !== undefined
+      ? "None of these players is on the board yet."
+      : board === "players"
+        ? country === undefined
+          ? "No players on the board yet."
+          : `No players from ${country} on the board.`
+        : board === "trending"
+          ? "Nobody is trending right now."
+          : `No ${board} on the board yet.`;
 
   let waiting = false;
   const enterWaiting = () => {
@@ -240,9 +263,10 @@ export function renderGame(root: HTMLElement, game: string): void {
         detached: false,
       }));
       values.see(archived.map((e) => e.score));
+      subscores.see(subscoresOf(archived));
       total.textContent = totalText("players", standings.total);
       if (!standings.complete) status.textContent += " (still being archived)";
-      renderBoard("players", archived as never, head, body, `Nobody played in season ${season}.`, boardValues());
+      renderBoard("players", archived as never, head, body, `Nobody played in season ${season}.`, boardView());
     } catch (error) {
       status.textContent = `season ${season}: ${(error as Error).message}`;
     }
@@ -259,9 +283,11 @@ export function renderGame(root: HTMLElement, game: string): void {
       return;
     }
     const options =
-      board === "players"
-        ? { board, limit, ...(followed ? { player: followed } : {}), ...(country ? { country } : {}) }
-        : { board, limit };
+      friends !== undefined
+        ? { board, players: friends }
+        : board === "players"
+          ? { board, limit, ...(followed ? { player: followed } : {}), ...(country ? { country } : {}) }
+          : { board, limit };
     feed = new LiveFeed<LiveBoardName>(location.origin, game, { ...options, onBoard: render, onState: showState });
     // A first failure is shown by onState; the feed keeps retrying.
     feed.open().catch(() => undefined);
@@ -273,19 +299,25 @@ export function renderGame(root: HTMLElement, game: string): void {
     player?: string | null;
     country?: string | null;
     season?: number | null;
+    friends?: string[] | null;
   }) => {
     if (next.season !== undefined) pastSeason = next.season ?? undefined;
     if (pastSeason !== undefined) board = "players";
     if (next.board !== undefined) board = next.board;
     if (next.player !== undefined) followed = next.player ?? undefined;
     if (next.country !== undefined) country = next.country ?? undefined;
+    if (next.friends !== undefined) friends = next.friends ?? undefined;
+    // Friends replace the top: following someone, a country or another board leaves them.
+    if (next.player || next.country || board !== "players") friends = undefined;
     if (board !== "players") followed = country = undefined;
+    if (friends !== undefined) followed = country = undefined;
     const query = new URLSearchParams(location.search);
     for (const [name, value] of [
       ["board", board === "players" ? undefined : board],
       ["player", followed],
       ["country", country],
       ["season", pastSeason === undefined ? undefined : String(pastSeason)],
+      ["friends", friends?.join(",")],
     ] as const) {
       if (value === undefined) query.delete(name);
       else query.set(name, value);
@@ -300,19 +332,22 @@ export function renderGame(root: HTMLElement, game: string): void {
   const showChoice = () => {
     followInput.value = followed ?? "";
     countryInput.value = country ?? "";
+    friendsBox.show(friends);
   };
   const syncControls = () => {
     tabs.select(board);
     if (pastSeason !== undefined) tabs.element.hidden = true;
-    followForm.hidden = board !== "players";
+    followForm.hidden = friendsBox.element.hidden = board !== "players";
     countryForm.hidden = board !== "players" || data.countries === 0;
     controls.hidden = pastSeason !== undefined;
     caption.textContent =
       pastSeason !== undefined
         ? `Season ${pastSeason}: final standings, top ${limit}`
-        : board === "players"
-          ? `${CAPTIONS.players} ${limit}${followed ? ` and ${followed}` : ""}${country ? ` in ${countryName(country)}` : ""}`
-          : CAPTIONS[board];
+        : friends !== undefined
+          ? `Friends: ${friends.length === 1 ? "1 player" : `${friends.length} players`}, ranked on the whole board`
+          : board === "players"
+            ? `${CAPTIONS.players} ${limit}${followed ? ` and ${followed}` : ""}${country ? ` in ${countryName(country)}` : ""}`
+            : CAPTIONS[board];
     teamPanel.hidden = true;
   };
 

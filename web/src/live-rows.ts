@@ -50,3 +50,8 @@ export function liveRows<E extends AnyLiveEntry>(
 export function scoresOf(rows: LiveRow[]): number[] {
   return rows.flatMap((r) => ("teamScore" in r ? [r.score, r.teamScore] : "score" in r ? [r.score] : []));
 }
+
+/** The subscores a players board's rows show (on a game with a tiebreak), for their number format. */
+export function subscoresOf(rows: object[]): number[] {
+  return rows.flatMap((r) => ("subscore" in r && typeof r.subscore === "number" ? [r.subscore] : []));
+}

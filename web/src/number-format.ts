@@ -42,3 +42,12 @@ export class ValueFormat {
 
 const formatter = (digits: number) =>
   new Intl.NumberFormat("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+// Rounded up: a player at 33.4% is not in the top 33%.
+const TOP = new Intl.NumberFormat("en-US", { maximumSignificantDigits: 2, roundingMode: "ceil" });
+
+/** A standing's share of the board at or above it, in words: "top 0.5%", "top 12%". */
+export function topText(share: number): string {
+  // Float noise first (0.1 * 100 is 10.000000000000002), or the ceiling would add a point.
+  return `top ${TOP.format(Number((share * 100).toPrecision(12)))}%`;
+}

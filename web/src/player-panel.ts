@@ -1,9 +1,12 @@
 import uPlot from "uplot";
+import type { PlayerStanding } from "../../protocol/boards";
 import type { PlayerHistory } from "../../protocol/history";
 import type { PlayerStats } from "../../protocol/results";
 import type { BoardValues } from "./board-table";
 import { axes, chartWidth, PALETTE } from "./charts";
 import { getJson, h, timeAgo } from "./dom";
+import { standingView } from "./panel-standing";
+import { tierBadge } from "./tier-badge";
 
 /** What the panel needs to know of its game: whether results rate it, and how its values read. */
 export type PanelView = () => { rated: boolean; values: BoardValues };
@@ -13,7 +16,8 @@ const HISTORY_SPAN_MS = 86_400_000;
 /**
  * A player's panel: results and streaks, counters, the OpenSkill rating, and
  * rank over time from history (sampled only while the player is in the
- * sampled top). Opened by clicking a row or by `?player=`.
+ * sampled top); above them its standing (tier, top share, meta). Opened
+ * by clicking a row or by `?player=`.
  */
 export class PlayerPanel {
   private plot: uPlot | undefined;
@@ -43,7 +47,8 @@ export class PlayerPanel {
     this.element.replaceChildren(h("p", { class: "muted" }, `Loading ${player}…`));
     const base = `/v1/games/${encodeURIComponent(this.game)}`;
     const now = Date.now();
-    const [stats, history] = await Promise.allSettled([
+    const [standing, stats, history] = await Promise.allSettled([
+      getJson<PlayerStanding>(`${base}/players/${encodeURIComponent(player)}`),
       getJson<PlayerStats>(`${base}/players/${encodeURIComponent(player)}/stats`),
       getJson<PlayerHistory>(
         `${base}/history/players/${encodeURIComponent(player)}?from=${now - HISTORY_SPAN_MS}&to=${now}&limit=1000`,
@@ -55,8 +60,11 @@ export class PlayerPanel {
     const close = h("button", { type: "button", class: "secondary" }, "Close");
     close.addEventListener("click", () => this.close());
     const figure = h("figure", { class: "chart", id: "chart-player-rank" }, h("figcaption", {}, "Rank over time"));
+    // A player off the board (no score yet, or out of the window) has stats but no standing.
+    const place = standing.status === "fulfilled" ? standing.value : undefined;
     this.element.replaceChildren(
-      h("div", { class: "panel-head" }, h("h2", { id: "player-title" }, player), close),
+      h("div", { class: "panel-head" }, h("h2", { id: "player-title" }, player, tierBadge(place?.tier)), close),
+      ...(place === undefined ? [] : [standingView(place)]),
       stats.status === "fulfilled"
         ? statsView(stats.value, this.view())
         : h("p", { class: "muted stats-missing" }, `No stats for ${player}: ${stats.reason.message}`),

@@ -1,0 +1,35 @@
+import type { PlayerStanding } from "../../protocol/boards";
+import { h } from "./dom";
+import { metaText } from "./meta-columns";
+import { topText } from "./number-format";
+
+const COUNT = new Intl.NumberFormat("en-US");
+
+/**
+ * The player's place on the board in the panel: rank of total and the top
+ * share, then what the report that set the score carried (its meta), one
+ * fact per key.
+ */
+export function standingView(standing: PlayerStanding): HTMLElement {
+  const meta = Object.entries(standing.meta ?? {});
+  return h(
+    "div",
+    { class: "player-standing" },
+    h(
+      "dl",
+      { class: "standing" },
+      fact("rank", "Rank", `#${COUNT.format(standing.rank)} of ${COUNT.format(standing.total)}`),
+      fact("top", "Share", topText(standing.top)),
+    ),
+    meta.length === 0
+      ? null
+      : h(
+          "dl",
+          { class: "standing player-meta", "aria-label": "Meta" },
+          ...meta.map(([key, value]) => h("div", {}, h("dt", {}, key), h("dd", {}, metaText(value)))),
+        ),
+  );
+}
+
+const fact = (field: string, term: string, value: string) =>
+  h("div", {}, h("dt", {}, term), h("dd", { "data-field": field }, value));

@@ -17,6 +17,7 @@ const SUITES: Record<string, () => Promise<{ run(ctx: BenchContext): Promise<Ben
   history: () => import("./suites/history"),
   clients: () => import("./suites/clients"),
   shards: () => import("./suites/shards"),
+  friends: () => import("./suites/friends"),
   web: () => import("./suites/web"),
   soak: () => import("./suites/soak"),
 };

@@ -61,12 +61,15 @@ export default {
       const bounded = query.get("bounds") ?? "0";
       // meta=1: each report carries meta of about 100 bytes, as a game's client would send.
       const withMeta = query.get("meta") === "1";
+      // subscore=1: a tiebreak on, and each report carries a subscore (with meta=1: both, as a racing game sends).
+      const withSubscore = query.get("subscore") === "1";
       // No history alarm may wake the object before the timed read after a restart.
       if (from === 0) {
         await board.configure(game, {
           snapshotEvery: 86_400,
           maxPlayers: Math.max(players, 1000),
           trend: derived ? { short: 10, long: 60, minReports: 2 } : null,
+          ...(withSubscore ? { tiebreak: { order: "desc" as const } } : {}),
           ...(bounded !== "0"
             ? {
                 bounds: {
@@ -88,7 +91,12 @@ export default {
           // At the low gain rate each batch is stamped 2000 s after the last, so the ts rule lets gains through
           // and the allowance on the server's clock is what they spend.
           const ts = bounded === "2" ? Date.now() - 864_000_000 + b * 2_000_000 : Date.now() - 1000;
-          const report = { player, score: (i * 2654435761) % 1_000_000, ts };
+          const report = {
+            player,
+            score: (i * 2654435761) % 1_000_000,
+            ts,
+            ...(withSubscore ? { subscore: (i * 7919) % 997 } : {}),
+          };
           if (withMeta)
             return { ...report, meta: { level: i % 60, character: "mage", build: [slot % 7, b], run: `r-${i}` } };
           if (!derived) return report;

@@ -9,12 +9,11 @@
 // - a 1-shard game against the default (unsharded) game;
 // - each shard's engine heap per player at its share of the big game (Node).
 import { Ranking } from "../../engine/ranking";
-import { ADMIN_KEY, DevServer, INGEST_KEY } from "../../test/support/dev-server";
+import { DevServer } from "../../test/support/dev-server";
 import { settledHeap } from "../measure";
-import { type BenchContext, type BenchResult, compared, percentile } from "../report";
+import { configure, type Fill, fill, latencies } from "../over-http";
+import { type BenchContext, type BenchResult, compared } from "../report";
 
-const BATCH = 1000;
-const IN_FLIGHT = 8;
 const READS = 200;
 
 export async function run(ctx: BenchContext): Promise<BenchResult[]> {
@@ -92,8 +91,8 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
     ];
     for (const [name, path] of reads) {
       ctx.progress(`${READS} reads: ${name}`);
-      const sharded = await latencies(server, path(game, big.players));
-      const base = await latencies(server, path("write-1", mid));
+      const sharded = await latencies(server, () => path(game, big.players), READS);
+      const base = await latencies(server, () => path("write-1", mid), READS);
       results.push(
         row(`${name} p50, ${big.shards} shards`, big.players, sharded.p50, "ms", [`one object, ${mid}`, base.p50]),
         row(`${name} p99, ${big.shards} shards`, big.players, sharded.p99, "ms", [`one object, ${mid}`, base.p99]),
@@ -120,61 +119,6 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
     unit: "B",
   });
   return results;
-}
-
-interface Fill {
-  perSecond: number;
-  cpuMsPer1000: number;
-}
-
-async function configure(server: DevServer, game: string, config: Record<string, unknown>): Promise<void> {
-  const res = await fetch(`${server.url}/v1/games/${game}`, {
-    method: "PUT",
-    headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" },
-    body: JSON.stringify(config),
-  });
-  if (res.status !== 200) throw new Error(`configure ${game}: ${res.status} ${await res.text()}`);
-}
-
-/** Sends `players` new players in batches, IN_FLIGHT at a time; every answer must be a 200. */
-async function fill(server: DevServer, game: string, players: number, ctx: BenchContext): Promise<Fill> {
-  const batches = players / BATCH;
-  let next = 0;
-  let done = 0;
-  const cpuBefore = server.cpuSeconds();
-  const started = performance.now();
-  const client = async () => {
-    for (let b = next++; b < batches; b = next++) {
-      const scores = Array.from({ length: BATCH }, (_, k) => {
-        const i = b * BATCH + k;
-        return { player: `p${i}`, score: (i * 7919) % 1_000_003, ts: 1_700_000_000_000 + (i % 3600_000) };
-      });
-      const res = await fetch(`${server.url}/v1/games/${game}/scores`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${INGEST_KEY}`, "content-type": "application/json" },
-        body: JSON.stringify({ scores }),
-      });
-      if (res.status !== 200) throw new Error(`fill ${game}: ${res.status} ${(await res.text()).slice(0, 300)}`);
-      await res.arrayBuffer();
-      if (++done % Math.max(1, Math.floor(batches / 10)) === 0) ctx.progress(`${game}: ${done * BATCH} reports`);
-    }
-  };
-  await Promise.all(Array.from({ length: IN_FLIGHT }, client));
-  const seconds = (performance.now() - started) / 1000;
-  return { perSecond: players / seconds, cpuMsPer1000: ((server.cpuSeconds() - cpuBefore) * 1000) / batches };
-}
-
-async function latencies(server: DevServer, path: string): Promise<{ p50: number; p99: number }> {
-  const times: number[] = [];
-  for (let i = 0; i < READS; i++) {
-    const started = performance.now();
-    const res = await fetch(`${server.url}${path}`);
-    await res.arrayBuffer();
-    if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
-    times.push(performance.now() - started);
-  }
-  times.sort((a, b) => a - b);
-  return { p50: percentile(times, 0.5), p99: percentile(times, 0.99) };
 }
 
 function totalRss(server: DevServer): number {

@@ -8,6 +8,7 @@ import { type AdminDemo, type Demo, deleteLeftovers, Sender } from "./harness";
 import { runKapacitor } from "./kapacitor";
 import { runMatches } from "./matches";
 import { fail, parseOptions, type WorkloadName } from "./options";
+import { runRacing } from "./racing";
 import { runSeasons } from "./seasons";
 import { runShards } from "./shards";
 
@@ -18,6 +19,7 @@ const CONFIGURING: Record<Exclude<WorkloadName, "kapacitor">, (demo: AdminDemo) 
   seasons: runSeasons,
   clients: runClients,
   shards: runShards,
+  racing: runRacing,
 };
 
 const options = parseOptions();

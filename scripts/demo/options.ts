@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 
-export const WORKLOADS = ["kapacitor", "flink", "matches", "seasons", "clients", "shards"] as const;
+export const WORKLOADS = ["kapacitor", "flink", "matches", "seasons", "clients", "shards", "racing"] as const;
 export type WorkloadName = (typeof WORKLOADS)[number];
 
 const USAGE = `usage: npm run demo -- [--url http://127.0.0.1:8787] [--key <ingest key>] [--admin-key <admin key>]
-                    [--workload kapacitor|flink|matches|seasons|clients|shards] [--games 10] [--players 100] [--teams 12]
+                    [--workload kapacitor|flink|matches|seasons|clients|shards|racing] [--games 10] [--players 100] [--teams 12]
                     [--seconds 30] [--spectators 5] [--prefix <workload>]
 Workloads: kapacitor (every player reports its score each second, line protocol and JSON);
 flink (users in teams and countries send summed score events, some go on a streak; checks
@@ -17,7 +17,10 @@ local webhook receiver; checks every archived season, its awards and its signed 
 10^15, other players, other games, forged tokens and a flood; checks every answer, every board and
 the audit log, and prints a play page link to join in from a browser); shards (games over 8 shards
 each, every player reporting a best score each second, a cheater's report now and then refused
-with its shard's part and the batch resent; checks the top, a deep page and exact ranks).
+with its shard's part and the batch resent; checks the top, a deep page and exact ranks); racing (cars lap
+\`min\` games, the best sector as subscore breaking equal lap times, {car, track} as meta, tiers by share,
+drivers' friends read by GET, POST and live; checks the top, standings with tiers, friends boards, meta and
+a driver across every game).
 Spectators are live websocket watchers per game (0 for none).
 The keys default to the first INGEST_KEYS and ADMIN_KEYS entries in .dev.vars (created by npm start).
 Games are named after the workload (kapacitor-1, kapacitor-2, ...) or --prefix. With an admin key, the demo

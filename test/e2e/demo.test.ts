@@ -116,3 +116,16 @@ it("runs the shards workload: batches split over 8 shards, refused in part and r
   expect(run.stdout).toContain("4 spectators followed along live");
   expect(run.stdout).toContain("demo: all boards match");
 });
+
+it("runs the racing workload: best laps by sector, tiers, meta, friends boards and one driver across games", () => {
+  const args = ["--url", server.url, "--key", INGEST_KEY, "--admin-key", ADMIN_KEY, "--workload", "racing"];
+  const run = demo([...args, "--games", "2", "--players", "60", "--seconds", "4", "--spectators", "2"]);
+  expect(run.status, run.stdout + run.stderr).toBe(0);
+  expect(run.stdout).toContain("✓ racing-1 top 15 of 60 with sectors, tiers and meta");
+  expect(run.stdout).toMatch(/✓ racing-2 racer-\d+ \(rank 60, Rookie\)/);
+  for (const read of ["GET", "POST"])
+    expect(run.stdout).toMatch(new RegExp(`✓ racing-2 racer-00001's \\d+ friends, 1 missing \\(${read}\\)`));
+  expect(run.stdout).toContain("✓ racing-1 racer-00001's friends live");
+  expect(run.stdout).toContain("✓ racer-00001 across 2 games");
+  expect(run.stdout).toContain("demo: all boards match");
+});

@@ -515,6 +515,8 @@ describe("web client in Chromium", () => {
     const violations: string[] = [];
     const requests: { url: string; authorization?: string }[] = [];
     const page = await browser.newPage();
+    // A step that hangs fails on its own line, well inside the test's minute.
+    page.setDefaultTimeout(15_000);
     page.on("console", (message) => {
       if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text());
     });

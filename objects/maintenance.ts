@@ -17,7 +17,7 @@ export interface MaintenanceHost {
 /**
  * The object's background work, in small steps between requests: a closed
  * season's archive first, then retention of idempotency ids and gain charges,
- * stats flushes, and compaction of the batch log into a new base. Each step is
+ * stats and meta flushes, and compaction of the batch log into a new base. Each step is
  * one short transaction on a zero timer, so requests interleave with them. A
  * pending timer keeps the object from hibernating, so one is set only while
  * work remains.
@@ -42,9 +42,10 @@ export class Maintenance {
     }, 0);
   }
 
-  /** Steps soon if the log is due a compaction or the stats a flush. */
+  /** Steps soon if the log is due a compaction, or the stats or meta a flush. */
   scheduleIfDue(): void {
-    if ((this.tables.log.compactionDue && this.compaction === undefined) || this.tables.stats.flushDue) this.schedule();
+    const { log, stats, playerMeta } = this.tables;
+    if ((log.compactionDue && this.compaction === undefined) || stats.flushDue || playerMeta.flushDue) this.schedule();
   }
 
   /**
@@ -72,13 +73,14 @@ export class Maintenance {
   private step(): boolean {
     const now = Date.now();
     if (this.host.seasonStep()) return true;
-    const { ids, gainSpent, stats, log } = this.tables;
+    const { ids, gainSpent, stats, playerMeta, log } = this.tables;
     if (now >= this.nextIdSweep) {
       if (ids.sweep(now)) return true;
       if (gainSpent.sweep(now)) return true;
       this.nextIdSweep = now + ID_SWEEP_EVERY_MS;
     }
     if (stats.flushDue && this.tables.transaction(() => stats.flushStep())) return true;
+    if (playerMeta.flushDue && this.tables.transaction(() => playerMeta.flushStep())) return true;
     if (this.compaction === undefined && log.compactionDue) this.compaction = log.compaction(this.host.states());
     const compaction = this.compaction;
     if (compaction === undefined) return false;

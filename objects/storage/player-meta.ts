@@ -1,6 +1,7 @@
 import type { Meta } from "../../protocol/reports";
 import type { MetaTable } from "./meta";
 import type { ObjectSchema } from "./schema";
+import { WriteBehind, type WriteBehindLimits } from "./write-behind";
 
 /** Where entries' meta comes from: the open board's, or a closed season's (anything alike in tests). */
 export interface MetaSource {
@@ -10,10 +11,20 @@ export interface MetaSource {
 /** Stale rows dropped per release step: a step is one short transaction. */
 const RELEASE_ROWS = 5000;
 
+/** Meta rows (up to 1 KB each, ~100 B as games send it): flushed from 10,000 pending, at most 20,000 in memory. */
+const LIMITS: WriteBehindLimits = { flushAt: 10_000, pendingLimit: 20_000, loggedLimit: 100_000, step: 2000 };
+
+/** A row's key in memory: its epoch, then its player (epochs are digits, so the first colon ends one). */
+const keyOf = (epoch: number, player: string) => `${epoch}:${player}`;
+const epochOf = (key: string) => Number(key.slice(0, key.indexOf(":")));
+
 /**
  * Each player's meta (the JSON of the report that set its score) in the
  * object's SQLite, never in the ranked memory: reads fetch it for the entries
  * they show, a page in one statement (the players as one JSON parameter).
+ * Rows are written behind (see `WriteBehind`): a batch's meta is one
+ * `meta_log` row, flushed to `player_meta` in the background, as a thousand
+ * rows updated in place would dirty a page each.
  * Rows are keyed by epoch, which a season close advances (`retire`, O(1)):
  * the closed board's standings still read the retired epoch while the new
  * season writes the next, and the retired rows go in release steps.
@@ -24,6 +35,7 @@ export class PlayerMetaTable {
   private any: boolean;
   /** Whether rows of older epochs remain to be released. */
   private stale: boolean;
+  private readonly rows: WriteBehind<string>;
 
   constructor(
     private readonly sql: SqlStorage,
@@ -31,8 +43,32 @@ export class PlayerMetaTable {
     private readonly meta: MetaTable,
   ) {
     this.epoch = meta.read<number>("metaEpoch") ?? 0;
-    this.any = schema.exists && this.exists("epoch = ?");
-    this.stale = schema.exists && this.exists("epoch < ?");
+    this.rows = new WriteBehind(
+      sql,
+      {
+        log: "meta_log",
+        toTuple: (key, json) => [epochOf(key), key.slice(key.indexOf(":") + 1), json],
+        fromTuple: ([epoch, player, json]) => [keyOf(epoch as number, player as string), json as string],
+        // Once a retired board is released, its rows still in memory are dropped, not written back.
+        write: (tuples) =>
+          sql.exec(
+            `INSERT OR REPLACE INTO player_meta (epoch, player, meta)
+             SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?1) WHERE value ->> 0 >= ?2`,
+            JSON.stringify(tuples),
+            this.stale ? 0 : this.epoch,
+          ),
+        remove: (keys) =>
+          sql.exec(
+            "DELETE FROM player_meta WHERE (epoch, player) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?))",
+            JSON.stringify(keys.map((key) => [epochOf(key), key.slice(key.indexOf(":") + 1)])),
+          ),
+      },
+      LIMITS,
+      schema.exists,
+    );
+    const current = `${this.epoch}:`;
+    this.any = schema.exists && (this.exists("epoch = ?") || this.rows.holdsAny((key) => key.startsWith(current)));
+    this.stale = schema.exists && (this.exists("epoch < ?") || this.rows.holdsAny((key) => epochOf(key) < this.epoch));
   }
 
   /** Whether the open board's players may have meta (a batch without any then clears none). */
@@ -48,37 +84,18 @@ export class PlayerMetaTable {
   /** The meta of the board retired by the last close, while its standings are archived. */
   readonly retired: MetaSource = { many: (players) => this.read(this.epoch - 1, players) };
 
-  /**
-   * Sets (JSON) or clears (null) players' meta; call inside the batch's
-   * transaction. One statement each way for the whole batch, its rows as one
-   * JSON parameter, not one call into SQLite per row.
-   */
+  /** Sets (JSON) or clears (null) players' meta: one log row; call inside the batch's transaction. */
   write(changes: ReadonlyMap<string, string | null>): void {
-    const set: [string, string][] = [];
-    const cleared: string[] = [];
+    const rows = new Map<string, string | null>();
     for (const [player, json] of changes) {
-      if (json === null) cleared.push(player);
-      else set.push([player, json]);
+      if (json !== null || this.any) rows.set(keyOf(this.epoch, player), json);
+      if (json !== null) this.any = true;
     }
-    if (set.length > 0) {
-      this.sql.exec(
-        "INSERT OR REPLACE INTO player_meta (epoch, player, meta) SELECT ?, value ->> 0, value ->> 1 FROM json_each(?)",
-        this.epoch,
-        JSON.stringify(set),
-      );
-      this.any = true;
-    }
-    if (cleared.length > 0 && this.any) {
-      this.sql.exec(
-        "DELETE FROM player_meta WHERE epoch = ? AND player IN (SELECT value FROM json_each(?))",
-        this.epoch,
-        JSON.stringify(cleared),
-      );
-    }
+    this.rows.write(rows);
   }
 
   delete(player: string): void {
-    if (this.any) this.sql.exec("DELETE FROM player_meta WHERE epoch = ? AND player = ?", this.epoch, player);
+    if (this.any) this.rows.write(new Map([[keyOf(this.epoch, player), null]]));
   }
 
   /** A season closed: the open board's meta becomes the retired board's. Call inside the close's transaction. */
@@ -107,13 +124,30 @@ export class PlayerMetaTable {
     return this.stale;
   }
 
+  /** Whether flush steps are waiting to run. */
+  get flushDue(): boolean {
+    return this.rows.flushDue;
+  }
+
+  /** One flush step in the caller's transaction (see `WriteBehind.flushStep`); true while more remains. */
+  flushStep(): boolean {
+    return this.rows.flushStep();
+  }
+
   private read(epoch: number, players: readonly string[]): Map<string, Meta> {
     const found = new Map<string, Meta>();
     if (players.length === 0 || !this.schema.exists) return found;
+    const stored: string[] = [];
+    for (const player of players) {
+      const json = this.rows.held(keyOf(epoch, player));
+      if (json === undefined) stored.push(player);
+      else if (json !== null) found.set(player, JSON.parse(json) as Meta);
+    }
+    if (stored.length === 0) return found;
     const rows = this.sql.exec<{ player: string; meta: string }>(
       "SELECT player, meta FROM player_meta WHERE epoch = ? AND player IN (SELECT value FROM json_each(?))",
       epoch,
-      JSON.stringify(players),
+      JSON.stringify(stored),
     );
     for (const { player, meta } of rows) found.set(player, JSON.parse(meta) as Meta);
     return found;

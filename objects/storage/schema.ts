@@ -60,6 +60,8 @@ const MIGRATIONS: readonly (readonly string[])[] = [
   [
     "CREATE TABLE IF NOT EXISTS player_meta (epoch INTEGER NOT NULL, player TEXT NOT NULL, meta TEXT NOT NULL, PRIMARY KEY (epoch, player)) WITHOUT ROWID",
   ],
+  // 11: meta rows logged per batch, ahead of the player_meta table (see objects/storage/write-behind.ts).
+  ["CREATE TABLE IF NOT EXISTS meta_log (id INTEGER PRIMARY KEY, body TEXT NOT NULL)"],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

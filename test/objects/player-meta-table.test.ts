@@ -1,0 +1,93 @@
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { MetaTable } from "../../objects/storage/meta";
+import { PlayerMetaTable } from "../../objects/storage/player-meta";
+import { ObjectSchema } from "../../objects/storage/schema";
+import { uniqueGame } from "../support/worker-client";
+
+/** A PlayerMetaTable over a fresh object's SQLite, as the GameBoard builds one at each (re)start. */
+function open(state: DurableObjectState) {
+  const schema = new ObjectSchema(state.storage.sql, (work) => state.storage.transactionSync(work));
+  state.storage.transactionSync(() => schema.migrate());
+  return new PlayerMetaTable(state.storage.sql, schema, new MetaTable(state.storage.sql, schema));
+}
+
+const metas = (n: number, run: number) =>
+  new Map<string, string | null>(
+    Array.from({ length: n }, (_, i) => [`p${String(i).padStart(5, "0")}`, JSON.stringify({ car: i % 7, run })]),
+  );
+
+const count = (state: DurableObjectState, sql: string) =>
+  state.storage.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM ${sql}`).one().n;
+
+const flushAll = (state: DurableObjectState, table: PlayerMetaTable) => {
+  while (table.flushDue || count(state, "meta_log") > 0) {
+    if (!state.storage.transactionSync(() => table.flushStep())) break;
+  }
+};
+
+describe("PlayerMetaTable: meta logged per batch, flushed to the table in the background", () => {
+  it("reads the same through a restart in the middle of a flush, removals and clears included", async () => {
+    const stub = env.BOARD.getByName(uniqueGame("meta-table"));
+    await runInDurableObject(stub, (_, state) => {
+      const table = open(state);
+      // Each batch is one log row, however many players it sets; the table is written only by flushes.
+      state.storage.transactionSync(() => table.write(metas(12_000, 1)));
+      expect([count(state, "meta_log"), count(state, "player_meta")]).toEqual([1, 0]);
+      expect(table.flushDue).toBe(true);
+      expect(state.storage.transactionSync(() => table.flushStep())).toBe(true);
+      expect(count(state, "player_meta")).toBe(2000);
+      // Mid-flush: a newer meta, a clear and a removal, on both sides of what is already in the table.
+      const flushed = state.storage.sql.exec<{ player: string }>("SELECT player FROM player_meta LIMIT 1").one().player;
+      state.storage.transactionSync(() => {
+        table.write(new Map([["p00001", JSON.stringify({ car: "new" })], [flushed, null]]));
+        table.delete("p00002");
+      });
+
+      const restarted = open(state);
+      const expected = (t: PlayerMetaTable) => {
+        const read = t.many(["p00001", flushed, "p00002", "p00003", "p11999", "nobody"]);
+        expect(read.get("p00001")).toEqual({ car: "new" });
+        expect(read.has(flushed)).toBe(false);
+        expect(read.has("p00002")).toBe(false);
+        expect(read.get("p00003")).toEqual({ car: 3, run: 1 });
+        expect(read.get("p11999")).toEqual({ car: 11_999 % 7, run: 1 });
+        expect(read.has("nobody")).toBe(false);
+      };
+      expected(table);
+      expected(restarted);
+      flushAll(state, restarted);
+      expect(count(state, "meta_log")).toBe(0);
+      expect(count(state, "player_meta")).toBe(12_000 - 2);
+      expected(open(state));
+    });
+  }, 60_000);
+
+  it("keeps a retired board's meta still in memory for its standings, across a restart, then lets it go", async () => {
+    const stub = env.BOARD.getByName(uniqueGame("meta-table"));
+    await runInDurableObject(stub, (_, state) => {
+      const table = open(state);
+      state.storage.transactionSync(() => table.write(metas(3, 1)));
+      state.storage.transactionSync(() => table.retire());
+      state.storage.transactionSync(() => table.write(new Map([["p00000", JSON.stringify({ car: "season 2" })]])));
+      for (const t of [table, open(state)]) {
+        expect(t.retired.many(["p00000", "p00002"])).toEqual(
+          new Map([
+            ["p00000", { car: 0, run: 1 }],
+            ["p00002", { car: 2, run: 1 }],
+          ]),
+        );
+        expect(t.many(["p00000", "p00002"])).toEqual(new Map([["p00000", { car: "season 2" }]]));
+        expect(t.retaining).toBe(true);
+      }
+      // The standings are archived: the retired rows go, and a flush after that writes none of them back.
+      const reopened = open(state);
+      while (state.storage.transactionSync(() => reopened.releaseStep()));
+      flushAll(state, reopened);
+      expect(count(state, "player_meta WHERE epoch = 0")).toBe(0);
+      expect(count(state, "player_meta WHERE epoch = 1")).toBe(1);
+      expect(open(state).many(["p00000"]).get("p00000")).toEqual({ car: "season 2" });
+    });
+  });
+});

@@ -60,6 +60,11 @@ const MIGRATIONS: readonly (readonly string[])[] = [
   [
     "CREATE TABLE IF NOT EXISTS player_meta (epoch INTEGER NOT NULL, player TEXT NOT NULL, meta TEXT NOT NULL, PRIMARY KEY (epoch, player)) WITHOUT ROWID",
   ],
+  // 11: each player's cohort, by epoch (a season close starts the next; see objects/storage/cohort-places.ts).
+  [
+    "CREATE TABLE IF NOT EXISTS cohort_places (epoch INTEGER NOT NULL, player TEXT NOT NULL, cohort INTEGER NOT NULL, PRIMARY KEY (epoch, player)) WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS cohort_places_by_cohort ON cohort_places (epoch, cohort)",
+  ],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

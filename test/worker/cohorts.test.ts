@@ -1,6 +1,7 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { createClient } from "../../client/index";
 import { watch } from "../support/spectator";
 import { ADMIN, call, errorOf, postScores, uniqueGame } from "../support/worker-client";
 
@@ -167,5 +168,14 @@ describe("cohorts", () => {
     await postScores(game, { player: "p4", score: 1 });
     expect(await standing(game, "p4")).toMatchObject({ cohort: 1, cohortRank: 1 });
     expect(await json<Entry>(`/v1/games/${game}/seasons/2/players/p4`)).toMatchObject({ cohort: 1, cohortRank: 1 });
+  });
+
+  it("reads a cohort through the typed client", async () => {
+    const game = await arrivals([10, 50, 30, 40]);
+    const fetchWorker: typeof fetch = (input, init) => exports.default.fetch(new Request(input, init));
+    const client = createClient("http://podium.test", { fetch: fetchWorker });
+    const res = await client.v1.games[":game"].cohorts[":cohort"].$get({ param: { game, cohort: "2" }, query: {} });
+    if (res.status !== 200) throw new Error(`cohort answered ${res.status}`);
+    expect((await res.json()).entries).toMatchObject([{ rank: 1, player: "p4", globalRank: 2 }]);
   });
 });

@@ -137,7 +137,7 @@ describe("cohorts", () => {
       ],
     });
     await expect.poll(() => spectator.ranked.map((e) => e.player)).toEqual(["p1", "p2"]);
-    expect((spectator.board?.entries.get("p1") as Entry).globalRank).toBe(2);
+    expect(spectator.entries.find((e) => "player" in e && e.player === "p1")).toMatchObject({ globalRank: 2 });
     const res = await call(`/v1/games/${game}/live?cohort=5`, { headers: { upgrade: "websocket" } });
     expect(res.status).toBe(404);
     expect(

@@ -23,6 +23,8 @@ export interface LiveFeedOptions<B extends LiveBoardName = "players"> {
   around?: number;
   /** On the players board: only these players (friends, at most 100), wherever they stand. */
   players?: readonly string[];
+  /** On the players board: only this cohort's players, ranked within it (each with `globalRank`). */
+  cohort?: number;
   /** Called with the board after every message applied. */
   onBoard?: (board: LiveState<BoardEntries[B]>) => void;
   /** Called when the connection's state changes; `detail` says when the next attempt is. */
@@ -65,6 +67,7 @@ export class LiveFeed<B extends LiveBoardName = "players"> {
     if (options.around !== undefined) query.set("around", String(options.around));
     // The route reads the set comma-separated: names holding a comma cannot be watched live.
     if (options.players !== undefined) query.set("players", options.players.join(","));
+    if (options.cohort !== undefined) query.set("cohort", String(options.cohort));
     const base = baseUrl.replace(/\/$/, "").replace(/^http/, "ws");
     this.url = `${base}/v1/games/${encodeURIComponent(game)}/live?${query}`;
   }

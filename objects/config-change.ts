@@ -20,8 +20,9 @@ import {
  * - a gain bound on a board where lower is better needs a max (a first
  *   report gains from the worst score allowed, which would otherwise be 0,
  *   the best);
- * - ratings that need every player of a result in one object, and dense
- *   ties, are refused on a sharded game.
+ * - cohorts are turned on only while the board is empty;
+ * - ratings that need every player of a result in one object, dense ties
+ *   and cohorts are refused on a sharded game.
  */
 export function changeConfig(config: GameConfig, patch: GameConfigPatch, players: number): Outcome<GameConfig> {
   if (patch.aggregate !== undefined && patch.aggregate !== config.aggregate && players > 0) {
@@ -37,6 +38,8 @@ export function changeConfig(config: GameConfig, patch: GameConfigPatch, players
   if (patch.shards !== undefined && patch.shards !== config.shards && players > 0) {
     return refused(notEmpty(players, "shards"));
   }
+  // Players already on the board arrived before cohorts: none would have a place.
+  if (patch.cohorts && config.cohorts === null && players > 0) return refused(notEmpty(players, "cohorts"));
   const changed = { ...config, ...patch };
   if (changed.maxPlayers > changed.shards * MAX_PLAYERS_LIMIT) {
     const most = (changed.shards * MAX_PLAYERS_LIMIT).toLocaleString("en-US");
@@ -59,6 +62,8 @@ export function changeConfig(config: GameConfig, patch: GameConfigPatch, players
   }
   // A dense rank counts the distinct values better across every shard, which no shard's counts add up to.
   if (changed.shards > 1 && changed.ties === "dense") return refused(needsOneShard("ties: dense"));
+  // Placing players in arrival order needs one place that sees every arrival.
+  if (changed.shards > 1 && changed.cohorts !== null) return refused(needsOneShard("cohorts"));
   return accepted(changed);
 }
 

@@ -30,6 +30,7 @@ import type { MatchResult, PlayerEvent, PlayerStats } from "../protocol/results"
 import type { AwardEntry, PrizeProjection, SeasonSummary } from "../protocol/seasons";
 import { AlarmClock } from "./alarm/alarm-clock";
 import { BoardLoader } from "./board-loader";
+import { cohortBoard } from "./cohorts/cohort-board";
 import { changeConfig } from "./config-change";
 import { type GameBoards, LocalBoards } from "./game-boards";
 import { DirectoryPublisher, directoryRow, SPECTATORS_INTERVAL_MS } from "./history/directory";
@@ -134,10 +135,7 @@ export class GameBoard extends DurableObject<Env> {
     return this.unsharded(() => this.players.applyReports(game, reports));
   }
 
-  /**
-   * A shard's board changed (each tells at most once per liveEvery): the
-   * game's directory row, history samples and live views follow.
-   */
+  /** A shard's board changed (each tells at most once per liveEvery): directory row, history and live views follow. */
   async shardChanged(summary: ShardSummary): Promise<void> {
     if (this.record.game === undefined || this.record.config.shards <= summary.index) return;
     this.restored.link.heard(summary);
@@ -200,8 +198,9 @@ export class GameBoard extends DurableObject<Env> {
     return this.board(async () => ({ config, season, ...(await shards.spread()) }));
   }
 
-  /** A page of the board, or with `country` of that country's players (ranked within it, with `globalRank`). */
-  async leaderboard(offset: number, limit: number, country?: string): Promise<Outcome<Leaderboard>> {
+  /** A page of the board, or of a `country`'s players or a `cohort` (ranked within it, with `globalRank`). */
+  async leaderboard(offset: number, limit: number, country?: string, cohort?: number): Promise<Outcome<Leaderboard>> {
+    if (cohort !== undefined) return this.existing(() => cohortBoard(this.players, this.record, cohort, offset, limit));
     const boards = this.boards();
     return this.board(() =>
       country === undefined ? boards.page(offset, limit) : boards.countryPage(country, offset, limit),

@@ -13,6 +13,8 @@ import {
 } from "../protocol/boards";
 import type { LiveBoardName } from "../protocol/live";
 import type { Meta } from "../protocol/reports";
+import { type CohortEntry, rankCohort } from "./cohorts/cohort-ranks";
+import type { Cohorts } from "./cohorts/cohorts";
 import { friendsPage } from "./friends";
 import type { ViewSource } from "./live/views";
 import type { MetaSource } from "./storage/player-meta";
@@ -41,6 +43,8 @@ export class BoardReads implements ViewSource {
     private readonly ranking: () => Ranking,
     private readonly profiles: () => Profiles,
     private readonly metas: () => MetaSource,
+    /** The open season's cohorts; absent for a board that has none (a closed one, a shard's). */
+    private readonly cohorts?: () => Cohorts,
   ) {}
 
   /** Forgets the trending cache (the board was rebuilt or its rules changed). */
@@ -54,6 +58,20 @@ export class BoardReads implements ViewSource {
 
   countryPage(country: string, offset: number, limit: number): LeaderboardEntry[] {
     return this.named(this.ranking().derived.countryPage(country, offset, limit));
+  }
+
+  /** A cohort's members on the board, ranked within it, each with `globalRank`. */
+  cohortPage(cohort: number, offset: number, limit: number): LeaderboardEntry[] {
+    return this.named(this.cohortBoard(cohort).slice(offset, offset + limit));
+  }
+
+  hasCohort(cohort: number): boolean {
+    return this.cohorts?.().exists(cohort) ?? false;
+  }
+
+  /** A cohort's members on the board. */
+  cohortTotal(cohort: number): number {
+    return this.cohortBoard(cohort).length;
   }
 
   around(player: string, radius: number): LeaderboardEntry[] | undefined {
@@ -98,6 +116,11 @@ export class BoardReads implements ViewSource {
     const standing: PlayerStanding = { ...named, total, top: topShare(entry.rank, total) };
     const countryRank = ranking.derived.countryRank(player);
     if (countryRank !== undefined) standing.countryRank = countryRank;
+    const cohort = this.cohorts?.().cohortOf(player);
+    if (cohort !== undefined) {
+      standing.cohort = cohort;
+      standing.cohortRank = this.cohortBoard(cohort).find((e) => e.player === player)?.rank;
+    }
     if (around > 0) standing.around = this.named(ranking.around(player, around) ?? []);
     return standing;
   }
@@ -127,6 +150,17 @@ export class BoardReads implements ViewSource {
       this.trendingAt = now;
     }
     return this.trendingCache.slice(0, limit);
+  }
+
+  /** A cohort's board, derived from its members' entries (see rankCohort). */
+  private cohortBoard(cohort: number): CohortEntry[] {
+    const cohorts = this.cohorts?.();
+    if (cohorts === undefined) return [];
+    const ranking = this.ranking();
+    return rankCohort(
+      cohorts.members(cohort).flatMap((player) => ranking.entry(player) ?? []),
+      cohorts.ties,
+    );
   }
 
   /** Entries with each player's display name, country and meta, once set. */

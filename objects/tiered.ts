@@ -90,6 +90,13 @@ export class TieredSource implements ViewSource {
     return this.tiered(this.source.players(names));
   }
 
+  cohortPage(cohort: number, offset: number, limit: number): LiveEntry[] {
+    return this.tiered(this.source.cohortPage?.(cohort, offset, limit) ?? []);
+  }
+
+  cohortTotal = (cohort: number): number => this.source.cohortTotal?.(cohort) ?? 0;
+  hasCohort = (cohort: number): boolean => this.source.hasCohort?.(cohort) ?? false;
+
   teams = (offset: number, limit: number): AnyLiveEntry[] => this.source.teams(offset, limit);
   mvps = (offset: number, limit: number): AnyLiveEntry[] => this.source.mvps(offset, limit);
   trending = (now: number, limit: number): AnyLiveEntry[] => this.source.trending(now, limit);

@@ -19,16 +19,19 @@ export const LeaderboardEntry = z
     team: TeamName.optional(),
     name: DisplayName.optional(),
     country: Country.optional(),
-    globalRank: z
-      .number()
-      .int()
-      .optional()
-      .openapi({ description: "With `country`: the rank on the whole board (`rank` is within the country)" }),
+    globalRank: z.number().int().optional().openapi({
+      description:
+        "With `country`, and on a cohort's board: the rank on the whole board (`rank` is within the country or cohort)",
+    }),
     meta: Meta.optional(),
     tier: z.string().optional().openapi({
       description:
         "The first of the game's `tiers` that holds the entry (by its rank on the whole board); absent when none does",
     }),
+    cohort: z.number().int().optional().openapi({
+      description: "On a game with cohorts, in standings and closed seasons' entries: the player's cohort",
+    }),
+    cohortRank: z.number().int().optional().openapi({ description: "With `cohort`: the rank within the cohort" }),
   })
   .openapi("LeaderboardEntry");
 

@@ -35,6 +35,9 @@ const Tiers = z
     }
   });
 
+/** The fewest and most players a cohort holds. */
+export const COHORT_SIZE = { min: 2, max: 1000 } as const;
+
 export const MAX_WINDOW_SECONDS = 365 * 24 * 60 * 60;
 export const RATINGS = ["none", "wins", "elo", "openskill"] as const;
 /**
@@ -183,6 +186,23 @@ const settings = {
       `Leagues, best first (at most ${MAX_TIERS}): each {name} with one of top (a share in (0, 1]), rank or ` +
       "score; the last may have no bound (everyone else). An entry's `tier` is the first that holds it; null: none",
   }),
+  cohorts: z
+    .strictObject({
+      size: z
+        .number()
+        .int()
+        .min(COHORT_SIZE.min)
+        .max(COHORT_SIZE.max)
+        .openapi({ description: `Players per cohort, ${COHORT_SIZE.min}-${COHORT_SIZE.max}` }),
+    })
+    .nullable()
+    .openapi({
+      description:
+        "Cohorts (buckets): each player's first report of a season places it in the newest cohort with room " +
+        "(1, 2, ...), each cohort a board of its own with the game's rules; null: none. Turning them on needs an " +
+        "empty board (409 not_empty); a new size applies to later placements. Refused on a sharded game " +
+        "(409 needs_one_shard)",
+    }),
   webhook: WebhookUrl.nullable().openapi({
     description: "Each season's close is POSTed here, signed (Podium-Signature), once its archive is in D1",
   }),
@@ -214,5 +234,6 @@ export const DEFAULT_CONFIG: GameConfig = {
   prizes: null,
   webhook: null,
   tiers: null,
+  cohorts: null,
   bounds: { maxFutureSeconds: 300 },
 };

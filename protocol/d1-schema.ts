@@ -111,6 +111,9 @@ export const seasonStandings = sqliteTable(
     country: text("country"),
     /** The entry's meta as JSON (see protocol/reports.ts Meta). */
     meta: text("meta"),
+    /** The player's cohort and its rank within it; null on a game without cohorts. */
+    cohort: integer("cohort"),
+    cohortRank: integer("cohort_rank"),
   },
   (t) => [
     primaryKey({ columns: [t.game, t.season, t.position] }),

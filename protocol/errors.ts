@@ -241,6 +241,12 @@ export const teamNotFound = (team: string): ApiError => ({
   message: `team ${JSON.stringify(team)} has no players on the board`,
 });
 
+export const cohortNotFound = (cohort: number): ApiError => ({
+  status: 404,
+  code: "cohort_not_found",
+  message: `cohort ${cohort} has not been opened this season (or the game has no cohorts)`,
+});
+
 export const routeNotFound = (method: string, path: string): ApiError => ({
   status: 404,
   code: "not_found",

@@ -8,6 +8,7 @@ import { createRouter, fail } from "./http";
 import { acrossRoutes } from "./routes/across";
 import { auditRoutes } from "./routes/audit";
 import { boardRoutes } from "./routes/boards";
+import { cohortRoutes } from "./routes/cohorts";
 import { docsRoutes } from "./routes/docs";
 import { friendsRoutes } from "./routes/friends";
 import { gameRoutes } from "./routes/games";
@@ -45,6 +46,7 @@ export const routes = app
   .route("/", influxRoutes)
   .route("/", gameRoutes)
   .route("/", boardRoutes)
+  .route("/", cohortRoutes)
   .route("/", friendsRoutes)
   .route("/", acrossRoutes)
   .route("/", profileRoutes)

@@ -1,5 +1,5 @@
 import type { Ranking } from "../../engine/ranking";
-import { errorResponse, tooManySpectators, tooManyViews } from "../../protocol/errors";
+import { cohortNotFound, errorResponse, tooManySpectators, tooManyViews } from "../../protocol/errors";
 import {
   type AnyLiveEntry,
   CLOSE,
@@ -9,7 +9,16 @@ import {
   type SnapshotMessage,
   type UpdateMessage,
 } from "../../protocol/live";
-import { boardOf, diffEntries, type ViewSource, type ViewSpec, type ViewState, viewKey, visibleEntries } from "./views";
+import {
+  boardOf,
+  diffEntries,
+  type ViewSource,
+  type ViewSpec,
+  type ViewState,
+  viewKey,
+  viewTotal,
+  visibleEntries,
+} from "./views";
 
 export interface LiveSettings {
   /** Least time between two updates of one game (ms). */
@@ -73,6 +82,9 @@ export class Spectators {
     if (connected >= this.settings().maxSpectators) {
       return errorResponse(tooManySpectators(connected, this.settings().maxSpectators));
     }
+    if (spec.cohort !== undefined && !this.source().hasCohort?.(spec.cohort)) {
+      return errorResponse(cohortNotFound(spec.cohort));
+    }
     const key = viewKey(spec);
     let view = views.get(key);
     if (view === undefined && views.size >= this.settings().maxViews) {
@@ -85,7 +97,7 @@ export class Spectators {
       const now = Date.now();
       this.ranking().expire(now);
       const source = this.source();
-      const total = source.total(boardOf(spec), spec.country);
+      const total = viewTotal(source, spec);
       view = { spec, sockets: new Set(), state: { seq: 0, total, entries: visibleEntries(source, spec, now) } };
       views.set(key, view);
       this.markUnsaved(key);
@@ -171,7 +183,7 @@ export class Spectators {
     const source = this.source();
     for (const [key, view] of this.loadViews()) {
       const board = boardOf(view.spec);
-      const total = source.total(board, view.spec.country);
+      const total = viewTotal(source, view.spec);
       const entries = visibleEntries(source, view.spec, this.lastFlush);
       const changes = diffEntries(board, view.state.entries, entries);
       if (changes.length === 0 && total === view.state.total) continue;

@@ -10,7 +10,7 @@ import {
 /**
  * What a group of spectators watches: the top `limit` of a board; on the
  * players board, a followed player's neighbourhood, one country's players,
- * or a set of players (friends) wherever they stand.
+ * a set of players (friends) wherever they stand, or one cohort's board.
  */
 export interface ViewSpec {
   /** Absent in attachments saved before other boards existed: the players board. */
@@ -21,6 +21,8 @@ export interface ViewSpec {
   country?: string;
   /** A set of players, sorted and unique (one view per set, in any order asked). */
   players?: string[];
+  /** One cohort's board, ranked within it. */
+  cohort?: number;
 }
 
 /** The last state sent to a view's spectators, and its message number. */
@@ -42,6 +44,17 @@ export interface ViewSource {
   trending(now: number, limit: number): AnyLiveEntry[];
   countries(offset: number, limit: number): AnyLiveEntry[];
   total(board: LiveBoardName, country?: string): number;
+  /** A cohort's board, ranked within it, each entry with `globalRank` (absent where games have no cohorts). */
+  cohortPage?(cohort: number, offset: number, limit: number): LiveEntry[];
+  cohortTotal?(cohort: number): number;
+  /** Whether the cohort has been opened this season (a view of another is refused). */
+  hasCohort?(cohort: number): boolean;
+}
+
+/** What a view's `total` counts: its board's, its country's or its cohort's. */
+export function viewTotal(source: ViewSource, spec: ViewSpec): number {
+  if (spec.cohort !== undefined) return source.cohortTotal?.(spec.cohort) ?? 0;
+  return source.total(boardOf(spec), spec.country);
 }
 
 export const boardOf = (spec: ViewSpec): LiveBoardName => spec.board ?? "players";
@@ -57,17 +70,20 @@ export function viewSpecOf(query: URLSearchParams): ViewSpec {
   if (country !== null) spec.country = country;
   const players = query.getAll("players");
   if (players.length > 0) spec.players = [...new Set(players)].sort();
+  const cohort = query.get("cohort");
+  if (cohort !== null) spec.cohort = Number(cohort);
   return spec;
 }
 
 /** One key per distinct view: spectators with equal keys share every message. Player views keep their old keys. */
 export function viewKey(spec: ViewSpec): string {
-  const { limit, player, around, country, players } = spec;
+  const { limit, player, around, country, players, cohort } = spec;
   const board = boardOf(spec);
   if (board !== "players") return `${board}:${limit}`;
   // Names hold no control characters: a newline cannot be part of one.
   if (players !== undefined) return `players:${players.join("\n")}`;
   if (country !== undefined) return `top:${limit}:country:${country}`;
+  if (cohort !== undefined) return `top:${limit}:cohort:${cohort}`;
   return player === undefined ? `top:${limit}` : `top:${limit}:around:${around}:${player}`;
 }
 
@@ -79,6 +95,7 @@ export function visibleEntries(source: ViewSource, spec: ViewSpec, now: number):
       case "players":
         if (spec.players !== undefined) return source.players(spec.players);
         if (spec.country !== undefined) return source.countryPage(spec.country, 0, spec.limit);
+        if (spec.cohort !== undefined) return source.cohortPage?.(spec.cohort, 0, spec.limit) ?? [];
         return [
           ...source.page(0, spec.limit),
           ...(spec.player === undefined ? [] : (source.around(spec.player, spec.around) ?? [])),

@@ -4,6 +4,7 @@ import { accepted, type Outcome, playerNotFound, ratedGame, refused } from "../.
 import type { Accepted, Profile, ProfileBody, ScoreReport } from "../../protocol/reports";
 import { groupsOf, type MatchResult, type PlayerEvent } from "../../protocol/results";
 import { type BoardLoader, rulesOf } from "../board-loader";
+import { Cohorts } from "../cohorts/cohorts";
 import { planEvents } from "../events";
 import type { ArchivedReport } from "../history/writer";
 import type { Maintenance } from "../maintenance";
@@ -51,6 +52,8 @@ export interface PlayerBoardHost {
 export class PlayerBoard {
   private current: Ranking;
   readonly reads: BoardReads;
+  /** The open season's cohorts (a join places its player with `cohorts.place`). */
+  readonly cohorts: Cohorts;
 
   constructor(
     private readonly tables: GameTables,
@@ -61,10 +64,12 @@ export class PlayerBoard {
     now: number,
   ) {
     this.current = loader.open(record.config, now);
+    this.cohorts = new Cohorts(tables.cohorts, () => record.config);
     this.reads = new BoardReads(
       () => this.current,
       () => tables.profiles,
       () => tables.playerMeta,
+      () => this.cohorts,
     );
   }
 
@@ -209,6 +214,7 @@ export class PlayerBoard {
       tables.trendLog.append(plan.gains, now);
       if (plan.states.length > 0) this.record.recordUpdate(now);
       this.host.feed(plan.rise);
+      this.cohorts.arrived(plan.states, (player) => this.current.knows(player));
       alongside();
     });
     this.current.apply(plan, now);

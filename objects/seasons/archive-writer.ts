@@ -15,9 +15,10 @@ export class ArchiveWriter {
     const statements = copy.parts.map(({ part, entries }) =>
       this.db
         .prepare(
-          `INSERT OR REPLACE INTO season_standings (game, season, position, rank, player, score, ts, team, name, country, meta, subscore)
+          `INSERT OR REPLACE INTO season_standings (game, season, position, rank, player, score, ts, team, name, country, meta, subscore,
+             cohort, cohort_rank)
            SELECT ?1, ?2, ?3 + key, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6,
-             value ->> 7, value ->> 8
+             value ->> 7, value ->> 8, value ->> 9, value ->> 10
            FROM json_each(?4)`,
         )
         // Every part but the last holds STANDINGS_PART entries, so its first position follows from its number.
@@ -64,4 +65,6 @@ const toRow = (e: LeaderboardEntry) => [
   // As JSON text, which `->>` stores as it is (a string's content).
   e.meta === undefined ? null : JSON.stringify(e.meta),
   e.subscore ?? null,
+  e.cohort ?? null,
+  e.cohortRank ?? null,
 ];

@@ -10,6 +10,7 @@ import {
 } from "../../protocol/seasons";
 import { backoffMs } from "../alarm/backoff";
 import type { BoardLoader } from "../board-loader";
+import { CohortArchive } from "../cohorts/archive-ranks";
 import { BoardReads } from "../reads";
 import type { SeasonsAcross } from "../shards/seasons-across";
 import type { GameTables } from "../storage/tables";
@@ -51,7 +52,7 @@ export interface SeasonParts {
   book: SeasonBook;
   tables: Pick<
     GameTables,
-    "log" | "profiles" | "playerMeta" | "transaction" | "retireBoard" | "retaining" | "releaseStep"
+    "log" | "profiles" | "playerMeta" | "cohorts" | "transaction" | "retireBoard" | "retaining" | "releaseStep"
   >;
   /** Rebuilds a closed board from the rows its log keeps until its standings are in the outbox. */
   loader: Pick<BoardLoader, "closed">;
@@ -290,7 +291,13 @@ export class SeasonWorkflow {
       () => tables.profiles,
       () => tables.playerMeta.retired,
     );
-    this.closing = { season, page: (offset, limit) => reads.page(offset, limit), total, part };
+    // Each entry with its cohort and rank within it, counted as the parts go by in board order.
+    const cohorts = new CohortArchive(
+      (offset, limit) => reads.page(offset, limit),
+      tables.cohorts.retired,
+      this.host.config().ties,
+    );
+    this.closing = { season, page: (offset, limit) => cohorts.read(offset, limit), total, part };
     this.host.background();
   }
 

@@ -62,6 +62,11 @@ const MIGRATIONS: readonly (readonly string[])[] = [
   ],
   // 11: meta rows logged per batch, ahead of the player_meta table (see objects/storage/write-behind.ts).
   ["CREATE TABLE IF NOT EXISTS meta_log (id INTEGER PRIMARY KEY, body TEXT NOT NULL)"],
+  // 12: each player's cohort, by epoch (a season close starts the next; see objects/storage/cohort-places.ts).
+  [
+    "CREATE TABLE IF NOT EXISTS cohort_places (epoch INTEGER NOT NULL, player TEXT NOT NULL, cohort INTEGER NOT NULL, PRIMARY KEY (epoch, player)) WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS cohort_places_by_cohort ON cohort_places (epoch, cohort)",
+  ],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,4 +1,5 @@
 import { BatchLog } from "./batch-log";
+import { CohortPlaces } from "./cohort-places";
 import { GainSpentTable } from "./gain-spent";
 import { MetaTable } from "./meta";
 import { PlayerMetaTable } from "./player-meta";
@@ -24,6 +25,7 @@ export class GameTables {
   readonly trendLog: TrendLog;
   readonly gainSpent: GainSpentTable;
   readonly playerMeta: PlayerMetaTable;
+  readonly cohorts: CohortPlaces;
 
   constructor(private readonly storage: DurableObjectStorage) {
     const sql = storage.sql;
@@ -36,34 +38,37 @@ export class GameTables {
     this.trendLog = new TrendLog(sql, this.schema);
     this.gainSpent = new GainSpentTable(sql, this.schema);
     this.playerMeta = new PlayerMetaTable(sql, this.schema, this.meta);
+    this.cohorts = new CohortPlaces(sql, this.schema, this.meta);
   }
 
   get sql(): SqlStorage {
     return this.storage.sql;
   }
 
-  /** Forgets a player: a removal in the log, its profile, its stats and its meta. Call inside a transaction. */
+  /** Forgets a player: a removal in the log, its profile, its stats, its meta and its cohort. Call inside a transaction. */
   removePlayer(player: string): void {
     this.log.appendRemoval(player);
     this.profiles.delete(player);
     this.stats.delete(player);
     this.playerMeta.delete(player);
+    this.cohorts.delete(player);
   }
 
-  /** A season closed: the board's rows and its players' meta are kept until its standings are archived. */
+  /** A season closed: the board's rows, its players' meta and cohorts are kept until its standings are archived. */
   retireBoard(players: number): void {
     this.log.retire(players);
     this.playerMeta.retire();
+    this.cohorts.retire();
   }
 
-  /** Whether a retired board's rows or meta remain to be released. */
+  /** Whether a retired board's rows, meta or cohorts remain to be released. */
   get retaining(): boolean {
-    return this.log.retainedBoard !== undefined || this.playerMeta.retaining;
+    return this.log.retainedBoard !== undefined || this.playerMeta.retaining || this.cohorts.retaining;
   }
 
-  /** One step of releasing a retired board: its rows, then its meta. Call inside a transaction; true while more remain. */
+  /** One step of releasing a retired board: its rows, then its meta, then its cohorts. Call inside a transaction; true while more remain. */
   releaseStep(): boolean {
-    return this.log.releaseStep() || this.playerMeta.releaseStep();
+    return this.log.releaseStep() || this.playerMeta.releaseStep() || this.cohorts.releaseStep();
   }
 
   transaction<T>(work: () => T): T {

@@ -41,7 +41,12 @@ describe("PlayerMetaTable: meta logged per batch, flushed to the table in the ba
       // Mid-flush: a newer meta, a clear and a removal, on both sides of what is already in the table.
       const flushed = state.storage.sql.exec<{ player: string }>("SELECT player FROM player_meta LIMIT 1").one().player;
       state.storage.transactionSync(() => {
-        table.write(new Map([["p00001", JSON.stringify({ car: "new" })], [flushed, null]]));
+        table.write(
+          new Map([
+            ["p00001", JSON.stringify({ car: "new" })],
+            [flushed, null],
+          ]),
+        );
         table.delete("p00002");
       });
 

@@ -55,6 +55,7 @@ describe("games", () => {
       prizes: null,
       webhook: null,
       tiers: null,
+      cohorts: null,
       bounds: { maxFutureSeconds: 300 },
     };
     expect(await res.json()).toEqual({ ...defaults, order: "asc" });

@@ -14,12 +14,14 @@ const columns = {
   name: seasonStandings.name,
   country: seasonStandings.country,
   meta: seasonStandings.meta,
+  cohort: seasonStandings.cohort,
+  cohortRank: seasonStandings.cohortRank,
 };
 
 type StandingRow = Pick<typeof seasonStandings.$inferSelect, keyof typeof columns>;
 
 /** A D1 row as a leaderboard entry: absent fields left out, as the live board does. */
-function entry({ subscore, team, name, country, meta, ...rest }: StandingRow): LeaderboardEntry {
+function entry({ subscore, team, name, country, meta, cohort, cohortRank, ...rest }: StandingRow): LeaderboardEntry {
   return {
     ...rest,
     ...(subscore === null ? {} : { subscore }),
@@ -27,6 +29,8 @@ function entry({ subscore, team, name, country, meta, ...rest }: StandingRow): L
     ...(name === null ? {} : { name }),
     ...(country === null ? {} : { country }),
     ...(meta === null ? {} : { meta: JSON.parse(meta) as Meta }),
+    ...(cohort === null ? {} : { cohort }),
+    ...(cohortRank === null ? {} : { cohortRank }),
   };
 }
 

@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { MAX_FRIENDS } from "../../protocol/boards";
+import { CohortQuery } from "../../protocol/cohorts";
 import { upgradeRequired } from "../../protocol/errors";
 import { LIVE_AROUND, LIVE_BOARDS, LIVE_LIMIT } from "../../protocol/live";
 import { Country, GamePath, PlayerName } from "../../protocol/names";
@@ -16,7 +17,8 @@ const watchGame = createRoute({
     "Upgrade with `Upgrade: websocket`. `board` picks players (default), teams, mvps, trending or countries; " +
     "entries are that board's, keyed by `player`, `team` (teams, mvps) or `country`. " +
     "The first message is a `snapshot` (top `limit`, plus the followed " +
-    "`player` and `around` neighbours each side, or the named `players` wherever they stand); then `update` messages carry only entries whose rank, score " +
+    "`player` and `around` neighbours each side, the named `players` wherever they stand, or the top of " +
+    "`cohort`, ranked within it with `globalRank`; 404 for a cohort not opened this season); then `update` messages carry only entries whose rank, score " +
     "or presence changed (leavers as `{player, rank: null}`), at most one per `liveEvery` ms, with `seq` " +
     "increasing by one per message. Send `ping` to get `pong`; anything else closes the socket (1008). " +
     "On a `seq` gap, reconnect for a fresh snapshot. Requests per client IP are rate-limited (429).",
@@ -37,6 +39,7 @@ const watchGame = createRoute({
               `Only these players (friends), comma-separated, at most ${MAX_FRIENDS}, wherever they stand (players ` +
               "board; `limit` and `around` do not apply). One view per set, whatever the order named",
           }),
+        cohort: CohortQuery.optional(),
       })
       .refine((q) => q.board === "players" || (q.player === undefined && q.country === undefined), {
         message: "player and country apply to the players board only",
@@ -49,11 +52,15 @@ const watchGame = createRoute({
       .refine((q) => q.players === undefined || (q.board === "players" && !q.player && !q.country), {
         message: "players watch a set on the players board: not with board, player or country",
         path: ["players"],
+      })
+      .refine((q) => q.cohort === undefined || (q.board === "players" && !q.player && !q.country && !q.players), {
+        message: "a cohort is watched on the players board: not with board, player, country or players",
+        path: ["cohort"],
       }),
   },
   responses: {
     101: { description: "Switching protocols: the socket is open" },
-    ...errors(400, 426, 429),
+    ...errors(400, 404, 426, 429),
   },
 });
 
@@ -62,7 +69,7 @@ export const liveRoutes = createRouter().openapi(watchGame, async (c) => {
   if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
     return fail(c, upgradeRequired());
   }
-  const { board, limit, player, around, country, players } = c.req.valid("query");
+  const { board, limit, player, around, country, players, cohort } = c.req.valid("query");
   const url = new URL(c.req.url);
   const query = new URLSearchParams({
     board,
@@ -70,6 +77,7 @@ export const liveRoutes = createRouter().openapi(watchGame, async (c) => {
     around: String(around),
     ...(player ? { player } : {}),
     ...(country ? { country } : {}),
+    ...(cohort ? { cohort: String(cohort) } : {}),
   });
   // One parameter per name: names may hold commas.
   for (const name of players ?? []) query.append("players", name);

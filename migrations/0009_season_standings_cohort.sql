@@ -1,0 +1,2 @@
+ALTER TABLE `season_standings` ADD `cohort` integer;--> statement-breakpoint
+ALTER TABLE `season_standings` ADD `cohort_rank` integer;

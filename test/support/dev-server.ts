@@ -113,6 +113,19 @@ export class DevServer {
     if (!keepState) rmSync(this.stateDir, { recursive: true, force: true });
   }
 
+  /**
+   * Waits until the server's background work (compactions, flushes after a
+   * fill) is done: under 5% of a core over a second, or `timeoutMs` passed.
+   */
+  async idle(timeoutMs = 120_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const before = this.cpuSeconds();
+      await new Promise((r) => setTimeout(r, 1000));
+      if (this.cpuSeconds() - before < 0.05) return;
+    }
+  }
+
   /** User+system CPU seconds of every process in the server's group (wrangler and workerd). */
   cpuSeconds(): number {
     const group = this.child?.pid;

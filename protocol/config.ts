@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { AGGREGATES, DEFAULT_RULES, ORDERS, TIE_MODES } from "../engine/rules";
 import { DEFAULT_TREND } from "../engine/trending";
+import { MaxAttempts, OpeningHours } from "./competition";
 import { DisplayName, Score } from "./names";
 import { Prizes, SeasonSchedule, WebhookUrl } from "./seasons";
 import { MAX_SHARDS } from "./shards";
@@ -183,6 +184,21 @@ const settings = {
       `Leagues, best first (at most ${MAX_TIERS}): each {name} with one of top (a share in (0, 1]), rank or ` +
       "score; the last may have no bound (everyone else). An entry's `tier` is the first that holds it; null: none",
   }),
+  open: OpeningHours.nullable().openapi({
+    description:
+      "Opening hours {from?, to?} (ms since the epoch): reports and results outside them are refused (409 " +
+      "game_closed), nothing applied; null: always open",
+  }),
+  join: z.boolean().openapi({
+    description:
+      "Players must join (POST .../players/{player}/join) before their reports and results count (403 " +
+      "not_joined); joins count against maxPlayers and last a season",
+  }),
+  maxAttempts: MaxAttempts.nullable().openapi({
+    description:
+      "Accepted reports per player per season; reports beyond are refused (409 attempts_exhausted, each named), " +
+      "nothing applied; null: no limit",
+  }),
   webhook: WebhookUrl.nullable().openapi({
     description: "Each season's close is POSTed here, signed (Podium-Signature), once its archive is in D1",
   }),
@@ -213,6 +229,9 @@ export const DEFAULT_CONFIG: GameConfig = {
   season: null,
   prizes: null,
   webhook: null,
+  open: null,
+  join: false,
+  maxAttempts: null,
   tiers: null,
   bounds: { maxFutureSeconds: 300 },
 };

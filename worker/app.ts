@@ -13,6 +13,7 @@ import { friendsRoutes } from "./routes/friends";
 import { gameRoutes } from "./routes/games";
 import { historyRoutes } from "./routes/history";
 import { influxRoutes } from "./routes/influx";
+import { joinRoutes } from "./routes/join";
 import { liveRoutes } from "./routes/live";
 import { profileRoutes } from "./routes/profiles";
 import { resultRoutes } from "./routes/results";
@@ -48,6 +49,7 @@ export const routes = app
   .route("/", friendsRoutes)
   .route("/", acrossRoutes)
   .route("/", profileRoutes)
+  .route("/", joinRoutes)
   .route("/", resultRoutes)
   .route("/", seasonRoutes)
   .route("/", tokenRoutes)

@@ -60,6 +60,13 @@ const MIGRATIONS: readonly (readonly string[])[] = [
   [
     "CREATE TABLE IF NOT EXISTS player_meta (epoch INTEGER NOT NULL, player TEXT NOT NULL, meta TEXT NOT NULL, PRIMARY KEY (epoch, player)) WITHOUT ROWID",
   ],
+  // 11: joins and attempts per player, by epoch (a season close starts the next; see objects/storage/competitors.ts).
+  [
+    `CREATE TABLE IF NOT EXISTS competitors (
+      epoch INTEGER NOT NULL, player TEXT NOT NULL, joined_at INTEGER, attempts INTEGER NOT NULL DEFAULT 0,
+      pending INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (epoch, player)
+    ) WITHOUT ROWID`,
+  ],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,4 +1,5 @@
 import { BatchLog } from "./batch-log";
+import { CompetitorsTable } from "./competitors";
 import { GainSpentTable } from "./gain-spent";
 import { MetaTable } from "./meta";
 import { PlayerMetaTable } from "./player-meta";
@@ -24,6 +25,7 @@ export class GameTables {
   readonly trendLog: TrendLog;
   readonly gainSpent: GainSpentTable;
   readonly playerMeta: PlayerMetaTable;
+  readonly competitors: CompetitorsTable;
 
   constructor(private readonly storage: DurableObjectStorage) {
     const sql = storage.sql;
@@ -36,6 +38,7 @@ export class GameTables {
     this.trendLog = new TrendLog(sql, this.schema);
     this.gainSpent = new GainSpentTable(sql, this.schema);
     this.playerMeta = new PlayerMetaTable(sql, this.schema, this.meta);
+    this.competitors = new CompetitorsTable(sql, this.schema, this.meta);
   }
 
   get sql(): SqlStorage {
@@ -48,22 +51,27 @@ export class GameTables {
     this.profiles.delete(player);
     this.stats.delete(player);
     this.playerMeta.delete(player);
+    this.competitors.unsettle(player);
   }
 
-  /** A season closed: the board's rows and its players' meta are kept until its standings are archived. */
+  /**
+   * A season closed: the board's rows and its players' meta are kept until
+   * its standings are archived; joins and attempts start afresh.
+   */
   retireBoard(players: number): void {
     this.log.retire(players);
     this.playerMeta.retire();
+    this.competitors.retire();
   }
 
   /** Whether a retired board's rows or meta remain to be released. */
   get retaining(): boolean {
-    return this.log.retainedBoard !== undefined || this.playerMeta.retaining;
+    return this.log.retainedBoard !== undefined || this.playerMeta.retaining || this.competitors.retaining;
   }
 
-  /** One step of releasing a retired board: its rows, then its meta. Call inside a transaction; true while more remain. */
+  /** One step of releasing a retired board: its rows, then its meta, then its season's joins. Call inside a transaction; true while more remain. */
   releaseStep(): boolean {
-    return this.log.releaseStep() || this.playerMeta.releaseStep();
+    return this.log.releaseStep() || this.playerMeta.releaseStep() || this.competitors.releaseStep();
   }
 
   transaction<T>(work: () => T): T {

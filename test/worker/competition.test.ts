@@ -1,4 +1,6 @@
+import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { createClient } from "../../client/index";
 import { ADMIN, board, call, errorOf, INGEST, postScores, uniqueGame } from "../support/worker-client";
 
 // Opening hours, joins and attempts (docs/api.md, "Competitions"): what each gate refuses, that a refused
@@ -222,5 +224,24 @@ describe("attempts", () => {
       expect(await standing(game, player)).toMatchObject({ attempts: applied, attemptsLeft: most - applied });
     }
     expect(sent.get("a")).toBe(most);
+  });
+});
+
+describe("the typed client", () => {
+  it("sets the gates, joins a player and reads its attempts", async () => {
+    const fetchWorker: typeof fetch = (input, init) => exports.default.fetch(new Request(input, init));
+    const admin = createClient("http://podium.test", { key: ADMIN, fetch: fetchWorker });
+    const game = uniqueGame("client");
+    const games = admin.v1.games[":game"];
+    const put = await games.$put({ param: { game }, json: { join: true, maxAttempts: 2, open: { from: 0 } } });
+    expect(put.status).toBe(200);
+    const joined = await games.players[":player"].join.$post({ param: { game, player: "ana" } });
+    if (joined.status !== 200) throw new Error(`join answered ${joined.status}`);
+    const body = await joined.json();
+    expect([body.player, body.rank, body.attemptsLeft]).toEqual(["ana", null, 2]);
+    expect((await games.scores.$post({ param: { game }, json: { player: "ana", score: 3 } })).status).toBe(200);
+    const standing = await games.players[":player"].$get({ param: { game, player: "ana" }, query: {} });
+    if (standing.status !== 200) throw new Error(`standing answered ${standing.status}`);
+    expect((await standing.json()).attemptsLeft).toBe(1);
   });
 });

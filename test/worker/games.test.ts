@@ -54,6 +54,9 @@ describe("games", () => {
       season: null,
       prizes: null,
       webhook: null,
+      open: null,
+      join: false,
+      maxAttempts: null,
       tiers: null,
       bounds: { maxFutureSeconds: 300 },
     };

@@ -11,6 +11,7 @@ import type {
   TeamDetail,
   TrendingBoard,
 } from "../protocol/boards";
+import type { Joined } from "../protocol/competition";
 import type { GameConfig, GameConfigPatch } from "../protocol/config";
 import {
   accepted,
@@ -18,7 +19,6 @@ import {
   found,
   gameNotFound,
   type Outcome,
-  playerNotFound,
   refused,
   seasonNotFound,
   shardsChanged,
@@ -31,6 +31,8 @@ import type { AwardEntry, PrizeProjection, SeasonSummary } from "../protocol/sea
 import { AlarmClock } from "./alarm/alarm-clock";
 import { BoardLoader } from "./board-loader";
 import { cohortBoard } from "./cohorts/cohort-board";
+import { Entrants } from "./competition/entrants";
+import { gated } from "./competition/gates";
 import { changeConfig } from "./config-change";
 import { type GameBoards, LocalBoards } from "./game-boards";
 import { DirectoryPublisher, directoryRow, SPECTATORS_INTERVAL_MS } from "./history/directory";
@@ -43,10 +45,8 @@ import { type Applied, PlayerBoard } from "./players/player-board";
 import type { BoardReads } from "./reads";
 import { statsOf } from "./results";
 import { ArchiveWriter } from "./seasons/archive-writer";
-import { SeasonBook } from "./seasons/season-book";
-import { type SeasonHost, SeasonWorkflow } from "./seasons/season-workflow";
-import { attempt, type Delivery } from "./seasons/webhook";
-import { SeasonsAcross } from "./shards/seasons-across";
+import { type GameSeasonsHost, gameSeasons } from "./seasons/game-seasons";
+import type { SeasonWorkflow } from "./seasons/season-workflow";
 import { ShardLink } from "./shards/shard-link";
 import type { ShardSet } from "./shards/shard-set";
 import type { ShardSummary } from "./shards/summary";
@@ -82,6 +82,18 @@ export class GameBoard extends DurableObject<Env> {
   private readonly spectators: Spectators;
   private readonly historyWriter: HistoryWriter;
   private readonly archiveWriter: ArchiveWriter;
+
+  /** What the season workflow reaches of this object. */
+  private readonly seasonsHost: GameSeasonsHost = {
+    record: () => this.record,
+    players: () => this.players,
+    boards: () => this.boards(),
+    maintenance: () => this.restored.maintenance,
+    shards: () => this.shardSet(),
+    changed: (now) => this.changed(now),
+    archive: () => this.archiveWriter,
+    webhookSecret: this.env.WEBHOOK_SECRET,
+  };
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -184,6 +196,11 @@ export class GameBoard extends DurableObject<Env> {
     return accepted(this.players.setProfile(game, player, change));
   }
 
+  /** Joins a player to the open season (config join); answers its standing-to-be. */
+  async join(game: string, player: string): Promise<Outcome<Joined>> {
+    return this.entrants().join(game, player);
+  }
+
   async removePlayer(player: string): Promise<Outcome<null>> {
     const shards = this.shardSet();
     if (shards === undefined) return this.existing(() => this.players.removePlayer(player));
@@ -208,7 +225,7 @@ export class GameBoard extends DurableObject<Env> {
   }
 
   async standing(player: string, around: number): Promise<Outcome<PlayerStanding>> {
-    return this.existing(async () => found(await this.boards().standing(player, around), () => playerNotFound(player)));
+    return this.existing(() => this.entrants().standing(player, around));
   }
 
   /** Some players (friends) in board order with their ranks on it, and the names not on it. */
@@ -324,14 +341,24 @@ export class GameBoard extends DurableObject<Env> {
 
   /** A write for this object's players; a sharded game's go to its shards, where the Worker routes them again. */
   private unsharded<T>(write: () => Outcome<T>): Outcome<T> {
-    const { shards } = this.record.config;
-    return shards > 1 ? refused(shardsChanged(shards)) : write();
+    const { config } = this.record;
+    return config.shards > 1 ? refused(shardsChanged(config.shards, gated(config))) : write();
   }
 
   /** The game's boards: this object's own, or its shards', entries in their tiers. */
   private boards(): GameBoards {
     const boards = this.shardSet()?.boards() ?? new LocalBoards(this.reads, (now) => this.players.at(now));
     return new TieredBoards(boards, this.record.config);
+  }
+
+  private entrants(): Entrants {
+    return new Entrants(
+      this.players,
+      this.shardSet(),
+      this.boards(),
+      this.record.config,
+      this.restored.seasons.current().number,
+    );
   }
 
   /** The game's shards, when its players are spread over several objects. */
@@ -358,7 +385,7 @@ export class GameBoard extends DurableObject<Env> {
       clock,
       tables.schema,
     );
-    const seasons = this.seasonWorkflow(tables, clock, loader);
+    const seasons = gameSeasons(this.seasonsHost, tables, clock, loader);
     const maintenance = new Maintenance(tables, {
       seasonStep: () => this.restored.seasons.step(),
       states: () => this.players.board.states(),
@@ -383,39 +410,6 @@ export class GameBoard extends DurableObject<Env> {
     await clock.resume();
     if (this.record.game !== undefined) this.directory.changed();
     if (log.compactionDue || stats.flushDue) maintenance.schedule();
-  }
-
-  /** The season workflow over this object's storage, board and D1. */
-  private seasonWorkflow(tables: GameTables, clock: AlarmClock, loader: BoardLoader): SeasonWorkflow {
-    const book = new SeasonBook(tables.sql, tables.schema, this.record.createdAt);
-    const secret = this.env.WEBHOOK_SECRET;
-    const host: SeasonHost = {
-      game: () => this.record.game,
-      config: () => this.record.config,
-      board: (now) => this.players.at(now),
-      standing: async () => {
-        const { total, entries } = await this.boards().page(0, 1);
-        return { players: total, leader: entries[0]?.player ?? null };
-      },
-      retireBoard: (now) => {
-        this.restored.maintenance.dropCompaction();
-        tables.trendLog.clear();
-        this.record.recordUpdate(now);
-      },
-      openBoard: (now) => {
-        this.players.reopen(now);
-        this.changed(now);
-      },
-      background: () => this.restored.maintenance.schedule(),
-    };
-    const deliver = (delivery: Delivery, body: string) => attempt(delivery, body, secret);
-    const across = new SeasonsAcross(
-      tables,
-      book,
-      () => this.shardSet(),
-      () => this.record.config,
-    );
-    return new SeasonWorkflow(host, { book, tables, loader, clock, archive: this.archiveWriter, deliver, across });
   }
 
   private get players(): PlayerBoard {

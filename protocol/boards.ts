@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { Attempts } from "./competition";
 import { GameConfig } from "./config";
 import { GAME_KINDS } from "./game-kind";
 import { Country, DisplayName, GameName, PlayerName, Score, TeamName } from "./names";
@@ -62,6 +63,7 @@ export const PlayerStanding = LeaderboardEntry.extend({
   around: z.array(LeaderboardEntry).optional().openapi({
     description: "The player's entry with up to `around` neighbours on each side, in rank order",
   }),
+  ...Attempts,
 }).openapi("PlayerStanding");
 
 /** The most players one friends read names. */

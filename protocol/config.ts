@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { AGGREGATES, DEFAULT_RULES, ORDERS, TIE_MODES } from "../engine/rules";
 import { DEFAULT_TREND } from "../engine/trending";
+import { MaxAttempts, OpeningHours } from "./competition";
 import { DisplayName, Score } from "./names";
 import { Prizes, SeasonSchedule, WebhookUrl } from "./seasons";
 import { MAX_SHARDS } from "./shards";
@@ -203,6 +204,21 @@ const settings = {
         "empty board (409 not_empty); a new size applies to later placements. Refused on a sharded game " +
         "(409 needs_one_shard)",
     }),
+  open: OpeningHours.nullable().openapi({
+    description:
+      "Opening hours {from?, to?} (ms since the epoch): reports and results outside them are refused (409 " +
+      "game_closed), nothing applied; null: always open",
+  }),
+  join: z.boolean().openapi({
+    description:
+      "Players must join (POST .../players/{player}/join) before their reports and results count (403 " +
+      "not_joined); joins count against maxPlayers and last a season",
+  }),
+  maxAttempts: MaxAttempts.nullable().openapi({
+    description:
+      "Accepted reports per player per season; reports beyond are refused (409 attempts_exhausted, each named), " +
+      "nothing applied; null: no limit",
+  }),
   webhook: WebhookUrl.nullable().openapi({
     description: "Each season's close is POSTed here, signed (Podium-Signature), once its archive is in D1",
   }),
@@ -233,6 +249,9 @@ export const DEFAULT_CONFIG: GameConfig = {
   season: null,
   prizes: null,
   webhook: null,
+  open: null,
+  join: false,
+  maxAttempts: null,
   tiers: null,
   cohorts: null,
   bounds: { maxFutureSeconds: 300 },

@@ -45,6 +45,9 @@ export interface BoundsDetail {
   reason: string;
 }
 
+/** A report or result refused by a gate (not joined, out of attempts): its position in the batch, its player, and why. */
+export type GateDetail = BoundsDetail;
+
 /** A report of a sharded batch whose shard refused its part (the batch's other parts may have applied). */
 export interface ReportOutcomeDetail {
   index: number;
@@ -67,6 +70,8 @@ export interface ApiError {
   applied?: number;
   /** For the Worker only, never sent: the shard count to route a refused write by (see shardsChanged). */
   shards?: number;
+  /** For the Worker only, never sent: whether the game gates writes, so a batch over several shards is checked first. */
+  gated?: boolean;
 }
 
 /** The envelope of every error answer. */
@@ -211,6 +216,30 @@ export const scoreOutOfBounds = (violations: BoundsDetail[]): ApiError => ({
   details: violations,
 });
 
+/** The game's opening hours exclude `now` (see protocol/competition.ts). */
+export const gameClosed = (open: { from?: number; to?: number }, now: number): ApiError => ({
+  status: 409,
+  code: "game_closed",
+  message:
+    open.from !== undefined && now < open.from
+      ? `the game opens at ${new Date(open.from).toISOString()}; nothing was applied`
+      : `the game closed at ${new Date(open.to ?? now).toISOString()}; nothing was applied`,
+});
+
+export const notJoined = (refusals: GateDetail[]): ApiError => ({
+  status: 403,
+  code: "not_joined",
+  message: `${refusals.length} item${refusals.length === 1 ? " names a player" : "s name players"} who have not joined this season (POST .../players/{player}/join); nothing was applied`,
+  details: refusals,
+});
+
+export const attemptsExhausted = (refusals: GateDetail[]): ApiError => ({
+  status: 409,
+  code: "attempts_exhausted",
+  message: `${refusals.length} report${refusals.length === 1 ? " goes" : "s go"} beyond the player's attempts this season; nothing was applied`,
+  details: refusals,
+});
+
 export const seasonNotFound = (season: number): ApiError => ({
   status: 404,
   code: "season_not_found",
@@ -282,11 +311,12 @@ export const needsOneShard = (what: string): ApiError => ({
  * shards (its Worker knew an older count). The Worker routes again and never
  * answers with this; a client that sees it may send the same batch again.
  */
-export const shardsChanged = (shards: number): ApiError => ({
+export const shardsChanged = (shards: number, gated?: boolean): ApiError => ({
   status: 409,
   code: "shards_changed",
   message: `the game's players are now spread over ${shards} shards; send the batch again`,
   shards,
+  ...(gated === undefined ? {} : { gated }),
 });
 
 export const boardFull = (players: number, most: number, adding: number): ApiError => ({

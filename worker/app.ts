@@ -14,6 +14,7 @@ import { friendsRoutes } from "./routes/friends";
 import { gameRoutes } from "./routes/games";
 import { historyRoutes } from "./routes/history";
 import { influxRoutes } from "./routes/influx";
+import { joinRoutes } from "./routes/join";
 import { liveRoutes } from "./routes/live";
 import { profileRoutes } from "./routes/profiles";
 import { resultRoutes } from "./routes/results";
@@ -50,6 +51,7 @@ export const routes = app
   .route("/", friendsRoutes)
   .route("/", acrossRoutes)
   .route("/", profileRoutes)
+  .route("/", joinRoutes)
   .route("/", resultRoutes)
   .route("/", seasonRoutes)
   .route("/", tokenRoutes)

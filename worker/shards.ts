@@ -12,6 +12,7 @@ import {
 import type { Accepted, ScoreReport } from "../protocol/reports";
 import { groupsOf, type MatchResult, type PlayerEvent } from "../protocol/results";
 import { shardName, shardOf } from "../protocol/shards";
+import { mergeGateRefusals } from "./gate-checks";
 
 /**
  * Sharded games this isolate has written to, with their shard counts; a game
@@ -20,10 +21,23 @@ import { shardName, shardOf } from "../protocol/shards";
  * is empty, and a shard refuses a write routed by another count, so a stale
  * entry costs one more round trip, never a misplaced player.
  */
-const counts = new Map<string, number>();
+const routes = new Map<string, Route>();
 const COUNTS_KEPT = 10_000;
 /** Rounds of routing again after shards_changed (a count that changes twice during one write is given up on). */
 const ROUTES = 3;
+
+/**
+ * How the Worker routes a game's batches: over how many shards, and whether
+ * the game gates writes (opening hours, joins, attempts), when a batch over
+ * several shards is checked on each first so a refusal applies nothing
+ * anywhere, as on one object. A shard refuses a batch of a gated game that
+ * was not checked (shards_changed with `gated`), so a stale entry costs a
+ * round trip, never a batch applied in part.
+ */
+interface Route {
+  shards: number;
+  gated: boolean;
+}
 
 /** Items of one batch sent to one object, by their positions in the batch. */
 interface Part {
@@ -40,6 +54,8 @@ export interface BatchKind<T> {
   playersOf(item: T): string[];
   board(env: Env, game: string, items: T[]): Promise<Outcome<Applied>>;
   shard(env: Env, game: string, placement: Placement, items: T[]): Promise<Outcome<Applied>>;
+  /** A shard's part checked by the game's gates, nothing applied; absent: items no gate stops. */
+  check?(env: Env, game: string, placement: Placement, items: T[]): Promise<ApiError | undefined>;
 }
 
 export const REPORTS: BatchKind<ScoreReport> = {
@@ -48,6 +64,8 @@ export const REPORTS: BatchKind<ScoreReport> = {
   board: async (env, game, items) => await env.BOARD.getByName(game).applyReports(game, items),
   shard: async (env, game, placement, items) =>
     await env.SHARD.getByName(shardName(game, placement.index)).applyReports(game, placement, items),
+  check: async (env, game, placement, items) =>
+    await env.SHARD.getByName(shardName(game, placement.index)).checkReports(game, placement, items),
 };
 
 export const RESULTS: BatchKind<MatchResult> = {
@@ -56,6 +74,8 @@ export const RESULTS: BatchKind<MatchResult> = {
   board: async (env, game, items) => await env.BOARD.getByName(game).applyResults(game, items),
   shard: async (env, game, placement, items) =>
     await env.SHARD.getByName(shardName(game, placement.index)).applyResults(game, placement, items),
+  check: async (env, game, placement, items) =>
+    await env.SHARD.getByName(shardName(game, placement.index)).checkResults(game, placement, items),
 };
 
 export const EVENTS: BatchKind<PlayerEvent> = {
@@ -81,46 +101,63 @@ export async function applyBatch<T>(
   items: T[],
   kind: BatchKind<T>,
 ): Promise<Outcome<Accepted>> {
-  let shards = counts.get(game) ?? 1;
+  let route = routes.get(game) ?? { shards: 1, gated: false };
   let pending = items.map((_, position) => position);
   const answered: { part: Part; outcome: Outcome<Applied> }[] = [];
   for (let round = 0; round < ROUTES && pending.length > 0; round++) {
+    const { shards } = route;
     const parts = partsOf(game, items, pending, shards, kind);
+    const batchOf = ({ positions }: Part) => positions.map((p) => items[p]);
+    let checked = parts.length === 1;
+    if (!checked && route.gated && kind.check !== undefined) {
+      const check = kind.check;
+      const checks = await Promise.all(
+        parts.map((part) => check(env, game, { index: part.shard as number, shards }, batchOf(part))),
+      );
+      const positions = parts.map((part) => part.positions);
+      const gate = mergeGateRefusals(checks, positions, (index) => kind.playersOf(items[index]));
+      if (gate !== undefined) {
+        answered.push({ part: { shard: undefined, positions: pending }, outcome: refused(gate) });
+        pending = [];
+        break;
+      }
+      checked = checks.every((c) => c === undefined);
+    }
     const outcomes = await Promise.all(
-      parts.map(({ shard, positions }) => {
-        const batch = positions.map((p) => items[p]);
-        return shard === undefined
-          ? kind.board(env, game, batch)
-          : kind.shard(env, game, { index: shard, shards }, batch);
-      }),
+      parts.map((part) =>
+        part.shard === undefined
+          ? kind.board(env, game, batchOf(part))
+          : kind.shard(env, game, { index: part.shard, shards, checked }, batchOf(part)),
+      ),
     );
     pending = [];
-    let moved: number | undefined;
+    let moved: Route | undefined;
     outcomes.forEach((outcome, k) => {
       if (outcome.ok || outcome.error.shards === undefined) answered.push({ part: parts[k], outcome });
       else {
         pending.push(...parts[k].positions);
-        // The game's own object knows its count; a shard may only know it is not one any more.
-        if (parts[k].shard === undefined) moved = outcome.error.shards;
+        // The game's own object knows its route; a shard knows whether the game is gated, or only that it moved.
+        const { shards: count, gated } = outcome.error;
+        if (gated !== undefined) moved = { shards: count, gated };
       }
     });
     if (pending.length === 0) break;
-    shards = moved ?? (await env.BOARD.getByName(game).shards());
-    remember(game, shards);
+    route = moved ?? { shards: await env.BOARD.getByName(game).shards(), gated: route.gated };
+    remember(game, route);
     // A result routed again goes to each of its shards again: only the ones that moved it are asked.
     pending = [...new Set(pending)];
   }
   if (pending.length > 0) {
-    answered.push({ part: { shard: undefined, positions: pending }, outcome: refused(shardsChanged(shards)) });
+    answered.push({ part: { shard: undefined, positions: pending }, outcome: refused(shardsChanged(route.shards)) });
   }
   return combine(answered, items.length, kind.what);
 }
 
-function remember(game: string, shards: number): void {
-  counts.delete(game);
-  if (shards === 1) return;
-  if (counts.size >= COUNTS_KEPT) counts.delete(counts.keys().next().value as string);
-  counts.set(game, shards);
+function remember(game: string, route: Route): void {
+  routes.delete(game);
+  if (route.shards === 1) return;
+  if (routes.size >= COUNTS_KEPT) routes.delete(routes.keys().next().value as string);
+  routes.set(game, route);
 }
 
 function partsOf<T>(game: string, items: T[], positions: number[], shards: number, kind: BatchKind<T>): Part[] {
@@ -155,7 +192,7 @@ function combine(
   for (const { part, error } of refusals) {
     const why = new Map((error.details as BoundsDetail[] | undefined)?.map((d) => [d.index, d]) ?? []);
     for (const index of part.positions) {
-      const violation = error.code === "score_out_of_bounds" ? why.get(index) : undefined;
+      const violation = NAMING.has(error.code) ? why.get(index) : undefined;
       const detail: ReportOutcomeDetail = { index, applied: false, code: error.code };
       details.set(
         index,
@@ -174,9 +211,12 @@ function combine(
   });
 }
 
+/** Refusals whose details name items by their place in the batch, each with its player and why. */
+const NAMING = new Set(["score_out_of_bounds", "not_joined", "attempts_exhausted"]);
+
 /** A part's refusal with the items it names placed in the whole batch. */
 function inBatch(error: ApiError, part: Part): ApiError {
-  if (error.code !== "score_out_of_bounds" || error.details === undefined) return error;
+  if (!NAMING.has(error.code) || error.details === undefined) return error;
   const details = (error.details as BoundsDetail[]).map((d) => ({ ...d, index: part.positions[d.index] }));
   return { ...error, details };
 }

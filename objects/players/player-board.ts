@@ -1,16 +1,26 @@
 import type { Plan, Ranking } from "../../engine/ranking";
 import type { GameConfig } from "../../protocol/config";
-import { accepted, type Outcome, playerNotFound, ratedGame, refused } from "../../protocol/errors";
+import {
+  type ApiError,
+  accepted,
+  boardFull,
+  type Outcome,
+  playerNotFound,
+  ratedGame,
+  refused,
+} from "../../protocol/errors";
 import type { Accepted, Profile, ProfileBody, ScoreReport } from "../../protocol/reports";
 import { groupsOf, type MatchResult, type PlayerEvent } from "../../protocol/results";
 import { type BoardLoader, rulesOf } from "../board-loader";
 import { Cohorts } from "../cohorts/cohorts";
+import { Gates } from "../competition/gates";
 import { planEvents } from "../events";
 import type { ArchivedReport } from "../history/writer";
 import type { Maintenance } from "../maintenance";
 import { BoardReads } from "../reads";
 import { joinCountries, overLimits, planReports, readReports, reportCounts, straySubscores } from "../reports";
 import { planResults } from "../results";
+import type { Competitor } from "../storage/competitors";
 import type { GameRecord } from "../storage/game-record";
 import type { GameTables } from "../storage/tables";
 import { metaChanges } from "./report-meta";
@@ -26,6 +36,9 @@ export const acceptedOf = ({ fresh, sent }: Applied): Accepted => ({
   accepted: fresh.length,
   duplicates: sent - fresh.length,
 });
+
+/** A result's idempotency id, kept apart from reports' ids. */
+const resultId = (result: MatchResult) => (result.id === undefined ? undefined : `result:${result.id}`);
 
 /** What a player board's writes tell the object that holds it. */
 export interface PlayerBoardHost {
@@ -54,6 +67,8 @@ export class PlayerBoard {
   readonly reads: BoardReads;
   /** The open season's cohorts (a join places its player with `cohorts.place`). */
   readonly cohorts: Cohorts;
+  /** Opening hours, joins and attempts (see Gates). */
+  readonly gates: Gates;
 
   constructor(
     private readonly tables: GameTables,
@@ -65,6 +80,7 @@ export class PlayerBoard {
   ) {
     this.current = loader.open(record.config, now);
     this.cohorts = new Cohorts(tables.cohorts, () => record.config);
+    this.gates = new Gates(tables.competitors);
     this.reads = new BoardReads(
       () => this.current,
       () => tables.profiles,
@@ -87,11 +103,13 @@ export class PlayerBoard {
   applyReports(game: string, reports: ScoreReport[]): Outcome<Applied> {
     const now = Date.now();
     const { config } = this.record;
+    const { tables, host } = this;
+    const { items, positions, newIds } = tables.ids.partition(reports, (r) => r.id);
+    const passage = this.gates.check(config, items, (r) => [r.player], true, positions, now);
+    if (!passage.ok) return passage;
     if (config.rating !== "none") return refused(ratedGame(config.rating));
     const stray = straySubscores(reports, config);
     if (stray !== undefined) return refused(stray);
-    const { tables, host } = this;
-    const { items, positions, newIds } = tables.ids.partition(reports, (r) => r.id);
     const batch = readReports(items, now);
     const planned = planReports(this.current, batch.reports, positions, config, now);
     if (!planned.ok) return planned;
@@ -105,6 +123,7 @@ export class PlayerBoard {
         ? metaChanges(config.aggregate, states, batch.reports, batch.metas)
         : undefined;
     this.commit(game, plan, newIds, now, () => {
+      if (passage.value !== undefined) this.gates.record(passage.value, [...passage.value.before.keys()]);
       if (metas !== undefined) tables.playerMeta.write(metas);
       if (plan.charged !== undefined) tables.gainSpent.write(plan.charged.record);
       if (config.archive) host.keepForArchive(batch.reports);
@@ -117,6 +136,21 @@ export class PlayerBoard {
     return accepted({ fresh: positions, sent: reports.length });
   }
 
+  /** The gates' refusal of reports, applying nothing (a sharded batch's parts are checked first, see worker/shards.ts). */
+  checkReports(reports: ScoreReport[]): ApiError | undefined {
+    const { items, positions } = this.tables.ids.partition(reports, (r) => r.id);
+    const passage = this.gates.check(this.record.config, items, (r) => [r.player], true, positions, Date.now());
+    return passage.ok ? undefined : passage.error;
+  }
+
+  /** The gates' refusal of results for the players `holds`, applying nothing. */
+  checkResults(results: MatchResult[], holds: (player: string) => boolean): ApiError | undefined {
+    const { items, positions } = this.tables.ids.partition(results, resultId);
+    const own = (result: MatchResult) => groupsOf(result).flat().filter(holds);
+    const passage = this.gates.check(this.record.config, items, own, false, positions, Date.now());
+    return passage.ok ? undefined : passage.error;
+  }
+
   /**
    * Match results, in order: stats for every player (played, wins, losses,
    * draws, streaks), and on a rated game the board's scores (wins, ELO or
@@ -127,9 +161,13 @@ export class PlayerBoard {
     const now = Date.now();
     const { tables } = this;
     const { config } = this.record;
-    const partition = tables.ids.partition(results, (r) => (r.id === undefined ? undefined : `result:${r.id}`));
+    const partition = tables.ids.partition(results, resultId);
     const { items, positions, newIds } = partition;
     const fresh = items.map((result) => ({ groups: groupsOf(result), ts: result.ts ?? now }));
+    const own = ({ groups }: (typeof fresh)[number]) =>
+      holds === undefined ? groups.flat() : groups.flat().filter(holds);
+    const passage = this.gates.check(config, fresh, own, false, positions, now);
+    if (!passage.ok) return passage;
     const plan = planResults(fresh, {
       config,
       stats: tables.stats.many([...new Set(fresh.flatMap((r) => r.groups.flat()))]),
@@ -139,7 +177,14 @@ export class PlayerBoard {
     });
     const over = overLimits(this.current, plan, config);
     if (over !== undefined) return refused(over);
-    this.commit(game, plan, newIds, now, () => tables.stats.write(plan.stats));
+    this.commit(game, plan, newIds, now, () => {
+      tables.stats.write(plan.stats);
+      if (passage.value !== undefined)
+        this.gates.record(
+          passage.value,
+          plan.states.map((s) => s.player),
+        );
+    });
     if (plan.states.length > 0) this.host.changed(now);
     return accepted({ fresh: positions, sent: results.length });
   }
@@ -160,6 +205,27 @@ export class PlayerBoard {
     maintenance.scheduleIfDue();
     maintenance.written(now, { ids: newIds.length > 0, trended: false });
     return accepted({ fresh: positions, sent: events.length });
+  }
+
+  /**
+   * Joins a player to the open season (creating the game if needed); a
+   * repeated join changes nothing. A player not on the board holds a place
+   * against maxPlayers from its join (409 board_full when none is left).
+   */
+  join(game: string, player: string): Outcome<Competitor> {
+    const now = Date.now();
+    const { tables, record } = this;
+    const row = this.gates.competitor(player);
+    if (row !== undefined && row.joinedAt !== null) return accepted(row);
+    const pending = !this.current.knows(player);
+    const taken = this.current.knownPlayers + tables.competitors.pending;
+    if (pending && taken >= record.config.maxPlayers) return refused(boardFull(taken, record.config.maxPlayers, 1));
+    tables.transaction(() => {
+      this.create(game, now);
+      tables.competitors.join(player, now, pending);
+      this.cohorts.place(player);
+    });
+    return accepted({ joinedAt: now, attempts: row?.attempts ?? 0, pending });
   }
 
   /** Sets a player's display name and/or country (creating the game if needed); the player need not have scored. */

@@ -19,12 +19,14 @@ import { groupsOf, type MatchResult, type PlayerEvent, type PlayerStats } from "
 import { shardOf } from "../../protocol/shards";
 import { AlarmClock } from "../alarm/alarm-clock";
 import { BoardLoader } from "../board-loader";
+import { gated } from "../competition/gates";
 import { HistorySampler } from "../history/sampler";
 import { HistoryWriter } from "../history/writer";
 import { Maintenance } from "../maintenance";
 import { type Applied, PlayerBoard } from "../players/player-board";
 import { TRENDING_KEPT } from "../reads";
 import { statsOf } from "../results";
+import type { Competitor } from "../storage/competitors";
 import { GameRecord } from "../storage/game-record";
 import { GameTables } from "../storage/tables";
 import { type ShardClose, ShardSeasons } from "./shard-seasons";
@@ -34,6 +36,8 @@ import { SummaryNotice } from "./summary";
 export interface Placement {
   index: number;
   shards: number;
+  /** The Worker checked the batch's gates on every shard it spans first (or it spans one); see worker/shards.ts. */
+  checked?: boolean;
 }
 
 /** Where an entry falls on a shard (see GameShard.near). */
@@ -99,15 +103,38 @@ export class GameShard extends DurableObject<Env> {
   }
 
   async applyReports(game: string, placement: Placement, reports: ScoreReport[]): Promise<Outcome<Applied>> {
-    const misplaced = this.misplaced(game, placement, reports, (r) => [r.player]);
+    const misplaced = this.misplaced(game, placement, reports, (r) => [r.player]) ?? this.unchecked(placement);
     return misplaced ?? this.players.applyReports(game, reports);
   }
 
   /** Results with a player here: this shard's players' stats and (rating: wins) scores. */
   async applyResults(game: string, placement: Placement, results: MatchResult[]): Promise<Outcome<Applied>> {
-    const misplaced = this.misplaced(game, placement, results, (r) => groupsOf(r).flat());
+    const misplaced = this.misplaced(game, placement, results, (r) => groupsOf(r).flat()) ?? this.unchecked(placement);
     const holds = (player: string) => shardOf(game, player, placement.shards) === placement.index;
     return misplaced ?? this.players.applyResults(game, results, holds);
+  }
+
+  /** The gates' refusal of this shard's part of a batch of reports, applying nothing. */
+  async checkReports(game: string, placement: Placement, reports: ScoreReport[]): Promise<ApiError | undefined> {
+    const misplaced = this.misplaced(game, placement, reports, (r) => [r.player]);
+    return misplaced?.error ?? this.players.checkReports(reports);
+  }
+
+  /** The gates' refusal of this shard's players in a batch of results, applying nothing. */
+  async checkResults(game: string, placement: Placement, results: MatchResult[]): Promise<ApiError | undefined> {
+    const misplaced = this.misplaced(game, placement, results, (r) => groupsOf(r).flat());
+    const holds = (player: string) => shardOf(game, player, placement.shards) === placement.index;
+    return misplaced?.error ?? this.players.checkResults(results, holds);
+  }
+
+  /** Joins a player of this shard to the open season (see PlayerBoard.join). */
+  async join(game: string, player: string): Promise<Outcome<Competitor>> {
+    return this.players.join(game, player);
+  }
+
+  /** A player's joins and attempts this season, when it has any. */
+  async competitor(player: string): Promise<Competitor | undefined> {
+    return this.players.gates.competitor(player);
   }
 
   async applyEvents(game: string, placement: Placement, events: PlayerEvent[]): Promise<Outcome<Applied>> {
@@ -299,6 +326,16 @@ export class GameShard extends DurableObject<Env> {
     }
     const mine = (player: string) => shardOf(game, player, here.shards) === here.index;
     return items.every((item) => playersOf(item).some(mine)) ? undefined : refused(shardsChanged(here.shards));
+  }
+
+  /**
+   * shards_changed (gated) for a batch of a gated game not checked on every
+   * shard it spans first: its Worker did not know the game is gated, and
+   * routes again with the check, so a refusal applies nothing anywhere.
+   */
+  private unchecked(placement: Placement): { ok: false; error: ApiError } | undefined {
+    if (placement.checked === true || !gated(this.record.config)) return undefined;
+    return refused(shardsChanged(placement.shards, true));
   }
 
   /** Tells the game's object how this shard stands now (see SummaryNotice). */

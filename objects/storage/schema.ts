@@ -67,6 +67,13 @@ const MIGRATIONS: readonly (readonly string[])[] = [
     "CREATE TABLE IF NOT EXISTS cohort_places (epoch INTEGER NOT NULL, player TEXT NOT NULL, cohort INTEGER NOT NULL, PRIMARY KEY (epoch, player)) WITHOUT ROWID",
     "CREATE INDEX IF NOT EXISTS cohort_places_by_cohort ON cohort_places (epoch, cohort)",
   ],
+  // 13: joins and attempts per player, by epoch (a season close starts the next; see objects/storage/competitors.ts).
+  [
+    `CREATE TABLE IF NOT EXISTS competitors (
+      epoch INTEGER NOT NULL, player TEXT NOT NULL, joined_at INTEGER, attempts INTEGER NOT NULL DEFAULT 0,
+      pending INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (epoch, player)
+    ) WITHOUT ROWID`,
+  ],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

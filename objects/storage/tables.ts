@@ -1,5 +1,6 @@
 import { BatchLog } from "./batch-log";
 import { CohortPlaces } from "./cohort-places";
+import { CompetitorsTable } from "./competitors";
 import { GainSpentTable } from "./gain-spent";
 import { MetaTable } from "./meta";
 import { PlayerMetaTable } from "./player-meta";
@@ -26,6 +27,7 @@ export class GameTables {
   readonly gainSpent: GainSpentTable;
   readonly playerMeta: PlayerMetaTable;
   readonly cohorts: CohortPlaces;
+  readonly competitors: CompetitorsTable;
 
   constructor(private readonly storage: DurableObjectStorage) {
     const sql = storage.sql;
@@ -39,6 +41,7 @@ export class GameTables {
     this.gainSpent = new GainSpentTable(sql, this.schema);
     this.playerMeta = new PlayerMetaTable(sql, this.schema, this.meta);
     this.cohorts = new CohortPlaces(sql, this.schema, this.meta);
+    this.competitors = new CompetitorsTable(sql, this.schema, this.meta);
   }
 
   get sql(): SqlStorage {
@@ -52,23 +55,38 @@ export class GameTables {
     this.stats.delete(player);
     this.playerMeta.delete(player);
     this.cohorts.delete(player);
+    this.competitors.unsettle(player);
   }
 
-  /** A season closed: the board's rows, its players' meta and cohorts are kept until its standings are archived. */
+  /**
+   * A season closed: the board's rows, its players' meta and cohorts are kept
+   * until its standings are archived; joins and attempts start afresh.
+   */
   retireBoard(players: number): void {
     this.log.retire(players);
     this.playerMeta.retire();
     this.cohorts.retire();
+    this.competitors.retire();
   }
 
   /** Whether a retired board's rows, meta or cohorts remain to be released. */
   get retaining(): boolean {
-    return this.log.retainedBoard !== undefined || this.playerMeta.retaining || this.cohorts.retaining;
+    return (
+      this.log.retainedBoard !== undefined ||
+      this.playerMeta.retaining ||
+      this.cohorts.retaining ||
+      this.competitors.retaining
+    );
   }
 
-  /** One step of releasing a retired board: its rows, then its meta, then its cohorts. Call inside a transaction; true while more remain. */
+  /** One step of releasing a retired board: its rows, meta, cohorts, then its season's joins. Call inside a transaction; true while more remain. */
   releaseStep(): boolean {
-    return this.log.releaseStep() || this.playerMeta.releaseStep() || this.cohorts.releaseStep();
+    return (
+      this.log.releaseStep() ||
+      this.playerMeta.releaseStep() ||
+      this.cohorts.releaseStep() ||
+      this.competitors.releaseStep()
+    );
   }
 
   transaction<T>(work: () => T): T {

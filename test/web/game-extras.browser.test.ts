@@ -12,6 +12,8 @@ let browser: Browser;
 
 const RACE = "gx-race";
 const PLAIN = "gx-plain";
+const CUP = "gx-cup";
+const SOON = "gx-soon";
 const CARS = ["kart", "rally", "f1"];
 /** 20 racers: the best two in gold (top 10%), the next eight silver (ranks to 10), the rest bronze. */
 const racers = Array.from({ length: 20 }, (_, i) => ({
@@ -41,6 +43,9 @@ beforeAll(async () => {
     { player: "ana", score: 10 },
     { player: "ben", score: 7 },
   ]);
+  await configure(CUP, { maxAttempts: 3, open: { to: Date.now() + 2 * 3_600_000 } });
+  await report(CUP, [{ player: "ana", score: 10 }]);
+  await configure(SOON, { open: { from: Date.now() + 10 * 60_000 } });
 }, 120_000);
 
 afterAll(async () => {
@@ -103,6 +108,25 @@ describe("the game page's extras", () => {
     expect(await page.locator(".player-panel .tier-badge").count()).toBe(0);
     expect(await page.locator(".player-panel .player-meta").count()).toBe(0);
     await page.close();
+  });
+
+  it("shows the opening hours with a countdown, and the attempts left in the player panel", async () => {
+    const page = await open(`/games/${CUP}?player=ana`);
+    const hours = page.locator("#opening-hours");
+    await expect.poll(() => hours.textContent()).toMatch(/^Open · closes in (1h 59m|2h 0m) \(.+ UTC\)$/);
+    await page.locator(".player-panel .player-stats").waitFor();
+    expect(await page.locator('.player-panel [data-field="attempts"]').textContent()).toBe("2 (1 used)");
+    expect(await page.locator("#opening-hours").isVisible()).toBe(true);
+    await page.close();
+    // A game that opens later counts down to its opening (it has no board yet: the waiting line shows).
+    const soon = await open(`/games/${PLAIN}`);
+    await soon.locator("#board tbody tr[data-player]").first().waitFor();
+    expect(await soon.locator("#opening-hours").isHidden()).toBe(true);
+    await soon.goto(`${server.url}/games/${SOON}`);
+    await expect.poll(() => soon.locator("#opening-hours").textContent()).toMatch(/^Opens in \d+m \d\ds \(.+ UTC\)$/);
+    const first = await soon.locator("#opening-hours").textContent();
+    await expect.poll(() => soon.locator("#opening-hours").textContent(), { timeout: 5000 }).not.toBe(first);
+    await soon.close();
   });
 
   it("shows the player's tier, top share and meta in the panel", async () => {

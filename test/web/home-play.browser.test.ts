@@ -164,3 +164,29 @@ describe("play page", () => {
     await page.close();
   });
 });
+
+describe("play page on a game with attempts", () => {
+  it("shows the attempts left, counts them down, and says when they are used up", async () => {
+    const game = "hp-play-tries";
+    await configure(game, { maxAttempts: 2 });
+    const minted = await post(`/v1/games/${game}/tokens`, { player: "ada", ttl: 600 });
+    const { token } = (await minted.json()) as { token: string };
+    const page = await open(`/games/${game}/play#token=${token}`);
+    const standing = page.locator("#play-standing");
+    await expect.poll(() => standing.locator("[data-field=attempts]").textContent()).toBe("2 of 2");
+    for (const [score, left] of [
+      ["10", "1 of 2"],
+      ["20", "0 of 2"],
+    ]) {
+      await page.getByLabel("Score").fill(score);
+      await page.getByRole("button", { name: "Submit score" }).click();
+      await expect.poll(() => standing.locator("[data-field=attempts]").textContent()).toBe(left);
+    }
+    await page.getByLabel("Score").fill("30");
+    await page.getByRole("button", { name: "Submit score" }).click();
+    await expect
+      .poll(() => page.locator("#play-result .play-error").textContent())
+      .toBe("You have used all your attempts this season.");
+    await page.close();
+  });
+});

@@ -13,6 +13,7 @@ import { renderHistory } from "./history-panel";
 import { leadChange } from "./lead-change";
 import { type LiveRow, liveRows, scoresOf, subscoresOf } from "./live-rows";
 import { ValueFormat } from "./number-format";
+import { OpeningHours } from "./opening-hours";
 import { PlayerPanel } from "./player-panel";
 import { SeasonPanel } from "./season-panel";
 import { renderTeam } from "./team-panel";
@@ -96,6 +97,7 @@ export function renderGame(root: HTMLElement, game: string): void {
   const teamPanel = h("section", { class: "team-panel", "aria-live": "polite", hidden: true });
   const historySection = h("section", { class: "history", "aria-labelledby": "history-title", hidden: true });
   const seasons = new SeasonPanel(game, (season) => choose({ season: season ?? null }));
+  const openingHours = new OpeningHours();
   // Shown once the seasons load says the game has any: no jump below it meanwhile.
   seasons.element.hidden = true;
   const friendsBox = new FriendsBox((players) => choose({ friends: players ?? null }));
@@ -103,6 +105,7 @@ export function renderGame(root: HTMLElement, game: string): void {
   root.replaceChildren(
     h("div", { class: "game-head" }, h("h1", {}, game), status, total),
     summary,
+    openingHours.element,
     seasons.element,
     tabs.element,
     controls,
@@ -233,6 +236,7 @@ export function renderGame(root: HTMLElement, game: string): void {
       historySection.hidden = false;
       renderHistory(historySection, game, boardValues());
     }
+    openingHours.show(info.config.open);
     applyFeatures();
     seasons.load(pastSeason).catch(() => {
       seasons.element.hidden = true;

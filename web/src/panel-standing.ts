@@ -20,6 +20,13 @@ export function standingView(standing: PlayerStanding): HTMLElement {
       { class: "standing" },
       fact("rank", "Rank", `#${COUNT.format(standing.rank)} of ${COUNT.format(standing.total)}`),
       fact("top", "Share", topText(standing.top)),
+      standing.attemptsLeft === undefined
+        ? null
+        : fact(
+            "attempts",
+            "Attempts left",
+            `${COUNT.format(standing.attemptsLeft)} (${COUNT.format(standing.attempts ?? 0)} used)`,
+          ),
     ),
     meta.length === 0
       ? null

@@ -46,6 +46,12 @@ export function refusalText(
       return "This game ranks players by match results: it takes no score reports.";
     case "board_full":
       return "The game is full: it takes no new players.";
+    case "game_closed":
+      return "The game is not open now: see its opening hours.";
+    case "not_joined":
+      return "Join the game first: your scores count once you have joined this season.";
+    case "attempts_exhausted":
+      return "You have used all your attempts this season.";
     default:
       return formatNumbersIn(error.message);
   }

@@ -64,8 +64,16 @@ export class PlayStanding {
       ),
       ...field("bounds", "Scores accepted", rated ? "none: this game ranks by match results" : boundsText(this.bounds)),
       ...(limits === undefined ? [] : field("limits", "Limits", limits)),
+      ...attemptsField(info?.config.maxAttempts ?? null, standing),
     );
   }
+}
+
+/** Attempts left this season, on a game with maxAttempts (all of them before a first score). */
+function attemptsField(maxAttempts: number | null, standing: PlayerStanding | undefined): HTMLElement[] {
+  if (maxAttempts === null) return [];
+  const left = standing?.attemptsLeft ?? maxAttempts;
+  return field("attempts", "Attempts left", `${formatNumber(left)} of ${formatNumber(maxAttempts)}`);
 }
 
 function field(name: string, term: string, value: string): HTMLElement[] {

@@ -3,7 +3,7 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createClient } from "../../client/index";
 import { watch } from "../support/spectator";
-import { ADMIN, call, errorOf, postScores, uniqueGame } from "../support/worker-client";
+import { ADMIN, call, errorOf, INGEST, postScores, uniqueGame } from "../support/worker-client";
 
 type Entry = { rank: number; player: string; score: number; globalRank?: number; cohort?: number; cohortRank?: number };
 
@@ -47,6 +47,21 @@ describe("cohorts", () => {
     expect((await cohort(game, 1)).entries.map((e) => e.player)).toEqual(["p1", "p2", "p3"]);
     expect(await standing(game, "p5")).toMatchObject({ rank: 6, cohort: 2, cohortRank: 3 });
     expect(await standing(game, "p1")).toMatchObject({ rank: 1, cohort: 1, cohortRank: 1 });
+  });
+
+  it("places a joining player at its join, not at its first report", async () => {
+    const game = uniqueGame("cohorts");
+    await put(game, { cohorts: { size: 2 }, join: true });
+    for (const player of ["x", "y", "z"]) {
+      const res = await call(`/v1/games/${game}/players/${player}/join`, { method: "POST", key: INGEST });
+      expect(res.status).toBe(200);
+    }
+    // z reports first, yet it joined third: the second cohort's.
+    for (const [i, player] of ["z", "x", "y"].entries())
+      await postScores(game, { player, score: 10 - i, ts: 1000 + i });
+    const members = async (n: number) => (await cohort(game, n)).entries.map((e) => e.player).sort();
+    expect([await members(1), await members(2)]).toEqual([["x", "y"], ["z"]]);
+    expect(await standing(game, "z")).toMatchObject({ rank: 1, cohort: 2, cohortRank: 1 });
   });
 
   it("places a batch's new players in the order they arrive", async () => {

@@ -35,6 +35,7 @@ import { type GameBoards, LocalBoards } from "./game-boards";
 import { DirectoryPublisher, directoryRow, SPECTATORS_INTERVAL_MS } from "./history/directory";
 import { HistorySampler } from "./history/sampler";
 import { HistoryWriter } from "./history/writer";
+import { EventHooks } from "./hooks/event-hooks";
 import { Spectators } from "./live/spectators";
 import { viewSpecOf } from "./live/views";
 import { Maintenance } from "./maintenance";
@@ -42,10 +43,7 @@ import { type Applied, PlayerBoard } from "./players/player-board";
 import type { BoardReads } from "./reads";
 import { statsOf } from "./results";
 import { ArchiveWriter } from "./seasons/archive-writer";
-import { SeasonBook } from "./seasons/season-book";
 import { type SeasonHost, SeasonWorkflow } from "./seasons/season-workflow";
-import { attempt, type Delivery } from "./seasons/webhook";
-import { SeasonsAcross } from "./shards/seasons-across";
 import { ShardLink } from "./shards/shard-link";
 import type { ShardSet } from "./shards/shard-set";
 import type { ShardSummary } from "./shards/summary";
@@ -58,6 +56,7 @@ interface Restored {
   tables: GameTables;
   clock: AlarmClock;
   seasons: SeasonWorkflow;
+  hooks: EventHooks;
   history: HistorySampler;
   maintenance: Maintenance;
   players: PlayerBoard;
@@ -114,6 +113,7 @@ export class GameBoard extends DurableObject<Env> {
     const firedFor = this.restored.clock.fired();
     await this.restored.seasons.alarm(firedFor);
     await this.restored.history.alarm(firedFor);
+    await this.restored.hooks.alarm(firedFor);
     this.restored.clock.settle();
   }
 
@@ -379,7 +379,13 @@ export class GameBoard extends DurableObject<Env> {
       },
       now,
     );
-    this.restored = { tables, clock, seasons, history, maintenance, players, link: new ShardLink(this.env.SHARD) };
+    const hooks = EventHooks.over(tables, clock, seasons, this.env.WEBHOOK_SECRET, {
+      game: () => this.record.game,
+      config: () => this.record.config,
+      top: async (limit) => (await this.boards().page(0, limit)).entries,
+    });
+    const link = new ShardLink(this.env.SHARD);
+    this.restored = { tables, clock, seasons, hooks, history, maintenance, players, link };
     seasons.resume(now);
     await clock.resume();
     if (this.record.game !== undefined) this.directory.changed();
@@ -388,8 +394,6 @@ export class GameBoard extends DurableObject<Env> {
 
   /** The season workflow over this object's storage, board and D1. */
   private seasonWorkflow(tables: GameTables, clock: AlarmClock, loader: BoardLoader): SeasonWorkflow {
-    const book = new SeasonBook(tables.sql, tables.schema, this.record.createdAt);
-    const secret = this.env.WEBHOOK_SECRET;
     const host: SeasonHost = {
       game: () => this.record.game,
       config: () => this.record.config,
@@ -409,14 +413,8 @@ export class GameBoard extends DurableObject<Env> {
       },
       background: () => this.restored.maintenance.schedule(),
     };
-    const deliver = (delivery: Delivery, body: string) => attempt(delivery, body, secret);
-    const across = new SeasonsAcross(
-      tables,
-      book,
-      () => this.shardSet(),
-      () => this.record.config,
-    );
-    return new SeasonWorkflow(host, { book, tables, loader, clock, archive: this.archiveWriter, deliver, across });
+    const parts = { tables, loader, clock, archive: this.archiveWriter, createdAt: this.record.createdAt };
+    return SeasonWorkflow.over(host, parts, () => this.shardSet());
   }
 
   private get players(): PlayerBoard {
@@ -434,6 +432,7 @@ export class GameBoard extends DurableObject<Env> {
     if (shards === undefined) this.spectators.changed();
     else void this.restored.link.refreshViews(shards, this.spectators);
     this.restored.history.changed(now);
+    this.restored.hooks.changed(now);
     this.restored.maintenance.scheduleIfDue();
   }
 

@@ -1,8 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { AGGREGATES, DEFAULT_RULES, ORDERS, TIE_MODES } from "../engine/rules";
 import { DEFAULT_TREND } from "../engine/trending";
+import { Webhook } from "./hooks";
 import { DisplayName, Score } from "./names";
-import { Prizes, SeasonSchedule, WebhookUrl } from "./seasons";
+import { Prizes, SeasonSchedule } from "./seasons";
 import { MAX_SHARDS } from "./shards";
 
 /** The most tiers (leagues) a game may list. */
@@ -183,8 +184,10 @@ const settings = {
       `Leagues, best first (at most ${MAX_TIERS}): each {name} with one of top (a share in (0, 1]), rank or ` +
       "score; the last may have no bound (everyone else). An entry's `tier` is the first that holds it; null: none",
   }),
-  webhook: WebhookUrl.nullable().openapi({
-    description: "Each season's close is POSTed here, signed (Podium-Signature), once its archive is in D1",
+  webhook: Webhook.nullable().openapi({
+    description:
+      "Where events are POSTed, signed (Podium-Signature): a URL gets each season's close once its archive is " +
+      "in D1; {url, events, top, every} names the events (season.closed, leader.changed, top.changed); null: none",
   }),
 };
 

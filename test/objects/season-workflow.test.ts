@@ -149,7 +149,12 @@ describe("SeasonWorkflow", () => {
       const close = seasons.seasonClosed(1);
       if (close.state !== "due") throw new Error(`season 1's post is ${close.state}`);
       expect(close.delivery).toMatchObject({ url: CONFIG.webhook, delivered: false, attempts: 0 });
-      expect(JSON.parse(close.body)).toEqual({ type: "season.closed", game: "g", season: 1, awards: seasons.awards(1) });
+      expect(JSON.parse(close.body)).toEqual({
+        type: "season.closed",
+        game: "g",
+        season: 1,
+        awards: seasons.awards(1),
+      });
       seasons.seasonPosted(1, { ...close.delivery, delivered: true, attempts: 1 });
       expect(seasons.seasonClosed(1)).toEqual({ state: "done" });
       expect((await seasons.summary(1))?.webhook).toEqual({ delivered: true, attempts: 1 });

@@ -34,7 +34,7 @@ const streamArb = fc.record({
 const posted = new Map<string, Record<string, unknown>[]>();
 const realFetch = globalThis.fetch;
 beforeAll(() => {
-  globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+  globalThis.fetch = async (_url: RequestInfo | URL, init?: RequestInit) => {
     const { game, ...event } = JSON.parse(String(init?.body));
     posted.set(game, [...(posted.get(game) ?? []), event]);
     return new Response(null, { status: 204 });

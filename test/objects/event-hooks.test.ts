@@ -5,6 +5,7 @@ import { EventHooks, type HooksHost } from "../../objects/hooks/event-hooks";
 import { HookOutbox } from "../../objects/hooks/hook-outbox";
 import type { SeasonClose } from "../../objects/seasons/season-workflow";
 import type { Delivery } from "../../objects/seasons/webhook";
+import { ObjectSchema, SCHEMA_VERSION } from "../../objects/storage/schema";
 import { GameTables } from "../../objects/storage/tables";
 import type { LeaderboardEntry } from "../../protocol/boards";
 import { DEFAULT_CONFIG, type GameConfig } from "../../protocol/config";
@@ -223,6 +224,34 @@ describe("EventHooks", () => {
           previous: entry(1, "a", 5, now - 50_000),
         },
         { type: "top.changed", game: "g", season: 1, entries: world.top },
+      ]);
+    });
+  });
+
+  it("gives season posts pending from before the outbox their places, oldest first", async () => {
+    await inObject(async (world) => {
+      const { sql } = world.tables;
+      const delivery = (delivered: boolean) =>
+        JSON.stringify({ url: URL, delivered, attempts: 1, nextAt: 0, until: 1 });
+      for (const [season, webhook] of [
+        [3, delivery(false)],
+        [1, delivery(false)],
+        [2, delivery(true)],
+        [4, null],
+      ] as const) {
+        sql.exec(
+          "INSERT INTO seasons (season, started_at, ended_at, complete, webhook) VALUES (?, 0, 1, 1, ?)",
+          season,
+          webhook,
+        );
+      }
+      // As an object written before the outbox's migration (the last one) stands: no outbox, a version behind.
+      sql.exec("DROP TABLE hook_outbox");
+      sql.exec("UPDATE meta SET value = ? WHERE key = 'schema'", String(SCHEMA_VERSION - 1));
+      new ObjectSchema(sql, (work) => world.tables.transaction(work));
+      expect(world.rows()).toEqual([
+        { type: "season.closed", season: 1, body: null },
+        { type: "season.closed", season: 3, body: null },
       ]);
     });
   });

@@ -3,13 +3,12 @@ import type { LeaderboardEntry } from "./boards";
 import { WebhookUrl } from "./seasons";
 
 /** What a game's webhook may be sent. */
-export const HOOK_EVENTS = ["season.closed", "leader.changed", "top.changed"] as const;
-export type HookEvent = (typeof HOOK_EVENTS)[number];
+const HOOK_EVENTS = ["season.closed", "leader.changed", "top.changed"] as const;
 
-export const DEFAULT_HOOK_TOP = 3;
-export const DEFAULT_HOOK_EVERY = 10;
-export const MAX_HOOK_TOP = 100;
-export const MAX_HOOK_EVERY = 86_400;
+const DEFAULT_HOOK_TOP = 3;
+const DEFAULT_HOOK_EVERY = 10;
+const MAX_HOOK_TOP = 100;
+const MAX_HOOK_EVERY = 86_400;
 
 const EventHooks = z
   .strictObject({
@@ -49,19 +48,12 @@ export const Webhook = z.union([WebhookUrl, EventHooks]).openapi("Webhook", {
 });
 
 export type Webhook = z.infer<typeof Webhook>;
-export type HookSettings = z.infer<typeof EventHooks>;
+type HookSettings = z.infer<typeof EventHooks>;
 
-/** A webhook in its full form: the plain URL means season closes only. */
-export function hookSettings(webhook: Webhook | null): HookSettings | null {
-  if (webhook === null) return null;
-  if (typeof webhook !== "string") return webhook;
-  return { url: webhook, events: ["season.closed"], top: DEFAULT_HOOK_TOP, every: DEFAULT_HOOK_EVERY };
-}
-
-/** Where a season's close is posted, if its webhook takes season.closed. */
+/** Where a season's close is posted: the plain URL, or the object's when it names season.closed. */
 export function seasonClosedUrl(webhook: Webhook | null): string | null {
-  const hooks = hookSettings(webhook);
-  return hooks?.events.includes("season.closed") ? hooks.url : null;
+  if (webhook === null || typeof webhook === "string") return webhook;
+  return webhook.events.includes("season.closed") ? webhook.url : null;
 }
 
 /** The webhook of a game whose board changes are posted (leader.changed or top.changed), or null. */

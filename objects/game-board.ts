@@ -38,6 +38,7 @@ import { type GameBoards, LocalBoards } from "./game-boards";
 import { DirectoryPublisher, directoryRow, SPECTATORS_INTERVAL_MS } from "./history/directory";
 import { HistorySampler } from "./history/sampler";
 import { HistoryWriter } from "./history/writer";
+import { EventHooks } from "./hooks/event-hooks";
 import { Spectators } from "./live/spectators";
 import { viewSpecOf } from "./live/views";
 import { Maintenance } from "./maintenance";
@@ -59,6 +60,7 @@ interface Restored {
   tables: GameTables;
   clock: AlarmClock;
   seasons: SeasonWorkflow;
+  hooks: EventHooks;
   history: HistorySampler;
   maintenance: Maintenance;
   players: PlayerBoard;
@@ -92,7 +94,6 @@ export class GameBoard extends DurableObject<Env> {
     shards: () => this.shardSet(),
     changed: (now) => this.changed(now),
     archive: () => this.archiveWriter,
-    webhookSecret: this.env.WEBHOOK_SECRET,
   };
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -127,6 +128,7 @@ export class GameBoard extends DurableObject<Env> {
     const firedFor = this.restored.clock.fired();
     await this.restored.seasons.alarm(firedFor);
     await this.restored.history.alarm(firedFor);
+    await this.restored.hooks.alarm(firedFor);
     this.restored.clock.settle();
   }
 
@@ -405,7 +407,13 @@ export class GameBoard extends DurableObject<Env> {
       },
       now,
     );
-    this.restored = { tables, clock, seasons, history, maintenance, players, link: new ShardLink(this.env.SHARD) };
+    const hooks = EventHooks.over(tables, clock, seasons, this.env.WEBHOOK_SECRET, {
+      game: () => this.record.game,
+      config: () => this.record.config,
+      top: async (limit) => (await this.boards().page(0, limit)).entries,
+    });
+    const link = new ShardLink(this.env.SHARD);
+    this.restored = { tables, clock, seasons, hooks, history, maintenance, players, link };
     seasons.resume(now);
     await clock.resume();
     if (this.record.game !== undefined) this.directory.changed();
@@ -427,6 +435,7 @@ export class GameBoard extends DurableObject<Env> {
     if (shards === undefined) this.spectators.changed();
     else void this.restored.link.refreshViews(shards, this.spectators);
     this.restored.history.changed(now);
+    this.restored.hooks.changed(now);
     this.restored.maintenance.scheduleIfDue();
   }
 

@@ -2,8 +2,9 @@ import { z } from "@hono/zod-openapi";
 import { AGGREGATES, DEFAULT_RULES, ORDERS, TIE_MODES } from "../engine/rules";
 import { DEFAULT_TREND } from "../engine/trending";
 import { MaxAttempts, OpeningHours } from "./competition";
+import { Webhook } from "./hooks";
 import { DisplayName, Score } from "./names";
-import { Prizes, SeasonSchedule, WebhookUrl } from "./seasons";
+import { Prizes, SeasonSchedule } from "./seasons";
 import { MAX_SHARDS } from "./shards";
 
 /** The most tiers (leagues) a game may list. */
@@ -219,8 +220,10 @@ const settings = {
       "Accepted reports per player per season; reports beyond are refused (409 attempts_exhausted, each named), " +
       "nothing applied; null: no limit",
   }),
-  webhook: WebhookUrl.nullable().openapi({
-    description: "Each season's close is POSTed here, signed (Podium-Signature), once its archive is in D1",
+  webhook: Webhook.nullable().openapi({
+    description:
+      "Where events are POSTed, signed (Podium-Signature): a URL gets each season's close once its archive is " +
+      "in D1; {url, events, top, every} names the events (season.closed, leader.changed, top.changed); null: none",
   }),
 };
 

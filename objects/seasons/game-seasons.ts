@@ -2,14 +2,11 @@ import type { BoardLoader } from "../board-loader";
 import type { GameBoards } from "../game-boards";
 import type { Maintenance } from "../maintenance";
 import type { PlayerBoard } from "../players/player-board";
-import { SeasonsAcross } from "../shards/seasons-across";
 import type { ShardSet } from "../shards/shard-set";
 import type { GameRecord } from "../storage/game-record";
 import type { GameTables } from "../storage/tables";
 import type { ArchiveWriter } from "./archive-writer";
-import { SeasonBook } from "./season-book";
 import { type SeasonHost, SeasonWorkflow } from "./season-workflow";
-import { attempt, type Delivery } from "./webhook";
 
 /** What a game's season workflow reaches of the game's object (read at each call: a deletion rebuilds them). */
 export interface GameSeasonsHost {
@@ -20,7 +17,6 @@ export interface GameSeasonsHost {
   shards(): ShardSet | undefined;
   changed(now: number): void;
   archive(): ArchiveWriter;
-  webhookSecret: string;
 }
 
 /** The season workflow of a game's object, over its storage, board and D1. */
@@ -30,8 +26,6 @@ export function gameSeasons(
   clock: { arm(at: number): void },
   loader: BoardLoader,
 ): SeasonWorkflow {
-  const book = new SeasonBook(tables.sql, tables.schema, object.record().createdAt);
-  const secret = object.webhookSecret;
   const host: SeasonHost = {
     game: () => object.record().game,
     config: () => object.record().config,
@@ -51,12 +45,6 @@ export function gameSeasons(
     },
     background: () => object.maintenance().schedule(),
   };
-  const deliver = (delivery: Delivery, body: string) => attempt(delivery, body, secret);
-  const across = new SeasonsAcross(
-    tables,
-    book,
-    () => object.shards(),
-    () => object.record().config,
-  );
-  return new SeasonWorkflow(host, { book, tables, loader, clock, archive: object.archive(), deliver, across });
+  const parts = { tables, loader, clock, archive: object.archive(), createdAt: object.record().createdAt };
+  return SeasonWorkflow.over(host, parts, () => object.shards());
 }

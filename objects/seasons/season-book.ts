@@ -144,6 +144,9 @@ export class SeasonBook {
             until: now + WEBHOOK_RETRY_FOR_MS,
           }),
     );
+    // Its post takes its place among the game's webhook events (objects/hooks/hook-outbox.ts).
+    if (next.webhook !== null)
+      this.sql.exec("INSERT INTO hook_outbox (type, season) VALUES ('season.closed', ?)", open.number);
     const opened = { number: open.number + 1, startedAt: now, endsAt: next.endsAt };
     this.sql.exec(
       "INSERT INTO seasons (season, started_at, ends_at, pool) VALUES (?, ?, ?, ?)",
@@ -262,12 +265,6 @@ export class SeasonBook {
     return this.pendingDeliveries()
       .filter(({ delivery }) => delivery.nextAt <= now)
       .map(({ season, delivery, awards }) => ({ season, delivery, awards }));
-  }
-
-  /** When the next webhook attempt is due, if any. */
-  nextDeliveryAt(): number | undefined {
-    const times = this.pendingDeliveries().map(({ delivery }) => delivery.nextAt);
-    return times.length === 0 ? undefined : Math.min(...times);
   }
 
   /** Records an attempt's outcome; call after it. */

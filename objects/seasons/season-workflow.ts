@@ -1,6 +1,7 @@
 import type { Ranking } from "../../engine/ranking";
 import type { LeaderboardEntry } from "../../protocol/boards";
 import type { GameConfig } from "../../protocol/config";
+import { seasonClosedUrl } from "../../protocol/hooks";
 import {
   type AwardEntry,
   type CurrentSeason,
@@ -12,11 +13,12 @@ import { backoffMs } from "../alarm/backoff";
 import type { BoardLoader } from "../board-loader";
 import { CohortArchive } from "../cohorts/archive-ranks";
 import { BoardReads } from "../reads";
-import type { SeasonsAcross } from "../shards/seasons-across";
+import { SeasonsAcross } from "../shards/seasons-across";
+import type { ShardSet } from "../shards/shard-set";
 import type { GameTables } from "../storage/tables";
 import type { ArchiveWriter } from "./archive-writer";
 import { lastPaidPosition, MICROS, poolGrowth, splitPool } from "./prizes";
-import { type SeasonBook, STANDINGS_PART } from "./season-book";
+import { SeasonBook, STANDINGS_PART } from "./season-book";
 import type { Delivery } from "./webhook";
 
 /** Parts of standings (STANDINGS_PART players each) per D1 batch when a season is copied. */
@@ -58,11 +60,15 @@ export interface SeasonParts {
   loader: Pick<BoardLoader, "closed">;
   clock: { arm(at: number): void };
   archive: Pick<ArchiveWriter, "copy">;
-  /** One webhook attempt, and the delivery after it. */
-  deliver(delivery: Delivery, body: string): Promise<Delivery>;
   /** A sharded game's close and staging, across its shards. */
   across: SeasonsAcross;
 }
+
+/** A closed season's post, as the game's hook outbox sees it when the season's turn comes. */
+export type SeasonClose =
+  | { state: "archiving" }
+  | { state: "done" }
+  | { state: "due"; delivery: Delivery; body: string };
 
 /** A closed season's board while its standings are written to the outbox. */
 interface ClosedBoard {
@@ -83,7 +89,8 @@ interface ClosedBoard {
  * standings go to the SQLite outbox in background steps; then its rows are
  * released and the alarm copies the outbox to D1 part by part, each copy a
  * D1 batch keyed so a retry rewrites the same rows. Once a season is in D1
- * its webhook is posted, retried with backoff for a day.
+ * its webhook may be posted: the game's hook outbox (objects/hooks/) posts it
+ * in its place among the game's events, retried with backoff for a day.
  *
  * Nothing is lost to a crash: a close cut short while staging is resumed from
  * its next part (the board rebuilt from its retained rows), a copy cut short
@@ -101,6 +108,18 @@ export class SeasonWorkflow {
     private readonly host: SeasonHost,
     private readonly parts: SeasonParts,
   ) {}
+
+  /** A game object's workflow: its book in `tables` (a game created at `createdAt`), its seasons across `shards`. */
+  static over(
+    host: SeasonHost,
+    parts: Omit<SeasonParts, "book" | "across" | "tables"> & { tables: GameTables; createdAt: number },
+    shards: () => ShardSet | undefined,
+  ): SeasonWorkflow {
+    const { tables, createdAt, ...rest } = parts;
+    const book = new SeasonBook(tables.sql, tables.schema, createdAt);
+    const across = new SeasonsAcross(tables, book, shards, () => host.config());
+    return new SeasonWorkflow(host, { ...rest, tables, book, across });
+  }
 
   /** Opens the first season of a game created at `now`; call inside the creating write's transaction. */
   start(now: number): void {
@@ -132,25 +151,23 @@ export class SeasonWorkflow {
     this.arm(now);
   }
 
-  /** Asks the alarm for the open season's end, for any archive still to copy, and for the next webhook attempt. */
+  /** Asks the alarm for the open season's end and for any archive still to copy. */
   arm(now: number): void {
     const { book, clock } = this.parts;
     const { endsAt } = book.current();
     if (endsAt !== null) clock.arm(endsAt);
     if (book.copyPending) clock.arm(Math.max(now + 1, this.copyRetryAt));
-    const delivery = book.nextDeliveryAt();
-    if (delivery !== undefined) clock.arm(Math.max(now + 1, delivery));
   }
 
   /**
    * The duties due by `firedFor`: the boundary, then the archive's copy to
    * D1, one batch per firing (a firing holds the object from one await to the
-   * next, and requests wait meanwhile), then webhooks. Never throws.
+   * next, and requests wait meanwhile). Never throws.
    */
   async alarm(firedFor: number): Promise<void> {
     const game = this.host.game();
     if (game === undefined) return;
-    const { book, archive, deliver, across } = this.parts;
+    const { book, archive, across } = this.parts;
     const { endsAt } = book.current();
     if (endsAt !== null && endsAt <= firedFor) {
       const at = Math.max(Date.now(), endsAt);
@@ -175,13 +192,6 @@ export class SeasonWorkflow {
       this.copyRetryAt = Date.now() + COPY_PAUSE_MS;
       book.copied(copy);
     }
-    // Each closed season, once archived, is posted to the webhook its close named.
-    for (const { season, delivery, awards } of book.dueDeliveries(firedFor)) {
-      const after = await deliver(delivery, JSON.stringify({ type: "season.closed", game, season, awards }));
-      if (this.host.game() !== game) return;
-      book.delivered(season, after);
-      if (!after.delivered) console.error(`seasons of ${game}: webhook for season ${season} answered ${after.last}`);
-    }
     this.arm(Date.now());
   }
 
@@ -205,7 +215,7 @@ export class SeasonWorkflow {
       endsAt: schedule === null ? null : nextBoundary(schedule, now),
       poolMicros: prizes === null ? 0 : Math.floor(prizes.poolSeed * MICROS) + carryMicros,
       awards,
-      webhook,
+      webhook: seasonClosedUrl(webhook),
     };
     const season = this.parts.tables.transaction(() => {
       const closed = book.close(now, { players: total, leader }, next);
@@ -267,6 +277,26 @@ export class SeasonWorkflow {
     const season = across.active ? await across.close(Date.now()) : this.close(Date.now());
     if (across.active) this.parts.clock.arm(Date.now() + 1);
     return book.closed(season) as SeasonSummary;
+  }
+
+  /**
+   * A closed season's season.closed post: waiting for its archive to reach
+   * D1, due (at `delivery.nextAt`), or done (delivered, given up after its
+   * day, or never asked for).
+   */
+  seasonClosed(season: number): SeasonClose {
+    const { book } = this.parts;
+    const closed = book.closed(season);
+    if (closed !== undefined && !closed.complete) return { state: "archiving" };
+    const due = book.dueDeliveries(Number.POSITIVE_INFINITY).find((d) => d.season === season);
+    if (due === undefined) return { state: "done" };
+    const body = JSON.stringify({ type: "season.closed", game: this.host.game(), season, awards: due.awards });
+    return { state: "due", delivery: due.delivery, body };
+  }
+
+  /** Records an attempt of a season's post. */
+  seasonPosted(season: number, delivery: Delivery): void {
+    this.parts.book.delivered(season, delivery);
   }
 
   /** A closed season's awards; undefined for the open season and unknown numbers. */

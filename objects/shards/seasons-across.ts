@@ -1,6 +1,7 @@
 import { rankConsecutive } from "../../engine/board-order";
 import type { LeaderboardEntry } from "../../protocol/boards";
 import type { GameConfig } from "../../protocol/config";
+import { seasonClosedUrl } from "../../protocol/hooks";
 import { type AwardEntry, nextBoundary } from "../../protocol/seasons";
 import { lastPaidPosition, MICROS, splitPool } from "../seasons/prizes";
 import { type SeasonBook, STANDINGS_PART } from "../seasons/season-book";
@@ -155,7 +156,7 @@ export class SeasonsAcross {
       endsAt: schedule === null ? null : nextBoundary(schedule, at),
       poolMicros: prizes === null ? 0 : Math.floor(prizes.poolSeed * MICROS) + carryMicros,
       awards,
-      webhook,
+      webhook: seasonClosedUrl(webhook),
     };
     this.tables.transaction(() => {
       this.book.feed(shardPool);

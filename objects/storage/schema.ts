@@ -74,6 +74,13 @@ const MIGRATIONS: readonly (readonly string[])[] = [
       pending INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (epoch, player)
     ) WITHOUT ROWID`,
   ],
+  // 14: the webhook's events in the order they are posted (see objects/hooks/hook-outbox.ts). A season.closed
+  // row only holds its place (its delivery stays with the season); season posts pending from before take theirs.
+  [
+    "CREATE TABLE IF NOT EXISTS hook_outbox (seq INTEGER PRIMARY KEY, type TEXT NOT NULL, season INTEGER NOT NULL, body TEXT, delivery TEXT)",
+    `INSERT INTO hook_outbox (type, season) SELECT 'season.closed', season FROM seasons
+      WHERE webhook IS NOT NULL AND json_extract(webhook, '$.delivered') = 0 ORDER BY season`,
+  ],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

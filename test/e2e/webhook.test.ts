@@ -91,3 +91,31 @@ it("posts a signed season.closed to the webhook, retrying a failed delivery unti
   await new Promise((r) => setTimeout(r, 1500));
   expect(received).toHaveLength(2);
 }, 60_000);
+
+it("posts leader.changed and top.changed at most once per every, with the newest state, signed", async () => {
+  const game = "e2e-hooks";
+  const { port } = receiver.address() as AddressInfo;
+  const webhook = {
+    url: `http://127.0.0.1:${port}/events`,
+    events: ["leader.changed", "top.changed"],
+    top: 2,
+    every: 2,
+  };
+  expect((await api(`/v1/games/${game}`, { method: "PUT", key: ADMIN_KEY, json: { webhook } })).status).toBe(200);
+  // Four leaders within one `every`: one event of each kind, naming the last.
+  for (const [i, player] of ["ana", "bo", "cy", "dee"].entries()) {
+    const res = await api(`/v1/games/${game}/scores`, { method: "POST", key: INGEST_KEY, json: { player, score: i } });
+    expect(res.status).toBe(200);
+  }
+  const ours = () => received.filter((r) => JSON.parse(r.body).game === game);
+  for (let i = 0; i < 100 && ours().length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+  // Nothing more comes: the burst was told once.
+  await new Promise((r) => setTimeout(r, 2500));
+  const top = ((await (await api(`/v1/games/${game}/leaderboard?limit=2`)).json()) as { entries: unknown[] }).entries;
+  expect(ours().map((r) => JSON.parse(r.body))).toEqual([
+    { type: "leader.changed", game, season: 1, leader: top[0], previous: null },
+    { type: "top.changed", game, season: 1, entries: top },
+  ]);
+  for (const { headers, body } of ours())
+    expect(verify(String(headers["podium-signature"]), body, WEBHOOK_SECRET)).toBe(true);
+}, 60_000);

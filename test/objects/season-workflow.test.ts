@@ -6,7 +6,6 @@ import type { Ranking } from "../../engine/ranking";
 import { BoardLoader } from "../../objects/board-loader";
 import { type PendingCopy, SeasonBook, STANDINGS_PART } from "../../objects/seasons/season-book";
 import { type SeasonHost, SeasonWorkflow } from "../../objects/seasons/season-workflow";
-import type { Delivery } from "../../objects/seasons/webhook";
 import { SeasonsAcross } from "../../objects/shards/seasons-across";
 import { GameTables } from "../../objects/storage/tables";
 import type { LeaderboardEntry } from "../../protocol/boards";
@@ -14,8 +13,7 @@ import { DEFAULT_CONFIG, type GameConfig } from "../../protocol/config";
 import { uniqueGame } from "../support/worker-client";
 
 // The season workflow over a real object's SQLite, with everything beyond it
-// faked: the host's board, the alarm, D1 (which can be made to refuse) and the
-// webhook. What HTTP cannot do: stop between two staging steps, look at the
+// faked: the host's board, the alarm and D1 (which can be made to refuse). What HTTP cannot do: stop between two staging steps, look at the
 // outbox and the armed times between firings, and fail D1 on demand.
 
 const CONFIG: GameConfig = {
@@ -30,7 +28,6 @@ const CLOSE_AT = 50_000;
 class World {
   readonly armed: number[] = [];
   readonly copies: PendingCopy[] = [];
-  readonly posted: { delivery: Delivery; body: string }[] = [];
   background = 0;
   d1Down = false;
   board: Ranking;
@@ -74,10 +71,6 @@ class World {
           if (this.d1Down) throw new Error("D1 is down");
           this.copies.push(copy);
         },
-      },
-      deliver: async (delivery, body) => {
-        this.posted.push({ delivery, body });
-        return { ...delivery, delivered: true, attempts: delivery.attempts + 1 };
       },
       // A game on one object: its seasons are its own.
       across: new SeasonsAcross(
@@ -145,14 +138,26 @@ describe("SeasonWorkflow", () => {
       expect(world.outbox()).toHaveLength(5_000 / STANDINGS_PART);
       expect(world.tables.log.retainedBoard).toBeUndefined();
 
-      // The alarm copies 4 parts per firing and posts the webhook once the season is complete.
+      // Its post waits for the archive (the hook outbox sends it in its turn).
+      expect(seasons.seasonClosed(1)).toEqual({ state: "archiving" });
+      // The alarm copies 4 parts per firing; then the season's post is due.
       for (let firing = 0; firing < 5 && world.copies.at(-1)?.last !== true; firing++) await seasons.alarm(CLOSE_AT);
       expect(world.copies.map((c) => c.parts.length)).toEqual([4, 4, 2]);
       expect(copiedEntries(world.copies)).toEqual(standings);
       expect(world.outbox()).toEqual([]);
       expect((await seasons.summary(1))?.complete).toBe(true);
-      expect(world.posted).toHaveLength(1);
-      expect(JSON.parse(world.posted[0].body)).toMatchObject({ type: "season.closed", game: "g", season: 1 });
+      const close = seasons.seasonClosed(1);
+      if (close.state !== "due") throw new Error(`season 1's post is ${close.state}`);
+      expect(close.delivery).toMatchObject({ url: CONFIG.webhook, delivered: false, attempts: 0 });
+      expect(JSON.parse(close.body)).toEqual({
+        type: "season.closed",
+        game: "g",
+        season: 1,
+        awards: seasons.awards(1),
+      });
+      seasons.seasonPosted(1, { ...close.delivery, delivered: true, attempts: 1 });
+      expect(seasons.seasonClosed(1)).toEqual({ state: "done" });
+      expect((await seasons.summary(1))?.webhook).toEqual({ delivered: true, attempts: 1 });
     });
   });
 

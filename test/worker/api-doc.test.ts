@@ -36,6 +36,20 @@ describe("docs/api.md", () => {
 });
 
 describe("/v1/openapi.json", () => {
+  it("documents the webhook's two forms: a URL, or {url, events, top, every}", async () => {
+    type Schema = { $ref?: string; anyOf?: Schema[]; type?: string; properties?: Record<string, Schema> };
+    const doc = await (await call("/v1/openapi.json")).json<{ components: { schemas: Record<string, Schema> } }>();
+    const { schemas } = doc.components;
+    const resolve = (s: Schema): Schema => (s.$ref === undefined ? s : schemas[s.$ref.split("/").at(-1) as string]);
+    const forms = resolve(schemas.GameConfig.properties?.webhook as Schema).anyOf?.map(resolve) ?? [];
+    expect(forms.map((f) => f.type)).toEqual(["string", "object", "null"]);
+    expect(forms[1].properties?.events).toMatchObject({
+      items: { enum: ["season.closed", "leader.changed", "top.changed"] },
+    });
+    expect(forms[1].properties?.top).toMatchObject({ minimum: 1, maximum: 100, default: 3 });
+    expect(forms[1].properties?.every).toMatchObject({ minimum: 1, default: 10 });
+  });
+
   it("files every route under a named section, carries the package's version and links back to the app", async () => {
     const doc = await (await call("/v1/openapi.json")).json<{
       info: { version: string; description: string };

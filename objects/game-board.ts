@@ -354,13 +354,8 @@ export class GameBoard extends DurableObject<Env> {
   }
 
   private entrants(): Entrants {
-    return new Entrants(
-      this.players,
-      this.shardSet(),
-      this.boards(),
-      this.record.config,
-      this.restored.seasons.current().number,
-    );
+    const season = this.restored.seasons.current().number;
+    return new Entrants(this.players, this.shardSet(), this.boards(), this.record.config, season);
   }
 
   /** The game's shards, when its players are spread over several objects. */

@@ -17,7 +17,7 @@ export interface MaintenanceHost {
 /**
  * The object's background work, in small steps between requests: a closed
  * season's archive first, then retention of idempotency ids and gain charges,
- * stats and meta flushes, and compaction of the batch log into a new base. Each step is
+ * flushes of the tables written behind (stats, meta, joins and attempts), and compaction of the batch log into a new base. Each step is
  * one short transaction on a zero timer, so requests interleave with them. A
  * pending timer keeps the object from hibernating, so one is set only while
  * work remains.
@@ -42,10 +42,9 @@ export class Maintenance {
     }, 0);
   }
 
-  /** Steps soon if the log is due a compaction, or the stats or meta a flush. */
+  /** Steps soon if the log is due a compaction, or a table written behind a flush. */
   scheduleIfDue(): void {
-    const { log, stats, playerMeta } = this.tables;
-    if ((log.compactionDue && this.compaction === undefined) || stats.flushDue || playerMeta.flushDue) this.schedule();
+    if ((this.tables.log.compactionDue && this.compaction === undefined) || this.tables.flushDue) this.schedule();
   }
 
   /**
@@ -73,14 +72,13 @@ export class Maintenance {
   private step(): boolean {
     const now = Date.now();
     if (this.host.seasonStep()) return true;
-    const { ids, gainSpent, stats, playerMeta, log } = this.tables;
+    const { ids, gainSpent, log } = this.tables;
     if (now >= this.nextIdSweep) {
       if (ids.sweep(now)) return true;
       if (gainSpent.sweep(now)) return true;
       this.nextIdSweep = now + ID_SWEEP_EVERY_MS;
     }
-    if (stats.flushDue && this.tables.transaction(() => stats.flushStep())) return true;
-    if (playerMeta.flushDue && this.tables.transaction(() => playerMeta.flushStep())) return true;
+    if (this.tables.flushDue && this.tables.flushStep()) return true;
     if (this.compaction === undefined && log.compactionDue) this.compaction = log.compaction(this.host.states());
     const compaction = this.compaction;
     if (compaction === undefined) return false;

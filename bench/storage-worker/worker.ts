@@ -63,6 +63,10 @@ export default {
       const withMeta = query.get("meta") === "1";
       // subscore=1: a tiebreak on, and each report carries a subscore (with meta=1: both, as a racing game sends).
       const withSubscore = query.get("subscore") === "1";
+      // attempts=1: every report counts against maxAttempts (set high enough that none is refused);
+      // cohorts=1: players are placed in cohorts of 1000 at their first report.
+      const withAttempts = query.get("attempts") === "1";
+      const withCohorts = query.get("cohorts") === "1";
       // No history alarm may wake the object before the timed read after a restart.
       if (from === 0) {
         await board.configure(game, {
@@ -70,6 +74,8 @@ export default {
           maxPlayers: Math.max(players, 1000),
           trend: derived ? { short: 10, long: 60, minReports: 2 } : null,
           ...(withSubscore ? { tiebreak: { order: "desc" as const } } : {}),
+          ...(withAttempts ? { maxAttempts: 1_000_000 } : {}),
+          ...(withCohorts ? { cohorts: { size: 1000 } } : {}),
           ...(bounded !== "0"
             ? {
                 bounds: {

@@ -1,5 +1,6 @@
 import type { MetaTable } from "./meta";
 import type { ObjectSchema } from "./schema";
+import { epochKey, epochOfKey, playerOfKey, WriteBehind, type WriteBehindLimits } from "./write-behind";
 
 /** A player's part in the open season: when it joined (null: never), and its accepted reports. */
 export interface Competitor {
@@ -12,30 +13,69 @@ export interface Competitor {
 /** Stale rows dropped per release step: a step is one short transaction. */
 const RELEASE_ROWS = 5000;
 
+/** Competitor rows (small): flushed from 10,000 pending, at most 50,000 in memory. */
+const LIMITS: WriteBehindLimits = { flushAt: 10_000, pendingLimit: 50_000, loggedLimit: 200_000, step: 2000 };
+
 type Row = { player: string; joined_at: number | null; attempts: number; pending: number };
+
+const NOBODY: Competitor = { joinedAt: null, attempts: 0, pending: false };
 
 /**
  * Joins and attempts per player for the open season, in the object's SQLite.
+ * Rows are written behind (see `WriteBehind`): a batch's attempts are one
+ * `competitors_log` row, flushed to `competitors` in the background, as a
+ * thousand rows updated in place would dirty a page each. A restart flushes
+ * what the log holds before it counts the places joins hold.
  * Rows are keyed by epoch, which a season close advances (`retire`, in the
  * close's transaction): the new season starts with nobody joined and no
  * attempts, and the old rows go in release steps. Only games that gate
- * reports (join, maxAttempts) read or write here per batch: one statement
- * each way, the players as one JSON parameter.
+ * reports (join, maxAttempts) read or write here per batch.
  */
 export class CompetitorsTable {
   private epoch: number;
   /** Players joined and not on the board, which hold places against maxPlayers. */
   private waiting: number;
   private stale: boolean;
+  private readonly rows: WriteBehind<Competitor>;
 
   constructor(
     private readonly sql: SqlStorage,
     private readonly schema: ObjectSchema,
     private readonly meta: MetaTable,
+    transaction: <T>(work: () => T) => T,
   ) {
     this.epoch = meta.read<number>("competitorEpoch") ?? 0;
+    this.rows = new WriteBehind(
+      sql,
+      {
+        log: "competitors_log",
+        toTuple: (key, c) => [epochOfKey(key), playerOfKey(key), c.joinedAt, c.attempts, c.pending ? 1 : 0],
+        fromTuple: ([epoch, player, joinedAt, attempts, pending]) => [
+          epochKey(epoch as number, player as string),
+          { joinedAt: joinedAt as number | null, attempts: attempts as number, pending: pending === 1 },
+        ],
+        // Once a closed season's rows are released, its rows still in memory are dropped, not written back.
+        write: (tuples) =>
+          sql.exec(
+            `INSERT OR REPLACE INTO competitors (epoch, player, joined_at, attempts, pending)
+             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?1)
+             WHERE value ->> 0 >= ?2`,
+            JSON.stringify(tuples),
+            this.stale ? 0 : this.epoch,
+          ),
+        remove: (keys) =>
+          sql.exec(
+            "DELETE FROM competitors WHERE (epoch, player) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?))",
+            JSON.stringify(keys.map((key) => [epochOfKey(key), playerOfKey(key)])),
+          ),
+      },
+      LIMITS,
+      schema.exists,
+    );
+    this.stale =
+      schema.exists && (this.count("epoch < ?") > 0 || this.rows.holdsAny((key) => epochOfKey(key) < this.epoch));
+    if (schema.exists) while (transaction(() => this.rows.flushStep()));
     this.waiting = schema.exists ? this.count("epoch = ? AND pending = 1") : 0;
-    this.stale = schema.exists && this.count("epoch < ?") > 0;
   }
 
   /** Players joined this season who are not on the board yet. */
@@ -47,10 +87,17 @@ export class CompetitorsTable {
   many(players: readonly string[]): Map<string, Competitor> {
     const found = new Map<string, Competitor>();
     if (players.length === 0 || !this.schema.exists) return found;
+    const stored: string[] = [];
+    for (const player of players) {
+      const row = this.rows.held(epochKey(this.epoch, player));
+      if (row === undefined) stored.push(player);
+      else if (row !== null) found.set(player, row);
+    }
+    if (stored.length === 0) return found;
     const rows = this.sql.exec<Row>(
       "SELECT player, joined_at, attempts, pending FROM competitors WHERE epoch = ? AND player IN (SELECT value FROM json_each(?))",
       this.epoch,
-      JSON.stringify(players),
+      JSON.stringify(stored),
     );
     for (const row of rows) {
       found.set(row.player, { joinedAt: row.joined_at, attempts: row.attempts, pending: row.pending === 1 });
@@ -60,14 +107,8 @@ export class CompetitorsTable {
 
   /** Records a join at `at` (`pending`: the player is not on the board); call inside the join's transaction. */
   join(player: string, at: number, pending: boolean): void {
-    this.sql.exec(
-      `INSERT INTO competitors (epoch, player, joined_at, pending) VALUES (?, ?, ?, ?)
-       ON CONFLICT (epoch, player) DO UPDATE SET joined_at = excluded.joined_at, pending = excluded.pending`,
-      this.epoch,
-      player,
-      at,
-      pending ? 1 : 0,
-    );
+    const row = this.many([player]).get(player) ?? NOBODY;
+    this.rows.write(new Map([[epochKey(this.epoch, player), { ...row, joinedAt: at, pending }]]));
     if (pending) this.waiting++;
   }
 
@@ -81,32 +122,25 @@ export class CompetitorsTable {
     onBoard: readonly string[],
     before: ReadonlyMap<string, Competitor>,
   ): void {
-    if (attempts.size > 0) {
-      this.sql.exec(
-        `INSERT INTO competitors (epoch, player, attempts) SELECT ?, value ->> 0, value ->> 1 FROM json_each(?) WHERE true
-         ON CONFLICT (epoch, player) DO UPDATE SET attempts = attempts + excluded.attempts`,
-        this.epoch,
-        JSON.stringify([...attempts]),
-      );
+    const changed = new Map<string, Competitor>();
+    for (const [player, used] of attempts) {
+      const row = before.get(player) ?? NOBODY;
+      changed.set(player, { ...row, attempts: row.attempts + used });
     }
-    const settled = onBoard.filter((player) => before.get(player)?.pending === true);
-    if (settled.length === 0) return;
-    this.sql.exec(
-      "UPDATE competitors SET pending = 0 WHERE epoch = ? AND player IN (SELECT value FROM json_each(?))",
-      this.epoch,
-      JSON.stringify(settled),
-    );
-    this.waiting -= settled.length;
+    for (const player of onBoard) {
+      if (before.get(player)?.pending !== true) continue;
+      changed.set(player, { ...(changed.get(player) ?? (before.get(player) as Competitor)), pending: false });
+      this.waiting--;
+    }
+    this.rows.write(new Map([...changed].map(([player, row]) => [epochKey(this.epoch, player), row])));
   }
 
   /** A joined player left the board (removed): it holds a place again. Call inside the removal's transaction. */
   unsettle(player: string): void {
-    const { rowsWritten } = this.sql.exec(
-      "UPDATE competitors SET pending = 1 WHERE epoch = ? AND player = ? AND joined_at IS NOT NULL AND pending = 0",
-      this.epoch,
-      player,
-    );
-    this.waiting += rowsWritten;
+    const row = this.many([player]).get(player);
+    if (row === undefined || row.joinedAt === null || row.pending) return;
+    this.rows.write(new Map([[epochKey(this.epoch, player), { ...row, pending: true }]]));
+    this.waiting++;
   }
 
   /** A season closed: nobody has joined the next, nor used an attempt. Call inside the close's transaction. */
@@ -132,6 +166,16 @@ export class CompetitorsTable {
     );
     this.stale = rowsWritten >= RELEASE_ROWS;
     return this.stale;
+  }
+
+  /** Whether flush steps are waiting to run. */
+  get flushDue(): boolean {
+    return this.rows.flushDue;
+  }
+
+  /** One flush step in the caller's transaction (see `WriteBehind.flushStep`); true while more remains. */
+  flushStep(): boolean {
+    return this.rows.flushStep();
   }
 
   private count(where: string): number {

@@ -1,7 +1,7 @@
 import type { Meta } from "../../protocol/reports";
 import type { MetaTable } from "./meta";
 import type { ObjectSchema } from "./schema";
-import { WriteBehind, type WriteBehindLimits } from "./write-behind";
+import { epochKey, epochOfKey, playerOfKey, WriteBehind, type WriteBehindLimits } from "./write-behind";
 
 /** Where entries' meta comes from: the open board's, or a closed season's (anything alike in tests). */
 export interface MetaSource {
@@ -13,10 +13,6 @@ const RELEASE_ROWS = 5000;
 
 /** Meta rows (up to 1 KB each, ~100 B as games send it): flushed from 10,000 pending, at most 20,000 in memory. */
 const LIMITS: WriteBehindLimits = { flushAt: 10_000, pendingLimit: 20_000, loggedLimit: 100_000, step: 2000 };
-
-/** A row's key in memory: its epoch, then its player (epochs are digits, so the first colon ends one). */
-const keyOf = (epoch: number, player: string) => `${epoch}:${player}`;
-const epochOf = (key: string) => Number(key.slice(0, key.indexOf(":")));
 
 /**
  * Each player's meta (the JSON of the report that set its score) in the
@@ -47,8 +43,8 @@ export class PlayerMetaTable {
       sql,
       {
         log: "meta_log",
-        toTuple: (key, json) => [epochOf(key), key.slice(key.indexOf(":") + 1), json],
-        fromTuple: ([epoch, player, json]) => [keyOf(epoch as number, player as string), json as string],
+        toTuple: (key, json) => [epochOfKey(key), playerOfKey(key), json],
+        fromTuple: ([epoch, player, json]) => [epochKey(epoch as number, player as string), json as string],
         // Once a retired board is released, its rows still in memory are dropped, not written back.
         write: (tuples) =>
           sql.exec(
@@ -60,7 +56,7 @@ export class PlayerMetaTable {
         remove: (keys) =>
           sql.exec(
             "DELETE FROM player_meta WHERE (epoch, player) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?))",
-            JSON.stringify(keys.map((key) => [epochOf(key), key.slice(key.indexOf(":") + 1)])),
+            JSON.stringify(keys.map((key) => [epochOfKey(key), playerOfKey(key)])),
           ),
       },
       LIMITS,
@@ -68,7 +64,8 @@ export class PlayerMetaTable {
     );
     const current = `${this.epoch}:`;
     this.any = schema.exists && (this.exists("epoch = ?") || this.rows.holdsAny((key) => key.startsWith(current)));
-    this.stale = schema.exists && (this.exists("epoch < ?") || this.rows.holdsAny((key) => epochOf(key) < this.epoch));
+    this.stale =
+      schema.exists && (this.exists("epoch < ?") || this.rows.holdsAny((key) => epochOfKey(key) < this.epoch));
   }
 
   /** Whether the open board's players may have meta (a batch without any then clears none). */
@@ -88,14 +85,14 @@ export class PlayerMetaTable {
   write(changes: ReadonlyMap<string, string | null>): void {
     const rows = new Map<string, string | null>();
     for (const [player, json] of changes) {
-      if (json !== null || this.any) rows.set(keyOf(this.epoch, player), json);
+      if (json !== null || this.any) rows.set(epochKey(this.epoch, player), json);
       if (json !== null) this.any = true;
     }
     this.rows.write(rows);
   }
 
   delete(player: string): void {
-    if (this.any) this.rows.write(new Map([[keyOf(this.epoch, player), null]]));
+    if (this.any) this.rows.write(new Map([[epochKey(this.epoch, player), null]]));
   }
 
   /** A season closed: the open board's meta becomes the retired board's. Call inside the close's transaction. */
@@ -139,7 +136,7 @@ export class PlayerMetaTable {
     if (players.length === 0 || !this.schema.exists) return found;
     const stored: string[] = [];
     for (const player of players) {
-      const json = this.rows.held(keyOf(epoch, player));
+      const json = this.rows.held(epochKey(epoch, player));
       if (json === undefined) stored.push(player);
       else if (json !== null) found.set(player, JSON.parse(json) as Meta);
     }

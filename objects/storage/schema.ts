@@ -81,6 +81,8 @@ const MIGRATIONS: readonly (readonly string[])[] = [
     `INSERT INTO hook_outbox (type, season) SELECT 'season.closed', season FROM seasons
       WHERE webhook IS NOT NULL AND json_extract(webhook, '$.delivered') = 0 ORDER BY season`,
   ],
+  // 15: joins and attempts logged per batch, ahead of the competitors table (see objects/storage/write-behind.ts).
+  ["CREATE TABLE IF NOT EXISTS competitors_log (id INTEGER PRIMARY KEY, body TEXT NOT NULL)"],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -41,7 +41,7 @@ export class GameTables {
     this.gainSpent = new GainSpentTable(sql, this.schema);
     this.playerMeta = new PlayerMetaTable(sql, this.schema, this.meta);
     this.cohorts = new CohortPlaces(sql, this.schema, this.meta);
-    this.competitors = new CompetitorsTable(sql, this.schema, this.meta);
+    this.competitors = new CompetitorsTable(sql, this.schema, this.meta, (work) => this.transaction(work));
   }
 
   get sql(): SqlStorage {
@@ -87,6 +87,23 @@ export class GameTables {
       this.cohorts.releaseStep() ||
       this.competitors.releaseStep()
     );
+  }
+
+  /** Whether a table written behind (stats, meta, joins and attempts) is due a flush. */
+  get flushDue(): boolean {
+    return this.writtenBehind().some((table) => table.flushDue);
+  }
+
+  /** One flush step of the first table due, in its own transaction; true while any remains due. */
+  flushStep(): boolean {
+    const due = this.writtenBehind().find((table) => table.flushDue);
+    if (due === undefined) return false;
+    this.transaction(() => due.flushStep());
+    return this.flushDue;
+  }
+
+  private writtenBehind(): { flushDue: boolean; flushStep(): boolean }[] {
+    return [this.stats, this.playerMeta, this.competitors];
   }
 
   transaction<T>(work: () => T): T {

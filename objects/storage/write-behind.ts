@@ -11,6 +11,11 @@ export interface WriteBehindStore<V> {
   remove(keys: string[]): void;
 }
 
+/** A row's key in memory for tables keyed by epoch and player (epochs are digits: the first colon ends one). */
+export const epochKey = (epoch: number, player: string): string => `${epoch}:${player}`;
+export const epochOfKey = (key: string): number => Number(key.slice(0, key.indexOf(":")));
+export const playerOfKey = (key: string): string => key.slice(key.indexOf(":") + 1);
+
 /** When a write-behind table flushes, in rows. */
 export interface WriteBehindLimits {
   /** Pending rows that start a flush in the background. */

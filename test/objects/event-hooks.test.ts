@@ -5,7 +5,7 @@ import { EventHooks, type HooksHost } from "../../objects/hooks/event-hooks";
 import { HookOutbox } from "../../objects/hooks/hook-outbox";
 import type { SeasonClose } from "../../objects/seasons/season-workflow";
 import type { Delivery } from "../../objects/seasons/webhook";
-import { ObjectSchema, SCHEMA_VERSION } from "../../objects/storage/schema";
+import { ObjectSchema } from "../../objects/storage/schema";
 import { GameTables } from "../../objects/storage/tables";
 import type { LeaderboardEntry } from "../../protocol/boards";
 import { DEFAULT_CONFIG, type GameConfig } from "../../protocol/config";
@@ -17,6 +17,8 @@ import { uniqueGame } from "../support/worker-client";
 // outbox's rows as each event comes.
 
 const URL = "https://hooks.example.test/h";
+/** The schema version that creates the hook outbox (objects/storage/schema.ts). */
+const OUTBOX_MIGRATION = 14;
 const entry = (rank: number, player: string, score: number, ts = 1_000): LeaderboardEntry => ({
   rank,
   player,
@@ -245,9 +247,9 @@ describe("EventHooks", () => {
           webhook,
         );
       }
-      // As an object written before the outbox's migration (the last one) stands: no outbox, a version behind.
+      // As an object written before the outbox's migration (the 14th) stands: no outbox, at version 13.
       sql.exec("DROP TABLE hook_outbox");
-      sql.exec("UPDATE meta SET value = ? WHERE key = 'schema'", String(SCHEMA_VERSION - 1));
+      sql.exec("UPDATE meta SET value = ? WHERE key = 'schema'", String(OUTBOX_MIGRATION - 1));
       new ObjectSchema(sql, (work) => world.tables.transaction(work));
       expect(world.rows()).toEqual([
         { type: "season.closed", season: 1, body: null },

@@ -1,0 +1,60 @@
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { CompetitorsTable } from "../../objects/storage/competitors";
+import { MetaTable } from "../../objects/storage/meta";
+import { ObjectSchema } from "../../objects/storage/schema";
+import { uniqueGame } from "../support/worker-client";
+
+/** A CompetitorsTable over a fresh object's SQLite, as the GameBoard builds one at each (re)start. */
+function open(state: DurableObjectState) {
+  const transaction = <T>(work: () => T) => state.storage.transactionSync(work);
+  const schema = new ObjectSchema(state.storage.sql, transaction);
+  transaction(() => schema.migrate());
+  return new CompetitorsTable(state.storage.sql, schema, new MetaTable(state.storage.sql, schema), transaction);
+}
+
+const count = (state: DurableObjectState, table: string) =>
+  state.storage.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM ${table}`).one().n;
+
+describe("CompetitorsTable: joins and attempts logged per batch, flushed in the background", () => {
+  it("logs a batch's attempts as one row, and a restart reads the same attempts and held places", async () => {
+    const stub = env.BOARD.getByName(uniqueGame("competitors"));
+    await runInDurableObject(stub, (_, state) => {
+      const table = open(state);
+      const players = Array.from({ length: 3000 }, (_, i) => `p${i}`);
+      state.storage.transactionSync(() => {
+        table.join("waits", 10, true);
+        table.join("p1", 11, true);
+      });
+      const before = table.many(players);
+      const attempts = new Map(players.map((p) => [p, p === "p7" ? 2 : 1]));
+      state.storage.transactionSync(() => table.record(attempts, players, before));
+      // Three writes, three log rows; the table is written only by flushes.
+      expect([count(state, "competitors_log"), count(state, "competitors")]).toEqual([3, 0]);
+      expect(table.pending).toBe(1);
+      expect(table.many(["p1", "p7", "waits"])).toEqual(
+        new Map([
+          ["p1", { joinedAt: 11, attempts: 1, pending: false }],
+          ["p7", { joinedAt: null, attempts: 2, pending: false }],
+          ["waits", { joinedAt: 10, attempts: 0, pending: true }],
+        ]),
+      );
+      // A restart writes the log back before it counts the places joins hold.
+      const restarted = open(state);
+      expect([count(state, "competitors_log"), count(state, "competitors")]).toEqual([0, 3001]);
+      expect(restarted.pending).toBe(1);
+      expect(restarted.many(["p1", "p7", "waits"])).toEqual(table.many(["p1", "p7", "waits"]));
+      // A close: nobody has joined the next season; the old rows go, and none comes back from memory.
+      state.storage.transactionSync(() => {
+        restarted.record(new Map([["p7", 1]]), [], restarted.many(["p7"]));
+        restarted.retire();
+      });
+      expect(restarted.many(["p7", "waits"]).size).toBe(0);
+      while (state.storage.transactionSync(() => restarted.releaseStep()));
+      while (state.storage.transactionSync(() => restarted.flushStep()));
+      expect(count(state, "competitors")).toBe(0);
+      expect(open(state).many(["p7"]).size).toBe(0);
+    });
+  });
+});

@@ -117,7 +117,7 @@ export function planResults(
 
 /** A player's stats as the API shows them: OpenSkill's mu and sigma only on a game rated by it. */
 export function statsOf(player: string, stored: StoredStats, rating: GameConfig["rating"]): PlayerStats {
-  const { mu, sigma, ...rest } = stored;
+  const { mu, sigma, attempts, attemptsEpoch, ...rest } = stored;
   const stats: PlayerStats = { player, ...rest };
   if (rating === "openskill" && mu !== null && sigma !== null) stats.rating = { mu, sigma };
   return stats;

@@ -5,7 +5,7 @@ import { accepted, found, type Outcome, playerNotFound } from "../../protocol/er
 import type { GameBoards } from "../game-boards";
 import type { PlayerBoard } from "../players/player-board";
 import type { ShardSet } from "../shards/shard-set";
-import type { Competitor } from "../storage/competitors";
+import type { Competitor } from "./gates";
 
 /** A player's attempts as standings show them: only on a game with maxAttempts. */
 export function attemptsOf(

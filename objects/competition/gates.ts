@@ -10,7 +10,13 @@ import {
   type Outcome,
   refused,
 } from "../../protocol/errors";
-import type { Competitor, CompetitorsTable } from "../storage/competitors";
+import type { CompetitorsTable, JoinRow } from "../storage/competitors";
+import { attemptsIn, type StatsTable, type StoredStats } from "../storage/stats";
+
+/** A player's part in the open season: its join (see JoinRow) and its accepted reports. */
+export interface Competitor extends JoinRow {
+  attempts: number;
+}
 
 /** What the gates read of a game's config. */
 export type GateRules = Pick<GameConfig, "open" | "join" | "maxAttempts">;
@@ -18,15 +24,12 @@ export type GateRules = Pick<GameConfig, "open" | "join" | "maxAttempts">;
 /** Whether a game gates its writes at all. */
 export const gated = ({ open, join, maxAttempts }: GateRules): boolean => open !== null || join || maxAttempts !== null;
 
-/** Whether a game keeps joins and attempts that each batch reads and writes. */
-const counting = ({ join, maxAttempts }: GateRules): boolean => join || maxAttempts !== null;
-
-/** A batch the gates let through: what to record in its transaction (see Gates.record). */
+/** A batch the gates let through: what they read, for its transaction (see Gates.record). */
 export interface Passage {
-  /** Each player's accepted reports in the batch (empty for results, and on a game that does not count). */
-  attempts: Map<string, number>;
-  /** The batch's players' rows as read for the check. */
-  before: Map<string, Competitor>;
+  /** The batch's players' joins, as read for the check (empty on a game without joins or places held). */
+  joins: Map<string, JoinRow>;
+  /** The batch's players' stats, as read to count attempts: the batch's stats start from them. */
+  stats?: Map<string, StoredStats>;
 }
 
 /**
@@ -41,7 +44,10 @@ export interface Passage {
  * and writes no row here.
  */
 export class Gates {
-  constructor(private readonly competitors: CompetitorsTable) {}
+  constructor(
+    private readonly competitors: CompetitorsTable,
+    private readonly stats: StatsTable,
+  ) {}
 
   /**
    * Checks `items` (`positions`: their places in the batch as sent);
@@ -57,35 +63,40 @@ export class Gates {
   ): Outcome<Passage | undefined> {
     if (items.length === 0 || (!gated(rules) && this.competitors.pending === 0)) return accepted(undefined);
     if (!isOpen(rules.open, now)) return refused(gameClosed(rules.open ?? {}, now));
-    const before = this.competitors.many([...new Set(items.flatMap(playersOf))]);
-    const passage: Passage = { attempts: new Map(), before };
-    if (!counting(rules)) return accepted(passage);
+    const players = [...new Set(items.flatMap(playersOf))];
+    const joins = rules.join || this.competitors.pending > 0 ? this.competitors.many(players) : new Map();
+    const passage: Passage = { joins };
     if (rules.join) {
       const strangers = named(items, playersOf, positions, (player) =>
-        before.get(player)?.joinedAt == null ? "has not joined this season" : undefined,
+        joins.get(player)?.joinedAt == null ? "has not joined this season" : undefined,
       );
       if (strangers.length > 0) return refused(notJoined(strangers));
     }
-    if (!attempt) return accepted(passage);
     const { maxAttempts } = rules;
+    if (!attempt || maxAttempts === null) return accepted(passage);
+    const stats = this.stats.many(players);
+    passage.stats = stats;
+    const season = this.competitors.season;
+    const used = new Map<string, number>();
     const over = named(items, playersOf, positions, (player) => {
-      const used = (before.get(player)?.attempts ?? 0) + (passage.attempts.get(player) ?? 0) + 1;
-      passage.attempts.set(player, (passage.attempts.get(player) ?? 0) + 1);
-      return maxAttempts !== null && used > maxAttempts
-        ? `attempt ${used} of at most ${maxAttempts} this season`
-        : undefined;
+      const attempts = (used.get(player) ?? attemptsIn(stats.get(player), season)) + 1;
+      used.set(player, attempts);
+      return attempts > maxAttempts ? `attempt ${attempts} of at most ${maxAttempts} this season` : undefined;
     });
     return over.length > 0 ? refused(attemptsExhausted(over)) : accepted(passage);
   }
 
   /** Records a batch let through; `onBoard`: its players now on the board. Call inside the batch's transaction. */
   record(passage: Passage, onBoard: readonly string[]): void {
-    this.competitors.record(passage.attempts, onBoard, passage.before);
+    this.competitors.settle(onBoard, passage.joins);
   }
 
-  /** A player's row this season, or undefined. */
+  /** A player's join and attempts this season, or undefined when it has neither. */
   competitor(player: string): Competitor | undefined {
-    return this.competitors.many([player]).get(player);
+    const join = this.competitors.many([player]).get(player);
+    const attempts = attemptsIn(this.stats.get(player), this.competitors.season);
+    if (join === undefined && attempts === 0) return undefined;
+    return { joinedAt: join?.joinedAt ?? null, pending: join?.pending ?? false, attempts };
   }
 }
 

@@ -13,14 +13,14 @@ import type { Accepted, Profile, ProfileBody, ScoreReport } from "../../protocol
 import { groupsOf, type MatchResult, type PlayerEvent } from "../../protocol/results";
 import { type BoardLoader, rulesOf } from "../board-loader";
 import { Cohorts } from "../cohorts/cohorts";
-import { Gates } from "../competition/gates";
+import { type Competitor, Gates } from "../competition/gates";
 import { planEvents } from "../events";
 import type { ArchivedReport } from "../history/writer";
 import type { Maintenance } from "../maintenance";
 import { BoardReads } from "../reads";
 import { joinCountries, overLimits, planReports, readReports, reportCounts, straySubscores } from "../reports";
 import { planResults } from "../results";
-import type { Competitor } from "../storage/competitors";
+
 import type { GameRecord } from "../storage/game-record";
 import type { GameTables } from "../storage/tables";
 import { metaChanges } from "./report-meta";
@@ -80,7 +80,7 @@ export class PlayerBoard {
   ) {
     this.current = loader.open(record.config, now);
     this.cohorts = new Cohorts(tables.cohorts, () => record.config);
-    this.gates = new Gates(tables.competitors);
+    this.gates = new Gates(tables.competitors, tables.stats);
     this.reads = new BoardReads(
       () => this.current,
       () => tables.profiles,
@@ -123,12 +123,13 @@ export class PlayerBoard {
         ? metaChanges(config.aggregate, states, batch.reports, batch.metas)
         : undefined;
     this.commit(game, plan, newIds, now, () => {
-      if (passage.value !== undefined) this.gates.record(passage.value, [...passage.value.before.keys()]);
+      if (passage.value !== undefined) this.gates.record(passage.value, [...passage.value.joins.keys()]);
       if (metas !== undefined) tables.playerMeta.write(metas);
       if (plan.charged !== undefined) tables.gainSpent.write(plan.charged.record);
       if (config.archive) host.keepForArchive(batch.reports);
       for (const [player, change] of batch.profiles) tables.profiles.set(player, change);
-      tables.stats.countReports(reportCounts(batch.reports, plan.peaks), config.order === "desc");
+      const counts = reportCounts(batch.reports, plan.peaks);
+      tables.stats.countReports(counts, config.order === "desc", tables.competitors.season, passage.value?.stats);
     });
     joinCountries(this.current, tables.profiles, newcomers, batch.profiles);
     if (states.length > 0 || batch.profiles.size > 0) host.changed(now);

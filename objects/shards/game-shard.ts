@@ -19,6 +19,7 @@ import { groupsOf, type MatchResult, type PlayerEvent, type PlayerStats } from "
 import { shardOf } from "../../protocol/shards";
 import { AlarmClock } from "../alarm/alarm-clock";
 import { BoardLoader } from "../board-loader";
+import type { Competitor } from "../competition/gates";
 import { gated } from "../competition/gates";
 import { HistorySampler } from "../history/sampler";
 import { HistoryWriter } from "../history/writer";
@@ -26,7 +27,6 @@ import { Maintenance } from "../maintenance";
 import { type Applied, PlayerBoard } from "../players/player-board";
 import { TRENDING_KEPT } from "../reads";
 import { statsOf } from "../results";
-import type { Competitor } from "../storage/competitors";
 import { GameRecord } from "../storage/game-record";
 import { GameTables } from "../storage/tables";
 import { type ShardClose, ShardSeasons } from "./shard-seasons";

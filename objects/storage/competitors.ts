@@ -3,9 +3,9 @@ import type { ObjectSchema } from "./schema";
 import { epochKey, epochOfKey, playerOfKey, WriteBehind, type WriteBehindLimits } from "./write-behind";
 
 /** A player's part in the open season: when it joined (null: never), and its accepted reports. */
-export interface Competitor {
+/** A player's join to the open season: when (null: never), and whether it still holds a place. */
+export interface JoinRow {
   joinedAt: number | null;
-  attempts: number;
   /** Joined but not on the board yet: it holds a place against maxPlayers. */
   pending: boolean;
 }
@@ -13,30 +13,31 @@ export interface Competitor {
 /** Stale rows dropped per release step: a step is one short transaction. */
 const RELEASE_ROWS = 5000;
 
-/** Competitor rows (small): flushed from 10,000 pending, at most 50,000 in memory. */
+/** Join rows (small): flushed from 10,000 pending, at most 50,000 in memory. */
 const LIMITS: WriteBehindLimits = { flushAt: 10_000, pendingLimit: 50_000, loggedLimit: 200_000, step: 2000 };
 
-type Row = { player: string; joined_at: number | null; attempts: number; pending: number };
+type Row = { player: string; joined_at: number | null; pending: number };
 
-const NOBODY: Competitor = { joinedAt: null, attempts: 0, pending: false };
+const NOBODY: JoinRow = { joinedAt: null, pending: false };
 
 /**
- * Joins and attempts per player for the open season, in the object's SQLite.
- * Rows are written behind (see `WriteBehind`): a batch's attempts are one
- * `competitors_log` row, flushed to `competitors` in the background, as a
- * thousand rows updated in place would dirty a page each. A restart flushes
- * what the log holds before it counts the places joins hold.
+ * Joins per player for the open season, in the object's SQLite (attempts
+ * are counted with the stats, which each batch writes anyway: the table's
+ * `attempts` column stays 0). Rows are written behind (see `WriteBehind`): a
+ * batch's changes are one `competitors_log` row, flushed to `competitors` in
+ * the background. A restart flushes what the log holds before it counts the
+ * places joins hold.
  * Rows are keyed by epoch, which a season close advances (`retire`, in the
  * close's transaction): the new season starts with nobody joined and no
- * attempts, and the old rows go in release steps. Only games that gate
- * reports (join, maxAttempts) read or write here per batch.
+ * attempts, and the old rows go in release steps. Only games that make
+ * players join read or write here per batch.
  */
 export class CompetitorsTable {
   private epoch: number;
   /** Players joined and not on the board, which hold places against maxPlayers. */
   private waiting: number;
   private stale: boolean;
-  private readonly rows: WriteBehind<Competitor>;
+  private readonly rows: WriteBehind<JoinRow>;
 
   constructor(
     private readonly sql: SqlStorage,
@@ -49,17 +50,16 @@ export class CompetitorsTable {
       sql,
       {
         log: "competitors_log",
-        toTuple: (key, c) => [epochOfKey(key), playerOfKey(key), c.joinedAt, c.attempts, c.pending ? 1 : 0],
-        fromTuple: ([epoch, player, joinedAt, attempts, pending]) => [
+        toTuple: (key, row) => [epochOfKey(key), playerOfKey(key), row.joinedAt, row.pending ? 1 : 0],
+        fromTuple: ([epoch, player, joinedAt, pending]) => [
           epochKey(epoch as number, player as string),
-          { joinedAt: joinedAt as number | null, attempts: attempts as number, pending: pending === 1 },
+          { joinedAt: joinedAt as number | null, pending: pending === 1 },
         ],
         // Once a closed season's rows are released, its rows still in memory are dropped, not written back.
         write: (tuples) =>
           sql.exec(
-            `INSERT OR REPLACE INTO competitors (epoch, player, joined_at, attempts, pending)
-             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?1)
-             WHERE value ->> 0 >= ?2`,
+            `INSERT OR REPLACE INTO competitors (epoch, player, joined_at, pending)
+             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?1) WHERE value ->> 0 >= ?2`,
             JSON.stringify(tuples),
             this.stale ? 0 : this.epoch,
           ),
@@ -78,14 +78,19 @@ export class CompetitorsTable {
     this.waiting = schema.exists ? this.count("epoch = ? AND pending = 1") : 0;
   }
 
+  /** The open season's epoch: attempts counted in another are none this season. */
+  get season(): number {
+    return this.epoch;
+  }
+
   /** Players joined this season who are not on the board yet. */
   get pending(): number {
     return this.waiting;
   }
 
   /** These players' rows this season (players without one are absent). */
-  many(players: readonly string[]): Map<string, Competitor> {
-    const found = new Map<string, Competitor>();
+  many(players: readonly string[]): Map<string, JoinRow> {
+    const found = new Map<string, JoinRow>();
     if (players.length === 0 || !this.schema.exists) return found;
     const stored: string[] = [];
     for (const player of players) {
@@ -95,12 +100,12 @@ export class CompetitorsTable {
     }
     if (stored.length === 0) return found;
     const rows = this.sql.exec<Row>(
-      "SELECT player, joined_at, attempts, pending FROM competitors WHERE epoch = ? AND player IN (SELECT value FROM json_each(?))",
+      "SELECT player, joined_at, pending FROM competitors WHERE epoch = ? AND player IN (SELECT value FROM json_each(?))",
       this.epoch,
       JSON.stringify(stored),
     );
     for (const row of rows) {
-      found.set(row.player, { joinedAt: row.joined_at, attempts: row.attempts, pending: row.pending === 1 });
+      found.set(row.player, { joinedAt: row.joined_at, pending: row.pending === 1 });
     }
     return found;
   }
@@ -113,26 +118,18 @@ export class CompetitorsTable {
   }
 
   /**
-   * A batch applied: each player's accepted reports add to its attempts, and
-   * every player of `onBoard` (on the board now) stops waiting. `before`:
-   * their rows as read for the batch. Call inside the batch's transaction.
+   * A batch applied: every player of `onBoard` (on the board now) stops
+   * holding a place. `before`: their rows as read for the batch. Call inside
+   * the batch's transaction.
    */
-  record(
-    attempts: ReadonlyMap<string, number>,
-    onBoard: readonly string[],
-    before: ReadonlyMap<string, Competitor>,
-  ): void {
-    const changed = new Map<string, Competitor>();
-    for (const [player, used] of attempts) {
-      const row = before.get(player) ?? NOBODY;
-      changed.set(player, { ...row, attempts: row.attempts + used });
-    }
+  settle(onBoard: readonly string[], before: ReadonlyMap<string, JoinRow>): void {
+    const settled = new Map<string, JoinRow>();
     for (const player of onBoard) {
-      if (before.get(player)?.pending !== true) continue;
-      changed.set(player, { ...(changed.get(player) ?? (before.get(player) as Competitor)), pending: false });
-      this.waiting--;
+      const row = before.get(player);
+      if (row?.pending === true) settled.set(epochKey(this.epoch, player), { ...row, pending: false });
     }
-    this.rows.write(new Map([...changed].map(([player, row]) => [epochKey(this.epoch, player), row])));
+    this.rows.write(settled);
+    this.waiting -= settled.size;
   }
 
   /** A joined player left the board (removed): it holds a place again. Call inside the removal's transaction. */

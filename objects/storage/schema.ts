@@ -83,6 +83,11 @@ const MIGRATIONS: readonly (readonly string[])[] = [
   ],
   // 15: joins and attempts logged per batch, ahead of the competitors table (see objects/storage/write-behind.ts).
   ["CREATE TABLE IF NOT EXISTS competitors_log (id INTEGER PRIMARY KEY, body TEXT NOT NULL)"],
+  // 16: each player's accepted reports in a season, with its stats (what maxAttempts counts; see objects/storage/stats.ts).
+  [
+    "ALTER TABLE stats ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE stats ADD COLUMN attempts_epoch INTEGER NOT NULL DEFAULT 0",
+  ],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

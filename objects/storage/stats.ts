@@ -15,6 +15,9 @@ export interface StoredStats {
   counters: Record<string, number>;
   mu: number | null;
   sigma: number | null;
+  /** Accepted reports in the season of `attemptsEpoch` (see CompetitorsTable's epoch): what maxAttempts counts. */
+  attempts: number;
+  attemptsEpoch: number;
 }
 
 /** One player's share of a batch of score reports. */
@@ -42,6 +45,8 @@ type Row = {
   counters: string;
   mu: number | null;
   sigma: number | null;
+  attempts: number;
+  attempts_epoch: number;
 };
 
 export const newStats = (at: number): StoredStats => ({
@@ -58,6 +63,8 @@ export const newStats = (at: number): StoredStats => ({
   counters: {},
   mu: null,
   sigma: null,
+  attempts: 0,
+  attemptsEpoch: 0,
 });
 
 /** Stats rows: flushed from 10,000 pending, at most 100,000 in memory, a replay of at most 200,000 logged. */
@@ -84,9 +91,11 @@ export class StatsTable {
         write: (tuples) =>
           sql.exec(
             `INSERT OR REPLACE INTO stats
-             (player, played, wins, losses, draws, streak, best_streak, reports, best, first_seen, last_seen, counters, mu, sigma)
+             (player, played, wins, losses, draws, streak, best_streak, reports, best, first_seen, last_seen, counters, mu, sigma,
+              attempts, attempts_epoch)
              SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7,
-                    value ->> 8, value ->> 9, value ->> 10, value ->> 11, value ->> 12, value ->> 13
+                    value ->> 8, value ->> 9, value ->> 10, value ->> 11, value ->> 12, value ->> 13,
+                    coalesce(value ->> 14, 0), coalesce(value ->> 15, 0)
              FROM json_each(?)`,
             JSON.stringify(tuples),
           ),
@@ -122,14 +131,24 @@ export class StatsTable {
     return found;
   }
 
-  /** Adds a batch of reports to their players' counts; call as the batch transaction's last write. */
-  countReports(counts: readonly ReportCount[], higherIsBetter: boolean): void {
+  /**
+   * Adds a batch of reports to their players' counts, and to their attempts
+   * in the season of `epoch`; call as the batch transaction's last write.
+   * `current`: the players' rows when the batch already read them.
+   */
+  countReports(
+    counts: readonly ReportCount[],
+    higherIsBetter: boolean,
+    epoch: number,
+    current = this.many(counts.map((c) => c.player)),
+  ): void {
     if (counts.length === 0) return;
-    const current = this.many(counts.map((c) => c.player));
     const changed = new Map<string, StoredStats>();
     for (const { player, reports, peak, first, last } of counts) {
       const row = { ...(current.get(player) ?? newStats(first)) };
       row.reports += reports;
+      row.attempts = attemptsIn(row, epoch) + reports;
+      row.attemptsEpoch = epoch;
       if (peak !== null) {
         row.best = row.best === null ? peak : higherIsBetter ? Math.max(row.best, peak) : Math.min(row.best, peak);
       }
@@ -179,8 +198,14 @@ function toTuple(player: string, s: StoredStats): unknown[] {
     JSON.stringify(s.counters),
     s.mu,
     s.sigma,
+    s.attempts,
+    s.attemptsEpoch,
   ];
 }
+
+/** A player's accepted reports in the season of `epoch`. */
+export const attemptsIn = (stats: StoredStats | undefined, epoch: number): number =>
+  stats !== undefined && stats.attemptsEpoch === epoch ? stats.attempts : 0;
 
 function fromTuple(t: unknown[]): StoredStats {
   const [player, played, wins, losses, draws, streak, best_streak, reports, best, first_seen, last_seen] = t;
@@ -199,6 +224,9 @@ function fromTuple(t: unknown[]): StoredStats {
     counters: t[11],
     mu: t[12],
     sigma: t[13],
+    // Rows logged before attempts were kept have none.
+    attempts: t[14] ?? 0,
+    attempts_epoch: t[15] ?? 0,
   } as Row);
 }
 
@@ -217,5 +245,7 @@ function fromRow(row: Row): StoredStats {
     counters: JSON.parse(row.counters) as Record<string, number>,
     mu: row.mu,
     sigma: row.sigma,
+    attempts: row.attempts,
+    attemptsEpoch: row.attempts_epoch,
   };
 }

@@ -17,39 +17,38 @@ function open(state: DurableObjectState) {
 const count = (state: DurableObjectState, table: string) =>
   state.storage.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM ${table}`).one().n;
 
-describe("CompetitorsTable: joins and attempts logged per batch, flushed in the background", () => {
-  it("logs a batch's attempts as one row, and a restart reads the same attempts and held places", async () => {
+describe("CompetitorsTable: joins logged per write, flushed in the background", () => {
+  it("logs a batch's settled joins as one row, and a restart reads the same joins and held places", async () => {
     const stub = env.BOARD.getByName(uniqueGame("competitors"));
     await runInDurableObject(stub, (_, state) => {
       const table = open(state);
       const players = Array.from({ length: 3000 }, (_, i) => `p${i}`);
       state.storage.transactionSync(() => {
-        table.join("waits", 10, true);
-        table.join("p1", 11, true);
+        for (const player of players) table.join(player, 10, true);
+        table.join("waits", 11, true);
       });
-      const before = table.many(players);
-      const attempts = new Map(players.map((p) => [p, p === "p7" ? 2 : 1]));
-      state.storage.transactionSync(() => table.record(attempts, players, before));
-      // Three writes, three log rows; the table is written only by flushes.
-      expect([count(state, "competitors_log"), count(state, "competitors")]).toEqual([3, 0]);
+      expect(table.pending).toBe(3001);
+      // The batch that puts 3000 of them on the board settles them in one log row; only flushes write the table.
+      state.storage.transactionSync(() => table.settle(players, table.many(players)));
+      expect([count(state, "competitors_log"), count(state, "competitors")]).toEqual([3002, 0]);
       expect(table.pending).toBe(1);
-      expect(table.many(["p1", "p7", "waits"])).toEqual(
+      expect(table.many(["p1", "waits", "nobody"])).toEqual(
         new Map([
-          ["p1", { joinedAt: 11, attempts: 1, pending: false }],
-          ["p7", { joinedAt: null, attempts: 2, pending: false }],
-          ["waits", { joinedAt: 10, attempts: 0, pending: true }],
+          ["p1", { joinedAt: 10, pending: false }],
+          ["waits", { joinedAt: 11, pending: true }],
         ]),
       );
       // A restart writes the log back before it counts the places joins hold.
       const restarted = open(state);
       expect([count(state, "competitors_log"), count(state, "competitors")]).toEqual([0, 3001]);
       expect(restarted.pending).toBe(1);
-      expect(restarted.many(["p1", "p7", "waits"])).toEqual(table.many(["p1", "p7", "waits"]));
+      expect(restarted.many(["p1", "waits"])).toEqual(table.many(["p1", "waits"]));
       // A close: nobody has joined the next season; the old rows go, and none comes back from memory.
       state.storage.transactionSync(() => {
-        restarted.record(new Map([["p7", 1]]), [], restarted.many(["p7"]));
+        restarted.unsettle("p7");
         restarted.retire();
       });
+      expect(restarted.pending).toBe(0);
       expect(restarted.many(["p7", "waits"]).size).toBe(0);
       while (state.storage.transactionSync(() => restarted.releaseStep()));
       while (state.storage.transactionSync(() => restarted.flushStep()));

@@ -27,16 +27,24 @@ describe("StatsTable: rows logged per batch, flushed to the table in the backgro
       const stats = open(state);
       state.storage.transactionSync(() => stats.write(rows(5000, 1)));
       state.storage.transactionSync(() =>
-        stats.countReports([{ player: "p00007", reports: 3, peak: 9, first: 5, last: 7000 }], true),
+        stats.countReports([{ player: "p00007", reports: 3, peak: 9, first: 5, last: 7000 }], true, 0),
       );
       // The first step writes 2000 of the 5000 rows; then the object "restarts".
       expect(state.storage.transactionSync(() => stats.flushStep())).toBe(true);
       expect(count(state, "stats")).toBe(2000);
 
       const restarted = open(state);
-      expect(restarted.get("p00007")).toMatchObject({ played: 1, reports: 3, best: 9, firstSeen: 5, lastSeen: 7000 });
+      expect(restarted.get("p00007")).toMatchObject({
+        played: 1,
+        reports: 3,
+        best: 9,
+        firstSeen: 5,
+        lastSeen: 7000,
+        attempts: 3,
+        attemptsEpoch: 0,
+      });
       state.storage.transactionSync(() =>
-        restarted.countReports([{ player: "p00007", reports: 1, peak: 4, first: 8000, last: 8000 }], true),
+        restarted.countReports([{ player: "p00007", reports: 1, peak: 4, first: 8000, last: 8000 }], true, 1),
       );
       state.storage.transactionSync(() => restarted.write(new Map([["p04999", { ...newStats(1), played: 2 }]])));
       while (state.storage.transactionSync(() => restarted.flushStep()));
@@ -44,7 +52,16 @@ describe("StatsTable: rows logged per batch, flushed to the table in the backgro
       expect(count(state, "stats_log")).toBe(0);
 
       const again = open(state);
-      expect(again.get("p00007")).toMatchObject({ played: 1, reports: 4, best: 9, firstSeen: 5, lastSeen: 8000 });
+      // Season 1's attempts start afresh; reports count on.
+      expect(again.get("p00007")).toMatchObject({
+        played: 1,
+        reports: 4,
+        best: 9,
+        firstSeen: 5,
+        lastSeen: 8000,
+        attempts: 1,
+        attemptsEpoch: 1,
+      });
       expect(again.get("p04999")?.played).toBe(2);
       expect(again.get("p00000")?.played).toBe(1);
     });

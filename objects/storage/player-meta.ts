@@ -11,8 +11,13 @@ export interface MetaSource {
 /** Stale rows dropped per release step: a step is one short transaction. */
 const RELEASE_ROWS = 5000;
 
-/** Meta rows (up to 1 KB each, ~100 B as games send it): flushed from 10,000 pending, at most 20,000 in memory. */
-const LIMITS: WriteBehindLimits = { flushAt: 10_000, pendingLimit: 20_000, loggedLimit: 100_000, step: 2000 };
+/**
+ * Meta rows weigh their JSON plus what a row costs in memory besides (bytes,
+ * roughly): flushed from 4 MB pending (20,000 rows of 100 B meta, 3,600 of
+ * 1 KB), at most 8 MB in memory, a replay of at most 100,000 logged.
+ */
+const LIMITS: WriteBehindLimits = { flushAt: 4_000_000, pendingLimit: 8_000_000, loggedLimit: 100_000, step: 2000 };
+const ROW_BYTES = 100;
 
 /**
  * Each player's meta (the JSON of the report that set its score) in the
@@ -43,6 +48,7 @@ export class PlayerMetaTable {
       sql,
       {
         log: "meta_log",
+        weigh: (json) => ROW_BYTES + json.length,
         toTuple: (key, json) => [epochOfKey(key), playerOfKey(key), json],
         fromTuple: ([epoch, player, json]) => [epochKey(epoch as number, player as string), json as string],
         // Once a retired board is released, its rows still in memory are dropped, not written back.

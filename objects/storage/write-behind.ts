@@ -5,6 +5,8 @@ export interface WriteBehindStore<V> {
   /** A row as the log holds it, its key and value in a JSON tuple. */
   toTuple(key: string, value: V): unknown[];
   fromTuple(tuple: unknown[]): [key: string, value: V];
+  /** What a row held in memory weighs against the limits (rows of one size: 1, the default). */
+  weigh?(value: V): number;
   /** Writes rows to the table (replacing any with the same key), in the caller's transaction. */
   write(tuples: unknown[][]): void;
   /** Deletes rows from the table by key, in the caller's transaction. */
@@ -16,11 +18,11 @@ export const epochKey = (epoch: number, player: string): string => `${epoch}:${p
 export const epochOfKey = (key: string): number => Number(key.slice(0, key.indexOf(":")));
 export const playerOfKey = (key: string): string => key.slice(key.indexOf(":") + 1);
 
-/** When a write-behind table flushes, in rows. */
+/** When a write-behind table flushes: in rows, or in what its rows weigh (`WriteBehindStore.weigh`). */
 export interface WriteBehindLimits {
-  /** Pending rows that start a flush in the background. */
+  /** What pending rows weigh when they start a flush in the background. */
   flushAt: number;
-  /** Rows in memory (pending and flushing) past which each write also flushes about as many rows as it logs. */
+  /** What rows in memory (pending and flushing) weigh past which each write also flushes about as many rows as it logs. */
   pendingLimit: number;
   /** Logged rows (repeats included) that start a flush, bounding the log a restart replays. */
   loggedLimit: number;
@@ -52,6 +54,9 @@ export class WriteBehind<V> {
   private pending = new Map<string, V | null>();
   /** Rows of the flush in progress, not yet in the table; logged at or before `flushingThrough`. */
   private flushing = new Map<string, V | null>();
+  /** What pending rows, and rows flushing, weigh (see `WriteBehindStore.weigh`). */
+  private pendingWeight = 0;
+  private flushingWeight = 0;
   private flushOrder: string[] = [];
   private flushingThrough = 0;
   private lastLogId = 0;
@@ -73,9 +78,9 @@ export class WriteBehind<V> {
       const entry = JSON.parse(body) as LogEntry;
       for (const tuple of entry.rows ?? []) {
         const [key, value] = store.fromTuple(tuple);
-        this.pending.set(key, value);
+        this.hold(key, value);
       }
-      for (const key of entry.removed ?? []) this.pending.set(key, null);
+      for (const key of entry.removed ?? []) this.hold(key, null);
       this.logged += entry.rows?.length ?? 0;
       this.lastLogId = id;
     }
@@ -112,10 +117,10 @@ export class WriteBehind<V> {
     if (removed.length > 0) entry.removed = removed;
     this.lastLogId++;
     this.sql.exec(`INSERT INTO ${this.store.log} (id, body) VALUES (?, ?)`, this.lastLogId, JSON.stringify(entry));
-    for (const [key, value] of rows) this.pending.set(key, value);
+    for (const [key, value] of rows) this.hold(key, value);
     this.logged += rows.size;
     // Past the limit a write pays for its own rows, a step or two, never for the whole flush (0.5-1 s at 10^5 rows).
-    if (this.pending.size + this.flushing.size > this.limits.pendingLimit) {
+    if (this.pendingWeight + this.flushingWeight > this.limits.pendingLimit) {
       const owed = this.flushedRows + rows.size;
       while (this.flushedRows < owed && this.flushStep());
     }
@@ -123,7 +128,9 @@ export class WriteBehind<V> {
 
   /** Whether flush steps are waiting to run. */
   get flushDue(): boolean {
-    return this.flushing.size > 0 || this.pending.size >= this.limits.flushAt || this.logged >= this.limits.loggedLimit;
+    return (
+      this.flushing.size > 0 || this.pendingWeight >= this.limits.flushAt || this.logged >= this.limits.loggedLimit
+    );
   }
 
   /**
@@ -135,7 +142,9 @@ export class WriteBehind<V> {
     if (this.flushing.size === 0) {
       if (this.pending.size === 0 && this.logged === 0) return false;
       this.flushing = this.pending;
+      this.flushingWeight = this.pendingWeight;
       this.pending = new Map();
+      this.pendingWeight = 0;
       this.flushOrder = [...this.flushing.keys()].sort();
       this.flushingThrough = this.lastLogId;
       this.logged = 0;
@@ -154,11 +163,26 @@ export class WriteBehind<V> {
     if (tuples.length > 0) this.store.write(tuples);
     if (removed.length > 0) this.store.remove(removed);
     // Only once the rows are in the table: a failed step leaves them to be read from memory.
-    for (const key of written) this.flushing.delete(key);
+    for (const key of written) {
+      this.flushingWeight -= this.weight(this.flushing.get(key) ?? null);
+      this.flushing.delete(key);
+    }
     this.flushedRows += written.length;
     if (this.flushing.size > 0) return true;
     this.flushOrder = [];
     this.sql.exec(`DELETE FROM ${this.store.log} WHERE id <= ?`, this.flushingThrough);
-    return this.pending.size >= this.limits.flushAt;
+    return this.pendingWeight >= this.limits.flushAt;
+  }
+
+  /** Holds a row as pending, its weight in place of the one it replaces. */
+  private hold(key: string, value: V | null): void {
+    const before = this.pending.get(key);
+    if (before !== undefined) this.pendingWeight -= this.weight(before);
+    this.pending.set(key, value);
+    this.pendingWeight += this.weight(value);
+  }
+
+  private weight(value: V | null): number {
+    return value === null || this.store.weigh === undefined ? 1 : this.store.weigh(value);
   }
 }

@@ -13,9 +13,14 @@ function open(state: DurableObjectState) {
   return new PlayerMetaTable(state.storage.sql, schema, new MetaTable(state.storage.sql, schema));
 }
 
+/** Meta of about 400 bytes: 12,000 players' weigh past the 4 MB that starts a flush. */
+const PAD = "x".repeat(380);
 const metas = (n: number, run: number) =>
   new Map<string, string | null>(
-    Array.from({ length: n }, (_, i) => [`p${String(i).padStart(5, "0")}`, JSON.stringify({ car: i % 7, run })]),
+    Array.from({ length: n }, (_, i) => [
+      `p${String(i).padStart(5, "0")}`,
+      JSON.stringify({ car: i % 7, run, pad: PAD }),
+    ]),
   );
 
 const count = (state: DurableObjectState, sql: string) =>
@@ -56,8 +61,8 @@ describe("PlayerMetaTable: meta logged per batch, flushed to the table in the ba
         expect(read.get("p00001")).toEqual({ car: "new" });
         expect(read.has(flushed)).toBe(false);
         expect(read.has("p00002")).toBe(false);
-        expect(read.get("p00003")).toEqual({ car: 3, run: 1 });
-        expect(read.get("p11999")).toEqual({ car: 11_999 % 7, run: 1 });
+        expect(read.get("p00003")).toEqual({ car: 3, run: 1, pad: PAD });
+        expect(read.get("p11999")).toEqual({ car: 11_999 % 7, run: 1, pad: PAD });
         expect(read.has("nobody")).toBe(false);
       };
       expected(table);
@@ -79,8 +84,8 @@ describe("PlayerMetaTable: meta logged per batch, flushed to the table in the ba
       for (const t of [table, open(state)]) {
         expect(t.retired.many(["p00000", "p00002"])).toEqual(
           new Map([
-            ["p00000", { car: 0, run: 1 }],
-            ["p00002", { car: 2, run: 1 }],
+            ["p00000", { car: 0, run: 1, pad: PAD }],
+            ["p00002", { car: 2, run: 1, pad: PAD }],
           ]),
         );
         expect(t.many(["p00000", "p00002"])).toEqual(new Map([["p00000", { car: "season 2" }]]));

@@ -18,6 +18,7 @@ const SUITES: Record<string, () => Promise<{ run(ctx: BenchContext): Promise<Ben
   clients: () => import("./suites/clients"),
   shards: () => import("./suites/shards"),
   friends: () => import("./suites/friends"),
+  hooks: () => import("./suites/hooks"),
   web: () => import("./suites/web"),
   soak: () => import("./suites/soak"),
 };

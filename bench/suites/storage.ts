@@ -136,7 +136,8 @@ async function rebuildMemory(players: number, ctx: BenchContext): Promise<BenchR
  * countries and trending on, and with every bound on, each against the same
  * batches with all of it off: the cost of the derived boards and of the
  * bounds where a game pays it; then each report with meta, and with meta and
- * a subscore (a tiebreak on), as a racing game sends. The bounds run twice: gains at an honest pace
+ * a subscore (a tiebreak on), as a racing game sends, and with attempts
+ * counted and players in cohorts, as a tournament runs. The bounds run twice: gains at an honest pace
  * (charged in memory only) and at a pace where most charges are recorded in
  * SQLite with the batch.
  */
@@ -159,7 +160,7 @@ async function derivedBatches(ctx: BenchContext): Promise<BenchResult[]> {
       return (performance.now() - started) / batches;
     };
     ctx.progress(
-      `batches through the object at ${players.toLocaleString("en-US")} players: all off, derived on, bounds on (two paces), meta, meta + subscore`,
+      `batches through the object at ${players.toLocaleString("en-US")} players: all off, derived on, bounds on (two paces), meta, meta + subscore, attempts + cohorts`,
     );
     const off = await fill("derived-off", "derived=0");
     const on = await fill("derived-on", "derived=1");
@@ -167,6 +168,7 @@ async function derivedBatches(ctx: BenchContext): Promise<BenchResult[]> {
     const recorded = await fill("bounds-recorded", "bounds=2");
     const meta = await fill("meta-on", "meta=1");
     const metaSubscore = await fill("meta-subscore-on", "meta=1&subscore=1");
+    const gates = await fill("attempts-cohorts-on", "attempts=1&cohorts=1");
     // A page of 1000 entries: with meta, one more SQLite statement for the page.
     const page = async (game: string) => {
       const reads = ctx.quick ? 50 : 200;
@@ -206,6 +208,11 @@ async function derivedBatches(ctx: BenchContext): Promise<BenchResult[]> {
         "1000-report batch through the object, each report with meta and subscore",
         metaSubscore,
         "goal: at most 1.3x (ratio >= 0.77)",
+      ),
+      row(
+        "1000-report batch through the object, maxAttempts and cohorts of 1000 on",
+        gates,
+        "goal: at most 1.2x (ratio >= 0.83)",
       ),
       compared(
         {

@@ -7,8 +7,9 @@ const COUNT = new Intl.NumberFormat("en-US");
 
 /**
  * The player's place on the board in the panel: rank of total, the top
- * share and, on a game with cohorts, its cohort and rank in it; then what
- * the report that set the score carried (its meta), one fact per key.
+ * share, the attempts left (on a game that counts them) and its cohort and
+ * rank in it (on a game with cohorts); then what the report that set the
+ * score carried (its meta), one fact per key.
  */
 export function standingView(standing: PlayerStanding): HTMLElement {
   const meta = Object.entries(standing.meta ?? {});

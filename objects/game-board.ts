@@ -213,8 +213,8 @@ export class GameBoard extends DurableObject<Env> {
     const { config } = this.record;
     const season = this.restored.seasons.current();
     const shards = this.shardSet();
-    if (shards === undefined) return this.board(() => ({ config, players: this.players.board.rankedPlayers, season }));
-    return this.board(async () => ({ config, season, ...(await shards.spread()) }));
+    const local = () => ({ players: this.players.board.rankedPlayers, ...this.players.cohorts.info() });
+    return this.board(async () => ({ config, season, ...(shards === undefined ? local() : await shards.spread()) }));
   }
 
   /** A page of the board, or of a `country`'s players or a `cohort` (ranked within it, with `globalRank`). */

@@ -142,6 +142,10 @@ export const GameInfo = z
       .array(z.object({ shard: z.number().int(), players: z.number().int() }))
       .optional()
       .openapi({ description: "A sharded game: each shard's players on the board" }),
+    cohorts: z.number().int().optional().openapi({
+      description:
+        "On a game with cohorts: how many the open season has opened (cohorts 1 to this can be read; 0 before anyone plays)",
+    }),
   })
   .openapi("GameInfo");
 

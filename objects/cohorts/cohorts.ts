@@ -54,6 +54,11 @@ export class Cohorts {
     return this.on && cohort >= 1 && cohort <= this.places.newest().cohort;
   }
 
+  /** The game info's `cohorts`: how many the open season has opened (the newest one's number); none without cohorts. */
+  info(): { cohorts?: number } {
+    return this.on ? { cohorts: this.places.newest().cohort } : {};
+  }
+
   /** A cohort's players this season (those off the board too). */
   members(cohort: number): string[] {
     return this.exists(cohort) ? this.places.members(cohort) : [];

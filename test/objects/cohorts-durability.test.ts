@@ -33,7 +33,11 @@ describe("cohorts across eviction", () => {
     const pages = await Promise.all(Array.from({ length: cohorts }, (_, i) => cohortPage(game, i + 1)));
     expect(pages.map((p) => p.length)).toEqual([...Array(cohorts - 1).fill(7), 97 - 7 * (cohorts - 1)]);
 
+    const opened = async () => ((await (await call(`/v1/games/${game}`)).json()) as { cohorts: number }).cohorts;
+    expect(await opened()).toBe(cohorts);
+
     await evictDurableObject(env.BOARD.getByName(game));
+    expect(await opened()).toBe(cohorts);
     expect(await placements(game)).toEqual(before);
     expect(await Promise.all(Array.from({ length: cohorts }, (_, i) => cohortPage(game, i + 1)))).toEqual(pages);
     const standing = (await (await call(`/v1/games/${game}/players/p5`)).json()) as { cohort: number };

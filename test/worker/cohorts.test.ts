@@ -185,6 +185,28 @@ describe("cohorts", () => {
     expect(await json<Entry>(`/v1/games/${game}/seasons/2/players/p4`)).toMatchObject({ cohort: 1, cohortRank: 1 });
   });
 
+  it("counts the cohorts opened in the game's info: they grow with arrivals, shrink with a removal, restart each season", async () => {
+    const info = (game: string) => json<{ cohorts?: number; players: number }>(`/v1/games/${game}`);
+    const empty = uniqueGame("cohorts");
+    await put(empty, { cohorts: { size: 3 } });
+    expect(await info(empty)).toMatchObject({ players: 0, cohorts: 0 });
+    const game = await arrivals([10, 50, 30, 40, 20, 60, 5]);
+    expect(await info(game)).toMatchObject({ players: 7, cohorts: 3 });
+    // Every cohort the count names can be read; the next one cannot.
+    expect((await call(`/v1/games/${game}/cohorts/3`)).status).toBe(200);
+    expect((await call(`/v1/games/${game}/cohorts/4`)).status).toBe(404);
+    expect((await call(`/v1/games/${game}/players/p7`, { method: "DELETE", key: ADMIN })).status).toBe(204);
+    expect((await info(game)).cohorts).toBe(2);
+    await postScores(game, { player: "p8", score: 1 });
+    expect((await info(game)).cohorts).toBe(3);
+    expect((await call(`/v1/games/${game}/seasons/close`, { method: "POST", key: ADMIN })).status).toBe(200);
+    expect((await info(game)).cohorts).toBe(0);
+    // Off, the info says nothing of cohorts.
+    const plain = uniqueGame("plain");
+    await postScores(plain, { player: "a", score: 1 });
+    expect(await info(plain)).not.toHaveProperty("cohorts");
+  });
+
   it("reads a cohort through the typed client", async () => {
     const game = await arrivals([10, 50, 30, 40]);
     const fetchWorker: typeof fetch = (input, init) => exports.default.fetch(new Request(input, init));
@@ -192,5 +214,8 @@ describe("cohorts", () => {
     const res = await client.v1.games[":game"].cohorts[":cohort"].$get({ param: { game, cohort: "2" }, query: {} });
     if (res.status !== 200) throw new Error(`cohort answered ${res.status}`);
     expect((await res.json()).entries).toMatchObject([{ rank: 1, player: "p4", globalRank: 2 }]);
+    const info = await client.v1.games[":game"].$get({ param: { game } });
+    if (info.status !== 200) throw new Error(`info answered ${info.status}`);
+    expect((await info.json()).cohorts).toBe(2);
   });
 });

@@ -4,6 +4,8 @@ import { isBoardName, LIVE_LIMIT, type LiveBoardName, type LiveState } from "../
 import { NAME_PATTERN } from "../../protocol/patterns";
 import { type BoardView, renderBoard } from "./board-table";
 import { BoardTabs } from "./board-tabs";
+import { cohortCaption, parseCohort } from "./cohort-param";
+import { CohortPicker } from "./cohort-picker";
 import { h } from "./dom";
 import { countryName } from "./flags";
 import { FriendsBox } from "./friends-box";
@@ -34,8 +36,9 @@ const WAITING = "no such game yet: waiting for its first score";
  * and teams, MVPs, trending and countries when it has them), the follow box
  * and a country filter on the players board, a friends board (named players
  * live, wherever they stand), a team's members on demand, a player's stats
- * (a row's click or the followed player), and the history panel. The board,
- * the followed player, the country and the friends live in the URL. An
+ * (a row's click or the followed player), a cohort's board on a game with
+ * cohorts, and the history panel. The board, the followed player, the
+ * country, the friends and the cohort live in the URL. An
  * unknown game shows one waiting line until its first score arrives.
  */
 export function renderGame(root: HTMLElement, game: string): void {
@@ -60,6 +63,10 @@ export function renderGame(root: HTMLElement, game: string): void {
   }
   const askedSeason = Number(params.get("season"));
   let pastSeason = Number.isInteger(askedSeason) && askedSeason >= 1 ? askedSeason : undefined;
+  // A cohort's board replaces the top, as friends do; a past season shows its final standings instead.
+  const live = friends === undefined && board === "players" && pastSeason === undefined;
+  let cohort = live ? parseCohort(params.get("cohort")) : undefined;
+  if (cohort !== undefined) followed = country = undefined;
 
   const status = h("span", { class: "status connecting", role: "status", "aria-live": "polite" }, "connecting…");
   const total = h("span", { class: "total" });
@@ -101,7 +108,8 @@ export function renderGame(root: HTMLElement, game: string): void {
   // Shown once the seasons load says the game has any: no jump below it meanwhile.
   seasons.element.hidden = true;
   const friendsBox = new FriendsBox((players) => choose({ friends: players ?? null }));
-  const controls = h("div", { class: "controls" }, followForm, countryForm, friendsBox.element);
+  const picker = new CohortPicker(game, (n) => choose({ cohort: n ?? null }));
+  const controls = h("div", { class: "controls" }, picker.element, followForm, countryForm, friendsBox.element);
   root.replaceChildren(
     h("div", { class: "game-head" }, h("h1", {}, game), status, total),
     summary,
@@ -175,7 +183,7 @@ export function renderGame(root: HTMLElement, game: string): void {
       ? "None of these players is on the board yet."
       : board === "players"
         ? country === undefined
-          ? "No players on the board yet."
+          ? `No players${cohort === undefined ? "" : ` of cohort ${cohort}`} on the board yet.`
           : `No players from ${country} on the board.`
         : board === "trending"
           ? "Nobody is trending right now."
@@ -237,6 +245,7 @@ export function renderGame(root: HTMLElement, game: string): void {
       renderHistory(historySection, game, boardValues());
     }
     openingHours.show(info.config.open);
+    picker.count(info.cohorts);
     applyFeatures();
     seasons.load(pastSeason).catch(() => {
       seasons.element.hidden = true;
@@ -292,7 +301,8 @@ export function renderGame(root: HTMLElement, game: string): void {
         : board === "players"
           ? { board, limit, ...(followed ? { player: followed } : {}), ...(country ? { country } : {}) }
           : { board, limit };
-    feed = new LiveFeed<LiveBoardName>(location.origin, game, { ...options, onBoard: render, onState: showState });
+    const view = { ...options, ...(cohort === undefined ? {} : { cohort }) };
+    feed = new LiveFeed<LiveBoardName>(location.origin, game, { ...view, onBoard: render, onState: showState });
     // A first failure is shown by onState; the feed keeps retrying.
     feed.open().catch(() => undefined);
   };
@@ -304,6 +314,7 @@ export function renderGame(root: HTMLElement, game: string): void {
     country?: string | null;
     season?: number | null;
     friends?: string[] | null;
+    cohort?: number | null;
   }) => {
     if (next.season !== undefined) pastSeason = next.season ?? undefined;
     if (pastSeason !== undefined) board = "players";
@@ -311,6 +322,11 @@ export function renderGame(root: HTMLElement, game: string): void {
     if (next.player !== undefined) followed = next.player ?? undefined;
     if (next.country !== undefined) country = next.country ?? undefined;
     if (next.friends !== undefined) friends = next.friends ?? undefined;
+    if (next.cohort !== undefined) cohort = next.cohort ?? undefined;
+    // A cohort is a players board of its own: following, a country, friends, another board or season leave it.
+    if (next.player || next.country || next.friends || board !== "players" || pastSeason !== undefined)
+      cohort = undefined;
+    if (cohort !== undefined) followed = country = friends = undefined;
     // Friends replace the top: following someone, a country or another board leaves them.
     if (next.player || next.country || board !== "players") friends = undefined;
     if (board !== "players") followed = country = undefined;
@@ -322,6 +338,7 @@ export function renderGame(root: HTMLElement, game: string): void {
       ["country", country],
       ["season", pastSeason === undefined ? undefined : String(pastSeason)],
       ["friends", friends?.join(",")],
+      ["cohort", cohort === undefined ? undefined : String(cohort)],
     ] as const) {
       if (value === undefined) query.delete(name);
       else query.set(name, value);
@@ -337,11 +354,13 @@ export function renderGame(root: HTMLElement, game: string): void {
     followInput.value = followed ?? "";
     countryInput.value = country ?? "";
     friendsBox.show(friends);
+    picker.show(cohort);
   };
   const syncControls = () => {
     tabs.select(board);
     if (pastSeason !== undefined) tabs.element.hidden = true;
     followForm.hidden = friendsBox.element.hidden = board !== "players";
+    picker.element.hidden = board !== "players" || !picker.available;
     countryForm.hidden = board !== "players" || data.countries === 0;
     controls.hidden = pastSeason !== undefined;
     caption.textContent =
@@ -352,6 +371,7 @@ export function renderGame(root: HTMLElement, game: string): void {
           : board === "players"
             ? `${CAPTIONS.players} ${limit}${followed ? ` and ${followed}` : ""}${country ? ` in ${countryName(country)}` : ""}`
             : CAPTIONS[board];
+    if (cohort !== undefined) caption.textContent = cohortCaption(cohort, limit);
     teamPanel.hidden = true;
   };
 

@@ -6,9 +6,10 @@ import { topText } from "./number-format";
 const COUNT = new Intl.NumberFormat("en-US");
 
 /**
- * The player's place on the board in the panel: rank of total and the top
- * share, then what the report that set the score carried (its meta), one
- * fact per key.
+ * The player's place on the board in the panel: rank of total, the top
+ * share, the attempts left (on a game that counts them) and its cohort and
+ * rank in it (on a game with cohorts); then what the report that set the
+ * score carried (its meta), one fact per key.
  */
 export function standingView(standing: PlayerStanding): HTMLElement {
   const meta = Object.entries(standing.meta ?? {});
@@ -27,6 +28,9 @@ export function standingView(standing: PlayerStanding): HTMLElement {
             "Attempts left",
             `${COUNT.format(standing.attemptsLeft)} (${COUNT.format(standing.attempts ?? 0)} used)`,
           ),
+      standing.cohort === undefined || standing.cohortRank === undefined
+        ? null
+        : fact("cohort", "Cohort", `Cohort ${standing.cohort}, #${COUNT.format(standing.cohortRank)} in it`),
     ),
     meta.length === 0
       ? null

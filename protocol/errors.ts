@@ -229,14 +229,14 @@ export const gameClosed = (open: { from?: number; to?: number }, now: number): A
 export const notJoined = (refusals: GateDetail[]): ApiError => ({
   status: 403,
   code: "not_joined",
-  message: `${refusals.length} item${refusals.length === 1 ? " names a player" : "s name players"} who have not joined this season (POST .../players/{player}/join); nothing was applied`,
+  message: `${refusals.length === 1 ? "1 item names a player who has" : `${refusals.length} items name players who have`} not joined this season (POST .../players/{player}/join); nothing was applied`,
   details: refusals,
 });
 
 export const attemptsExhausted = (refusals: GateDetail[]): ApiError => ({
   status: 409,
   code: "attempts_exhausted",
-  message: `${refusals.length} report${refusals.length === 1 ? " goes" : "s go"} beyond the player's attempts this season; nothing was applied`,
+  message: `${refusals.length === 1 ? "1 report goes beyond its player's" : `${refusals.length} reports go beyond their players'`} attempts this season; nothing was applied`,
   details: refusals,
 });
 

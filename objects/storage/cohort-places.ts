@@ -1,3 +1,4 @@
+import { Epochs } from "./epochs";
 import type { MetaTable } from "./meta";
 import type { ObjectSchema } from "./schema";
 
@@ -11,9 +12,6 @@ export interface PlacementSource {
   many(players: readonly string[]): Map<string, number>;
 }
 
-/** Stale rows dropped per release step: a step is one short transaction. */
-const RELEASE_ROWS = 5000;
-
 /**
  * The open season's placements (player -> cohort) in the object's SQLite,
  * never in the ranked memory: a game holds up to a million players, and its
@@ -23,9 +21,7 @@ const RELEASE_ROWS = 5000;
  * and go in release steps after, as the players' meta does.
  */
 export class CohortPlaces {
-  private epoch: number;
-  /** Whether rows of older epochs remain to be released. */
-  private stale: boolean;
+  private readonly epochs: Epochs;
   /** Whether the retired epoch placed anyone. */
   private retiredAny: boolean;
   /** The open season's newest cohort, read once after a start or a removal, then kept by `write`. */
@@ -34,11 +30,10 @@ export class CohortPlaces {
   constructor(
     private readonly sql: SqlStorage,
     private readonly schema: ObjectSchema,
-    private readonly meta: MetaTable,
+    meta: MetaTable,
   ) {
-    this.epoch = meta.read<number>("cohortEpoch") ?? 0;
-    this.stale = schema.exists && this.exists("epoch < ?", this.epoch);
-    this.retiredAny = schema.exists && this.exists("epoch = ?", this.epoch - 1);
+    this.epochs = new Epochs(sql, meta, "cohort_places", "cohortEpoch", schema.exists);
+    this.retiredAny = schema.exists && this.epochs.holdsRowsOf(this.epoch - 1);
   }
 
   /** The newest cohort of the open season and how many it holds; 0 and 0 before anyone is placed. */
@@ -116,29 +111,19 @@ export class CohortPlaces {
 
   /** A season closed: the next one places afresh. Call inside the close's transaction. */
   retire(): void {
-    this.retiredAny = this.exists("epoch = ?", this.epoch);
-    this.epoch++;
-    this.meta.write("cohortEpoch", this.epoch);
-    this.stale ||= this.retiredAny;
+    this.retiredAny = this.epochs.holdsRowsOf(this.epoch);
+    this.epochs.retire(this.retiredAny);
     this.top = { cohort: 0, members: 0 };
   }
 
   /** Whether rows of a retired season remain (see `releaseStep`). */
   get retaining(): boolean {
-    return this.stale;
+    return this.epochs.retaining;
   }
 
   /** Drops some rows of retired seasons (their standings are archived); true while more remain. */
   releaseStep(): boolean {
-    if (!this.stale) return false;
-    const { rowsWritten } = this.sql.exec(
-      `DELETE FROM cohort_places WHERE epoch < ?1 AND (epoch, player) IN
-         (SELECT epoch, player FROM cohort_places WHERE epoch < ?1 LIMIT ?2)`,
-      this.epoch,
-      RELEASE_ROWS,
-    );
-    this.stale = rowsWritten >= RELEASE_ROWS;
-    return this.stale;
+    return this.epochs.releaseStep();
   }
 
   private read(epoch: number, players: readonly string[]): Map<string, number> {
@@ -153,7 +138,7 @@ export class CohortPlaces {
     return found;
   }
 
-  private exists(where: string, epoch: number): boolean {
-    return this.sql.exec(`SELECT 1 FROM cohort_places WHERE ${where} LIMIT 1`, epoch).toArray().length > 0;
+  private get epoch(): number {
+    return this.epochs.epoch;
   }
 }

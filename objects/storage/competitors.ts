@@ -1,3 +1,4 @@
+import { Epochs } from "./epochs";
 import type { MetaTable } from "./meta";
 import type { ObjectSchema } from "./schema";
 import { epochKey, epochOfKey, playerOfKey, WriteBehind, type WriteBehindLimits } from "./write-behind";
@@ -9,9 +10,6 @@ export interface JoinRow {
   /** Joined but not on the board yet: it holds a place against maxPlayers. */
   pending: boolean;
 }
-
-/** Stale rows dropped per release step: a step is one short transaction. */
-const RELEASE_ROWS = 5000;
 
 /** Join rows (small): flushed from 10,000 pending, at most 50,000 in memory. */
 const LIMITS: WriteBehindLimits = { flushAt: 10_000, pendingLimit: 50_000, loggedLimit: 200_000, step: 2000 };
@@ -33,19 +31,18 @@ const NOBODY: JoinRow = { joinedAt: null, pending: false };
  * players join read or write here per batch.
  */
 export class CompetitorsTable {
-  private epoch: number;
+  private readonly epochs: Epochs;
   /** Players joined and not on the board, which hold places against maxPlayers. */
   private waiting: number;
-  private stale: boolean;
   private readonly rows: WriteBehind<JoinRow>;
 
   constructor(
     private readonly sql: SqlStorage,
     private readonly schema: ObjectSchema,
-    private readonly meta: MetaTable,
+    meta: MetaTable,
     transaction: <T>(work: () => T) => T,
   ) {
-    this.epoch = meta.read<number>("competitorEpoch") ?? 0;
+    this.epochs = new Epochs(sql, meta, "competitors", "competitorEpoch", schema.exists);
     this.rows = new WriteBehind(
       sql,
       {
@@ -61,7 +58,7 @@ export class CompetitorsTable {
             `INSERT OR REPLACE INTO competitors (epoch, player, joined_at, pending)
              SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?1) WHERE value ->> 0 >= ?2`,
             JSON.stringify(tuples),
-            this.stale ? 0 : this.epoch,
+            this.epochs.retaining ? 0 : this.epoch,
           ),
         remove: (keys) =>
           sql.exec(
@@ -72,8 +69,7 @@ export class CompetitorsTable {
       LIMITS,
       schema.exists,
     );
-    this.stale =
-      schema.exists && (this.count("epoch < ?") > 0 || this.rows.holdsAny((key) => epochOfKey(key) < this.epoch));
+    if (this.rows.holdsAny((key) => epochOfKey(key) < this.epoch)) this.epochs.markStale();
     if (schema.exists) while (transaction(() => this.rows.flushStep()));
     this.waiting = schema.exists ? this.count("epoch = ? AND pending = 1") : 0;
   }
@@ -142,27 +138,17 @@ export class CompetitorsTable {
 
   /** A season closed: nobody has joined the next, nor used an attempt. Call inside the close's transaction. */
   retire(): void {
-    this.epoch++;
-    this.meta.write("competitorEpoch", this.epoch);
-    this.stale = true;
+    this.epochs.retire(true);
     this.waiting = 0;
   }
 
   get retaining(): boolean {
-    return this.stale;
+    return this.epochs.retaining;
   }
 
   /** Drops some rows of closed seasons; true while more remain. */
   releaseStep(): boolean {
-    if (!this.stale) return false;
-    const { rowsWritten } = this.sql.exec(
-      `DELETE FROM competitors WHERE epoch < ?1 AND (epoch, player) IN
-         (SELECT epoch, player FROM competitors WHERE epoch < ?1 LIMIT ?2)`,
-      this.epoch,
-      RELEASE_ROWS,
-    );
-    this.stale = rowsWritten >= RELEASE_ROWS;
-    return this.stale;
+    return this.epochs.releaseStep();
   }
 
   /** Whether flush steps are waiting to run. */
@@ -173,6 +159,10 @@ export class CompetitorsTable {
   /** One flush step in the caller's transaction (see `WriteBehind.flushStep`); true while more remains. */
   flushStep(): boolean {
     return this.rows.flushStep();
+  }
+
+  private get epoch(): number {
+    return this.epochs.epoch;
   }
 
   private count(where: string): number {

@@ -1,4 +1,5 @@
 import type { Meta } from "../../protocol/reports";
+import { Epochs } from "./epochs";
 import type { MetaTable } from "./meta";
 import type { ObjectSchema } from "./schema";
 import { epochKey, epochOfKey, playerOfKey, WriteBehind, type WriteBehindLimits } from "./write-behind";
@@ -7,9 +8,6 @@ import { epochKey, epochOfKey, playerOfKey, WriteBehind, type WriteBehindLimits 
 export interface MetaSource {
   many(players: readonly string[]): Map<string, Meta>;
 }
-
-/** Stale rows dropped per release step: a step is one short transaction. */
-const RELEASE_ROWS = 5000;
 
 /**
  * Meta rows weigh their JSON plus what a row costs in memory besides (bytes,
@@ -31,19 +29,17 @@ const ROW_BYTES = 100;
  * season writes the next, and the retired rows go in release steps.
  */
 export class PlayerMetaTable {
-  private epoch: number;
+  private readonly epochs: Epochs;
   /** Whether the current epoch may hold rows: when not, reads skip the look-up. */
   private any: boolean;
-  /** Whether rows of older epochs remain to be released. */
-  private stale: boolean;
   private readonly rows: WriteBehind<string>;
 
   constructor(
     private readonly sql: SqlStorage,
     private readonly schema: ObjectSchema,
-    private readonly meta: MetaTable,
+    meta: MetaTable,
   ) {
-    this.epoch = meta.read<number>("metaEpoch") ?? 0;
+    this.epochs = new Epochs(sql, meta, "player_meta", "metaEpoch", schema.exists);
     this.rows = new WriteBehind(
       sql,
       {
@@ -57,7 +53,7 @@ export class PlayerMetaTable {
             `INSERT OR REPLACE INTO player_meta (epoch, player, meta)
              SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?1) WHERE value ->> 0 >= ?2`,
             JSON.stringify(tuples),
-            this.stale ? 0 : this.epoch,
+            this.epochs.retaining ? 0 : this.epoch,
           ),
         remove: (keys) =>
           sql.exec(
@@ -68,10 +64,9 @@ export class PlayerMetaTable {
       LIMITS,
       schema.exists,
     );
-    const current = `${this.epoch}:`;
-    this.any = schema.exists && (this.exists("epoch = ?") || this.rows.holdsAny((key) => key.startsWith(current)));
-    this.stale =
-      schema.exists && (this.exists("epoch < ?") || this.rows.holdsAny((key) => epochOfKey(key) < this.epoch));
+    const { epoch } = this;
+    this.any = schema.exists && (this.epochs.holdsRowsOf(epoch) || this.rows.holdsAny((k) => epochOfKey(k) === epoch));
+    if (this.rows.holdsAny((key) => epochOfKey(key) < epoch)) this.epochs.markStale();
   }
 
   /** Whether the open board's players may have meta (a batch without any then clears none). */
@@ -103,28 +98,18 @@ export class PlayerMetaTable {
 
   /** A season closed: the open board's meta becomes the retired board's. Call inside the close's transaction. */
   retire(): void {
-    this.epoch++;
-    this.meta.write("metaEpoch", this.epoch);
-    this.stale ||= this.any;
+    this.epochs.retire(this.any);
     this.any = false;
   }
 
   /** Whether rows of a retired board remain (see `releaseStep`). */
   get retaining(): boolean {
-    return this.stale;
+    return this.epochs.retaining;
   }
 
   /** Drops some rows of retired boards (their standings are archived); true while more remain. */
   releaseStep(): boolean {
-    if (!this.stale) return false;
-    const { rowsWritten } = this.sql.exec(
-      `DELETE FROM player_meta WHERE epoch < ?1 AND (epoch, player) IN
-         (SELECT epoch, player FROM player_meta WHERE epoch < ?1 LIMIT ?2)`,
-      this.epoch,
-      RELEASE_ROWS,
-    );
-    this.stale = rowsWritten >= RELEASE_ROWS;
-    return this.stale;
+    return this.epochs.releaseStep();
   }
 
   /** Whether flush steps are waiting to run. */
@@ -156,7 +141,7 @@ export class PlayerMetaTable {
     return found;
   }
 
-  private exists(where: string): boolean {
-    return this.sql.exec(`SELECT 1 FROM player_meta WHERE ${where} LIMIT 1`, this.epoch).toArray().length > 0;
+  private get epoch(): number {
+    return this.epochs.epoch;
   }
 }

@@ -160,7 +160,8 @@ export async function runTournament(demo: AdminDemo): Promise<boolean> {
     },
   });
 
-  await sleep(Math.max(1000, writeEnd() + QUIET_MS - Date.now()));
+  // Writes stopped QUIET_MS before the end: a beat for the last live updates and hook events to arrive.
+  await sleep(1000);
   console.log(`demo: checking tournament ${tournament}, still open: cohorts, standings, attempts, live views`);
   let ok = true;
   for (const [g, arena] of arenas.entries()) {

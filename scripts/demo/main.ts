@@ -11,6 +11,7 @@ import { fail, parseOptions, type WorkloadName } from "./options";
 import { runRacing } from "./racing";
 import { runSeasons } from "./seasons";
 import { runShards } from "./shards";
+import { runTournament } from "./tournament";
 
 /** The workloads that configure their games, and so need the admin key. */
 const CONFIGURING: Record<Exclude<WorkloadName, "kapacitor">, (demo: AdminDemo) => Promise<boolean>> = {
@@ -20,6 +21,7 @@ const CONFIGURING: Record<Exclude<WorkloadName, "kapacitor">, (demo: AdminDemo) 
   clients: runClients,
   shards: runShards,
   racing: runRacing,
+  tournament: runTournament,
 };
 
 const options = parseOptions();

@@ -1,12 +1,21 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 
-export const WORKLOADS = ["kapacitor", "flink", "matches", "seasons", "clients", "shards", "racing"] as const;
+export const WORKLOADS = [
+  "kapacitor",
+  "flink",
+  "matches",
+  "seasons",
+  "clients",
+  "shards",
+  "racing",
+  "tournament",
+] as const;
 export type WorkloadName = (typeof WORKLOADS)[number];
 
 const USAGE = `usage: npm run demo -- [--url http://127.0.0.1:8787] [--key <ingest key>] [--admin-key <admin key>]
-                    [--workload kapacitor|flink|matches|seasons|clients|shards|racing] [--games 10] [--players 100] [--teams 12]
-                    [--seconds 30] [--spectators 5] [--prefix <workload>]
+                    [--workload kapacitor|flink|matches|seasons|clients|shards|racing|tournament] [--games 10] [--players 100]
+                    [--teams 12] [--seconds 30] [--spectators 5] [--prefix <workload>] [--webhook-secret <secret>]
 Workloads: kapacitor (every player reports its score each second, line protocol and JSON);
 flink (users in teams and countries send summed score events, some go on a streak; checks
 players, teams, MVPs, trending and countries); matches (1v1 Rock Paper Scissors on ELO games
@@ -20,9 +29,13 @@ each, every player reporting a best score each second, a cheater's report now an
 with its shard's part and the batch resent; checks the top, a deep page and exact ranks); racing (cars lap
 \`min\` games, the best sector as subscore breaking equal lap times, {car, track} as meta, tiers by share,
 drivers' friends read by GET, POST and live; checks the top, standings with tiers, friends boards, meta and
-a driver across every game).
+a driver across every game); tournament (a tournament a minute: players join (some late, a few never), spend 3
+attempts, some try a 4th, in cohorts of 20, with prizes and leader/top-3/close hooks to a local receiver; checks
+every refusal, cohort board, standing's attempts, closed tournament and hook event against its model; give it
+--seconds 70 or more to see a reset).
 Spectators are live websocket watchers per game (0 for none).
-The keys default to the first INGEST_KEYS and ADMIN_KEYS entries in .dev.vars (created by npm start).
+The keys default to the first INGEST_KEYS and ADMIN_KEYS entries in .dev.vars (created by npm start), and the
+secret that webhooks are checked with (seasons, tournament) to its WEBHOOK_SECRET.
 Games are named after the workload (kapacitor-1, kapacitor-2, ...) or --prefix. With an admin key, the demo
 first deletes the games of those names left from an earlier run (and says so), so its checks start fresh;
 other workloads' games are left alone.`;

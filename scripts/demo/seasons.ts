@@ -5,12 +5,11 @@
 // season itself at the end. It then checks every archived season (standings,
 // pool, awards) against its own model, and every webhook delivery (signature
 // and awards).
-import { createHmac, timingSafeEqual } from "node:crypto";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { type AdminDemo, boardOrder, configureGames, type Demo, everySecond, mark, progress } from "./harness";
+import { type Award, awardsOf } from "./prizes-model";
 import { Spectators } from "./spectators";
+import { type Delivery, listenForWebhooks, verifySignature } from "./webhooks";
 
 const MICROS = 1_000_000n;
 const PRIZES = {
@@ -23,12 +22,6 @@ const PRIZES = {
 };
 /** Writes stop this long before a boundary, and resume once the next season is open. */
 const QUIET_MS = 600;
-
-interface Award {
-  rank: number;
-  player: string;
-  amount: number;
-}
 
 /** One season of one game as the demo sent it: each player's sum, the pool in micros. */
 class SeasonModel {
@@ -53,44 +46,10 @@ class SeasonModel {
       .map(({ player, score }) => ({ player, score }));
   }
 
-  /** Ranks are distinct (ties: first), so each paid position gets its range's share over the positions held. */
+  /** What the close pays, and what it carries over. */
   awards(): { awards: Award[]; carry: bigint } {
-    const board = this.standings();
-    const awards: Award[] = [];
-    let paid = 0n;
-    for (const range of PRIZES.split) {
-      const held = Math.max(0, Math.min(range.to, board.length) - range.from + 1);
-      for (let position = range.from; position <= Math.min(range.to, board.length); position++) {
-        const units = (this.poolMicros * BigInt(Math.round(range.share * 1e6))) / (MICROS * BigInt(held) * MICROS);
-        awards.push({ rank: position, player: board[position - 1].player, amount: Number(units) });
-        paid += units * MICROS;
-      }
-    }
-    return { awards, carry: this.poolMicros - paid };
+    return awardsOf(this.poolMicros, this.standings(), PRIZES.split);
   }
-}
-
-interface Delivery {
-  body: string;
-  signature: string;
-}
-
-/** A local webhook receiver on a free port, keeping every delivery. */
-async function listenForWebhooks(): Promise<{ url: string; deliveries: Delivery[]; close(): void }> {
-  const deliveries: Delivery[] = [];
-  const receiver = createServer((req, res) => {
-    let body = "";
-    req.on("data", (chunk) => {
-      body += chunk;
-    });
-    req.on("end", () => {
-      deliveries.push({ body, signature: String(req.headers["podium-signature"] ?? "") });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/podium`;
-  return { url, deliveries, close: () => receiver.close() };
 }
 
 export async function runSeasons(demo: AdminDemo): Promise<boolean> {
@@ -184,13 +143,6 @@ export async function runSeasons(demo: AdminDemo): Promise<boolean> {
   return ok;
 }
 
-function verify(signature: string, body: string, secret: string): boolean {
-  const { t, v1 } = Object.fromEntries(signature.split(",").map((part) => part.split("=") as [string, string]));
-  const expected = createHmac("sha256", secret).update(`${t}.${body}`).digest();
-  const given = Buffer.from(v1 ?? "", "hex");
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
 async function check(
   { podium, webhookSecret }: Demo,
   game: string,
@@ -228,7 +180,7 @@ async function check(
     const hookBody = delivery === undefined ? undefined : (JSON.parse(delivery.body) as { awards: Award[] });
     const signed =
       delivery !== undefined &&
-      (webhookSecret === undefined || verify(delivery.signature, delivery.body, webhookSecret));
+      (webhookSecret === undefined || verifySignature(delivery.signature, delivery.body, webhookSecret));
     const hookOk = signed && JSON.stringify(hookBody?.awards) === JSON.stringify(wantAwards);
     const pool = Number(model.poolMicros) / 1e6;
     console.log(

@@ -9,14 +9,11 @@ const server = new DevServer();
 beforeAll(() => server.start(), 120_000);
 afterAll(() => server.dispose());
 
-const demo = (args: string[]) =>
+const demo = (args: string[], timeout = 60_000) =>
   spawnSync(
     process.execPath,
     ["--import", "tsx", join(import.meta.dirname, "..", "..", "scripts", "demo", "main.ts"), ...args],
-    {
-      encoding: "utf8",
-      timeout: 60_000,
-    },
+    { encoding: "utf8", timeout },
   );
 
 it("runs the demo twice on one server; the second run starts from fresh games", () => {
@@ -129,3 +126,31 @@ it("runs the racing workload: best laps by sector, tiers, meta, friends boards a
   expect(run.stdout).toContain("✓ racer-00001 across 2 games");
   expect(run.stdout).toContain("demo: all boards match");
 });
+
+// 70 s hold at least one reset; a run ending within 10 s of one runs on to 15 s past it (at most 95 s).
+it("runs the tournament workload: joins, attempts, cohorts, closed tournaments and every hook event as modelled", () => {
+  const args = ["--url", server.url, "--key", INGEST_KEY, "--admin-key", ADMIN_KEY, "--webhook-secret", WEBHOOK_SECRET];
+  const run = demo(
+    [...args, "--workload", "tournament", "--games", "2", "--players", "60", "--seconds", "70", "--spectators", "1"],
+    150_000,
+  );
+  expect(run.status, run.stdout + run.stderr).toBe(0);
+  for (const kind of ["join", "accepted", "not_joined", "attempts_exhausted"]) {
+    expect(run.stdout).toMatch(new RegExp(`✓ tournament-1 ([1-9]\\d*)/\\1 ${kind} answered as modelled`));
+  }
+  expect(run.stdout).toMatch(/✓ tournament-2 tournament \d+ cohort 1: \d+ on the board/);
+  expect(run.stdout).toMatch(
+    /✓ tournament-1 standings of (\d+) of \1 joined players: rank, cohort, cohortRank, attempts/,
+  );
+  expect(run.stdout).toContain("✓ tournament-1 live cohort 1 view");
+  expect(run.stdout).toContain("✓ tournament-2 a report after the opening hours");
+  // The reset in the run closes one tournament and the end another: at least two, each archived and told.
+  expect(run.stdout).toMatch(/✓ tournament-2 tournament 2 \(season 2\) closed: \d+ players in \d+ cohorts/);
+  expect(run.stdout).toMatch(/✓ tournament-1 \d+ hook events signed/);
+  expect(run.stdout).toContain("✓ tournament-1 hook events in order");
+  for (const check of ["season.closed once, with its awards", "last leader.changed", "last top.changed"]) {
+    expect(run.stdout).toMatch(new RegExp(`✓ tournament-2 tournament 2 \\(season 2\\) ${check}`));
+  }
+  expect(run.stdout).not.toContain("✗");
+  expect(run.stdout).toContain("demo: all boards match");
+}, 170_000);

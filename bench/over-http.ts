@@ -50,18 +50,19 @@ export async function fill(server: DevServer, game: string, players: number, ctx
   return { perSecond: players / seconds, cpuMsPer1000: ((server.cpuSeconds() - cpuBefore) * 1000) / batches };
 }
 
-/** `reads` reads one after another (each a fresh `path(i)`); every answer must be a 200. */
+/** `reads` reads one after another (each a fresh `path(i)`); every answer must have `status`. */
 export async function latencies(
   server: DevServer,
   path: (i: number) => string,
   reads: number,
+  status = 200,
 ): Promise<{ p50: number; p99: number }> {
   const times: number[] = [];
   for (let i = 0; i < reads; i++) {
     const started = performance.now();
     const res = await fetch(`${server.url}${path(i)}`);
     await res.arrayBuffer();
-    if (res.status !== 200) throw new Error(`${path(i)}: ${res.status}`);
+    if (res.status !== status) throw new Error(`${path(i)}: ${res.status}`);
     times.push(performance.now() - started);
   }
   times.sort((a, b) => a - b);

@@ -29,7 +29,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
     const top = await latencies(server, () => `/v1/games/${game}/leaderboard?limit=${FRIENDS}`, READS);
     const read = await latencies(server, (i) => `/v1/games/${game}/leaderboard?players=${friends(i)}`, READS);
     // What any request costs over wrangler dev here (its proxy, the Worker's routing): the floor under both.
-    const floor = await latencies(server, () => "/v1/no-such-route", READS);
+    const floor = await latencies(server, () => "/v1/no-such-route", READS, 404);
     const row = (p: "p50" | "p99", note?: string) =>
       compared(
         {

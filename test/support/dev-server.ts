@@ -173,16 +173,27 @@ export class DevServer {
   }
 }
 
-/** A TCP port free on loopback right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * A free port from this test worker's own range (vitest's pool id picks it):
+ * a server that restarts on its port never finds it taken by a server another
+ * test file, running alongside, started meanwhile.
+ */
+export async function freePort(): Promise<number> {
+  const range = 30_000 + (Number(process.env.VITEST_POOL_ID ?? 0) % 40) * PORTS_PER_WORKER;
+  for (let tries = 0; tries < PORTS_PER_WORKER; tries++) {
+    const port = range + (nextPort++ % PORTS_PER_WORKER);
+    if (await listenable(port)) return port;
+  }
+  throw new Error(`no free port in ${range}-${range + PORTS_PER_WORKER - 1}`);
+}
+
+const PORTS_PER_WORKER = 500;
+let nextPort = 0;
+
+function listenable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
   });
 }

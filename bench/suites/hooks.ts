@@ -60,7 +60,7 @@ async function storm(server: DevServer, game: string, seconds: number, from: num
 }
 
 export async function run(ctx: BenchContext): Promise<BenchResult[]> {
-  const seconds = ctx.quick ? 4 : 20;
+  const seconds = ctx.quick ? 2 : 20;
   const hooks = await receiver();
   const server = new DevServer();
   await server.start();

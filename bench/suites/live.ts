@@ -107,7 +107,7 @@ async function distinctViews(ctx: BenchContext, sockets: number, seconds: number
  */
 function objectWork(ctx: BenchContext): BenchResult[] {
   const players = ctx.quick ? 20_000 : 100_000;
-  const rounds = ctx.quick ? 20 : 60;
+  const rounds = ctx.quick ? 10 : 60;
   ctx.progress(`object work per update at ${players} players (Node)`);
   const batch = (round: number) =>
     Array.from({ length: BATCH }, (_, k) => ({

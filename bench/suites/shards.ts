@@ -1,10 +1,10 @@
 // Sharded games over wrangler dev (started here), filled through the Worker
 // with 1000-report JSON batches, several in flight, as game servers send them:
-// - the big game: 10^7 players over 16 shards (quick: 10^5 over 4): the fill
+// - the big game: 10^7 players over 16 shards (quick: 4x10^4 over 4): the fill
 //   rate, workerd's memory per player, and the reads a board answers most (the
 //   top 15, a standing with around 5, a page deep in the middle), each against
 //   the same read of a one-object game of 10^6 players in the same server;
-// - the write path on 1, 4 and 16 shards at 10^6 players (quick 10^5): reports
+// - the write path on 1, 4 and 16 shards at 10^6 players (quick 4x10^4): reports
 //   per second and server CPU per 1000 reports;
 // - a 1-shard game against the default (unsharded) game;
 // - each shard's engine heap per player at its share of the big game (Node).
@@ -17,8 +17,8 @@ import { type BenchContext, type BenchResult, compared } from "../report";
 const READS = 200;
 
 export async function run(ctx: BenchContext): Promise<BenchResult[]> {
-  const big = ctx.quick ? { players: 100_000, shards: 4 } : { players: 10_000_000, shards: 16 };
-  const mid = ctx.quick ? 100_000 : 1_000_000;
+  const big = ctx.quick ? { players: 40_000, shards: 4 } : { players: 10_000_000, shards: 16 };
+  const mid = ctx.quick ? 40_000 : 1_000_000;
   const results: BenchResult[] = [];
   const server = new DevServer();
   await server.start();

@@ -142,8 +142,8 @@ async function rebuildMemory(players: number, ctx: BenchContext): Promise<BenchR
  * SQLite with the batch.
  */
 async function derivedBatches(ctx: BenchContext): Promise<BenchResult[]> {
-  const players = ctx.quick ? 20_000 : 100_000;
-  const batches = ctx.quick ? 60 : 300;
+  const players = ctx.quick ? 10_000 : 100_000;
+  const batches = ctx.quick ? 20 : 300;
   const server = new DevServer("bench/storage-worker/wrangler.toml");
   await server.start();
   try {
@@ -171,7 +171,7 @@ async function derivedBatches(ctx: BenchContext): Promise<BenchResult[]> {
     const gates = await fill("attempts-cohorts-on", "attempts=1&cohorts=1");
     // A page of 1000 entries: with meta, one more SQLite statement for the page.
     const page = async (game: string) => {
-      const reads = ctx.quick ? 50 : 200;
+      const reads = ctx.quick ? 20 : 200;
       const started = performance.now();
       for (let i = 0; i < reads; i++) {
         const res = await fetch(`${server.url}/read?game=${game}&limit=1000`);

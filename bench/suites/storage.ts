@@ -11,9 +11,9 @@ import { type BenchContext, type BenchResult, compared } from "../report";
 const PER_REQUEST = 20; // batches of 1000 per /fill request
 
 export async function run(ctx: BenchContext): Promise<BenchResult[]> {
-  const sizes = ctx.quick ? [100_000] : [100_000, 1_000_000];
+  const sizes = ctx.quick ? [20_000] : [100_000, 1_000_000];
   const results: BenchResult[] = [];
-  for (const players of ctx.quick ? [1_000_000] : [1_000_000, 1_500_000, 2_000_000]) {
+  for (const players of ctx.quick ? [200_000] : [1_000_000, 1_500_000, 2_000_000]) {
     results.push(...(await rebuildMemory(players, ctx)));
   }
   results.push(...(await derivedBatches(ctx)));

@@ -1,12 +1,9 @@
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-
-const root = join(import.meta.dirname, "..", "..");
-const wrangler = join(root, "node_modules", "wrangler", "bin", "wrangler.js");
-const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", CI: "true" };
+import { env, migrateState, root, wrangler } from "./migrated-state";
 
 export const INGEST_KEY = "dev-server-ingest-key";
 export const ADMIN_KEY = "dev-server-admin-key";
@@ -23,6 +20,8 @@ export class DevServer {
   private child: ChildProcess | undefined;
   private output = "";
   private port: number | undefined;
+  /** Migrated by its first start: a restart finds the state as it left it. */
+  private migrated = false;
   url = "";
 
   /**
@@ -31,13 +30,15 @@ export class DevServer {
    */
   constructor(
     private readonly config = "wrangler.toml",
-    stateDir?: string,
+    private readonly sharedState?: string,
   ) {
-    this.stateDir = stateDir ?? mkdtempSync(join(tmpdir(), "podium-dev-"));
+    this.stateDir = sharedState ?? mkdtempSync(join(tmpdir(), "podium-dev-"));
   }
 
   async start(): Promise<void> {
-    if (readFileSync(join(root, this.config), "utf8").includes("[[d1_databases]]")) this.migrate();
+    if (!this.migrated && readFileSync(join(root, this.config), "utf8").includes("[[d1_databases]]"))
+      migrateState(this.config, this.stateDir, this.sharedState === undefined);
+    this.migrated = true;
     // A restart keeps the port, as a redeploy keeps the address clients reconnect to.
     this.port ??= await freePort();
     const port = this.port;
@@ -161,15 +162,6 @@ export class DevServer {
       } catch {}
     }
     return memory;
-  }
-
-  private migrate(): void {
-    const result = spawnSync(
-      process.execPath,
-      [wrangler, "d1", "migrations", "apply", "DB", "--local", "--persist-to", this.stateDir, "--config", this.config],
-      { cwd: root, env, stdio: "pipe", encoding: "utf8" },
-    );
-    if (result.status !== 0) throw new Error(`migrations failed:\n${result.stdout}${result.stderr}`);
   }
 }
 

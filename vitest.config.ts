@@ -63,6 +63,10 @@ export default defineConfig({
           include: ["test/e2e/**/*.test.ts"],
           testTimeout: 180_000,
           hookTimeout: 120_000,
+          // Its files mostly wait on their own servers (ports from each worker's range):
+          // two at a time, in a group of their own after the others.
+          sequence: { groupOrder: 1 },
+          maxWorkers: 2,
         },
       },
     ],

@@ -180,7 +180,8 @@ export async function freePort(): Promise<number> {
 }
 
 const PORTS_PER_WORKER = 500;
-let nextPort = 0;
+// A random start: another vitest run on the machine, with the same worker ids, picks other ports.
+let nextPort = Math.floor(Math.random() * PORTS_PER_WORKER);
 
 function listenable(port: number): Promise<boolean> {
   return new Promise((resolve) => {

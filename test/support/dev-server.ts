@@ -40,8 +40,20 @@ export class DevServer {
       migrateState(this.config, this.stateDir, this.sharedState === undefined);
     this.migrated = true;
     // A restart keeps the port, as a redeploy keeps the address clients reconnect to.
-    this.port ??= await freePort();
-    const port = this.port;
+    const restart = this.port !== undefined;
+    for (let tries = 1; ; tries++) {
+      this.port ??= await freePort();
+      try {
+        return await this.launch(this.port);
+      } catch (error) {
+        // Another process on the machine took the port between our check and wrangler's bind.
+        if (restart || tries === 3 || !this.output.includes("Address already in use")) throw error;
+        this.port = undefined;
+      }
+    }
+  }
+
+  private async launch(port: number): Promise<void> {
     this.url = `http://127.0.0.1:${port}`;
     this.output = "";
     const args = ["dev", "--config", this.config, "--ip", "127.0.0.1", "--port", String(port)];

@@ -1,13 +1,10 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
-// The Worker and its Durable Objects run inside workerd; the pure modules
-// (ranking engine, parsers, web client logic, the layout check) run in plain
-// Node, faster; the browser and end-to-end tests drive a real `wrangler dev`.
 /** The Worker's and objects' tests that watch games live. */
 const LIVE_TESTS = [
   "test/objects/live*.test.ts",
-  "test/objects/relays*.test.ts",
+  "test/objects/relay/**/*.test.ts",
   "test/objects/delete-game.test.ts",
   "test/worker/shards-live.test.ts",
   "test/worker/friends.test.ts",
@@ -16,7 +13,7 @@ const LIVE_TESTS = [
 ];
 
 /** A project of tests that run inside workerd, with the test keys and, for some, other bindings. */
-function workers(name: string, include: string[], bindings: Record<string, string> = {}) {
+function workers(name: string, include: string[], exclude: string[], bindings: Record<string, string> = {}) {
   return {
     extends: true as const,
     plugins: [
@@ -38,18 +35,22 @@ function workers(name: string, include: string[], bindings: Record<string, strin
       name,
       include,
       // The line-protocol parser is pure: its tests run in Node with the engine's.
-      exclude: ["test/worker/ingest/**"],
+      exclude: ["test/worker/ingest/**", ...exclude],
       setupFiles: ["./test/support/apply-migrations.ts"],
     },
   };
 }
 
+// The Worker and its Durable Objects run inside workerd; the pure modules
+// (ranking engine, parsers, web client logic, the layout check) run in plain
+// Node, faster; the browser and end-to-end tests drive a real `wrangler dev`.
 export default defineConfig({
   test: {
     projects: [
-      workers("workers", ["test/worker/**/*.test.ts", "test/objects/**/*.test.ts"]),
+      // Relays' own tests need relayed games: they run in the project below only.
+      workers("workers", ["test/worker/**/*.test.ts", "test/objects/**/*.test.ts"], ["test/objects/relay/**"]),
       // The live tests again, on games whose spectators beyond the first go to relays of two sockets each.
-      workers("workers-relayed", LIVE_TESTS, { LIVE_RELAY_AFTER: "1", LIVE_RELAY_SOCKETS: "2" }),
+      workers("workers-relayed", LIVE_TESTS, [], { LIVE_RELAY_AFTER: "1", LIVE_RELAY_SOCKETS: "2" }),
       {
         test: {
           name: "node",

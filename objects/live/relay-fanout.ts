@@ -64,8 +64,9 @@ export class RelayFanout {
       .sort((a, b) => rankOf(relays.get(a), key) - rankOf(relays.get(b), key) || a - b);
     for (const index of candidates) {
       // Placements on their way count against a relay's room, so concurrent ones spread.
+      if ((relays.get(index)?.sockets ?? 0) >= allowance(index)) continue;
+      const carrying = relays.get(index)?.views.has(key) ?? false;
       const relay = this.subscribe(index, key, spec);
-      if (relay.sockets >= allowance(index)) continue;
       relay.sockets++;
       const sockets = await this.stub(index)
         .carry({ game: this.game(), relay: index, allowance: allowance(index), spec, ...flat(state()) })
@@ -80,8 +81,8 @@ export class RelayFanout {
         this.counted(index, held + 1);
         return index;
       }
-      // The caller forgets the view if no relay took it.
-      this.unsubscribe(index, [key], false);
+      // A relay full of the view's spectators still carries it; the caller forgets a view no relay took.
+      if (!carrying) this.unsubscribe(index, [key], false);
       if (Number.isFinite(sockets)) this.counted(index, held);
     }
     return undefined;

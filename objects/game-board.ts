@@ -189,6 +189,7 @@ export class GameBoard extends DurableObject<Env> {
     if (rescheduled) seasons.arm(now);
     this.record.config = config;
     this.players.reconfigure(config, now);
+    this.spectators.reconfigured();
     this.changed(now);
     return accepted(config);
   }

@@ -123,6 +123,18 @@ export class RelayFanout {
     return true;
   }
 
+  /** Tells every relay its share of a changed `maxSpectators`. */
+  allow(maxSpectators: number): void {
+    for (const index of this.load().keys()) {
+      this.stub(index)
+        .allow(relayAllowance(index, maxSpectators, this.limits))
+        .catch((error: unknown) => {
+          this.stubs.delete(index);
+          console.error(`relay ${index} did not take its allowance`, error);
+        });
+    }
+  }
+
   /** Closes every relay's sockets and empties them (the game is being deleted). */
   async closeAll(reason: string): Promise<void> {
     const indexes = [...this.load().keys()];

@@ -91,6 +91,11 @@ export class Spectators {
     });
   }
 
+  /** The game's config changed: relays hold to the new `maxSpectators`. */
+  reconfigured(): void {
+    this.fanout.allow(this.host.settings().maxSpectators);
+  }
+
   /** What the views watch, one spec each. */
   specs(): ViewSpec[] {
     return [...this.held.all().values()].map((view) => view.spec);

@@ -87,6 +87,13 @@ export class LiveRelay extends DurableObject<Env> {
     return this.held.connected;
   }
 
+  /** The game's `maxSpectators` changed: this relay's share of it (sockets already held stay). */
+  async allow(allowance: number): Promise<void> {
+    if (this.identity === undefined) return;
+    this.identity.allowance = allowance;
+    this.ctx.storage.sql.exec("UPDATE relay SET allowance = ?", allowance);
+  }
+
   /** Each view's update from the game, passed on and applied to the copy. Answers the views not carried here. */
   async deliver(messages: RelayedMessage[]): Promise<string[]> {
     const dropped: string[] = [];

@@ -132,6 +132,20 @@ describe("relays", () => {
     await converged(game, fresh);
   });
 
+  it("hold to a lowered maxSpectators at once: a relay with no share left sends joins to the door", async () => {
+    const game = uniqueGame("relays");
+    await postScores(game, { player: "a", score: 1 });
+    await watch(game);
+    await watch(game); // relay 0, which may hold two
+    const put = (maxSpectators: number) =>
+      call(`/v1/games/${game}`, { method: "PUT", key: ADMIN, json: { maxSpectators } });
+    expect((await put(2)).status).toBe(200);
+    await sleep(200); // the relays hear of it after the answer
+    const res = await call(`/v1/games/${game}/live`, { headers: { upgrade: "websocket" } });
+    expect(res.status).toBe(429);
+    expect(await relaySockets(game, 1)).toEqual([1]);
+  });
+
   it("let maxSpectators go up to 1,000,000", async () => {
     const game = uniqueGame("relays");
     const put = (maxSpectators: number) =>

@@ -75,7 +75,7 @@ export const PODIUM_BUCKETS: BucketRule = bucketsByPrefix([
 ]);
 
 /** A gap longer than this many typical periods had the isolate idle in it. */
-const IDLE_GAP = 3;
+const IDLE_GAP = 2;
 
 export function breakdown(profile: CpuProfile, fileOf: (frame: CallFrame) => string, rule: BucketRule): CpuBreakdown {
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));

@@ -31,7 +31,6 @@ it("splits the isolate's CPU into the game object's, the Worker's and the runtim
   for (let round = 0; round < 40; round++) await post(game, round);
   const report = await cpu.stop();
   const processMs = (server.cpuSeconds() - cpuBefore) * 1000;
-  console.log(JSON.stringify({ ...report, processMs }, null, 1));
 
   expect(report.samples).toBeGreaterThan(100);
   expect(report.byBucket.game).toBeGreaterThan(0);

@@ -169,6 +169,26 @@ export class DevServer {
   }
 
   /**
+   * User+system CPU seconds of each thread of the server's processes, by
+   * "pid/tid": workerd runs the Worker's isolate on its main thread, V8's
+   * helpers (GC, the profiler's sampler) on their own.
+   */
+  cpuByThread(): Map<string, { comm: string; seconds: number }> {
+    const threads = new Map<string, { comm: string; seconds: number }>();
+    for (const pid of this.cpuByProcess().keys()) {
+      try {
+        for (const tid of readdirSync(`/proc/${pid}/task`)) {
+          const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+          const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+          const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+          threads.set(`${pid}/${tid}`, { comm, seconds: (Number(fields[11]) + Number(fields[12])) / 100 });
+        }
+      } catch {}
+    }
+    return threads;
+  }
+
+  /**
    * Resident and peak resident memory (VmRSS, VmHWM, bytes) of each workerd
    * process of the server, by pid: wrangler dev runs two, and the one that
    * holds the objects is the one that grows.

@@ -26,11 +26,17 @@ it("splits the isolate's CPU into the game object's, the Worker's and the runtim
     headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" },
     body: "{}",
   });
-  const cpuBefore = server.cpuSeconds();
   const cpu = await ObjectCpu.attach(server);
+  const before = server.cpuByThread();
   for (let round = 0; round < 40; round++) await post(game, round);
+  const after = server.cpuByThread();
   const report = await cpu.stop();
-  const processMs = (server.cpuSeconds() - cpuBefore) * 1000;
+  // The busiest workerd thread runs the isolate.
+  const isolateThreadMs = Math.max(
+    ...[...after]
+      .filter(([, t]) => t.comm === "workerd")
+      .map(([id, t]) => (t.seconds - (before.get(id)?.seconds ?? 0)) * 1000),
+  );
 
   expect(report.samples).toBeGreaterThan(100);
   expect(report.byBucket.game).toBeGreaterThan(0);
@@ -42,12 +48,16 @@ it("splits the isolate's CPU into the game object's, the Worker's and the runtim
   expect(files.some((f) => f.startsWith("engine/"))).toBe(true);
   expect(files.some((f) => f.startsWith("worker/"))).toBe(true);
   expect(files.some((f) => f.startsWith("node_modules/hono/"))).toBe(true);
+  // Hono's validators run before any worker/ frame, and are still the Worker's.
+  expect(Object.keys(report.filesByBucket.worker)).toContain("node_modules/zod/v4/core/schemas.js");
   const sum = (values: Record<string, number>) => Object.values(values).reduce((a, b) => a + b, 0);
   expect(sum(report.byBucket)).toBeCloseTo(report.totalMs, 6);
   expect(sum(report.byFile)).toBeCloseTo(report.totalMs, 6);
-  // One isolate on one thread: never more than the window, nor than the processes' CPU.
+  // One isolate on one thread: never more than the window, nor than its thread's CPU (counted in
+  // 10 ms ticks), and most of that thread's CPU under this load (the rest: sockets, SQLite commits).
   expect(report.totalMs).toBeLessThan(report.wallMs * 1.05);
-  expect(report.totalMs).toBeLessThan(processMs * 1.1 + 20);
+  expect(report.totalMs).toBeLessThan(isolateThreadMs * 1.1 + 20);
+  expect(report.totalMs).toBeGreaterThan(isolateThreadMs * 0.4);
 }, 120_000);
 
 it("takes the lead's rule: a prefix names a bucket, and code under no prefix is the runtime's", async () => {

@@ -10,6 +10,7 @@ import { BoardReads } from "../../objects/reads";
 import { ADMIN_KEY, DevServer, INGEST_KEY } from "../../test/support/dev-server";
 import { ObjectCpu } from "../object-cpu";
 import { type BenchContext, type BenchResult, compared, percentile } from "../report";
+import { relayRows } from "./live-relays";
 
 const MARKER = "~marker";
 const MARKER_BASE = 1e12;
@@ -58,6 +59,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
     ...(podium.objectCpu === undefined ? [] : [podium.objectCpu]),
     ...objectWork(ctx),
     await distinctViews(ctx, ctx.quick ? 100 : 500, seconds),
+    ...(await relayRows(ctx)),
   ];
 }
 
@@ -308,7 +310,7 @@ async function profiledWindow(
 }
 
 /** POSTERS clients post batches as fast as they are answered for `seconds`; returns each batch's ack time. */
-async function load(
+export async function load(
   server: DevServer,
   game: string,
   seconds: number,
@@ -339,13 +341,17 @@ async function load(
   return acks;
 }
 
+export type Watcher = Awaited<ReturnType<typeof watch>>;
+
 /** A spectator that only counts and finds the marker: full JSON parsing would load the client, not the server. */
-function watch(server: DevServer, game: string, query = "?limit=15") {
+export function watch(server: DevServer, game: string, query = "?limit=15") {
   const socket = new WebSocket(`${server.url.replace("http", "ws")}/v1/games/${game}/live${query}`);
   const firstSeenAt = new Map<number, number>();
   let highest = -1;
   const watcher = {
     socket,
+    /** Each new highest marker seen, and when: both grow in insertion order. */
+    firstSeenAt,
     messages: 0,
     bytes: 0,
     reset() {

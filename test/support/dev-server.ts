@@ -32,12 +32,13 @@ export class DevServer {
    * `config`: a wrangler config relative to the repository (benchmarks run
    * their own workers); `stateDir`: share local state with another server;
    * `inspector`: serve the Worker's inspector on a known port (for
-   * bench/object-cpu.ts; wrangler otherwise picks one it does not tell).
+   * bench/object-cpu.ts; wrangler otherwise picks one it does not tell);
+   * `vars`: more `--var NAME:value` pairs, over `wrangler.toml`'s.
    */
   constructor(
     private readonly config = "wrangler.toml",
     stateDir?: string,
-    private readonly options: { inspector?: boolean } = {},
+    private readonly options: { inspector?: boolean; vars?: Record<string, string> } = {},
   ) {
     this.stateDir = stateDir ?? mkdtempSync(join(tmpdir(), "podium-dev-"));
   }
@@ -66,6 +67,7 @@ export class DevServer {
       "--var",
       `PLAYER_TOKEN_SECRET:${PLAYER_TOKEN_SECRET}`,
     );
+    for (const [name, value] of Object.entries(this.options.vars ?? {})) args.push("--var", `${name}:${value}`);
     this.child = spawn(process.execPath, [wrangler, ...args], {
       cwd: root,
       env,

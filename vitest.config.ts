@@ -1,36 +1,56 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
+/** The Worker's and objects' tests that watch games live. */
+const LIVE_TESTS = [
+  "test/objects/live*.test.ts",
+  "test/objects/relay/**/*.test.ts",
+  "test/objects/delete-game.test.ts",
+  "test/worker/shards-live.test.ts",
+  "test/worker/friends.test.ts",
+  "test/worker/cohorts.test.ts",
+  "test/worker/meta.test.ts",
+];
+
+/** A project of tests that run inside workerd, with the test keys and, for some, other bindings. */
+function workers(name: string, include: string[], exclude: string[], bindings: Record<string, string> = {}) {
+  return {
+    extends: true as const,
+    plugins: [
+      cloudflareTest(async () => ({
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          bindings: {
+            TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+            INGEST_KEYS: "ingest-test-key,scoped-test-key:scoped-*|solo",
+            ADMIN_KEYS: "admin-test-key",
+            WEBHOOK_SECRET: "webhook-test-secret",
+            PLAYER_TOKEN_SECRET: "player-token-test-secret",
+            ...bindings,
+          },
+        },
+      })),
+    ],
+    test: {
+      name,
+      include,
+      // The line-protocol parser is pure: its tests run in Node with the engine's.
+      exclude: ["test/worker/ingest/**", ...exclude],
+      setupFiles: ["./test/support/apply-migrations.ts"],
+    },
+  };
+}
+
 // The Worker and its Durable Objects run inside workerd; the pure modules
 // (ranking engine, parsers, web client logic, the layout check) run in plain
 // Node, faster; the browser and end-to-end tests drive a real `wrangler dev`.
 export default defineConfig({
   test: {
     projects: [
-      {
-        extends: true,
-        plugins: [
-          cloudflareTest(async () => ({
-            wrangler: { configPath: "./wrangler.toml" },
-            miniflare: {
-              bindings: {
-                TEST_MIGRATIONS: await readD1Migrations("./migrations"),
-                INGEST_KEYS: "ingest-test-key,scoped-test-key:scoped-*|solo",
-                ADMIN_KEYS: "admin-test-key",
-                WEBHOOK_SECRET: "webhook-test-secret",
-                PLAYER_TOKEN_SECRET: "player-token-test-secret",
-              },
-            },
-          })),
-        ],
-        test: {
-          name: "workers",
-          include: ["test/worker/**/*.test.ts", "test/objects/**/*.test.ts"],
-          // The line-protocol parser is pure: its tests run in Node with the engine's.
-          exclude: ["test/worker/ingest/**"],
-          setupFiles: ["./test/support/apply-migrations.ts"],
-        },
-      },
+      // Relays' own tests need relayed games: they run in the project below only.
+      workers("workers", ["test/worker/**/*.test.ts", "test/objects/**/*.test.ts"], ["test/objects/relay/**"]),
+      // The live tests again, on games whose spectators beyond the first go to relays of two sockets each.
+      workers("workers-relayed", LIVE_TESTS, [], { LIVE_RELAY_AFTER: "1", LIVE_RELAY_SOCKETS: "2" }),
       {
         test: {
           name: "node",

@@ -101,25 +101,27 @@ export class GameBoard extends DurableObject<Env> {
     this.historyWriter = new HistoryWriter(env.DB);
     this.archiveWriter = new ArchiveWriter(env.DB);
     this.directory = new DirectoryPublisher(env.DB, () => this.directoryEntry());
-    this.spectators = new Spectators(
-      ctx,
-      () => this.players.board,
-      () => new TieredSource(this.shardSet() === undefined ? this.reads : this.restored.link.views, this.record.config),
-      () => this.record.config,
-      () => this.directory.changed(SPECTATORS_INTERVAL_MS),
-    );
+    this.spectators = new Spectators(ctx, env, {
+      game: () => this.record.game as string,
+      ranking: () => this.players.board,
+      source: () =>
+        new TieredSource(this.shardSet() === undefined ? this.reads : this.restored.link.views, this.record.config),
+      gather: (specs) => this.restored.link.gather(this.shardSet(), specs),
+      settings: () => this.record.config,
+      counted: () => this.directory.changed(SPECTATORS_INTERVAL_MS),
+    });
     ctx.blockConcurrencyWhile(async () => this.restore());
   }
 
   /** Live spectators: the Worker forwards validated websocket upgrades here. */
   override async fetch(request: Request): Promise<Response> {
     if (this.record.game === undefined) return errorResponse(gameNotFound());
-    const spec = viewSpecOf(new URL(request.url).searchParams);
-    // A sharded game's new view is gathered from its shards before its snapshot.
-    const shards = this.shardSet();
-    if (shards !== undefined)
-      await this.restored.link.views.refresh(shards.boards(), [...this.spectators.specs(), spec]);
-    return this.spectators.accept(spec);
+    return await this.spectators.admit(viewSpecOf(new URL(request.url).searchParams));
+  }
+
+  /** A relay of this game's spectators tells how many sockets it holds. */
+  async relayCounted(game: string, relay: number, sockets: number): Promise<void> {
+    if (this.record.game === game) this.spectators.relayCounted(relay, sockets);
   }
 
   /** The duties due: season boundaries and their archive, history snapshots, archive and retention. */
@@ -187,6 +189,7 @@ export class GameBoard extends DurableObject<Env> {
     if (rescheduled) seasons.arm(now);
     this.record.config = config;
     this.players.reconfigure(config, now);
+    this.spectators.reconfigured();
     this.changed(now);
     return accepted(config);
   }
@@ -305,7 +308,7 @@ export class GameBoard extends DurableObject<Env> {
     const shards = this.shardSet();
     await this.directory.pausedFor(() =>
       this.ctx.blockConcurrencyWhile(async () => {
-        this.spectators.closeAll("the game was deleted");
+        await this.spectators.closeAll("the game was deleted");
         await shards?.delete();
         this.restored.maintenance.stop();
         await this.ctx.storage.deleteAlarm();

@@ -79,12 +79,10 @@ const settings = {
     .min(50)
     .max(60_000)
     .openapi({ description: "Least time between two live updates of the game, in ms" }),
-  maxSpectators: z
-    .number()
-    .int()
-    .min(1)
-    .max(32_768)
-    .openapi({ description: "Most live websocket spectators of the game at once" }),
+  maxSpectators: z.number().int().min(1).max(1_000_000).openapi({
+    description:
+      'Most live websocket spectators of the game at once, on its own object and its relays (README, "Audiences beyond one object")',
+  }),
   maxViews: z.number().int().min(1).max(10_000).openapi({
     description: "Most distinct live views at once (each followed player is one); spectators sharing a view are free",
   }),

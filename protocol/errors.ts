@@ -378,6 +378,13 @@ export const tooManySpectators = (connected: number, most: number): ApiError => 
   message: `this game already has ${connected} spectators (the limit is ${most})`,
 });
 
+/** Every relay with room filled while a spectator was being placed (a burst of joins): trying again finds room or a full game. */
+export const spectatorsMoving = (): ApiError => ({
+  status: 429,
+  code: "too_many_spectators",
+  message: "the game's relays filled while this spectator was being placed; try again",
+});
+
 export const tooManyViews = (views: number, most: number): ApiError => ({
   status: 429,
   code: "too_many_views",

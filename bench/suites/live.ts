@@ -1,13 +1,16 @@
 // Live spectators: N websocket spectators of one game while a load generator
 // posts 1000-report batches. Podium (coalesced per-view diffs) against the
 // naive baseline in bench/naive-live (full top-15 snapshot to every socket
-// after every report request), same load, same run.
+// after every report request), same load, same run. Then the game object's
+// own CPU per update, from the isolate's profile (bench/object-cpu.ts).
 
 import { Ranking } from "../../engine/ranking";
 import { diffEntries, visibleEntries } from "../../objects/live/views";
 import { BoardReads } from "../../objects/reads";
 import { ADMIN_KEY, DevServer, INGEST_KEY } from "../../test/support/dev-server";
+import { ObjectCpu } from "../object-cpu";
 import { type BenchContext, type BenchResult, compared, percentile } from "../report";
+import { relayRows } from "./live-relays";
 
 const MARKER = "~marker";
 const MARKER_BASE = 1e12;
@@ -22,12 +25,20 @@ interface Measures {
   batchesPerSecond: number;
   cpuMsPerBroadcast: number;
   cpuMsPerSecond: number;
+  /** Podium only: the profiled window's row. */
+  objectCpu?: BenchResult;
 }
 
 export async function run(ctx: BenchContext): Promise<BenchResult[]> {
   const spectators = ctx.quick ? 100 : 1000;
   const seconds = ctx.quick ? 2 : 10;
-  const podium = await measureServer(ctx, new DevServer(), "podium", spectators, seconds);
+  const podium = await measureServer(
+    ctx,
+    new DevServer("wrangler.toml", undefined, { inspector: true }),
+    "podium",
+    spectators,
+    seconds,
+  );
   const naive = await measureServer(ctx, new DevServer("bench/naive-live/wrangler.toml"), "naive", spectators, seconds);
   const baseline = "naive (snapshot per report request)";
   const row = (name: string, value: number, baselineValue: number, unit: string, lowerIsBetter: boolean) =>
@@ -45,8 +56,10 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
     row("server CPU per update sent", podium.cpuMsPerBroadcast, naive.cpuMsPerBroadcast, "ms", true),
     row("server CPU for spectators", podium.cpuMsPerSecond, naive.cpuMsPerSecond, "ms/s", true),
     row("batches ingested with spectators", podium.batchesPerSecond, naive.batchesPerSecond, "batch/s", false),
+    ...(podium.objectCpu === undefined ? [] : [podium.objectCpu]),
     ...objectWork(ctx),
     await distinctViews(ctx, ctx.quick ? 100 : 500, seconds),
+    ...(await relayRows(ctx)),
   ];
 }
 
@@ -189,7 +202,6 @@ async function measureServer(
     const withSpectators = server.cpuSeconds() - cpu;
     const forSpectators = withSpectators - ingestPerBatch * acks.size;
     await new Promise((r) => setTimeout(r, 3000)); // the backlog of the last updates
-    for (const w of watchers) w.socket.close();
 
     const delays: number[] = [];
     for (const w of watchers) {
@@ -207,7 +219,13 @@ async function measureServer(
       `${label}: ${acks.size} batches, ${broadcasts} updates per spectator, ${messages} messages; ` +
         `CPU ${withSpectators.toFixed(2)} s, of which spectators ~${forSpectators.toFixed(2)} s`,
     );
+    const objectCpu =
+      server.inspectorUrl === ""
+        ? undefined
+        : await profiledWindow(ctx, server, game, watchers, seconds, (withSpectators * 1000) / acks.size);
+    for (const w of watchers) w.socket.close();
     return {
+      objectCpu,
       delays,
       messagesPerSecond: messages / seconds,
       bytesPerSecond: bytes / seconds,
@@ -221,8 +239,78 @@ async function measureServer(
   }
 }
 
+/**
+ * The same load and spectators again, with the isolate profiled: the game
+ * object's CPU per update sent, apart from the Worker's and the runtime's.
+ * The isolate's total is checked against the CPU of the workerd thread that
+ * runs it (which also does socket I/O and SQLite commits outside the
+ * isolate) and of all the server's processes (wrangler and the proxy's
+ * workerd too) over the same window; the sampling overhead is the profiler
+ * thread's CPU, and the process CPU per batch against the unprofiled window.
+ */
+async function profiledWindow(
+  ctx: BenchContext,
+  server: DevServer,
+  game: string,
+  watchers: { messages: number }[],
+  seconds: number,
+  unprofiledMsPerBatch: number,
+): Promise<BenchResult> {
+  ctx.progress(`podium: ${seconds}s of the same load, profiling the isolate`);
+  const cpu = await ObjectCpu.attach(server);
+  // After attaching: V8 logs every compiled function when a profile starts, once.
+  const before = server.cpuByThread();
+  const sentBefore = watchers[0]?.messages ?? 0;
+  const acks = await load(server, game, seconds, 2_000_000);
+  const updates = (watchers[0]?.messages ?? 0) - sentBefore;
+  const after = server.cpuByThread();
+  const report = await cpu.stop();
+  const threads = [...after]
+    .map(([id, t]) => ({ comm: t.comm, ms: (t.seconds - (before.get(id)?.seconds ?? 0)) * 1000 }))
+    .sort((a, b) => b.ms - a.ms);
+  const processMs = threads.reduce((sum, t) => sum + t.ms, 0);
+  // The busiest workerd thread: the main thread of the workerd that holds the isolate, not the proxy's.
+  const isolateThreadMs = threads.find((t) => t.comm === "workerd")?.ms ?? Number.NaN;
+  const profilerMs = threads.filter((t) => t.comm.startsWith("v8:Prof")).reduce((sum, t) => sum + t.ms, 0);
+  const overhead = processMs / acks.size / unprofiledMsPerBatch - 1;
+  const ms = (bucket: string) => report.byBucket[bucket] ?? 0;
+  const buckets = Object.entries(report.byBucket)
+    .sort((a, b) => b[1] - a[1])
+    .map(([bucket, value]) => `${bucket} ${value.toFixed(0)}`)
+    .join(", ");
+  ctx.progress(
+    `podium: ${acks.size} batches, ${updates} updates; isolate ${report.totalMs.toFixed(0)} ms (${buckets}) ` +
+      `in ${report.wallMs} ms, ${report.samples} samples every ${(report.periodMs * 1000).toFixed(0)} us`,
+  );
+  const percent = (part: number, whole: number) => `${((part / whole) * 100).toFixed(0)}%`;
+  ctx.progress(
+    `podium: over the same window, the isolate's workerd thread ${isolateThreadMs.toFixed(0)} ms ` +
+      `(the isolate ${percent(report.totalMs, isolateThreadMs)} of it), all processes ${processMs.toFixed(0)} ms ` +
+      `(${percent(report.totalMs, processMs)}; busiest threads ${threads
+        .slice(0, 5)
+        .map((t) => `${t.comm} ${t.ms.toFixed(0)}`)
+        .join(", ")})`,
+  );
+  ctx.progress(
+    `podium: sampling overhead: the profiler thread ${profilerMs.toFixed(0)} ms ` +
+      `(${percent(profilerMs, isolateThreadMs)} of the isolate's thread); process CPU per batch ` +
+      `${(processMs / acks.size).toFixed(1)} ms profiled, ${unprofiledMsPerBatch.toFixed(1)} ms not (${(overhead * 100).toFixed(0)}%)`,
+  );
+  return {
+    suite: "live",
+    name: "game object CPU per update sent (inspector)",
+    n: watchers.length,
+    value: updates === 0 ? Number.NaN : ms("game") / updates,
+    unit: "ms",
+    note:
+      `game ${ms("game").toFixed(0)} ms, worker ${ms("worker").toFixed(0)} ms, isolate ${report.totalMs.toFixed(0)} ms ` +
+      `of its thread's ${isolateThreadMs.toFixed(0)} ms and all processes' ${processMs.toFixed(0)} ms; ` +
+      `${acks.size} batches, ${updates} updates; profiler thread ${profilerMs.toFixed(0)} ms`,
+  };
+}
+
 /** POSTERS clients post batches as fast as they are answered for `seconds`; returns each batch's ack time. */
-async function load(
+export async function load(
   server: DevServer,
   game: string,
   seconds: number,
@@ -253,13 +341,17 @@ async function load(
   return acks;
 }
 
+export type Watcher = Awaited<ReturnType<typeof watch>>;
+
 /** A spectator that only counts and finds the marker: full JSON parsing would load the client, not the server. */
-function watch(server: DevServer, game: string, query = "?limit=15") {
+export function watch(server: DevServer, game: string, query = "?limit=15") {
   const socket = new WebSocket(`${server.url.replace("http", "ws")}/v1/games/${game}/live${query}`);
   const firstSeenAt = new Map<number, number>();
   let highest = -1;
   const watcher = {
     socket,
+    /** Each new highest marker seen, and when: both grow in insertion order. */
+    firstSeenAt,
     messages: 0,
     bytes: 0,
     reset() {

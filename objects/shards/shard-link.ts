@@ -64,6 +64,11 @@ export class ShardLink {
     return sum([...this.told.values()]);
   }
 
+  /** Gathers what the live views (`specs`) watch from a sharded game's shards, before a new view's snapshot. */
+  async gather(shards: ShardSet | undefined, specs: ViewSpec[]): Promise<void> {
+    if (shards !== undefined) await this.views.refresh(shards.boards(), specs);
+  }
+
   /**
    * Gathers what the live views (`specs`) watch from the shards, then
    * tells the spectators (`changed`). One gathering at a time: asked again meanwhile, one more

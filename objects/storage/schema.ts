@@ -7,6 +7,8 @@
  * The version lives in `meta` under "schema" (Durable Objects refuse
  * `PRAGMA user_version`). Migrations only ever append.
  */
+import { LIVE_VIEWS_TABLE } from "../live/held-views";
+
 const MIGRATIONS: readonly (readonly string[])[] = [
   // 1: the board's batch log and base, idempotency ids, history outbox and state, live views.
   [
@@ -17,7 +19,7 @@ const MIGRATIONS: readonly (readonly string[])[] = [
     "CREATE INDEX IF NOT EXISTS report_ids_by_age ON report_ids (at)",
     "CREATE TABLE IF NOT EXISTS archive_outbox (seq INTEGER PRIMARY KEY, reports TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS history_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID",
-    "CREATE TABLE IF NOT EXISTS live_views (view TEXT PRIMARY KEY, seq INTEGER NOT NULL, total INTEGER NOT NULL, entries TEXT NOT NULL) WITHOUT ROWID",
+    LIVE_VIEWS_TABLE,
   ],
   // 2: player profiles (name, country), and the reports trending counts, for rebuilds.
   [
@@ -87,6 +89,11 @@ const MIGRATIONS: readonly (readonly string[])[] = [
   [
     "ALTER TABLE stats ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0",
     "ALTER TABLE stats ADD COLUMN attempts_epoch INTEGER NOT NULL DEFAULT 0",
+  ],
+  // 17: the relays of the game's spectators: sockets each holds, and the views each carries (objects/live/relay-fanout.ts).
+  [
+    "CREATE TABLE IF NOT EXISTS live_relays (relay INTEGER PRIMARY KEY, sockets INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS relay_views (relay INTEGER NOT NULL, view TEXT NOT NULL, spec TEXT NOT NULL, PRIMARY KEY (relay, view)) WITHOUT ROWID",
   ],
 ];
 

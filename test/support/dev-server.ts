@@ -20,17 +20,24 @@ export class DevServer {
   private child: ChildProcess | undefined;
   private output = "";
   private port: number | undefined;
+  private inspectorPort: number | undefined;
   /** Migrated by its first start: a restart finds the state as it left it. */
   private migrated = false;
   url = "";
+  /** The inspector wrangler serves (`/json`, CDP over websocket), when started with `{ inspector: true }`. */
+  inspectorUrl = "";
 
   /**
    * `config`: a wrangler config relative to the repository (benchmarks run
-   * their own workers); `stateDir`: share local state with another server.
+   * their own workers); `sharedState`: share local state with another server;
+   * `inspector`: serve the Worker's inspector on a known port (for
+   * bench/object-cpu.ts; wrangler otherwise picks one it does not tell);
+   * `vars`: more `--var NAME:value` pairs, over `wrangler.toml`'s.
    */
   constructor(
     private readonly config = "wrangler.toml",
     private readonly sharedState?: string,
+    private readonly options: { inspector?: boolean; vars?: Record<string, string> } = {},
   ) {
     this.stateDir = sharedState ?? mkdtempSync(join(tmpdir(), "podium-dev-"));
   }
@@ -58,6 +65,11 @@ export class DevServer {
     this.output = "";
     const args = ["dev", "--config", this.config, "--ip", "127.0.0.1", "--port", String(port)];
     args.push("--persist-to", this.stateDir, "--show-interactive-dev-session=false");
+    if (this.options.inspector) {
+      this.inspectorPort ??= await freePort();
+      this.inspectorUrl = `http://127.0.0.1:${this.inspectorPort}`;
+      args.push("--inspector-port", String(this.inspectorPort));
+    }
     args.push(
       "--var",
       `INGEST_KEYS:${INGEST_KEY}`,
@@ -68,6 +80,7 @@ export class DevServer {
       "--var",
       `PLAYER_TOKEN_SECRET:${PLAYER_TOKEN_SECRET}`,
     );
+    for (const [name, value] of Object.entries(this.options.vars ?? {})) args.push("--var", `${name}:${value}`);
     this.child = spawn(process.execPath, [wrangler, ...args], {
       cwd: root,
       env,
@@ -84,11 +97,17 @@ export class DevServer {
     while (Date.now() < deadline) {
       if (this.child.exitCode !== null) throw new Error(`wrangler dev exited:\n${this.output}`);
       try {
-        if ((await fetch(`${this.url}/v1/games`)).status < 500) return;
+        if ((await fetch(`${this.url}/v1/games`)).status < 500 && (await this.inspectorListed())) return;
       } catch {}
       await new Promise((r) => setTimeout(r, 200));
     }
     throw new Error(`wrangler dev did not answer within 60 s:\n${this.output}`);
+  }
+
+  /** Whether the inspector, when asked for, lists the Worker yet (wrangler starts it after the server answers). */
+  private async inspectorListed(): Promise<boolean> {
+    if (!this.options.inspector) return true;
+    return ((await (await fetch(`${this.inspectorUrl}/json`)).json()) as unknown[]).length > 0;
   }
 
   /**
@@ -141,18 +160,47 @@ export class DevServer {
 
   /** User+system CPU seconds of every process in the server's group (wrangler and workerd). */
   cpuSeconds(): number {
+    let seconds = 0;
+    for (const p of this.cpuByProcess().values()) seconds += p.seconds;
+    return seconds;
+  }
+
+  /** User+system CPU seconds of each process in the server's group, by pid, with its command name. */
+  cpuByProcess(): Map<number, { comm: string; seconds: number }> {
     const group = this.child?.pid;
-    if (group === undefined) return 0;
-    let ticks = 0;
+    const processes = new Map<number, { comm: string; seconds: number }>();
+    if (group === undefined) return processes;
     for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
       try {
         // After "(comm) ": state ppid pgrp ... with utime and stime the 12th and 13th.
         const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
         const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-        if (Number(fields[2]) === group) ticks += Number(fields[11]) + Number(fields[12]);
+        if (Number(fields[2]) !== group) continue;
+        const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+        processes.set(Number(pid), { comm, seconds: (Number(fields[11]) + Number(fields[12])) / 100 });
       } catch {}
     }
-    return ticks / 100;
+    return processes;
+  }
+
+  /**
+   * User+system CPU seconds of each thread of the server's processes, by
+   * "pid/tid": workerd runs the Worker's isolate on its main thread, V8's
+   * helpers (GC, the profiler's sampler) on their own.
+   */
+  cpuByThread(): Map<string, { comm: string; seconds: number }> {
+    const threads = new Map<string, { comm: string; seconds: number }>();
+    for (const pid of this.cpuByProcess().keys()) {
+      try {
+        for (const tid of readdirSync(`/proc/${pid}/task`)) {
+          const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+          const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+          const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+          threads.set(`${pid}/${tid}`, { comm, seconds: (Number(fields[11]) + Number(fields[12])) / 100 });
+        }
+      } catch {}
+    }
+    return threads;
   }
 
   /**

@@ -273,6 +273,20 @@ describe("the embeddable board in Chromium", () => {
     await page.close();
   });
 
+  it("shows each player's tier beside its name on a game with tiers", async () => {
+    const game = "embed-tiers";
+    await configure(game, { tiers: [{ name: "gold", rank: 1 }, { name: "silver", rank: 3 }, { name: "rest" }] });
+    await report(
+      game,
+      Array.from({ length: 5 }, (_, i) => ({ player: `t${i}`, score: 50 - i })),
+    );
+    const page = await open(`/embed/${game}?limit=5`);
+    await expect
+      .poll(() => page.locator("#board tbody tr[data-key] .tier-badge").allTextContents())
+      .toEqual(["tier gold", "tier silver", "tier silver", "tier rest", "tier rest"]);
+    await page.close();
+  });
+
   it("loads no inline script: script-src 'self' without 'unsafe-inline', and no CSP violation", async () => {
     const game = "embed-csp";
     await report(game, [{ player: "a", score: 1 }]);

@@ -25,7 +25,7 @@ export interface BoardValues {
   text(value: number): string;
 }
 
-/** A game page's view of the players board beyond its values; the embed stays compact without it. */
+/** A page's view of the players board beyond its values (the embed shows tiers only, to stay compact). */
 export interface BoardView extends BoardValues {
   /** On a game with a tiebreak: how subscores read (a Subscore column). */
   subscore?: (value: number) => string;

@@ -1,7 +1,7 @@
 import { type FeedState, LiveFeed } from "../../client/live";
 import type { GameInfo } from "../../protocol/boards";
 import type { AnyLiveEntry, LiveBoardName, LiveState } from "../../protocol/live";
-import { type BoardValues, renderBoard } from "./board-table";
+import { type BoardView, renderBoard } from "./board-table";
 import { h } from "./dom";
 import { type EmbedParams, embedParams } from "./embed-params";
 import { fixedDigits, VALUE_LABEL, valueKind } from "./game-features";
@@ -56,7 +56,7 @@ export function renderEmbed(root: HTMLElement, game: string): void {
   root.replaceChildren(heading, table, status, announcer);
   // Values are named and written by the game's kind (a rating is not a score), once its config is read.
   let format = new ValueFormat();
-  let values: BoardValues = { label: VALUE_LABEL.score, text: (v) => format.text(v) };
+  let values: BoardView = { label: VALUE_LABEL.score, text: (v) => format.text(v) };
   let kindAsked = false;
   const learnKind = async () => {
     kindAsked = true;
@@ -67,7 +67,7 @@ export function renderEmbed(root: HTMLElement, game: string): void {
     }
     const { config } = (await res.json()) as GameInfo;
     format = new ValueFormat(fixedDigits(config));
-    values = { label: VALUE_LABEL[valueKind(config)], text: (v) => format.text(v) };
+    values = { label: VALUE_LABEL[valueKind(config)], text: (v) => format.text(v), tiers: config.tiers != null };
     if (rows !== undefined) {
       format.see(scoresOf(rows));
       renderBoard(board, rows as never, head, body, EMPTY[board], values, false);

@@ -6,6 +6,7 @@ import { LIVE_AROUND, LIVE_BOARDS, LIVE_LIMIT } from "../../protocol/live";
 import { Country, GamePath, PlayerName } from "../../protocol/names";
 import { queryInt, queryList } from "../../protocol/query";
 import { createRouter, errorResponses as errors, fail } from "../http";
+import { openSocket } from "../relays";
 import { limitUpgrades } from "./guards";
 
 const watchGame = createRoute({
@@ -82,6 +83,6 @@ export const liveRoutes = createRouter().openapi(watchGame, async (c) => {
   // One parameter per name: names may hold commas.
   for (const name of players ?? []) query.append("players", name);
   url.search = query.toString();
-  // The upgrade is answered by the game's object, which keeps the socket.
-  return c.env.BOARD.getByName(game).fetch(new Request(url, c.req.raw)) as never;
+  // The game's object admits the spectator; its socket is held there or on a relay.
+  return (await openSocket(c.env, game, url, c.req.raw)) as never;
 });

@@ -115,9 +115,10 @@ export class PlayerTable {
     for (const slot of outside) yield this.stateOf(slot);
   }
 
-  stateOf(slot: number): PlayerState {
+  /** The state in `slot`; `player` when the caller already holds the id (no decoding). */
+  stateOf(slot: number, player = this.ids.idOf(slot)): PlayerState {
     const team = this.teamName(slot);
-    const state: PlayerState = { player: this.ids.idOf(slot), score: this.scores[slot], ts: this.times[slot] };
+    const state: PlayerState = { player, score: this.scores[slot], ts: this.times[slot] };
     if (this.subscores !== undefined) state.subscore = this.subscores[slot];
     if (team !== undefined) state.team = team;
     return state;

@@ -275,7 +275,7 @@ export class Ranking {
   /** The player's state, also when outside the window; undefined when unknown. */
   state(player: string): PlayerState | undefined {
     const slot = this.players.ids.find(player);
-    return slot === -1 ? undefined : this.players.stateOf(slot);
+    return slot === -1 ? undefined : this.players.stateOf(slot, player);
   }
 
   /** Players here ahead of an entry that need not be here (a shard's share of its place); `better`: better values only. */

@@ -157,7 +157,7 @@ describe("a game with relays", () => {
           await row.waitFor();
           return row.locator("td.spectators").textContent();
         },
-        { timeout: 25_000, intervals: [1000] },
+        { timeout: 25_000, interval: 1000 },
       )
       .toBe("4");
     await home.close();

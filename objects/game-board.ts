@@ -308,7 +308,7 @@ export class GameBoard extends DurableObject<Env> {
     const shards = this.shardSet();
     await this.directory.pausedFor(() =>
       this.ctx.blockConcurrencyWhile(async () => {
-        await this.spectators.closeAll("the game was deleted");
+        if (existed) await this.spectators.closeAll("the game was deleted");
         await shards?.delete();
         this.restored.maintenance.stop();
         await this.ctx.storage.deleteAlarm();

@@ -44,6 +44,9 @@ export class LiveRelay extends DurableObject<Env> {
       "SELECT game, relay, allowance FROM relay",
     );
     this.identity = row.toArray()[0];
+    // Sockets do not outlive a restart (a crash, a deploy), and no close event
+    // tells of them: the count the game keeps for this relay may be stale.
+    this.report();
   }
 
   /**

@@ -54,7 +54,11 @@ export interface Play<B extends LiveBoardName> {
   progress(perSecond: (count: number) => number): string;
 }
 
-/** Runs a tick a second for `seconds`, with a progress line after each; a tick that runs late starts the next at once. */
+/**
+ * Runs a tick a second for `seconds`, with a progress line after each; a tick
+ * that runs late starts the next at once. Then checks that the games count
+ * their spectators.
+ */
 export async function everySecond<B extends LiveBoardName>(seconds: number, play: Play<B>): Promise<void> {
   const started = Date.now();
   const perSecond = (count: number) => Math.round(count / ((Date.now() - started) / 1000));
@@ -67,6 +71,7 @@ export async function everySecond<B extends LiveBoardName>(seconds: number, play
     if (wait > 0) await sleep(wait);
   }
   process.stdout.write("\n");
+  await play.spectators.checkCounted();
 }
 
 type GameConfig = Parameters<PodiumClient["v1"]["games"][":game"]["$put"]>[0]["json"];

@@ -1,6 +1,13 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { LiveFeed, type LiveFeedOptions } from "../../client/index";
 import type { LiveBoardName } from "../../protocol/live";
-import type { Demo } from "./harness";
+import { type Demo, mark } from "./harness";
+
+/**
+ * How long the games directory may take to count spectators: a change of
+ * spectators alone is written at most every 10 s (reports bring it sooner).
+ */
+const COUNTED_WITHIN_MS = 12_000;
 
 type Watch<B extends LiveBoardName> = Omit<LiveFeedOptions<B>, "onBoard">;
 
@@ -15,7 +22,7 @@ export class Spectators<B extends LiveBoardName = "players"> {
    * `unreachable`: told of each spectator that could not connect.
    */
   constructor(
-    private readonly demo: Pick<Demo, "url" | "games" | "spectators">,
+    private readonly demo: Pick<Demo, "url" | "games" | "spectators" | "podium" | "sender">,
     private readonly watch: (index: number) => Watch<B>,
     private readonly unreachable: (game: string) => void = () => {},
   ) {}
@@ -39,6 +46,31 @@ export class Spectators<B extends LiveBoardName = "players"> {
   /** The feeds of `game` that missed an update (a gap in `seq`) or do not hold what `holds` expects. */
   astray(game: string, holds: (feed: LiveFeed<B>) => boolean): LiveFeed<B>[] {
     return this.of(game).filter((feed) => feed.gaps > 0 || !holds(feed));
+  }
+
+  /**
+   * Checks that each game counts its live spectators (GET /v1/games), those
+   * beyond the game's own sockets (LIVE_RELAY_AFTER) on its relays included:
+   * at least these, as a workload's other feeds and a browser count too.
+   */
+  async checkCounted(): Promise<void> {
+    if (this.feeds.length === 0) return;
+    const deadline = Date.now() + COUNTED_WITHIN_MS;
+    let counts = new Map<string, number>();
+    const live = (game: string) => this.of(game).filter((feed) => feed.board !== undefined).length;
+    const counted = (game: string) => (counts.get(game) ?? 0) >= live(game);
+    const agree = () => this.demo.games.every(counted);
+    for (;;) {
+      const res = await this.demo.podium.v1.games.$get({ query: { order: "active", limit: "1000" } });
+      if (res.ok) counts = new Map((await res.json()).games.map((g) => [g.game, g.spectators]));
+      if (agree() || Date.now() >= deadline) break;
+      await sleep(500);
+    }
+    for (const game of this.demo.games) {
+      const line = `${game}: ${live(game)} spectators live, ${counts.get(game)} counted by the game (on its object and relays)`;
+      if (counted(game)) console.log(`  ${mark(true)} ${line}`);
+      else this.demo.sender.failure(`${mark(false)} ${line}`);
+    }
   }
 
   close(): void {

@@ -96,6 +96,11 @@ export class DevServer {
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
       if (this.child.exitCode !== null) throw new Error(`wrangler dev exited:\n${this.output}`);
+      // Until wrangler says it listens, an answer may come from another server that took the port meanwhile.
+      if (!this.output.includes(`Ready on ${this.url}`)) {
+        await new Promise((r) => setTimeout(r, 200));
+        continue;
+      }
       try {
         if ((await fetch(`${this.url}/v1/games`)).status < 500 && (await this.inspectorListed())) return;
       } catch {}

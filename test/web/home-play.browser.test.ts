@@ -4,7 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ARTIFACTS, expectAccessible, launchChromium, readmeShot, seeding } from "../support/browser";
 import { DevServer, INGEST_KEY } from "../support/dev-server";
 
-const server = new DevServer();
+// Games here have relays: the game's object holds one spectator's socket
+// itself and relays of two hold the rest (README, "Audiences beyond one
+// object"); pages must not tell the difference.
+const server = new DevServer("wrangler.toml", undefined, { vars: { LIVE_RELAY_AFTER: "1", LIVE_RELAY_SOCKETS: "2" } });
 const { report, configure } = seeding(server);
 let browser: Browser;
 
@@ -111,6 +114,54 @@ describe("home page", () => {
     await page.screenshot({ path: join(ARTIFACTS, "home-360.png"), fullPage: true });
     await page.close();
     await watcher.close();
+  });
+});
+
+describe("a game with relays", () => {
+  /** The board's rows as the page shows them: player and score. */
+  const rows = (page: Page) =>
+    page
+      .locator("#board tbody tr[data-player]")
+      .evaluateAll((trs) => trs.map((tr) => `${tr.getAttribute("data-player")} ${tr.children[3]?.textContent}`));
+  const shows = (page: Page, want: string[]) => expect.poll(() => rows(page), { timeout: 10_000 }).toEqual(want);
+
+  it("shows the live board on every page, those on relays too, and counts every spectator on the home page", async () => {
+    const game = "hp-relayed";
+    await report(game, [
+      { player: "ada", score: 10 },
+      { player: "bo", score: 5 },
+    ]);
+    // One at a time: the first page's socket is the game's, the next three go to two relays.
+    const pages: Page[] = [];
+    for (let i = 0; i < 4; i++) {
+      const page = await open(`/games/${game}`);
+      await shows(page, ["ada 10", "bo 5"]);
+      pages.push(page);
+    }
+    await report(game, [
+      { player: "cy", score: 20 },
+      { player: "bo", score: 15 },
+    ]);
+    for (const page of pages) await shows(page, ["cy 20", "bo 15", "ada 10"]);
+    await report(game, [{ player: "ada", score: 30 }]);
+    for (const page of pages) await shows(page, ["ada 30", "cy 20", "bo 15"]);
+    for (const page of pages) expect(await page.locator(".status").textContent()).toBe("live");
+
+    // Spectators alone move the directory's row at most every 10 s: wait for it.
+    const home = await open("/");
+    const row = home.locator(`table.games tr[data-game="${game}"]`);
+    await expect
+      .poll(
+        async () => {
+          await home.reload();
+          await row.waitFor();
+          return row.locator("td.spectators").textContent();
+        },
+        { timeout: 25_000, interval: 1000 },
+      )
+      .toBe("4");
+    await home.close();
+    for (const page of pages) await page.close();
   });
 });
 

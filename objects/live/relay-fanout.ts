@@ -3,6 +3,8 @@ import type { LiveRelay } from "../relay/live-relay";
 import type { RelayedMessage } from "../relay/messages";
 import type { ViewSpec, ViewState } from "./views";
 
+const RECOUNT_EVERY_MS = 1000;
+
 interface Relay {
   /** Sockets it held when it last said (plus those placed on it since, until it says again). */
   sockets: number;
@@ -23,6 +25,7 @@ export class RelayFanout {
   /** Each carried view's spec and the relays that carry it. */
   private carried = new Map<string, { spec: ViewSpec; relays: Set<number> }>();
   private readonly stubs = new Map<number, DurableObjectStub<LiveRelay>>();
+  private recountedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly sql: SqlStorage,
@@ -121,6 +124,25 @@ export class RelayFanout {
     this.relays?.set(index, relay);
     this.sql.exec("INSERT OR REPLACE INTO live_relays (relay, sockets) VALUES (?, ?)", index, sockets);
     return true;
+  }
+
+  /** Asks every relay how many sockets it holds now (at most once a second: a full game is asked often). */
+  async recount(): Promise<void> {
+    const now = Date.now();
+    if (now - this.recountedAt < RECOUNT_EVERY_MS) return;
+    this.recountedAt = now;
+    await Promise.all(
+      [...this.load().keys()].map(async (index) => {
+        const sockets = await this.stub(index)
+          .sockets()
+          .catch((error: unknown) => {
+            this.stubs.delete(index);
+            console.error(`relay ${index} did not tell its count`, error);
+            return undefined;
+          });
+        if (sockets !== undefined) this.counted(index, sockets);
+      }),
+    );
   }
 
   /** Tells every relay its share of a changed `maxSpectators`. */

@@ -61,6 +61,8 @@ export class Spectators {
    */
   async admit(spec: ViewSpec): Promise<Response> {
     const { maxSpectators, maxViews } = this.host.settings();
+    // Counts told before a crash or deploy may stand for sockets that are gone: asked afresh before refusing.
+    if (this.connected >= maxSpectators) await this.fanout.recount();
     const connected = this.connected;
     if (connected >= maxSpectators) return errorResponse(tooManySpectators(connected, maxSpectators));
     if (spec.cohort !== undefined && !this.host.source().hasCohort?.(spec.cohort)) {
@@ -81,7 +83,8 @@ export class Spectators {
       this.host.counted();
       return response;
     }
-    const relay = await this.fanout.place(key, spec, () => view.state, maxSpectators);
+    const place = () => this.fanout.place(key, spec, () => view.state, maxSpectators);
+    const relay = (await place()) ?? (await this.fanout.recount().then(place));
     this.held.release(key);
     if (relay === undefined) return errorResponse(tooManySpectators(this.connected, maxSpectators));
     this.host.counted();

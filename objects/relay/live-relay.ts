@@ -90,6 +90,11 @@ export class LiveRelay extends DurableObject<Env> {
     return this.held.connected;
   }
 
+  /** The sockets this relay holds now. */
+  async sockets(): Promise<number> {
+    return this.held.connected;
+  }
+
   /** The game's `maxSpectators` changed: this relay's share of it (sockets already held stay). */
   async allow(allowance: number): Promise<void> {
     if (this.identity === undefined) return;

@@ -8,6 +8,8 @@ import { ADMIN, call, postScores, uniqueGame } from "../../support/worker-client
 // This project's games hold one socket themselves and put the rest on relays of two sockets each.
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const configure = (game: string, config: object) =>
+  call(`/v1/games/${game}`, { method: "PUT", key: ADMIN, json: config });
 
 /** Sockets each relay of `game` holds, by relay number (the first `count` relays). */
 async function relaySockets(game: string, count: number): Promise<number[]> {
@@ -144,6 +146,22 @@ describe("relays", () => {
     const res = await call(`/v1/games/${game}/live`, { headers: { upgrade: "websocket" } });
     expect(res.status).toBe(429);
     expect(await relaySockets(game, 1)).toEqual([1]);
+  });
+
+  it("ask the relays afresh before refusing a spectator on counts that may be stale (told before a crash)", async () => {
+    const game = uniqueGame("relays");
+    await configure(game, { maxSpectators: 3 });
+    await postScores(game, { player: "a", score: 1 });
+    const own = await watch(game);
+    // As if relay 0 held two sockets when the server went down: no close event ever told of them.
+    await runInDurableObject(env.BOARD.getByName(game), (_, state) => {
+      state.storage.sql.exec("INSERT OR REPLACE INTO live_relays (relay, sockets) VALUES (0, 2)");
+    });
+    await evictDurableObject(env.BOARD.getByName(game), { webSockets: "hibernate" });
+    const relayed = await watch(game);
+    expect(await relaySockets(game, 1)).toEqual([1]);
+    await postScores(game, { player: "b", score: 2 });
+    await converged(game, [own, relayed]);
   });
 
   it("let maxSpectators go up to 1,000,000", async () => {

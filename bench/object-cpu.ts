@@ -20,6 +20,7 @@ import {
   type CallFrame,
   type CpuBreakdown,
   type CpuProfile,
+  inclusive,
   PODIUM_BUCKETS,
 } from "./cpu-profile";
 
@@ -40,6 +41,8 @@ export interface ObjectCpuReport extends CpuBreakdown {
   wallMs: number;
   /** Self milliseconds per function, named "name (file:line)" with the line of its definition in our source. */
   byFunction: Record<string, number>;
+  /** `byFunction` with each function's callees included. */
+  byFunctionTotal: Record<string, number>;
 }
 
 interface Script {
@@ -78,8 +81,9 @@ export class ObjectCpu {
       await this.inspector.send("Debugger.disable");
       const byFile = breakdown(profile, sourceFiles(this.inspector.scripts), this.rule);
       // The same attribution keyed by function: breakdown's per-"file" totals are then per function.
-      const byFunction = breakdown(profile, sourceFunctions(this.inspector.scripts), this.rule).byFile;
-      return { ...byFile, byFunction, wallMs };
+      const functionOf = sourceFunctions(this.inspector.scripts);
+      const byFunction = breakdown(profile, functionOf, this.rule).byFile;
+      return { ...byFile, byFunction, byFunctionTotal: inclusive(profile, functionOf), wallMs };
     } finally {
       this.inspector.close();
     }

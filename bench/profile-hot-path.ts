@@ -99,6 +99,9 @@ function print(scenario: Scenario, report: ObjectCpuReport, times: number[], ser
   }
   table("file (self)", report.byFile, report.totalMs, batches, scenario.topFiles);
   table("function (self)", report.byFunction, report.totalMs, batches, 20);
+  // Callers hold their callees: the runtime's entry frames and our outer functions first.
+  const ours = Object.fromEntries(Object.entries(report.byFunctionTotal).filter(([name]) => name.includes(".ts:")));
+  table("function of ours (total, callees included)", ours, report.totalMs, batches, 25);
 }
 
 function table(title: string, ms: Record<string, number>, totalMs: number, batches: number, top: number): void {

@@ -116,6 +116,31 @@ export function breakdown(profile: CpuProfile, fileOf: (frame: CallFrame) => str
   return { byBucket, byFile, filesByBucket, totalMs: totalUs / 1000, samples: samples.length, periodMs: period / 1000 };
 }
 
+/**
+ * Inclusive milliseconds per key (a function, say): a sample counts once for
+ * every distinct key on its stack, so a caller holds what its callees took.
+ * Samples are weighted as in `breakdown`.
+ */
+export function inclusive(profile: CpuProfile, keyOf: (frame: CallFrame) => string): Record<string, number> {
+  const parentOf = new Map<number, number>();
+  for (const n of profile.nodes) for (const child of n.children ?? []) parentOf.set(child, n.id);
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const deltas = profile.timeDeltas ?? [];
+  const period = median(deltas.filter((d) => d > 0));
+  const totals: Record<string, number> = {};
+  (profile.samples ?? []).forEach((id, i) => {
+    const delta = deltas[i] ?? period;
+    const ms = (delta > IDLE_GAP * period ? period : delta) / 1000;
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parentOf.get(at)) {
+      const node = nodes.get(at);
+      if (node !== undefined) seen.add(keyOf(node.callFrame));
+    }
+    for (const key of seen) totals[key] = (totals[key] ?? 0) + ms;
+  });
+  return totals;
+}
+
 /** V8's pseudo-frames name what the isolate did outside any script. */
 function unattributed(functionName: string): string {
   if (functionName === "(garbage collector)") return "gc";

@@ -20,6 +20,7 @@ import {
   type CallFrame,
   type CpuBreakdown,
   type CpuProfile,
+  inclusive,
   PODIUM_BUCKETS,
 } from "./cpu-profile";
 
@@ -38,6 +39,10 @@ export interface ObjectCpuOptions {
 export interface ObjectCpuReport extends CpuBreakdown {
   /** The profiled window, wall clock. */
   wallMs: number;
+  /** Self milliseconds per function, named "name (file:line)" with the line of its definition in our source. */
+  byFunction: Record<string, number>;
+  /** `byFunction` with each function's callees included. */
+  byFunctionTotal: Record<string, number>;
 }
 
 interface Script {
@@ -74,7 +79,11 @@ export class ObjectCpu {
       // only now, so it costs nothing during the window.
       await this.inspector.send("Debugger.enable");
       await this.inspector.send("Debugger.disable");
-      return { ...breakdown(profile, sourceFiles(this.inspector.scripts), this.rule), wallMs };
+      const byFile = breakdown(profile, sourceFiles(this.inspector.scripts), this.rule);
+      // The same attribution keyed by function: breakdown's per-"file" totals are then per function.
+      const functionOf = sourceFunctions(this.inspector.scripts);
+      const byFunction = breakdown(profile, functionOf, this.rule).byFile;
+      return { ...byFile, byFunction, byFunctionTotal: inclusive(profile, functionOf), wallMs };
     } finally {
       this.inspector.close();
     }
@@ -83,6 +92,22 @@ export class ObjectCpu {
 
 /** Our file for a frame: through its script's source map, relative to the repository. */
 function sourceFiles(scripts: Map<string, Script>): (frame: CallFrame) => string {
+  const at = sourcePositions(scripts);
+  return (frame) => at(frame).file;
+}
+
+/** A frame's function, with where it is defined in our source (a frame's position is its function's start). */
+function sourceFunctions(scripts: Map<string, Script>): (frame: CallFrame) => string {
+  const at = sourcePositions(scripts);
+  return (frame) => {
+    const { file, line } = at(frame);
+    if (line === undefined) return frame.functionName.startsWith("(") ? file : `${frame.functionName} (${file})`;
+    return `${frame.functionName || "(anonymous)"} (${file}:${line})`;
+  };
+}
+
+/** Our file and 1-based line for a frame: through its script's source map, relative to the repository. */
+function sourcePositions(scripts: Map<string, Script>): (frame: CallFrame) => { file: string; line?: number } {
   const maps = new Map<string, { map: SourceMap; base: string } | undefined>();
   const mapOf = (scriptId: string) => {
     if (!maps.has(scriptId)) maps.set(scriptId, loadMap(scripts.get(scriptId)));
@@ -90,13 +115,13 @@ function sourceFiles(scripts: Map<string, Script>): (frame: CallFrame) => string
   };
   return (frame) => {
     const script = scripts.get(frame.scriptId);
-    if (script === undefined) return frame.url || native(frame.functionName);
+    if (script === undefined) return { file: frame.url || native(frame.functionName) };
     const loaded = mapOf(frame.scriptId);
     const entry = loaded?.map.findEntry(frame.lineNumber, frame.columnNumber);
     if (loaded !== undefined && entry !== undefined && "originalSource" in entry) {
-      return repoPath(resolve(loaded.base, entry.originalSource));
+      return { file: repoPath(resolve(loaded.base, entry.originalSource)), line: entry.originalLine + 1 };
     }
-    return script.url.startsWith("file:") ? repoPath(fileURLToPath(script.url)) : script.url;
+    return { file: script.url.startsWith("file:") ? repoPath(fileURLToPath(script.url)) : script.url };
   };
 }
 

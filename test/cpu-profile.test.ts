@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { breakdown, bucketsByPrefix, type CallFrame, type CpuProfile, PODIUM_BUCKETS } from "../bench/cpu-profile";
+import {
+  breakdown,
+  bucketsByPrefix,
+  type CallFrame,
+  type CpuProfile,
+  inclusive,
+  PODIUM_BUCKETS,
+} from "../bench/cpu-profile";
 
 // bench/cpu-profile.ts on hand-made profiles: where each sample's time goes.
 // A frame's "file" here is its url, as if the source map had mapped it.
@@ -99,5 +106,21 @@ describe("breakdown", () => {
     expect(PODIUM_BUCKETS("engine/ranking.ts")).toBe("shared");
     expect(PODIUM_BUCKETS("node_modules/zod/v4/core/schemas.js")).toBeUndefined();
     expect(PODIUM_BUCKETS("(program)")).toBeUndefined();
+  });
+});
+
+describe("inclusive", () => {
+  it("counts a sample once for every distinct key on its stack, a recursive one once", () => {
+    const profile = profileOf([
+      [["a.ts", "b.ts", "c.ts"], 200],
+      [["a.ts", "b.ts"], 200],
+      [["a.ts", "b.ts", "a.ts"], 200],
+      [["d.ts"], 200],
+    ]);
+    const ms = inclusive(profile, fileOf);
+    const rounded = Object.fromEntries(
+      Object.entries(ms).map(([key, value]) => [key, Math.round(value * 1000) / 1000]),
+    );
+    expect(rounded).toEqual({ "(root)": 0.8, "a.ts": 0.6, "b.ts": 0.6, "c.ts": 0.2, "d.ts": 0.2 });
   });
 });

@@ -62,7 +62,7 @@ export function bucketsByPrefix(prefixes: [prefix: string, bucket: string][]): B
  * only when the runtime enters them directly (a callback or a resumed async
  * function).
  */
-export const PODIUM_BUCKETS: BucketRule = bucketsByPrefix([
+export const PODIUM_PREFIXES: [prefix: string, bucket: string][] = [
   ["objects/relay/", "relay"],
   ["objects/shards/game-shard.ts", "shard"],
   ["objects/", "game"],
@@ -72,7 +72,9 @@ export const PODIUM_BUCKETS: BucketRule = bucketsByPrefix([
   ["node_modules/@hono/", "worker"],
   ["engine/", "shared"],
   ["protocol/", "shared"],
-]);
+];
+
+export const PODIUM_BUCKETS: BucketRule = bucketsByPrefix(PODIUM_PREFIXES);
 
 /** A gap longer than this many typical periods had the isolate idle in it. */
 const IDLE_GAP = 2;

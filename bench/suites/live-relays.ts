@@ -14,7 +14,7 @@
 // reported per 1,000.
 
 import { ADMIN_KEY, DevServer } from "../../test/support/dev-server";
-import { bucketsByPrefix } from "../cpu-profile";
+import { bucketsByPrefix, PODIUM_PREFIXES } from "../cpu-profile";
 import { ObjectCpu } from "../object-cpu";
 import { type BenchContext, type BenchResult, compared, percentile } from "../report";
 import { load, type Watcher, watch } from "./live";
@@ -35,13 +35,7 @@ const BUCKETS = bucketsByPrefix([
   ["objects/relay/", "relay"],
   ["objects/live/held-views.ts", "view saves"],
   ["objects/live/", "game live"],
-  ["objects/", "game"],
-  ["worker/", "worker"],
-  ["node_modules/wrangler/templates/middleware/", "worker"],
-  ["node_modules/hono/", "worker"],
-  ["node_modules/@hono/", "worker"],
-  ["engine/", "shared"],
-  ["protocol/", "shared"],
+  ...PODIUM_PREFIXES,
 ]);
 
 interface Phase {

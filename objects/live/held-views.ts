@@ -1,5 +1,5 @@
-import { type AnyLiveEntry, CLOSE, entryKey, PING, PONG, type SnapshotMessage } from "../../protocol/live";
-import { boardOf, type ViewSpec, type ViewState, viewKey } from "./views";
+import { type AnyLiveEntry, CLOSE, PING, PONG, type SnapshotMessage } from "../../protocol/live";
+import { boardOf, type ViewSpec, type ViewState, viewKey, viewState } from "./views";
 
 /** View states are saved once updates pause this long, and at least this often while they don't. */
 const SAVE_AFTER_MS = 1000;
@@ -212,13 +212,7 @@ export class HeldViews {
       const row = saved.get(key);
       if (row === undefined) return undefined;
       // Entries are stored as a list: the view's board says which field keys them.
-      const board = boardOf(spec);
-      const state: ViewState = {
-        seq: row.seq,
-        total: row.total,
-        entries: new Map(row.entries.map((e) => [entryKey(board, e), e])),
-      };
-      const view = { spec, sockets: new Set<WebSocket>(), state };
+      const view = { spec, sockets: new Set<WebSocket>(), state: viewState(spec, row) };
       views.set(key, view);
       return view;
     };

@@ -32,6 +32,12 @@ export interface ViewState {
   entries: Map<string, AnyLiveEntry>;
 }
 
+/** A view's state from its entries as a list (saved, or carried to a relay), keyed by its board's key field. */
+export function viewState(spec: ViewSpec, saved: { seq: number; total: number; entries: AnyLiveEntry[] }): ViewState {
+  const board = boardOf(spec);
+  return { seq: saved.seq, total: saved.total, entries: new Map(saved.entries.map((e) => [entryKey(board, e), e])) };
+}
+
 /** Where views read their entries: the same reads the API answers with. */
 export interface ViewSource {
   page(offset: number, limit: number): LiveEntry[];

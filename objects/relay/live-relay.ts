@@ -1,8 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
-import { type AnyLiveEntry, entryKey, type UpdateMessage } from "../../protocol/live";
+import { applyLiveMessage, type UpdateMessage } from "../../protocol/live";
 import { DOOR_HEADER, RELAY_HEADER } from "../../protocol/relays";
 import { HeldViews, LIVE_VIEWS_TABLE } from "../live/held-views";
-import { boardOf, type ViewState, viewKey, viewSpecOf } from "../live/views";
+import { boardOf, viewKey, viewSpecOf, viewState } from "../live/views";
 import type { CarriedView, RelayedMessage } from "./messages";
 
 /** A relay tells its game how many sockets it holds at most this often. */
@@ -82,7 +82,7 @@ export class LiveRelay extends DurableObject<Env> {
       );
     }
     const key = viewKey(spec);
-    const state: ViewState = { seq, total, entries: keyed(boardOf(spec), entries) };
+    const state = viewState(spec, { seq, total, entries });
     const copy = this.held.get(key);
     if (copy !== undefined && copy.state.seq !== seq) this.held.lose(key, "the view went out of step; reconnect");
     if (copy === undefined || copy.state.seq !== seq) this.held.add(spec, state);
@@ -122,19 +122,17 @@ export class LiveRelay extends DurableObject<Env> {
         dropped.push(key);
         continue;
       }
-      const update = message === null ? undefined : (JSON.parse(message) as UpdateMessage);
-      if (update === undefined || update.seq !== copy.state.seq + 1) {
+      // The client's own reducer: it refuses an update that does not follow the copy's seq.
+      const next =
+        message === null
+          ? undefined
+          : applyLiveMessage({ board: boardOf(copy.spec), ...copy.state }, JSON.parse(message) as UpdateMessage);
+      if (message === null || next === undefined) {
         this.held.lose(key, "the view went out of step; reconnect for a fresh snapshot");
         dropped.push(key);
         continue;
       }
-      const board = boardOf(copy.spec);
-      const entries = new Map(copy.state.entries);
-      for (const entry of update.entries) {
-        if (entry.rank === null) entries.delete(entryKey(board, entry));
-        else entries.set(entryKey(board, entry), entry);
-      }
-      this.held.send(key, { seq: update.seq, total: update.total, entries }, message as string);
+      this.held.send(key, { seq: next.seq, total: next.total, entries: next.entries }, message);
     }
     return dropped;
   }
@@ -182,8 +180,4 @@ export class LiveRelay extends DurableObject<Env> {
     this.ctx.storage.sql.exec(LIVE_VIEWS_TABLE);
     this.ctx.storage.sql.exec(RELAY_TABLE);
   }
-}
-
-function keyed(board: ReturnType<typeof boardOf>, entries: AnyLiveEntry[]): Map<string, AnyLiveEntry> {
-  return new Map(entries.map((e) => [entryKey(board, e), e]));
 }

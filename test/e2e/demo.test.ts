@@ -10,6 +10,8 @@ beforeAll(() => server.start(), 120_000);
 afterAll(() => server.dispose());
 
 /** A demo run to its end: its exit status (null if killed at `timeout`) and output. */
+/** How a demo run reaches the test's server. */
+const connect = () => ["--url", server.url, "--key", INGEST_KEY, "--admin-key", ADMIN_KEY];
 const demo = (args: string[], timeout = 60_000) =>
   new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
     const main = join(import.meta.dirname, "..", "..", "scripts", "demo", "main.ts");
@@ -28,16 +30,7 @@ const demo = (args: string[], timeout = 60_000) =>
 describe.concurrent("the demo's workloads on one server", () => {
   // 70 s hold at least one reset; a run ending within 10 s of one runs on to 15 s past it (at most 95 s).
   it("runs the tournament workload: joins, attempts, cohorts, closed tournaments and every hook event as modelled", async () => {
-    const args = [
-      "--url",
-      server.url,
-      "--key",
-      INGEST_KEY,
-      "--admin-key",
-      ADMIN_KEY,
-      "--webhook-secret",
-      WEBHOOK_SECRET,
-    ];
+    const args = [...connect(), "--webhook-secret", WEBHOOK_SECRET];
     const run = await demo(
       [...args, "--workload", "tournament", "--games", "2", "--players", "60", "--seconds", "70", "--spectators", "1"],
       150_000,
@@ -65,7 +58,7 @@ describe.concurrent("the demo's workloads on one server", () => {
 
   describe("the other workloads, one after another", () => {
     it.sequential("runs the demo twice on one server; the second run starts from fresh games", async () => {
-      const args = ["--url", server.url, "--key", INGEST_KEY, "--admin-key", ADMIN_KEY];
+      const args = connect();
       const first = await demo([...args, "--games", "3", "--players", "40", "--seconds", "3", "--spectators", "2"]);
       expect(first.status, first.stdout + first.stderr).toBe(0);
       expect(first.stdout).toContain("demo: all boards match");
@@ -78,7 +71,7 @@ describe.concurrent("the demo's workloads on one server", () => {
     });
 
     it.sequential("runs the flink workload and finds players, teams, MVPs, trending and countries as it sent them", async () => {
-      const args = ["--url", server.url, "--key", INGEST_KEY, "--admin-key", ADMIN_KEY, "--workload", "flink"];
+      const args = [...connect(), "--workload", "flink"];
       // The README's sizes: 300 players put more than a trending page's 100 on the trending board.
       const run = await demo([
         ...args,
@@ -103,7 +96,7 @@ describe.concurrent("the demo's workloads on one server", () => {
     });
 
     it.sequential("runs the matches workload and finds every ELO and OpenSkill rating and every player's stats as it sent them", async () => {
-      const args = ["--url", server.url, "--key", INGEST_KEY, "--admin-key", ADMIN_KEY, "--workload", "matches"];
+      const args = [...connect(), "--workload", "matches"];
       const run = await demo([...args, "--games", "2", "--players", "40", "--seconds", "4", "--spectators", "2"]);
       expect(run.status, run.stdout + run.stderr).toBe(0);
       for (const check of [
@@ -119,16 +112,7 @@ describe.concurrent("the demo's workloads on one server", () => {
     });
 
     it.sequential("runs the seasons workload: each archived season, its awards and its signed webhook as it modelled them", async () => {
-      const args = [
-        "--url",
-        server.url,
-        "--key",
-        INGEST_KEY,
-        "--admin-key",
-        ADMIN_KEY,
-        "--webhook-secret",
-        WEBHOOK_SECRET,
-      ];
+      const args = [...connect(), "--webhook-secret", WEBHOOK_SECRET];
       const run = await demo([
         ...args,
         "--workload",
@@ -150,7 +134,7 @@ describe.concurrent("the demo's workloads on one server", () => {
     });
 
     it.sequential("runs the clients workload: players post with their own tokens, every cheat gets its answer, and none is applied", async () => {
-      const args = ["--url", server.url, "--key", INGEST_KEY, "--admin-key", ADMIN_KEY, "--workload", "clients"];
+      const args = [...connect(), "--workload", "clients"];
       // One cheat a second, taking turns: five seconds give each of the five its turn.
       const run = await demo([...args, "--games", "2", "--players", "30", "--seconds", "5", "--spectators", "1"]);
       expect(run.status, run.stdout + run.stderr).toBe(0);
@@ -165,7 +149,7 @@ describe.concurrent("the demo's workloads on one server", () => {
     });
 
     it.sequential("runs the shards workload: batches split over 8 shards, refused in part and resent once, exact ranks", async () => {
-      const args = ["--url", server.url, "--key", INGEST_KEY, "--admin-key", ADMIN_KEY, "--workload", "shards"];
+      const args = [...connect(), "--workload", "shards"];
       const run = await demo([...args, "--games", "2", "--players", "1500", "--seconds", "4", "--spectators", "2"]);
       expect(run.status, run.stdout + run.stderr).toBe(0);
       expect(run.stdout).toMatch(/[1-9]\d* batches refused in part and resent/);
@@ -177,7 +161,7 @@ describe.concurrent("the demo's workloads on one server", () => {
     });
 
     it.sequential("runs the racing workload: best laps by sector, tiers, meta, friends boards and one driver across games", async () => {
-      const args = ["--url", server.url, "--key", INGEST_KEY, "--admin-key", ADMIN_KEY, "--workload", "racing"];
+      const args = [...connect(), "--workload", "racing"];
       const run = await demo([...args, "--games", "2", "--players", "60", "--seconds", "4", "--spectators", "2"]);
       expect(run.status, run.stdout + run.stderr).toBe(0);
       expect(run.stdout).toContain("✓ racing-1 top 15 of 60 with sectors, tiers and meta");

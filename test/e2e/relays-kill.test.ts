@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { LiveFeed, type LiveFeedOptions } from "../../client/live";
 import type { AnyLiveEntry, LiveBoardName } from "../../protocol/live";
-import { ADMIN_KEY, DevServer, INGEST_KEY } from "../support/dev-server";
+import { ADMIN_KEY, DevServer } from "../support/dev-server";
 
 // Relays hold what a game cannot (README, "Audiences beyond one object"). A
 // game's spectators are spread over the game and several relays, watching
@@ -75,16 +75,6 @@ function watch(view: LiveFeedOptions<LiveBoardName>): Watcher {
   return watcher;
 }
 
-async function send(method: string, path: string, body: unknown, key = INGEST_KEY): Promise<number> {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  await res.arrayBuffer();
-  return res.status;
-}
-
 async function read<T>(path: string): Promise<T> {
   const res = await fetch(`${server.url}/v1/games/${GAME}${path}`);
   expect(res.status, path).toBe(200);
@@ -119,9 +109,9 @@ async function truth(view: LiveFeedOptions<LiveBoardName>): Promise<Row[]> {
 }
 
 it("spectators on the game and its relays reconnect after a kill -9 and converge on the true board", async () => {
-  expect(await send("PUT", `/v1/games/${GAME}`, { aggregate: "max", maxSpectators: MAX_SPECTATORS }, ADMIN_KEY)).toBe(
-    200,
-  );
+  expect(
+    await server.send("PUT", `/v1/games/${GAME}`, { aggregate: "max", maxSpectators: MAX_SPECTATORS }, ADMIN_KEY),
+  ).toBe(200);
   const best = new Map<string, number>();
   let tick = 0;
   const batch = (): Report[] =>
@@ -143,7 +133,7 @@ it("spectators on the game and its relays reconnect after a kill -9 and converge
     country: COUNTRIES[p % 4],
   }));
   for (const r of everyone) best.set(r.player, 1);
-  expect(await send("POST", `/v1/games/${GAME}/scores`, { scores: everyone })).toBe(200);
+  expect(await server.send("POST", `/v1/games/${GAME}/scores`, { scores: everyone })).toBe(200);
   acknowledged.push(...everyone);
 
   // One at a time, so the first AFTER sockets are the game's and the rest fill relays in order.
@@ -159,7 +149,7 @@ it("spectators on the game and its relays reconnect after a kill -9 and converge
     while (streaming) {
       tick++;
       const scores = batch();
-      const status = await send("POST", `/v1/games/${GAME}/scores`, { scores }).catch(() => 0);
+      const status = await server.send("POST", `/v1/games/${GAME}/scores`, { scores }).catch(() => 0);
       if (status === 200) acknowledged.push(...scores);
       await new Promise((r) => setTimeout(r, 40));
     }

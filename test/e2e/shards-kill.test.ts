@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { ADMIN_KEY, DevServer, INGEST_KEY } from "../support/dev-server";
+import { ADMIN_KEY, DevServer } from "../support/dev-server";
 
 // A sharded game's batches are split over its shards, each part durable when
 // answered. Kill wrangler dev (and workerd) with SIGKILL while batches are in
@@ -34,17 +34,7 @@ function batch(round: number, index: number): Report[] {
   });
 }
 
-async function send(method: string, path: string, body: unknown, key = INGEST_KEY): Promise<number> {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  await res.arrayBuffer();
-  return res.status;
-}
-
-const post = (game: string, scores: Report[]) => send("POST", `/v1/games/${game}/scores`, { scores });
+const post = (game: string, scores: Report[]) => server.send("POST", `/v1/games/${game}/scores`, { scores });
 
 async function read(path: string): Promise<unknown> {
   const res = await fetch(`${server.url}${path}`);
@@ -55,8 +45,8 @@ async function read(path: string): Promise<unknown> {
 }
 
 it("loses no acknowledged report of a sharded game when wrangler dev is killed mid-ingest", async () => {
-  expect(await send("PUT", `/v1/games/${SHARDED}`, { shards: 4, aggregate: "max" }, ADMIN_KEY)).toBe(200);
-  expect(await send("PUT", `/v1/games/${TWIN}`, { aggregate: "max" }, ADMIN_KEY)).toBe(200);
+  expect(await server.send("PUT", `/v1/games/${SHARDED}`, { shards: 4, aggregate: "max" }, ADMIN_KEY)).toBe(200);
+  expect(await server.send("PUT", `/v1/games/${TWIN}`, { aggregate: "max" }, ADMIN_KEY)).toBe(200);
   const acknowledged: Report[] = [];
   const unanswered: Report[][] = [];
   for (let round = 0; round < 3; round++) {
@@ -112,8 +102,8 @@ it("finishes a sharded season's close after wrangler dev is killed while it merg
   const game = "kill-season-sharded";
   const twin = "kill-season-twin";
   const prizes = { poolShare: 0.02, poolSeed: 100, split: [{ from: 1, to: 5, share: 0.5 }] };
-  expect(await send("PUT", `/v1/games/${game}`, { shards: 4, prizes }, ADMIN_KEY)).toBe(200);
-  expect(await send("PUT", `/v1/games/${twin}`, { prizes }, ADMIN_KEY)).toBe(200);
+  expect(await server.send("PUT", `/v1/games/${game}`, { shards: 4, prizes }, ADMIN_KEY)).toBe(200);
+  expect(await server.send("PUT", `/v1/games/${twin}`, { prizes }, ADMIN_KEY)).toBe(200);
   for (let from = 0; from < 12_000; from += 1000) {
     const scores = Array.from({ length: 1000 }, (_, i) => ({
       player: `p${from + i}`,
@@ -123,9 +113,9 @@ it("finishes a sharded season's close after wrangler dev is killed while it merg
     }));
     for (const g of [game, twin]) expect(await post(g, scores)).toBe(200);
   }
-  expect(await send("POST", `/v1/games/${twin}/seasons/close`, {}, ADMIN_KEY)).toBe(200);
+  expect(await server.send("POST", `/v1/games/${twin}/seasons/close`, {}, ADMIN_KEY)).toBe(200);
   // The close answers once it is recorded; its 24 parts of standings are merged from the shards after it.
-  expect(await send("POST", `/v1/games/${game}/seasons/close`, {}, ADMIN_KEY)).toBe(200);
+  expect(await server.send("POST", `/v1/games/${game}/seasons/close`, {}, ADMIN_KEY)).toBe(200);
   await server.stop("SIGKILL");
   await server.start();
   const complete = async (g: string) =>

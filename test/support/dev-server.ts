@@ -163,6 +163,17 @@ export class DevServer {
     }
   }
 
+  /** Sends a JSON body with a key (the ingest key unless said), and answers the status once the body is read. */
+  async send(method: string, path: string, body: unknown, key = INGEST_KEY): Promise<number> {
+    const res = await fetch(`${this.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    await res.arrayBuffer();
+    return res.status;
+  }
+
   /** User+system CPU seconds of every process in the server's group (wrangler and workerd). */
   cpuSeconds(): number {
     let seconds = 0;

@@ -129,7 +129,7 @@ export class PlayerBoard {
       if (config.archive) host.keepForArchive(batch.reports);
       for (const [player, change] of batch.profiles) tables.profiles.set(player, change);
       const counts = reportCounts(batch.reports, plan.peaks);
-      tables.stats.countReports(counts, config.order === "desc", tables.competitors.season, passage.value?.stats);
+      tables.stats.countReports(counts, config.order === "desc", tables.competitors.season);
     });
     joinCountries(this.current, tables.profiles, newcomers, batch.profiles);
     if (states.length > 0 || batch.profiles.size > 0) host.changed(now);

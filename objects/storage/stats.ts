@@ -1,3 +1,13 @@
+import {
+  addDelta,
+  addDeltasSql,
+  deltaOfTuple,
+  deltaTuple,
+  isDelta,
+  isDeltaTuple,
+  joinDeltas,
+  type StatsEntry,
+} from "./report-deltas";
 import type { ObjectSchema } from "./schema";
 import { WriteBehind, type WriteBehindLimits } from "./write-behind";
 
@@ -72,37 +82,38 @@ const LIMITS: WriteBehindLimits = { flushAt: 10_000, pendingLimit: 100_000, logg
 
 /**
  * Every player's stats in the object's SQLite, written behind (see
- * `WriteBehind`): a batch's changed rows are one `stats_log` row, flushed to
- * `stats` in the background.
+ * `WriteBehind`): a batch's changes are one `stats_log` row, flushed to
+ * `stats` in the background. Results and events change whole rows; score
+ * reports only add to a row (see `ReportDelta`), so a batch of them reads
+ * no row and a flush adds a period's reports in one upsert per player.
  */
 export class StatsTable {
-  private readonly rows: WriteBehind<StoredStats>;
+  private readonly rows: WriteBehind<StatsEntry>;
 
   constructor(
     private readonly sql: SqlStorage,
     private readonly schema: ObjectSchema,
+    limits = LIMITS,
   ) {
-    this.rows = new WriteBehind(
+    this.rows = new WriteBehind<StatsEntry>(
       sql,
       {
         log: "stats_log",
-        toTuple,
-        fromTuple: (t) => [t[0] as string, fromTuple(t)],
-        write: (tuples) =>
-          sql.exec(
-            `INSERT OR REPLACE INTO stats
-             (player, played, wins, losses, draws, streak, best_streak, reports, best, first_seen, last_seen, counters, mu, sigma,
-              attempts, attempts_epoch)
-             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7,
-                    value ->> 8, value ->> 9, value ->> 10, value ->> 11, value ->> 12, value ->> 13,
-                    coalesce(value ->> 14, 0), coalesce(value ->> 15, 0)
-             FROM json_each(?)`,
-            JSON.stringify(tuples),
-          ),
+        toTuple: (player, entry) => (isDelta(entry) ? deltaTuple(player, entry) : toTuple(player, entry)),
+        fromTuple: (t) => [t[0] as string, isDeltaTuple(t) ? deltaOfTuple(t) : fromTuple(t)],
+        fold: (player, before, entry) => this.fold(player, before, entry),
+        write: (tuples) => {
+          const whole = tuples.filter((t) => !isDeltaTuple(t));
+          if (whole.length > 0) this.writeWhole(whole);
+          for (const desc of [true, false]) {
+            const deltas = tuples.filter((t) => isDeltaTuple(t) && (t[6] === 1) === desc);
+            if (deltas.length > 0) sql.exec(addDeltasSql(desc), JSON.stringify(deltas));
+          }
+        },
         remove: (players) =>
           sql.exec("DELETE FROM stats WHERE player IN (SELECT value FROM json_each(?))", JSON.stringify(players)),
       },
-      LIMITS,
+      limits,
       schema.exists,
     );
   }
@@ -115,18 +126,27 @@ export class StatsTable {
   many(players: readonly string[]): Map<string, StoredStats> {
     const found = new Map<string, StoredStats>();
     if (!this.schema.exists || players.length === 0) return found;
+    const layered: [string, StatsEntry | undefined, StatsEntry | null | undefined][] = [];
     const stored: string[] = [];
     for (const player of players) {
-      const row = this.rows.held(player);
-      if (row === undefined) stored.push(player);
-      else if (row !== null) found.set(player, row);
+      const [pending, flushing] = this.rows.layers(player);
+      if (pending === null || (pending !== undefined && !isDelta(pending))) {
+        if (pending !== null) found.set(player, pending);
+        continue;
+      }
+      layered.push([player, pending, flushing]);
+      if (flushing === undefined || (flushing !== null && isDelta(flushing))) stored.push(player);
     }
-    if (stored.length === 0) return found;
-    for (const row of this.sql.exec<Row>(
-      "SELECT * FROM stats WHERE player IN (SELECT value FROM json_each(?))",
-      JSON.stringify(stored),
-    )) {
-      found.set(row.player, fromRow(row));
+    const table = this.stored(stored);
+    for (const [player, pending, flushing] of layered) {
+      let row =
+        flushing === null
+          ? undefined
+          : flushing === undefined
+            ? table.get(player)
+            : this.under(flushing, table.get(player));
+      if (pending !== undefined) row = this.under(pending, row);
+      if (row !== undefined) found.set(player, row);
     }
     return found;
   }
@@ -134,34 +154,19 @@ export class StatsTable {
   /**
    * Adds a batch of reports to their players' counts, and to their attempts
    * in the season of `epoch`; call as the batch transaction's last write.
-   * `current`: the players' rows when the batch already read them.
    */
-  countReports(
-    counts: readonly ReportCount[],
-    higherIsBetter: boolean,
-    epoch: number,
-    current = this.many(counts.map((c) => c.player)),
-  ): void {
+  countReports(counts: readonly ReportCount[], higherIsBetter: boolean, epoch: number): void {
     if (counts.length === 0) return;
-    const changed = new Map<string, StoredStats>();
+    const changed = new Map<string, StatsEntry>();
     for (const { player, reports, peak, first, last } of counts) {
-      const row = { ...(current.get(player) ?? newStats(first)) };
-      row.reports += reports;
-      row.attempts = attemptsIn(row, epoch) + reports;
-      row.attemptsEpoch = epoch;
-      if (peak !== null) {
-        row.best = row.best === null ? peak : higherIsBetter ? Math.max(row.best, peak) : Math.min(row.best, peak);
-      }
-      row.firstSeen = Math.min(row.firstSeen, first);
-      row.lastSeen = Math.max(row.lastSeen, last);
-      changed.set(player, row);
+      changed.set(player, { delta: true, reports, attempts: reports, epoch, peak, desc: higherIsBetter, first, last });
     }
-    this.write(changed);
+    this.rows.write(changed);
   }
 
   /**
-   * Logs whole rows (results, events, reports); call inside the batch's
-   * transaction, as its last write: memory follows once the log row is written.
+   * Logs whole rows (results, events); call inside the batch's transaction,
+   * as its last write: memory follows once the log row is written.
    */
   write(rows: ReadonlyMap<string, StoredStats>): void {
     this.rows.write(rows);
@@ -179,6 +184,59 @@ export class StatsTable {
   /** One flush step in the caller's transaction (see `WriteBehind.flushStep`); true while more remains. */
   flushStep(): boolean {
     return this.rows.flushStep();
+  }
+
+  /** An entry over what lies under it: a whole row replaces, a delta adds. */
+  private under(entry: StatsEntry, row: StoredStats | undefined): StoredStats {
+    return isDelta(entry) ? addDelta(row, entry, newStats) : entry;
+  }
+
+  /**
+   * A delta folded into the entry pending before it: deltas of one order
+   * join; otherwise the row is read whole (the order changed mid-period).
+   */
+  private fold(player: string, before: StatsEntry | null | undefined, entry: StatsEntry): StatsEntry {
+    if (!isDelta(entry) || before === undefined) return entry;
+    if (before === null) return addDelta(undefined, entry, newStats);
+    if (!isDelta(before)) return addDelta(before, entry, newStats);
+    return (
+      joinDeltas(before, entry) ?? addDelta(addDelta(this.underPending(player), before, newStats), entry, newStats)
+    );
+  }
+
+  /** The row under a player's pending entry: the flushing one over the table's. */
+  private underPending(player: string): StoredStats | undefined {
+    // While the log replays, `rows` is not yet set and nothing is flushing.
+    const flushing = this.rows === undefined ? undefined : this.rows.layers(player)[1];
+    if (flushing === null) return undefined;
+    if (flushing !== undefined && !isDelta(flushing)) return flushing;
+    const table = this.stored([player]).get(player);
+    return flushing === undefined ? table : addDelta(table, flushing, newStats);
+  }
+
+  private stored(players: readonly string[]): Map<string, StoredStats> {
+    const found = new Map<string, StoredStats>();
+    if (players.length === 0) return found;
+    for (const row of this.sql.exec<Row>(
+      "SELECT * FROM stats WHERE player IN (SELECT value FROM json_each(?))",
+      JSON.stringify(players),
+    )) {
+      found.set(row.player, fromRow(row));
+    }
+    return found;
+  }
+
+  private writeWhole(tuples: unknown[][]): void {
+    this.sql.exec(
+      `INSERT OR REPLACE INTO stats
+       (player, played, wins, losses, draws, streak, best_streak, reports, best, first_seen, last_seen, counters, mu, sigma,
+        attempts, attempts_epoch)
+       SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7,
+              value ->> 8, value ->> 9, value ->> 10, value ->> 11, value ->> 12, value ->> 13,
+              coalesce(value ->> 14, 0), coalesce(value ->> 15, 0)
+       FROM json_each(?)`,
+      JSON.stringify(tuples),
+    );
   }
 }
 

@@ -11,6 +11,12 @@ export interface WriteBehindStore<V> {
   write(tuples: unknown[][]): void;
   /** Deletes rows from the table by key, in the caller's transaction. */
   remove(keys: string[]): void;
+  /**
+   * For a table whose writes may be increments: `value` folded into what is
+   * held before it (undefined: nothing held; null: removed). Without it a
+   * value replaces what was held. `write` then receives folded values.
+   */
+  fold?(key: string, before: V | null | undefined, value: V): V;
 }
 
 /** A row's key in memory for tables keyed by epoch and player (epochs are digits: the first colon ends one). */
@@ -30,11 +36,20 @@ export interface WriteBehindLimits {
   step: number;
 }
 
-/** A log entry: whole rows as tuples, and removed keys. */
+/** A log entry: rows as tuples, and removed keys. */
 interface LogEntry {
   rows?: unknown[][];
   removed?: string[];
 }
+
+/** How far a flush cut short got: every key from `from` up (in sort order) of the log through `through` is in the table. */
+interface FlushMark {
+  through: number;
+  from: string;
+}
+
+/** The log row that holds the flush's mark: ids of entries start at 1. */
+const MARK_ID = 0;
 
 /**
  * Rows keyed by a string, written behind: updating a random thousand of a
@@ -44,10 +59,11 @@ interface LogEntry {
  * In the background, flush steps write pending rows to the table in key
  * order and drop the log once every row it held is in the table.
  *
- * Log entries hold whole rows, never increments, so replaying a log whose
- * rows were partly flushed before a crash writes the same rows again. A
- * removal is held as null until its flush. Reads see pending, then flushing,
- * then the table.
+ * Each flush step also records how far the flush got (the log's row 0), so
+ * a replay after a crash skips the rows already in the table: log entries
+ * may hold increments (see `WriteBehindStore.fold`), and each is applied to
+ * the table exactly once. A removal is held as null until its flush. Reads
+ * see pending, then flushing, then the table.
  */
 export class WriteBehind<V> {
   /** Rows logged since the current flush began; null: removed. */
@@ -72,15 +88,21 @@ export class WriteBehind<V> {
     exists: boolean,
   ) {
     if (!exists) return;
+    let mark: FlushMark | undefined;
     for (const { id, body } of sql.exec<{ id: number; body: string }>(
       `SELECT id, body FROM ${store.log} ORDER BY id`,
     )) {
+      if (id === MARK_ID) {
+        mark = JSON.parse(body) as FlushMark;
+        continue;
+      }
       const entry = JSON.parse(body) as LogEntry;
+      const flushed = (key: string) => mark !== undefined && id <= mark.through && key >= mark.from;
       for (const tuple of entry.rows ?? []) {
         const [key, value] = store.fromTuple(tuple);
-        this.hold(key, value);
+        if (!flushed(key)) this.hold(key, value);
       }
-      for (const key of entry.removed ?? []) this.hold(key, null);
+      for (const key of entry.removed ?? []) if (!flushed(key)) this.hold(key, null);
       this.logged += entry.rows?.length ?? 0;
       this.lastLogId = id;
     }
@@ -90,6 +112,11 @@ export class WriteBehind<V> {
   held(key: string): V | null | undefined {
     const row = this.pending.get(key);
     return row !== undefined ? row : this.flushing.get(key);
+  }
+
+  /** The row pending for `key`, and the one flushing under it (see `held`). */
+  layers(key: string): [pending: V | null | undefined, flushing: V | null | undefined] {
+    return [this.pending.get(key), this.flushing.get(key)];
   }
 
   /** Whether any row held in memory (not removed) passes `test`. */
@@ -168,7 +195,16 @@ export class WriteBehind<V> {
       this.flushing.delete(key);
     }
     this.flushedRows += written.length;
-    if (this.flushing.size > 0) return true;
+    if (this.flushing.size > 0) {
+      const mark: FlushMark = { through: this.flushingThrough, from: written[written.length - 1] ?? "" };
+      if (written.length > 0)
+        this.sql.exec(
+          `INSERT OR REPLACE INTO ${this.store.log} (id, body) VALUES (?, ?)`,
+          MARK_ID,
+          JSON.stringify(mark),
+        );
+      return true;
+    }
     this.flushOrder = [];
     this.sql.exec(`DELETE FROM ${this.store.log} WHERE id <= ?`, this.flushingThrough);
     return this.pendingWeight >= this.limits.flushAt;
@@ -178,8 +214,9 @@ export class WriteBehind<V> {
   private hold(key: string, value: V | null): void {
     const before = this.pending.get(key);
     if (before !== undefined) this.pendingWeight -= this.weight(before);
-    this.pending.set(key, value);
-    this.pendingWeight += this.weight(value);
+    const held = value === null || this.store.fold === undefined ? value : this.store.fold(key, before, value);
+    this.pending.set(key, held);
+    this.pendingWeight += this.weight(held);
   }
 
   private weight(value: V | null): number {

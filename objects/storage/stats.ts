@@ -77,8 +77,14 @@ export const newStats = (at: number): StoredStats => ({
   attemptsEpoch: 0,
 });
 
-/** Stats rows: flushed from 10,000 pending, at most 100,000 in memory, a replay of at most 200,000 logged. */
-const LIMITS: WriteBehindLimits = { flushAt: 10_000, pendingLimit: 100_000, loggedLimit: 200_000, step: 2000 };
+/**
+ * Stats held in memory, weighed in deltas (a whole row weighs two: about
+ * twice the heap). A flush writes about one page per row it writes when the
+ * rows are sparse in the table, so a longer period pays less per row: at
+ * 10^6 players, 50,000 rows touch a third of a page each.
+ */
+const LIMITS: WriteBehindLimits = { flushAt: 50_000, pendingLimit: 150_000, loggedLimit: 300_000, step: 2000 };
+const WHOLE_WEIGHT = 2;
 
 /**
  * Every player's stats in the object's SQLite, written behind (see
@@ -102,6 +108,7 @@ export class StatsTable {
         toTuple: (player, entry) => (isDelta(entry) ? deltaTuple(player, entry) : toTuple(player, entry)),
         fromTuple: (t) => [t[0] as string, isDeltaTuple(t) ? deltaOfTuple(t) : fromTuple(t)],
         fold: (player, before, entry) => this.fold(player, before, entry),
+        weigh: (entry) => (isDelta(entry) ? 1 : WHOLE_WEIGHT),
         write: (tuples) => {
           const whole = tuples.filter((t) => !isDeltaTuple(t));
           if (whole.length > 0) this.writeWhole(whole);

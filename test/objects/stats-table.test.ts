@@ -92,7 +92,7 @@ describe("StatsTable: rows logged per batch, flushed to the table in the backgro
     });
   });
 
-  it("past 100,000 rows in memory, each write flushes about its own rows, not the whole backlog; memory stays bounded", async () => {
+  it("past 75,000 whole rows in memory, each write flushes about its own rows, not the whole backlog; memory stays bounded", async () => {
     const stub = env.BOARD.getByName(uniqueGame("stats"));
     await runInDurableObject(stub, (_, state) => {
       const stats = open(state);
@@ -101,28 +101,28 @@ describe("StatsTable: rows logged per batch, flushed to the table in the backgro
           Array.from({ length: 1000 }, (_, i) => [`b${b}-${i}`, { ...newStats(b), played: 1 }] as const),
         );
       // No background steps run here: only the write path flushes.
-      for (let b = 0; b < 100; b++) state.storage.transactionSync(() => stats.write(batch(b)));
+      for (let b = 0; b < 75; b++) state.storage.transactionSync(() => stats.write(batch(b)));
       expect(count(state, "stats")).toBe(0);
-      // The write that passes the limit writes one step (2000 rows), not the 101,000 waiting.
-      state.storage.transactionSync(() => stats.write(batch(100)));
+      // The write that passes the limit writes one step (2000 rows), not the 76,000 waiting.
+      state.storage.transactionSync(() => stats.write(batch(75)));
       expect(count(state, "stats")).toBe(2000);
       // 150 more batches: the rows in memory stay at the limit, and each write pays at most a step.
       let before = count(state, "stats");
-      for (let b = 101; b < 251; b++) {
+      for (let b = 76; b < 226; b++) {
         state.storage.transactionSync(() => stats.write(batch(b)));
         const after = count(state, "stats");
         expect(after - before).toBeLessThanOrEqual(2000);
-        expect((b + 1) * 1000 - after).toBeLessThanOrEqual(100_000 + 2000);
+        expect((b + 1) * 1000 - after).toBeLessThanOrEqual(75_000 + 2000);
         before = after;
       }
       expect(stats.get("b0-0")?.played).toBe(1);
-      expect(stats.get("b250-999")?.played).toBe(1);
+      expect(stats.get("b225-999")?.played).toBe(1);
     });
   }, 120_000);
 
-  it("flushes by itself at 10,000 pending rows; stats read the same before and after eviction", async () => {
+  it("flushes by itself at 25,000 pending whole rows; stats read the same before and after eviction", async () => {
     const game = uniqueGame("stats");
-    for (let b = 0; b < 11; b++) {
+    for (let b = 0; b < 26; b++) {
       const events = Array.from({ length: 1000 }, (_, i) => ({
         player: `u${b * 1000 + i}`,
         counters: { kills: b + 1 },
@@ -132,14 +132,14 @@ describe("StatsTable: rows logged per batch, flushed to the table in the backgro
     }
     const stub = env.BOARD.getByName(game);
     const sizes = () => runInDurableObject(stub, (_, state) => [count(state, "stats"), count(state, "stats_log")]);
-    for (let i = 0; i < 200 && (await sizes())[0] < 10_000; i++) await new Promise((r) => setTimeout(r, 25));
-    // The first 10,000 rows went to the table; the last batch's 1000 wait, logged, for the next flush.
-    expect(await sizes()).toEqual([10_000, 1]);
+    for (let i = 0; i < 400 && (await sizes())[0] < 25_000; i++) await new Promise((r) => setTimeout(r, 25));
+    // The first 25,000 rows went to the table; the last batch's 1000 wait, logged, for the next flush.
+    expect(await sizes()).toEqual([25_000, 1]);
     const read = async (player: string) =>
       (await (await call(`/v1/games/${game}/players/${player}/stats`)).json<{ counters: object }>()).counters;
-    expect(await read("u10999")).toEqual({ kills: 11 });
+    expect(await read("u25999")).toEqual({ kills: 26 });
     await evictDurableObject(stub);
-    expect(await read("u10999")).toEqual({ kills: 11 });
+    expect(await read("u25999")).toEqual({ kills: 26 });
     expect(await read("u0")).toEqual({ kills: 1 });
   }, 60_000);
 });

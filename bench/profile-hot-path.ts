@@ -4,7 +4,8 @@
 // and the game's object share it under `wrangler dev`). Prints self time per
 // bucket, per source file and per function.
 //
-//   npx tsx bench/profile-hot-path.ts
+//   npx tsx bench/profile-hot-path.ts             (both scenarios)
+//   ONLY=10^5 npx tsx bench/profile-hot-path.ts   (the scenarios whose title starts so)
 import { ADMIN_KEY, DevServer, INGEST_KEY } from "../test/support/dev-server";
 import { ObjectCpu, type ObjectCpuReport } from "./object-cpu";
 import { configure, fill } from "./over-http";
@@ -21,7 +22,7 @@ interface Scenario {
   topFiles: number;
 }
 
-const SCENARIOS: Scenario[] = [
+const ALL: Scenario[] = [
   { title: "10^6 players, default config (stats, trending, history on)", players: 1_000_000, config: {}, topFiles: 15 },
   // "All off" as bench/storage-worker's derived=0: no trending, no history snapshot in the window. Stats have no switch.
   {
@@ -32,6 +33,7 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
+const SCENARIOS = ALL.filter(({ title }) => process.env.ONLY === undefined || title.startsWith(process.env.ONLY));
 const ctx = { quick: false, progress: (message: string) => console.error(`  ${message}`) };
 
 async function profile(scenario: Scenario): Promise<void> {

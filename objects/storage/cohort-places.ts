@@ -90,7 +90,7 @@ export class CohortPlaces {
     }
     this.top = top;
     this.sql.exec(
-      "INSERT OR REPLACE INTO cohort_places (epoch, player, cohort) SELECT ?, value ->> 0, value ->> 1 FROM json_each(?)",
+      "INSERT OR REPLACE INTO cohort_places (epoch, player, cohort) SELECT ?, value ->> 0, value ->> 1 FROM jsonb_each(jsonb(?))",
       this.epoch,
       JSON.stringify(placements),
     );

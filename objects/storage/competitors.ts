@@ -56,7 +56,7 @@ export class CompetitorsTable {
         write: (tuples) =>
           sql.exec(
             `INSERT OR REPLACE INTO competitors (epoch, player, joined_at, pending)
-             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?1) WHERE value ->> 0 >= ?2`,
+             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM jsonb_each(jsonb(?1)) WHERE value ->> 0 >= ?2`,
             JSON.stringify(tuples),
             this.epochs.retaining ? 0 : this.epoch,
           ),

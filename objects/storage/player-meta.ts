@@ -51,7 +51,7 @@ export class PlayerMetaTable {
         write: (tuples) =>
           sql.exec(
             `INSERT OR REPLACE INTO player_meta (epoch, player, meta)
-             SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?1) WHERE value ->> 0 >= ?2`,
+             SELECT value ->> 0, value ->> 1, value ->> 2 FROM jsonb_each(jsonb(?1)) WHERE value ->> 0 >= ?2`,
             JSON.stringify(tuples),
             this.epochs.retaining ? 0 : this.epoch,
           ),

@@ -84,11 +84,14 @@ export const deltaOfTuple = (t: unknown[]): ReportDelta => ({
 /**
  * Adds delta tuples of one order to the stats table: a new player's row is
  * inserted, an existing one's counts grow in place (no read of it in JS).
+ * `jsonb_each(jsonb(?))` parses the parameter once: `json_each` hands each
+ * element on as text that every `->>` parses again (measured in SQLite 3.53,
+ * seven fields: 1.7 against 5.5 µs a row).
  */
 export const addDeltasSql = (desc: boolean): string =>
   `INSERT INTO stats (player, reports, best, first_seen, last_seen, attempts, attempts_epoch)
    SELECT value ->> 0, value ->> 2, value ->> 5, value ->> 7, value ->> 8, value ->> 3, value ->> 4
-   FROM json_each(?) WHERE true
+   FROM jsonb_each(jsonb(?)) WHERE true
    ON CONFLICT (player) DO UPDATE SET
      reports = reports + excluded.reports,
      attempts = CASE WHEN attempts_epoch = excluded.attempts_epoch THEN attempts + excluded.attempts

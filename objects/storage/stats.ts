@@ -241,7 +241,7 @@ export class StatsTable {
        SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7,
               value ->> 8, value ->> 9, value ->> 10, value ->> 11, value ->> 12, value ->> 13,
               coalesce(value ->> 14, 0), coalesce(value ->> 15, 0)
-       FROM json_each(?)`,
+       FROM jsonb_each(jsonb(?))`,
       JSON.stringify(tuples),
     );
   }

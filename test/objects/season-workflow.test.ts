@@ -30,6 +30,8 @@ class World {
   readonly copies: PendingCopy[] = [];
   background = 0;
   d1Down = false;
+  /** How long each copy to D1 takes. */
+  d1Ms = 0;
   board: Ranking;
 
   constructor(
@@ -69,6 +71,7 @@ class World {
       archive: {
         copy: async (_game, copy) => {
           if (this.d1Down) throw new Error("D1 is down");
+          if (this.d1Ms > 0) await new Promise((r) => setTimeout(r, this.d1Ms));
           this.copies.push(copy);
         },
       },
@@ -186,6 +189,25 @@ describe("SeasonWorkflow", () => {
       await seasons.alarm(CLOSE_AT);
       expect(copiedEntries(world.copies).map((e) => e.rank)).toEqual(Array.from({ length: 1_200 }, (_, i) => i + 1));
       expect((await seasons.summary(1))?.complete).toBe(true);
+    });
+  });
+
+  it("paces the copy: after each D1 batch the object is left to requests twice as long as the batch took", async () => {
+    await runInDurableObject(stub(), async (_, state) => {
+      const world = seeded(state, 5_000);
+      const seasons = world.workflow();
+      seasons.close(CLOSE_AT);
+      while (seasons.step());
+      for (const d1Ms of [0, 150]) {
+        world.d1Ms = d1Ms;
+        world.armed.length = 0;
+        await seasons.alarm(CLOSE_AT);
+        const wait = Math.min(...world.armed) - Date.now();
+        // A fast batch leaves the 20 ms floor; a slow one twice its own time.
+        expect(wait).toBeGreaterThanOrEqual(d1Ms === 0 ? 15 : 2 * d1Ms - 10);
+        expect(wait).toBeLessThanOrEqual(d1Ms === 0 ? 25 : 2 * d1Ms + 60);
+      }
+      expect(world.copies).toHaveLength(2);
     });
   });
 

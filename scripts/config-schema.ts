@@ -22,7 +22,7 @@ export interface ConfigSchemaFile {
 }
 
 export function configSchemaFile(): ConfigSchemaFile {
-  const schema = z.toJSONSchema(GameConfig, { io: "input", unrepresentable: "any" }) as Node;
+  const schema = z.toJSONSchema(GameConfig, { io: "input" }) as Node;
   const app = new OpenAPIHono();
   app.openAPIRegistry.register("GameConfig", GameConfig);
   const doc = app.getOpenAPI31Document({ openapi: "3.1.0", info: { title: "Podium", version: "console" } });

@@ -101,7 +101,12 @@ describe("seasons", () => {
       .toMatch(/^not yet \([1-9]\d* attempts?\)$/);
     expect(await page.locator('tr[data-season="2"] td').nth(1).textContent()).toBe("open");
     await closed.getByRole("button", { name: "Season 1" }).click();
-    // 100 seeded + half of 60 gained = 130; the leader's 60% is 78.
+    // The archive: the final standings from D1,
+    await page.locator("table.admin-standings tbody tr").first().waitFor();
+    expect(
+      await page.locator("table.admin-standings tbody tr").evaluateAll((trs) => trs.map((t) => t.textContent)),
+    ).toEqual(["1ana40", "2ben20"]);
+    // and the awards: 100 seeded + half of 60 gained = 130; the leader's 60% is 78.
     await page.locator("table.admin-awards tbody tr").first().waitFor();
     expect(
       await page.locator("table.admin-awards tbody tr").evaluateAll((trs) => trs.map((t) => t.textContent)),

@@ -2,19 +2,16 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG, GameConfig } from "../../protocol/config";
 import { configSchemaFile } from "../../scripts/config-schema";
 import { configDiff, patchOf, sameValue, shown } from "../../web/src/admin/config-diff";
-import {
-  allFields,
-  configFields,
-  type Field,
-  fieldForIssue,
-  type JsonSchema,
-  rangeText,
-} from "../../web/src/admin/config-model";
+import { configFields, type Field, fieldForIssue, type JsonSchema, rangeText } from "../../web/src/admin/config-model";
 import { inputText, readInput } from "../../web/src/admin/config-values";
 
 // The console's config form is generated from the zod schema (through the
 // JSON Schema `npm run build` writes): every setting a field, with the
 // bounds and defaults the server holds.
+/** Every field, groups' members after their group. */
+const allFields = (fields: Field[]): Field[] =>
+  fields.flatMap((f) => (f.kind === "group" ? [f, ...allFields(f.fields)] : [f]));
+
 const file = configSchemaFile();
 const fields = configFields(file.schema as JsonSchema, file.defaults);
 const byPath = new Map(allFields(fields).map((f) => [f.path, f]));

@@ -201,7 +201,7 @@ function renderField(field: Field, value: unknown, slots: Map<string, Slot>): HT
       on.addEventListener("change", sync);
       group.append(h("label", { class: "switch", for: `${id}-on` }, on, ` Use ${field.key} (off: null)`));
       slot.on = on;
-      queueMicrotask(sync);
+      sync();
     }
     group.append(error, members);
     slots.set(field.path, slot);

@@ -113,7 +113,7 @@ function fieldOf(key: string, raw: JsonSchema, path: string, optional: boolean, 
 }
 
 /** A short reading of a schema, for a field edited as JSON: `{every: hour|day|week|month, timezone?} or {cron, timezone?}`. */
-export function shapeOf(schema: JsonSchema): string {
+function shapeOf(schema: JsonSchema): string {
   if (schema.anyOf) return schema.anyOf.map(shapeOf).join(" or ");
   if (schema.enum) return schema.enum.map(String).join("|");
   if (schema.type === "array") {
@@ -159,9 +159,4 @@ export function fieldForIssue(fields: Field[], issuePath: string): Field | undef
     level = next.fields;
   }
   return found;
-}
-
-/** Every field, groups' members after their group, in form order. */
-export function allFields(fields: Field[]): Field[] {
-  return fields.flatMap((f) => (f.kind === "group" ? [f, ...allFields(f.fields)] : [f]));
 }

@@ -1,8 +1,26 @@
+import type { SeasonLeaderboard } from "../../../protocol/boards";
 import type { AwardEntry, SeasonSummary } from "../../../protocol/seasons";
 import { formatScore, h } from "../dom";
 import { gamePath } from "./api";
 import { confirmAction } from "./confirm";
 import type { Console } from "./context";
+
+/** Standings shown of a closed season. */
+const TOP = 10;
+
+/** A table of rank, player and a number, the player's cell the row's header. */
+function table(name: string, caption: string, heads: string[], rows: [string, string, string][]): HTMLElement {
+  const body = rows.map(([rank, player, value]) =>
+    h("tr", {}, h("td", { class: "num" }, rank), h("th", { scope: "row" }, player), h("td", { class: "num" }, value)),
+  );
+  return h(
+    "table",
+    { class: name },
+    h("caption", {}, caption),
+    h("thead", {}, h("tr", {}, ...heads.map((c) => h("th", { scope: "col" }, c)))),
+    h("tbody", {}, ...body),
+  );
+}
 
 const when = (ms: number | null) => (ms === null ? "open" : new Date(ms).toISOString().replace(".000Z", "Z"));
 
@@ -18,7 +36,7 @@ export function renderSeasons(root: HTMLElement, app: Console, game: string): vo
   const close = h("button", { type: "button", class: "danger", id: "season-close" }, "Close the season now");
   const list = h("tbody");
   const awards = h("section", { id: "season-awards", "aria-live": "polite" });
-  const heads = ["Season", "Started", "Ended", "Players", "Leader", "Pool", "Archive", "Webhook", "Awards"];
+  const heads = ["Season", "Started", "Ended", "Players", "Leader", "Pool", "Archive", "Webhook", "Standings"];
   root.replaceChildren(
     h("h2", {}, "Seasons"),
     h(
@@ -44,7 +62,7 @@ export function renderSeasons(root: HTMLElement, app: Console, game: string): vo
 
   const row = (s: SeasonSummary) => {
     const show = h("button", { type: "button", class: "secondary small" }, `Season ${s.season}`);
-    show.addEventListener("click", () => void showAwards(s.season));
+    show.addEventListener("click", () => void showSeason(s.season));
     return h(
       "tr",
       { "data-season": String(s.season) },
@@ -67,31 +85,32 @@ export function renderSeasons(root: HTMLElement, app: Console, game: string): vo
     }
     list.replaceChildren(...answer.value.seasons.map(row));
   };
-  const showAwards = async (season: number) => {
-    const answer = await app.call<{ awards: AwardEntry[] }>("GET", gamePath(game, `/seasons/${season}/awards`));
-    if (!answer.ok) {
-      awards.replaceChildren(h("p", { class: "field-error" }, answer.error.message));
+  const showSeason = async (season: number) => {
+    const [standings, paid] = await Promise.all([
+      app.call<SeasonLeaderboard>("GET", gamePath(game, `/seasons/${season}/leaderboard?limit=${TOP}`)),
+      app.call<{ awards: AwardEntry[] }>("GET", gamePath(game, `/seasons/${season}/awards`)),
+    ]);
+    if (!standings.ok || !paid.ok) {
+      const error = standings.ok ? (paid.ok ? undefined : paid.error) : standings.error;
+      awards.replaceChildren(h("p", { class: "field-error" }, error?.message ?? ""));
       return;
     }
-    const rows = answer.value.awards.map((a) =>
-      h(
-        "tr",
-        {},
-        h("td", { class: "num" }, String(a.rank)),
-        h("th", { scope: "row" }, a.player),
-        h("td", { class: "num" }, formatScore(a.amount)),
-      ),
-    );
+    const { total, complete } = standings.value;
     awards.replaceChildren(
-      h("h3", {}, `Awards of season ${season}`),
-      rows.length === 0
+      h("h3", {}, `Season ${season}`),
+      table(
+        "admin-standings",
+        `Final standings: the top ${Math.min(TOP, total)} of ${total}${complete ? "" : " (still on their way to D1)"}`,
+        ["Rank", "Player", "Score"],
+        standings.value.entries.map((e) => [String(e.rank), e.player, formatScore(e.score)]),
+      ),
+      paid.value.awards.length === 0
         ? h("p", { class: "muted" }, "No awards: the game had no prizes, or nobody held a paid rank.")
-        : h(
-            "table",
-            { class: "admin-awards" },
-            h("caption", {}, `Season ${season}: what its prizes paid`),
-            h("thead", {}, h("tr", {}, ...["Rank", "Player", "Amount"].map((c) => h("th", { scope: "col" }, c)))),
-            h("tbody", {}, ...rows),
+        : table(
+            "admin-awards",
+            "What its prizes paid",
+            ["Rank", "Player", "Amount"],
+            paid.value.awards.map((a) => [String(a.rank), a.player, formatScore(a.amount)]),
           ),
     );
   };

@@ -1,11 +1,13 @@
 // Builds the Worker's static assets into web/dist: the web client (bundled
-// and minified by esbuild, uPlot included: no CDN), the API reference's
+// and minified by esbuild, uPlot included: no CDN), the console (/admin, its
+// own bundle, with the config's JSON Schema beside it), the API reference's
 // Swagger UI files (served locally so /v1/docs works offline) and the
 // countries' flags (flag-icons' SVGs).
-import { copyFile, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 
@@ -27,15 +29,42 @@ await build({
   sourcemap: true,
   logLevel: "warning",
 });
+// The console is a page of its own with its own script: the public pages never load it.
+await build({
+  entryPoints: [join(web, "src", "admin", "main.ts")],
+  outfile: join(out, "admin.js"),
+  bundle: true,
+  minify: true,
+  format: "esm",
+  target: "es2022",
+  sourcemap: true,
+  logLevel: "warning",
+});
+// The config form is generated from the zod schema, turned into JSON Schema here so the page needs no zod.
+const schemaDir = await mkdtemp(join(tmpdir(), "podium-config-schema-"));
+await build({
+  entryPoints: [join(root, "scripts", "config-schema.ts")],
+  outfile: join(schemaDir, "config-schema.mjs"),
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  logLevel: "warning",
+});
+const { configSchemaFile } = await import(pathToFileURL(join(schemaDir, "config-schema.mjs")).href);
+await writeFile(join(out, "admin-config.json"), JSON.stringify(configSchemaFile()));
+await rm(schemaDir, { recursive: true, force: true });
 const css = [
   await readFile(require.resolve("uplot/dist/uPlot.min.css"), "utf8"),
   await readFile(join(web, "styles.css"), "utf8"),
   await readFile(join(web, "embed.css"), "utf8"),
+  await readFile(join(web, "admin.css"), "utf8"),
 ];
 await writeFile(join(out, "app.css"), css.join("\n"));
 await copyFile(join(web, "index.html"), join(out, "index.html"));
 // The embeddable board is its own page without the site's chrome; every /embed/{game} serves it.
 await copyFile(join(web, "embed.html"), join(out, "embed.html"));
+// The console: /admin serves admin.html (the assets' html handling), under the same headers as every page.
+await copyFile(join(web, "admin.html"), join(out, "admin.html"));
 await writeFile(join(out, "_redirects"), "/embed/* /embed 200\n");
 // Security headers for every page and file the assets serve (the Worker sets the same ones on /v1/docs).
 // /embed/* alone may be framed by any origin: the same policy but `frame-ancestors *`, and no
@@ -64,7 +93,8 @@ const flags = countries.filter((file) => available.has(file));
 await rm(join(out, "flags"), { recursive: true, force: true });
 await mkdir(join(out, "flags"));
 for (const file of flags) await copyFile(join(flagIcons, file), join(out, "flags", file));
-const js = await readFile(join(out, "app.js"));
-console.log(
-  `web: built into ${out} (app.js ${(js.length / 1024).toFixed(1)} KB, ${(gzipSync(js).length / 1024).toFixed(1)} KB gzipped, ${flags.length} flags)`,
-);
+const size = async (file) => {
+  const js = await readFile(join(out, file));
+  return `${file} ${(js.length / 1024).toFixed(1)} KB, ${(gzipSync(js).length / 1024).toFixed(1)} KB gzipped`;
+};
+console.log(`web: built into ${out} (${await size("app.js")}; ${await size("admin.js")}; ${flags.length} flags)`);

@@ -1,3 +1,4 @@
+import type { AuditAction } from "../protocol/audit-actions";
 import { addMint, insertAction } from "./d1/audit";
 
 /** What the log needs of a request's context: the database, and the key it came with. */
@@ -19,7 +20,7 @@ async function fingerprint(c: Caller): Promise<string> {
  * Keeps an admin action in D1's audit log, once it has succeeded. A failed
  * write is logged, not answered: the action itself has already happened.
  */
-export async function recordAction(c: Caller, game: string, action: string, details: unknown): Promise<void> {
+export async function recordAction(c: Caller, game: string, action: AuditAction, details: unknown): Promise<void> {
   try {
     const row = { ts: Date.now(), game, action, key: await fingerprint(c), details: JSON.stringify(details ?? {}) };
     await insertAction(c.env.DB, row);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ADMIN, call, INGEST, postScores, uniqueGame } from "../support/worker-client";
+import { ADMIN, call, errorOf, INGEST, postScores, uniqueGame } from "../support/worker-client";
 
 async function fingerprint(key: string): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key)));
@@ -51,6 +51,35 @@ describe("audit log", () => {
     const text = JSON.stringify(entries);
     expect(text).not.toContain(ADMIN);
     expect(text).not.toContain(INGEST);
+  });
+
+  it("filters by action and time, and refuses an action it does not record", async () => {
+    const game = uniqueGame("audit-filter");
+    await call(`/v1/games/${game}`, { method: "PUT", key: ADMIN, json: { order: "asc" } });
+    await postScores(game, { scores: [{ player: "a", score: 1 }] });
+    expect((await call(`/v1/games/${game}/players/a`, { method: "DELETE", key: ADMIN })).status).toBe(204);
+    const between = Date.now();
+    await call(`/v1/games/${game}`, { method: "PUT", key: ADMIN, json: { order: "desc" } });
+
+    const read = async (query: string) => {
+      const res = await call(`/v1/audit?game=${game}&${query}`, { key: ADMIN });
+      expect(res.status).toBe(200);
+      return (await res.json<{ entries: Entry[] }>()).entries.map((e) => [e.action, e.details]);
+    };
+    expect(await read("action=config.changed")).toEqual([
+      ["config.changed", { order: "desc" }],
+      ["config.changed", { order: "asc" }],
+    ]);
+    expect(await read("action=player.removed")).toEqual([["player.removed", { player: "a" }]]);
+    expect(await read("action=season.closed")).toEqual([]);
+    expect(await read(`action=config.changed&from=${between}`)).toEqual([["config.changed", { order: "desc" }]]);
+    expect(await read(`to=${between - 1}`)).toEqual([
+      ["player.removed", { player: "a" }],
+      ["config.changed", { order: "asc" }],
+    ]);
+    const bad = await call("/v1/audit?action=game.created", { key: ADMIN });
+    expect(bad.status).toBe(400);
+    expect((await errorOf(bad)).code).toBe("invalid_request");
   });
 
   it("is for admin keys only, and refuses a range that ends before it starts", async () => {

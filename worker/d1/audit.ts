@@ -1,20 +1,32 @@
 import { and, desc, eq, gte, lte } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
+import type { AuditAction } from "../../protocol/audit-actions";
 import { audit } from "../../protocol/d1-schema";
 import type { SpanPage } from "./history";
 
 /** One admin action: `key` is a fingerprint, `details` already JSON. */
 type ActionRow = Omit<typeof audit.$inferInsert, "id">;
 
-/** A page of the audit log within the span, optionally one game's, newest first; `details` parsed. */
-export async function auditEntries(d1: D1Database, { game, from, to, limit }: SpanPage & { game?: string }) {
+/** A page of the audit log within the span, optionally one game's or one action's, newest first; `details` parsed. */
+export async function auditEntries(
+  d1: D1Database,
+  { game, action, from, to, limit }: SpanPage & { game?: string; action?: AuditAction },
+) {
   const rows = await drizzle(d1)
     .select({ ts: audit.ts, game: audit.game, action: audit.action, key: audit.key, details: audit.details })
     .from(audit)
-    .where(and(gte(audit.ts, from), lte(audit.ts, to), game === undefined ? undefined : eq(audit.game, game)))
+    .where(
+      and(
+        gte(audit.ts, from),
+        lte(audit.ts, to),
+        game === undefined ? undefined : eq(audit.game, game),
+        action === undefined ? undefined : eq(audit.action, action),
+      ),
+    )
     .orderBy(desc(audit.ts), desc(audit.id))
     .limit(limit);
-  return rows.map((r) => ({ ...r, details: JSON.parse(r.details) as unknown }));
+  // Only recordAction and addMint write rows, with an AuditAction each.
+  return rows.map((r) => ({ ...r, action: r.action as AuditAction, details: JSON.parse(r.details) as unknown }));
 }
 
 /** Keeps one admin action. */

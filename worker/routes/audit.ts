@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { AUDIT_ACTIONS } from "../../protocol/audit-actions";
 import { GameName } from "../../protocol/names";
 import { inOrder, ordered, rangeFields } from "../../protocol/query";
 import { auditEntries } from "../d1/audit";
@@ -9,7 +10,7 @@ const AuditEntry = z
   .object({
     ts: z.number().int(),
     game: z.string(),
-    action: z.string().openapi({ example: "config.changed" }),
+    action: z.enum(AUDIT_ACTIONS).openapi({ example: "config.changed" }),
     key: z.string().openapi({ description: "The first 12 hex digits of the key's SHA-256, never the key" }),
     details: z.unknown(),
   })
@@ -26,7 +27,13 @@ const getAudit = createRoute({
   security: [{ bearer: [] }],
   middleware: [requireKey, requireAdmin] as const,
   request: {
-    query: z.object({ game: GameName.optional(), ...rangeFields(100) }).refine(inOrder, ordered),
+    query: z
+      .object({
+        game: GameName.optional(),
+        action: z.enum(AUDIT_ACTIONS).optional().openapi({ description: "Only this kind of action" }),
+        ...rangeFields(100),
+      })
+      .refine(inOrder, ordered),
   },
   responses: {
     200: {

@@ -17,12 +17,21 @@ const WINDOW_MS = 10_000;
 
 interface Scenario {
   title: string;
+  /** "fill": new players through the object over RPC, as the storage bench's durable apply row (no HTTP per batch). */
+  kind?: "fill";
   players: number;
   config: Record<string, unknown>;
   topFiles: number;
 }
 
 const ALL: Scenario[] = [
+  {
+    title: "10^6 new players through the object (RPC, the storage bench's fill)",
+    kind: "fill",
+    players: 1_000_000,
+    config: {},
+    topFiles: 15,
+  },
   { title: "10^6 players, default config (stats, trending, history on)", players: 1_000_000, config: {}, topFiles: 15 },
   // "All off" as bench/storage-worker's derived=0: no trending, no history snapshot in the window. Stats have no switch.
   {
@@ -36,7 +45,33 @@ const ALL: Scenario[] = [
 const SCENARIOS = ALL.filter(({ title }) => process.env.ONLY === undefined || title.startsWith(process.env.ONLY));
 const ctx = { quick: false, progress: (message: string) => console.error(`  ${message}`) };
 
+/** The storage bench's durable apply: 20 batches of new players per request, the whole fill sampled. */
+async function profileFill(scenario: Scenario): Promise<void> {
+  const server = new DevServer("bench/storage-worker/wrangler.toml", undefined, { inspector: true });
+  await server.start();
+  try {
+    const cpu = await ObjectCpu.attach(server);
+    const cpuBefore = server.cpuSeconds();
+    const times: number[] = [];
+    for (let from = 0; from < scenario.players / BATCH; from += 20) {
+      const started = performance.now();
+      const res = await fetch(
+        `${server.url}/fill?game=fill-${scenario.players}&from=${from}&batches=20&players=${scenario.players}`,
+        { method: "POST" },
+      );
+      if (res.status !== 200) throw new Error(`fill: ${res.status} ${await res.text()}`);
+      // Per batch: each request applies 20.
+      for (let k = 0; k < 20; k++) times.push((performance.now() - started) / 20);
+    }
+    const serverCpuMs = (server.cpuSeconds() - cpuBefore) * 1000;
+    print(scenario, await cpu.stop(), times, serverCpuMs);
+  } finally {
+    await server.dispose();
+  }
+}
+
 async function profile(scenario: Scenario): Promise<void> {
+  if (scenario.kind === "fill") return await profileFill(scenario);
   const server = new DevServer("wrangler.toml", undefined, { inspector: true });
   await server.start();
   try {

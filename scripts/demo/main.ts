@@ -46,6 +46,8 @@ console.log(`demo: watch ${url}/games/${demo.games[0]} or ${url}/v1/games/${demo
 console.log(
   `demo: on a stream or another site: ${url}/embed/${demo.games[0]}?theme=transparent (README, "Embed a live board")`,
 );
+if (admin !== undefined)
+  console.log(`demo: the games' configs, players, seasons and audit log: ${url}/admin (sign in with the admin key)`);
 if (admin !== undefined) await deleteLeftovers(admin, demo.games);
 let ok: boolean;
 if (workload === "kapacitor") ok = await runKapacitor(demo);

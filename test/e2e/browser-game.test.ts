@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -75,6 +76,13 @@ async function playRound(page: Page, hits: number) {
   await field.click({ position: { x: target[0]! > 240 ? 2 : 478, y: target[1]! > 160 ? 2 : 318 } });
   await shows(page, "#score", String(hits * 10));
 }
+
+it("is run as the README says", () => {
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  expect(readme).toContain(
+    "npm run build:client\nPODIUM_ADMIN_KEY=$(sed -n 's/^ADMIN_KEYS=\\([^,]*\\).*/\\1/p' .dev.vars) node examples/browser-game/server.mjs\n",
+  );
+});
 
 it("plays a round: its token posts the score, and the page shows the player's rank and the live top 10", async () => {
   const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });

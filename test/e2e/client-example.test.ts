@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { DevServer, INGEST_KEY } from "../support/dev-server";
 
-// The README's typed-client snippet is scripts/client-example.ts, run as the README says.
+// The README's typed-client snippet is scripts/client-example.ts, run as the README says
+// (on the client's source, as the repository's own code imports it).
 const root = join(import.meta.dirname, "..", "..");
 const example = join(root, "scripts", "client-example.ts");
 const server = new DevServer();
@@ -12,7 +13,7 @@ beforeAll(() => server.start(), 120_000);
 afterAll(() => server.dispose());
 
 const run = (key: string) =>
-  spawnSync(process.execPath, ["--import", "tsx", example], {
+  spawnSync(process.execPath, ["--conditions=podium-source", "--import", "tsx", example], {
     cwd: root,
     encoding: "utf8",
     timeout: 30_000,

@@ -42,12 +42,7 @@ export class GroupBoard {
   private readonly index = new RankedIndex((a, b) => this.groupTieBreak(a, b));
   /** The distinct sums of groups in the index, for dense ranks (groups are few: kept whatever the tie mode). */
   private readonly sumValues = new DistinctValues(() => 0);
-  /** The player leaving its group right now: still on the board, no longer a member. */
-  private leaving = -1;
-  /**
-   * Groups out of the index while a player changes (left, about to join
-   * again): put back once, by the join, instead of twice.
-   */
+  /** Groups out of the index while players change (left, about to join again): put back once, by `settle`. */
   private readonly open: number[] = [];
   private isOpen = new Uint8Array(16);
 
@@ -97,28 +92,19 @@ export class GroupBoard {
     return this.newest[group];
   }
 
-  /**
-   * A player came onto the board, or back after a change. Puts every group it
-   * changed back in the index, unless `later` (a batch settles once at its end).
-   */
-  join(slot: number, later = false): void {
+  /** A player came onto the board, or back after a change: its group waits for `settle`. */
+  join(slot: number): void {
     const group = this.groupOf(slot);
-    if (group !== 0) {
-      this.openGroup(group);
-      this.sums[group] += this.players.score(slot);
-      this.counts[group]++;
-      this.membersOf(group).insert(slot, this.players.keyOf(slot));
-      this.recentOf(group).push(-this.players.time(slot), slot);
-    }
-    if (!later) this.settle();
+    if (group === 0) return;
+    this.openGroup(group);
+    this.sums[group] += this.players.score(slot);
+    this.counts[group]++;
+    this.membersOf(group).insert(slot, this.players.keyOf(slot));
+    this.recentOf(group).push(-this.players.time(slot), slot);
   }
 
-  /**
-   * A player is about to leave the board or change (its state still the old
-   * one). With `rejoining`, its group stays out of the index until the
-   * player's `join` (or `settle`, if it does not come back on the board).
-   */
-  leave(slot: number, rejoining = false): void {
+  /** A player left the board or changed (`players` reading its standing as its group holds it): its group waits for `settle`. */
+  leave(slot: number): void {
     const group = this.groupOf(slot);
     if (group === 0) return;
     this.openGroup(group);
@@ -127,10 +113,6 @@ export class GroupBoard {
     this.members[group]?.remove(slot, this.players.keyOf(slot));
     // An empty group's sum restarts at an exact 0 (no rounding left over from floats).
     if (this.counts[group] === 0) this.sums[group] = 0;
-    if (rejoining) return;
-    this.leaving = slot;
-    this.settle();
-    this.leaving = -1;
   }
 
   /** Puts the groups a change took out back in the index. */
@@ -264,11 +246,7 @@ export class GroupBoard {
     while (recent.size > 0) {
       const slot = recent.peekSlot();
       const time = -recent.peekTime();
-      const member =
-        slot !== this.leaving &&
-        this.players.onBoard(slot) &&
-        this.groupOf(slot) === group &&
-        this.players.time(slot) === time;
+      const member = this.players.onBoard(slot) && this.groupOf(slot) === group && this.players.time(slot) === time;
       if (member) {
         if (recent.size > 2 * this.counts[group] + 16) this.compactRecent(group);
         return time;

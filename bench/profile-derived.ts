@@ -5,6 +5,7 @@
 // self and inclusive time per function of engine/.
 //
 //   npx tsx bench/profile-derived.ts [--read]   (--read: a team page read after every batch)
+//   node --expose-gc --import tsx bench/profile-derived.ts --heap   (bytes per player, before and after a first read)
 import { Session } from "node:inspector/promises";
 import { Ranking } from "../engine/ranking";
 import type { Report } from "../engine/rules";
@@ -55,6 +56,33 @@ function msPerBatch(board: Ranking, withTeams: boolean, ms: number): number {
     if (readAfterEach && withTeams) board.derived.teamsPage(0, 10);
   }
   return (performance.now() - start) / round;
+}
+
+/** Heap plus array buffers once garbage is gone (as the engine suite measures). */
+async function heapNow(): Promise<number> {
+  for (let i = 0; i < 3; i++) {
+    (globalThis as { gc?: () => void }).gc?.();
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
+if (process.argv.includes("--heap")) {
+  const before = await heapNow();
+  const plainBoard = build(false);
+  const plainBytes = ((await heapNow()) - before) / N;
+  const loaded = await heapNow();
+  const board = build(true);
+  const derivedBytes = ((await heapNow()) - loaded) / N;
+  board.derived.teamsPage(0, 10);
+  board.derived.countriesPage(0, 10);
+  const readBytes = ((await heapNow()) - loaded) / N;
+  console.log(
+    `heap per player: plain ${plainBytes.toFixed(1)} B; team and country ${derivedBytes.toFixed(1)} B, after a first read of the team and country boards ${readBytes.toFixed(1)} B`,
+  );
+  console.log(plainBoard.rankedPlayers + board.rankedPlayers > 0 ? "" : "(empty)");
+  process.exit(0);
 }
 
 const plain = build(false);

@@ -1,6 +1,5 @@
 import { codePointCompare } from "./board-order";
 import { DistinctValues } from "./distinct-values";
-import { ExpiryQueue } from "./expiry-queue";
 import { RankedIndex } from "./ranked-index";
 import type { TieMode } from "./rules";
 
@@ -36,9 +35,15 @@ export class GroupBoard {
   private counts = new Uint32Array(16);
   /** Each group's newest member ts, as last computed: the index's tie-break reads this. */
   private newest = new Float64Array(16);
+  /**
+   * Each group's newest member ts as members come and go, and how many members
+   * hold it; when the last of them leaves (0 with members left), the newest is
+   * below it and found again by a walk over the members (once, when settling).
+   * Two numbers per group instead of a heap entry per member.
+   */
+  private latest = new Float64Array(16).fill(Number.NEGATIVE_INFINITY);
+  private atLatest = new Uint32Array(16);
   private members: (RankedIndex | undefined)[] = [];
-  /** Per group, a max-heap of member times (stored negated), stale entries skipped lazily. */
-  private recent: (ExpiryQueue | undefined)[] = [];
   private readonly index = new RankedIndex((a, b) => this.groupTieBreak(a, b));
   /** The distinct sums of groups in the index, for dense ranks (groups are few: kept whatever the tie mode). */
   private readonly sumValues = new DistinctValues(() => 0);
@@ -100,7 +105,7 @@ export class GroupBoard {
     this.sums[group] += this.players.score(slot);
     this.counts[group]++;
     this.membersOf(group).insert(slot, this.players.keyOf(slot));
-    this.recentOf(group).push(-this.players.time(slot), slot);
+    this.noteLatest(group, this.players.time(slot));
   }
 
   /** A player left the board or changed (`players` reading its standing as its group holds it): its group waits for `settle`. */
@@ -111,8 +116,12 @@ export class GroupBoard {
     this.sums[group] -= this.players.score(slot);
     this.counts[group]--;
     this.members[group]?.remove(slot, this.players.keyOf(slot));
+    if (this.players.time(slot) === this.latest[group]) this.atLatest[group]--;
     // An empty group's sum restarts at an exact 0 (no rounding left over from floats).
-    if (this.counts[group] === 0) this.sums[group] = 0;
+    if (this.counts[group] === 0) {
+      this.sums[group] = 0;
+      this.latest[group] = Number.NEGATIVE_INFINITY;
+    }
   }
 
   /** Puts the groups a change took out back in the index. */
@@ -139,6 +148,8 @@ export class GroupBoard {
     this.sums.fill(0);
     this.counts.fill(0);
     this.newest.fill(Number.NEGATIVE_INFINITY);
+    this.latest.fill(Number.NEGATIVE_INFINITY);
+    this.atLatest.fill(0);
     const lists: number[][] = this.names.map(() => []);
     for (let i = 0; i < boardOrder.length; i++) {
       const slot = boardOrder[i];
@@ -146,21 +157,19 @@ export class GroupBoard {
       if (group === 0) continue;
       this.sums[group] += this.players.score(slot);
       this.counts[group]++;
-      this.newest[group] = Math.max(this.newest[group], this.players.time(slot));
+      this.noteLatest(group, this.players.time(slot));
       lists[group].push(slot);
     }
     const present: number[] = [];
     for (let g = 1; g < this.names.length; g++) {
       const list = lists[g];
       this.members[g] = undefined;
-      this.recent[g] = undefined;
       if (list.length === 0) continue;
       this.membersOf(g).build(
         list,
         list.map((slot) => this.players.keyOf(slot)),
       );
-      const recent = this.recentOf(g);
-      for (const slot of list) recent.push(-this.players.time(slot), slot);
+      this.newest[g] = this.latest[g];
       present.push(g);
     }
     present.sort((a, b) => this.groupKey(a) - this.groupKey(b) || this.groupTieBreak(a, b));
@@ -239,45 +248,32 @@ export class GroupBoard {
     this.listener?.attach(group);
   }
 
-  /** The newest ts among a group's members, dropping heap entries that no longer hold. */
+  /** The newest ts among a group's members: walked over when the last member holding the one known left. */
   private newestMemberTime(group: number): number {
-    const recent = this.recentOf(group);
-    // Every member's current time is in the heap (pushed when it joined), so this ends on a member.
-    while (recent.size > 0) {
-      const slot = recent.peekSlot();
-      const time = -recent.peekTime();
-      const member = this.players.onBoard(slot) && this.groupOf(slot) === group && this.players.time(slot) === time;
-      if (member) {
-        if (recent.size > 2 * this.counts[group] + 16) this.compactRecent(group);
-        return time;
-      }
-      recent.pop();
+    if (this.atLatest[group] === 0) {
+      this.latest[group] = Number.NEGATIVE_INFINITY;
+      this.members[group]?.forRange(0, this.counts[group], (slot) => this.noteLatest(group, this.players.time(slot)));
     }
-    return Number.NEGATIVE_INFINITY;
+    return this.latest[group];
   }
 
-  private compactRecent(group: number): void {
-    const recent = this.recentOf(group);
-    recent.clear();
-    this.members[group]?.forRange(0, this.counts[group], (slot) => recent.push(-this.players.time(slot), slot));
+  private noteLatest(group: number, time: number): void {
+    if (time > this.latest[group]) {
+      this.latest[group] = time;
+      this.atLatest[group] = 1;
+    } else if (time === this.latest[group]) this.atLatest[group]++;
   }
+
+  /** Members' order among equal keys, shared by every group's index. */
+  private readonly memberOrder = (a: number, b: number): number => this.players.tieBreak(a, b);
 
   private membersOf(group: number): RankedIndex {
     let members = this.members[group];
     if (members === undefined) {
-      members = new RankedIndex((a, b) => this.players.tieBreak(a, b));
+      members = new RankedIndex(this.memberOrder);
       this.members[group] = members;
     }
     return members;
-  }
-
-  private recentOf(group: number): ExpiryQueue {
-    let recent = this.recent[group];
-    if (recent === undefined) {
-      recent = new ExpiryQueue(4);
-      this.recent[group] = recent;
-    }
-    return recent;
   }
 
   private grow(): void {
@@ -290,6 +286,8 @@ export class GroupBoard {
     this.sums = grown(this.sums, (n) => new Float64Array(n));
     this.counts = grown(this.counts, (n) => new Uint32Array(n));
     this.newest = grown(this.newest, (n) => new Float64Array(n));
+    this.latest = grown(this.latest, (n) => new Float64Array(n).fill(Number.NEGATIVE_INFINITY));
+    this.atLatest = grown(this.atLatest, (n) => new Uint32Array(n));
     const isOpen = new Uint8Array(size);
     isOpen.set(this.isOpen);
     this.isOpen = isOpen;

@@ -22,8 +22,9 @@ export type TieBreak = (a: number, b: number) => number;
 export class RankedIndex {
   private keys: Float64Array[] = [];
   private slots: Uint32Array[] = [];
-  private sizes = new Int32Array(16);
-  private lastKeys = new Float64Array(16);
+  // Small to start with: a board keeps many small indexes (a team's, a country's), and the directory doubles as it needs.
+  private sizes = new Int32Array(2);
+  private lastKeys = new Float64Array(2);
   private blockCount = 0;
   /** Fenwick tree over `sizes`, 1-based. */
   private tree = new Int32Array(1);
@@ -40,9 +41,10 @@ export class RankedIndex {
     this.keys = [];
     this.slots = [];
     const blocks = Math.ceil(slots.length / BULK_FILL);
-    this.sizes = new Int32Array(Math.max(16, blocks * 2));
+    this.sizes = new Int32Array(Math.max(2, blocks * 2));
     this.lastKeys = new Float64Array(this.sizes.length);
-    const capacity = blocks === 1 ? blockCapacity(slots.length + 1) : BLOCK;
+    // A lone block holds its entries and room for one more, not a power of two: many teams are built this way.
+    const capacity = blocks === 1 ? Math.min(BLOCK, Math.max(FIRST_BLOCK, slots.length + 1)) : BLOCK;
     for (let b = 0; b < blocks; b++) {
       const start = b * BULK_FILL;
       const end = Math.min(start + BULK_FILL, slots.length);

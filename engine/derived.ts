@@ -177,21 +177,18 @@ export class DerivedBoards implements DerivedView {
       const order = this.board.boardOrder();
       this.teams.rebuild(order);
       this.countries.rebuild(order);
-      this.mvps.rebuild();
       this.stale = false;
       return;
     }
     if (this.pending.size === 0) return;
-    this.pending.replay(
-      (slot) => {
-        this.teams.leave(slot);
-        this.countries.leave(slot);
-      },
-      (slot) => {
-        this.teams.join(slot);
-        this.countries.join(slot);
-      },
-    );
+    this.pending.replay((slot, wasOnBoard) => {
+      this.teams.take(slot, wasOnBoard);
+      this.countries.take(slot, wasOnBoard);
+      this.pending.moved();
+      const onBoard = this.board.onBoard(slot);
+      this.teams.put(slot, onBoard);
+      this.countries.put(slot, onBoard);
+    });
     this.teams.settle();
     this.countries.settle();
   }

@@ -14,10 +14,11 @@ export interface PlayerAccess {
   onBoard(slot: number): boolean;
 }
 
-/** Told when a group's standing is about to change and once it has (the MVP board listens). */
+/** Told when a group's standing is about to change and once it has, or that all were ranked afresh (the MVP board listens). */
 export interface GroupListener {
   detach(group: number): void;
   attach(group: number): void;
+  rebuild(): void;
 }
 
 /**
@@ -50,6 +51,8 @@ export class GroupBoard {
   /** Groups out of the index while players change (left, about to join again): put back once, by `settle`. */
   private readonly open: number[] = [];
   private isOpen = new Uint8Array(16);
+  /** Whether so many groups are open that `settle` ranks them all afresh (they were not taken out one by one). */
+  private bulk = false;
 
   /** `ascending`: the board's order, read (never cached) so a rebuild after a change of order sees it. */
   constructor(
@@ -97,53 +100,77 @@ export class GroupBoard {
     return this.newest[group];
   }
 
-  /** A player came onto the board, or back after a change: its group waits for `settle`. */
-  join(slot: number): void {
-    const group = this.groupOf(slot);
-    if (group === 0) return;
-    this.openGroup(group);
-    this.sums[group] += this.players.score(slot);
-    this.counts[group]++;
-    this.membersOf(group).insert(slot, this.players.keyOf(slot));
-    this.noteLatest(group, this.players.time(slot));
-  }
+  /** The group `take` found the last player in (0 for none), and the player's place in its members. */
+  private takenFrom = 0;
+  private takenAt = 0;
 
-  /** A player left the board or changed (`players` reading its standing as its group holds it): its group waits for `settle`. */
-  leave(slot: number): void {
-    const group = this.groupOf(slot);
+  /**
+   * A player changes or leaves the board (`players` reading its standing as
+   * its group holds it): its group leaves the index until `settle`, and loses
+   * the player's score; the player stays among its members until `put`.
+   */
+  take(slot: number, wasOnBoard: boolean): void {
+    const group = wasOnBoard ? this.groupOf(slot) : 0;
+    this.takenFrom = group;
     if (group === 0) return;
     this.openGroup(group);
     this.sums[group] -= this.players.score(slot);
     this.counts[group]--;
-    this.members[group]?.remove(slot, this.players.keyOf(slot));
     if (this.players.time(slot) === this.latest[group]) this.atLatest[group]--;
     // An empty group's sum restarts at an exact 0 (no rounding left over from floats).
     if (this.counts[group] === 0) {
       this.sums[group] = 0;
       this.latest[group] = Number.NEGATIVE_INFINITY;
     }
+    this.takenAt = (this.members[group] as RankedIndex).positionOf(slot, this.players.keyOf(slot));
+  }
+
+  /**
+   * The player `take` took (`players` now reading its new standing) joins
+   * its group if on the board: moved within its members when it stays in the
+   * same group, which leaves them in place when its order among them holds.
+   */
+  put(slot: number, onBoard: boolean): void {
+    const from = this.takenFrom;
+    const group = onBoard ? this.groupOf(slot) : 0;
+    this.takenFrom = 0;
+    if (group !== 0) {
+      this.openGroup(group);
+      this.sums[group] += this.players.score(slot);
+      this.counts[group]++;
+      this.noteLatest(group, this.players.time(slot));
+    }
+    if (from !== 0 && from === group) {
+      (this.members[group] as RankedIndex).replaceAt(this.takenAt, slot, this.players.keyOf(slot));
+      return;
+    }
+    if (from !== 0) this.members[from]?.removeAt(this.takenAt);
+    if (group !== 0) this.membersOf(group).insert(slot, this.players.keyOf(slot));
   }
 
   /** Puts the groups a change took out back in the index. */
   settle(): void {
+    const bulk = this.bulk;
     for (const group of this.open) {
       this.isOpen[group] = 0;
-      this.attach(group);
+      if (bulk) this.newest[group] = this.newestMemberTime(group);
+      else this.attach(group);
     }
     this.open.length = 0;
+    this.bulk = false;
+    if (bulk) this.reindex();
   }
 
   private openGroup(group: number): void {
     if (this.isOpen[group] === 1) return;
-    this.detach(group);
     this.isOpen[group] = 1;
     this.open.push(group);
+    // Past an eighth of the groups, ranking them all afresh costs less than moving each out and back.
+    if (!this.bulk && this.open.length > 8 + ((this.index.size + this.open.length) >> 3)) this.bulk = true;
+    if (!this.bulk) this.detach(group);
   }
 
-  /**
-   * Every group rebuilt from the board's players in board order (after a load
-   * or a change of rules). The listener is not told: it rebuilds after this.
-   */
+  /** Every group rebuilt from the board's players in board order (after a load or a change of rules). */
   rebuild(boardOrder: ArrayLike<number>): void {
     this.sums.fill(0);
     this.counts.fill(0);
@@ -160,7 +187,6 @@ export class GroupBoard {
       this.noteLatest(group, this.players.time(slot));
       lists[group].push(slot);
     }
-    const present: number[] = [];
     for (let g = 1; g < this.names.length; g++) {
       const list = lists[g];
       this.members[g] = undefined;
@@ -170,8 +196,14 @@ export class GroupBoard {
         list.map((slot) => this.players.keyOf(slot)),
       );
       this.newest[g] = this.latest[g];
-      present.push(g);
     }
+    this.reindex();
+  }
+
+  /** Ranks every group with members afresh, and tells the listener. */
+  private reindex(): void {
+    const present: number[] = [];
+    for (let g = 1; g < this.names.length; g++) if (this.counts[g] > 0) present.push(g);
     present.sort((a, b) => this.groupKey(a) - this.groupKey(b) || this.groupTieBreak(a, b));
     this.index.build(
       present,
@@ -179,6 +211,7 @@ export class GroupBoard {
     );
     this.sumValues.clear();
     for (const g of present) this.sumValues.add(this.groupKey(g));
+    this.listener?.rebuild();
   }
 
   /** Visits every group with members, in rank order. */

@@ -21,11 +21,11 @@ export interface SeenPlayers extends PlayerAccess {
  * country): a change costs a row here instead of a dozen index operations,
  * and a batch nobody reads the derived boards after pays nothing more.
  *
- * Catching up takes each changed player out of the derived indexes as they
- * hold it, then puts it back as it is now. The indexes find an entry by its
- * key and tie-break as inserted, so while taking out, `seen` answers for a
- * changed player with the standing recorded here, and for any other with its
- * current one (which is the one inserted: any change of it is recorded here).
+ * Catching up moves each changed player, one after the other, from where the
+ * derived indexes hold it to where it goes now. The indexes order entries by
+ * key and tie-break as inserted, so `seen` answers for a changed player with
+ * the standing recorded here until it has been moved (`moved`), and for any
+ * other with its current one (the one inserted: any change is recorded here).
  */
 export class PendingPlayers {
   private readonly rows = new Map<number, number>();
@@ -36,15 +36,20 @@ export class PendingPlayers {
   private times = new Float64Array(16);
   private teams = new Uint32Array(16);
   private countries = new Uint8Array(16);
-  /** While taking changed players out: `seen` answers with the recorded standing. */
+  /** While replaying: rows up to `moving` (and it, once moved) are in place; `seen` answers for the others as recorded. */
   private replaying = false;
+  private moving = 0;
   readonly seen: SeenPlayers;
 
   constructor(
     private readonly board: PendingSource,
     private readonly ascending: () => boolean,
   ) {
-    const rowOf = (slot: number) => (this.replaying ? (this.rows.get(slot) ?? -1) : -1);
+    const rowOf = (slot: number) => {
+      if (!this.replaying) return -1;
+      const row = this.rows.get(slot);
+      return row === undefined || row < this.moving ? -1 : row;
+    };
     this.seen = {
       keyOf: (slot) => {
         const row = rowOf(slot);
@@ -108,17 +113,24 @@ export class PendingPlayers {
   }
 
   /**
-   * Takes every changed player that was on the board out (`leave`, reading
-   * `seen` as it was), then passes every one on the board now to `join`, and
-   * forgets them all.
+   * Visits every noted player with whether it was on the board: `seen` answers
+   * with its noted standing until the visit calls `moved`, then with its
+   * current one. Forgets them all after.
    */
-  replay(leave: (slot: number) => void, join: (slot: number) => void): void {
+  replay(visit: (slot: number, wasOnBoard: boolean) => void): void {
     const count = this.rows.size;
     this.replaying = true;
-    for (let row = 0; row < count; row++) if (this.onBoards[row] === 1) leave(this.slots[row]);
+    for (let row = 0; row < count; row++) {
+      this.moving = row;
+      visit(this.slots[row], this.onBoards[row] === 1);
+    }
     this.replaying = false;
-    for (let row = 0; row < count; row++) if (this.board.onBoard(this.slots[row])) join(this.slots[row]);
     this.clear();
+  }
+
+  /** The player being visited now reads as it is. */
+  moved(): void {
+    this.moving++;
   }
 
   clear(): void {

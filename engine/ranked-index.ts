@@ -86,10 +86,47 @@ export class RankedIndex {
   /** Removes `slot`, which must be in the index with `key`. */
   remove(slot: number, key: number): void {
     const b = this.blockFor(slot, key);
+    this.removeFrom(b, this.indexInBlock(this.keys[b], this.slots[b], this.sizes[b], slot, key));
+  }
+
+  /** Removes the entry at 0-based `position`. */
+  removeAt(position: number): void {
+    const b = this.find(position);
+    this.removeFrom(b, this.foundOffset);
+  }
+
+  /**
+   * Gives the entry at 0-based `position`, `slot`, a new `key` (its tie-break
+   * may have changed too): in place when it still goes between its
+   * neighbours, which a small change of score usually does.
+   */
+  replaceAt(position: number, slot: number, key: number): void {
+    const b = this.find(position);
+    const at = this.foundOffset;
     const keys = this.keys[b];
     const slots = this.slots[b];
     const size = this.sizes[b];
-    const at = this.indexInBlock(keys, slots, size, slot, key);
+    const afterPrevious =
+      at > 0
+        ? this.after(key, slot, keys[at - 1], slots[at - 1])
+        : b === 0 || this.after(key, slot, this.lastKeys[b - 1], this.slots[b - 1][this.sizes[b - 1] - 1]);
+    const beforeNext =
+      at + 1 < size
+        ? this.after(keys[at + 1], slots[at + 1], key, slot)
+        : b + 1 === this.blockCount || this.after(this.keys[b + 1][0], this.slots[b + 1][0], key, slot);
+    if (afterPrevious && beforeNext) {
+      keys[at] = key;
+      if (at === size - 1) this.lastKeys[b] = key;
+      return;
+    }
+    this.removeFrom(b, at);
+    this.insert(slot, key);
+  }
+
+  private removeFrom(b: number, at: number): void {
+    const keys = this.keys[b];
+    const slots = this.slots[b];
+    const size = this.sizes[b];
     keys.copyWithin(at, at + 1, size);
     slots.copyWithin(at, at + 1, size);
     this.sizes[b] = size - 1;

@@ -15,8 +15,9 @@ import { type Hooks, operationArbitrary, type Pools, type Run, rulesArbitrary, s
 // expiries, removals (a removed player's slot going to a new one before the
 // next read), country changes and rule changes.
 const players = Array.from({ length: 30 }, (_, i) => (i % 7 === 0 ? `é${i}` : i % 11 === 0 ? `😀${i}` : `p${i}`));
-const teams = ["red", "blue", "green", "gold"];
-const countries = ["TR", "DE", "US"];
+// Enough teams and countries that a catch-up can change more than a few of them (which ranks them all afresh).
+const teams = ["red", "blue", "green", "gold", "a", "b", "ab", "é", "z", "😀", "t1", "t2"];
+const countries = ["TR", "DE", "US", "BR", "JP", "KR", "FR", "IN", "GB", "ES", "IT", "NL"];
 const POOLS: Pools = {
   players,
   teams,
@@ -38,25 +39,29 @@ const opArb = operationArbitrary(POOLS, {
 });
 
 /** Every derived read, for every team, country and player of the pools. */
-function answers(board: Ranking, now: number) {
+function answers(board: Ranking, now: number, pools = { players, teams, countries }) {
   const derived = board.derived;
-  const entries: Placed[] = players.flatMap((player) => {
+  const entries: Placed[] = pools.players.flatMap((player) => {
     const entry = board.entry(player);
     return entry === undefined ? [] : [{ player, score: entry.score, ts: entry.ts, subscore: entry.subscore }];
   });
   return {
     counts: [derived.rankedTeams, derived.rankedMvps, derived.rankedCountries, derived.knownTeams],
     teams: derived.teamsPage(0, 100),
-    teamPages: teams.map((team) => [derived.team(team, 100), derived.team(team, 2), derived.teamMembers(team, 3)]),
+    teamPages: pools.teams.map((team) => [
+      derived.team(team, 100),
+      derived.team(team, 2),
+      derived.teamMembers(team, 3),
+    ]),
     mvps: derived.mvpsPage(0, 100),
     countries: derived.countriesPage(0, 100),
-    countryPages: countries.map((country) => [
+    countryPages: pools.countries.map((country) => [
       derived.rankedPlayersIn(country),
       derived.countryPage(country, 0, 100),
       derived.countryPage(country, 2, 3),
       entries.map((e) => [derived.countAheadIn(country, e, false), derived.countAheadIn(country, e, true)]),
     ]),
-    countryRanks: players.map((player) => derived.countryRank(player)),
+    countryRanks: pools.players.map((player) => derived.countryRank(player)),
     parts: [derived.groupParts("teams"), derived.groupParts("countries")],
     trending: derived.trendingPage(now, 100),
   };
@@ -106,6 +111,62 @@ describe("derived boards caught up on read", () => {
         expect(answers(lazy.board, lazy.now)).toEqual(answers(eager.board, eager.now));
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it("rank many changed groups afresh as they would move each", () => {
+    // A board of 300 players in 40 teams: a catch-up after a batch or two changes more than an eighth of them.
+    const many = {
+      players: Array.from({ length: 300 }, (_, i) => `q${i}`),
+      teams: Array.from({ length: 40 }, (_, i) => `t${i}`),
+      countries: countries.slice(0, 6),
+    };
+    const report = fc.record({
+      player: fc.integer({ min: 0, max: 299 }),
+      score: fc.integer({ min: -3, max: 5 }),
+      team: fc.integer({ min: 0, max: 39 }),
+      age: fc.integer({ min: 0, max: 3 }),
+    });
+    fc.assert(
+      fc.property(
+        fc.constantFrom("sum", "last", "max"),
+        fc.constantFrom("asc", "desc"),
+        fc.array(fc.tuple(fc.array(report, { minLength: 1, maxLength: 30 }), fc.boolean()), { maxLength: 12 }),
+        (aggregate, order, batches) => {
+          const rules = { aggregate, order, ties: "first", window: 0 } as const;
+          const now = 1_700_000_000_000;
+          const eager = new Ranking(rules);
+          const lazy = new Ranking(rules);
+          const fill = many.players.map((player, i) => ({
+            player,
+            score: i % 17,
+            ts: now - (i % 5),
+            team: `t${i % 40}`,
+          }));
+          for (const board of [eager, lazy]) {
+            board.apply(board.plan(fill), now);
+            many.players.forEach((player, i) => board.setCountry(player, many.countries[i % 6]));
+          }
+          for (const [batch, read] of batches) {
+            const reports = batch.map((r) => ({
+              player: `q${r.player}`,
+              score: r.score,
+              ts: now - r.age,
+              team: `t${r.team}`,
+            }));
+            for (const board of [eager, lazy]) board.apply(board.plan(reports), now);
+            const expected = answers(eager, now, many);
+            if (read) expect(answers(lazy, now, many)).toEqual(expected);
+          }
+          expect(answers(lazy, now, many)).toEqual(answers(eager, now, many));
+          // And as a board loaded from the same states, which ranks its groups in one pass.
+          const loaded = new Ranking(rules);
+          loaded.load([...lazy.states()], now);
+          for (const player of many.players) loaded.setCountry(player, lazy.countryOf(player));
+          expect(answers(loaded, now, many)).toEqual(answers(lazy, now, many));
+        },
+      ),
+      { numRuns: 40 },
     );
   });
 

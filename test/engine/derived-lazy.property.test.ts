@@ -145,7 +145,7 @@ describe("derived boards caught up on read", () => {
           }));
           for (const board of [eager, lazy]) {
             board.apply(board.plan(fill), now);
-            many.players.forEach((player, i) => board.setCountry(player, many.countries[i % 6]));
+            for (const [i, player] of many.players.entries()) board.setCountry(player, many.countries[i % 6]);
           }
           for (const [batch, read] of batches) {
             const reports = batch.map((r) => ({

@@ -14,7 +14,7 @@ export interface PlayerAccess {
   onBoard(slot: number): boolean;
 }
 
-/** Told when a group's standing is about to change and once it has, or that all were ranked afresh (the MVP board listens). */
+/** Told when a group's standing is about to change and once it has, or that all were rebuilt (the MVP board listens). */
 export interface GroupListener {
   detach(group: number): void;
   attach(group: number): void;
@@ -156,9 +156,12 @@ export class GroupBoard {
       if (bulk) this.newest[group] = this.newestMemberTime(group);
       else this.attach(group);
     }
+    if (bulk) {
+      this.reindex();
+      for (const group of this.open) if (this.counts[group] > 0) this.listener?.attach(group);
+    }
     this.open.length = 0;
     this.bulk = false;
-    if (bulk) this.reindex();
   }
 
   private openGroup(group: number): void {
@@ -167,7 +170,12 @@ export class GroupBoard {
     this.open.push(group);
     // Past an eighth of the groups, ranking them all afresh costs less than moving each out and back.
     if (!this.bulk && this.open.length > 8 + ((this.index.size + this.open.length) >> 3)) this.bulk = true;
-    if (!this.bulk) this.detach(group);
+    if (this.counts[group] === 0) return;
+    this.listener?.detach(group);
+    if (!this.bulk) {
+      this.index.remove(group, this.groupKey(group));
+      this.sumValues.remove(this.groupKey(group));
+    }
   }
 
   /** Every group rebuilt from the board's players in board order (after a load or a change of rules). */
@@ -198,9 +206,10 @@ export class GroupBoard {
       this.newest[g] = this.latest[g];
     }
     this.reindex();
+    this.listener?.rebuild();
   }
 
-  /** Ranks every group with members afresh, and tells the listener. */
+  /** Ranks every group with members afresh. */
   private reindex(): void {
     const present: number[] = [];
     for (let g = 1; g < this.names.length; g++) if (this.counts[g] > 0) present.push(g);
@@ -211,7 +220,6 @@ export class GroupBoard {
     );
     this.sumValues.clear();
     for (const g of present) this.sumValues.add(this.groupKey(g));
-    this.listener?.rebuild();
   }
 
   /** Visits every group with members, in rank order. */
@@ -261,13 +269,6 @@ export class GroupBoard {
     const tb = this.newest[b];
     if (ta !== tb) return ta < tb ? -1 : 1;
     return codePointCompare(this.names[a], this.names[b]);
-  }
-
-  private detach(group: number): void {
-    if (this.counts[group] === 0) return;
-    this.listener?.detach(group);
-    this.index.remove(group, this.groupKey(group));
-    this.sumValues.remove(this.groupKey(group));
   }
 
   private attach(group: number): void {

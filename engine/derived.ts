@@ -2,6 +2,7 @@ import type { Placed } from "./board-order";
 import type { GroupPart } from "./group-parts";
 import { GroupBoard, type PlayerAccess } from "./groups";
 import { MvpBoard } from "./mvps";
+import { PendingPlayers } from "./pending-players";
 import type { RankedIndex } from "./ranked-index";
 import type { RankedEntry, TieMode } from "./rules";
 import { type Gain, Trending, type TrendRules } from "./trending";
@@ -76,6 +77,11 @@ export interface BoardAccess extends PlayerAccess {
   sharedRankIn(index: RankedIndex, slot: number): number;
   /** The slot's subscore; undefined without a tiebreak. */
   subscore(slot: number): number | undefined;
+  /** `tieBreak` as if the slots held these subscores (0 without a tiebreak) and times. */
+  tieBreakWith(a: number, subA: number, timeA: number, b: number, subB: number, timeB: number): number;
+  /** The players on the board, in board order. */
+  boardOrder(): ArrayLike<number>;
+  rankedPlayers(): number;
 }
 
 /** What callers read of the derived boards: their pages and counts, and nothing that changes them. */
@@ -115,55 +121,76 @@ export interface DerivedView {
 
 /**
  * The boards a game derives from its players: teams and countries (groups
- * ranked by their members' sums), team MVPs, and trending players. The
- * players board tells them of every player joining or leaving it, and they
- * never scan it, but after a load or a change of rules.
+ * ranked by their members' sums), team MVPs, and trending players. Teams,
+ * countries and MVPs catch up on their first read after a change: the players
+ * board notes each player before it changes, a read replays the notes, and
+ * boards nobody reads cost a batch next to nothing. When more players are
+ * noted than replaying would pay for (or after a load or a change of rules),
+ * the notes are dropped and the next read rebuilds from the board in one pass.
  */
 export class DerivedBoards implements DerivedView {
   readonly teams: GroupBoard;
   readonly countries: GroupBoard;
   private readonly mvps: MvpBoard;
   private trending: Trending | undefined;
+  private readonly pending: PendingPlayers;
+  /** Whether the next read rebuilds teams, countries and MVPs from the board. */
+  private stale = false;
 
   constructor(
     private readonly board: BoardAccess,
     ascending: () => boolean,
     trend: TrendRules | undefined,
   ) {
-    this.mvps = new MvpBoard(board, ascending);
-    this.teams = new GroupBoard(board, (slot) => board.teamOf(slot), ascending, this.mvps);
+    this.pending = new PendingPlayers(board, ascending);
+    const seen = this.pending.seen;
+    this.mvps = new MvpBoard(seen, ascending);
+    this.teams = new GroupBoard(seen, (slot) => seen.teamOf(slot), ascending, this.mvps);
     this.mvps.watch(this.teams);
-    this.countries = new GroupBoard(board, (slot) => board.countryOf(slot), ascending);
+    this.countries = new GroupBoard(seen, (slot) => seen.countryOf(slot), ascending);
     this.trending = trend === undefined ? undefined : new Trending(trend);
   }
 
-  /** With `later`, the groups wait for `settle` (a batch settles once at its end). */
-  join(slot: number, later = false): void {
-    this.teams.join(slot, later);
-    this.countries.join(slot, later);
+  /** A player is about to change (join or leave the board, or change its state, team or country). */
+  note(slot: number): void {
+    if (this.stale) return;
+    this.pending.note(slot);
+    // Replaying costs several index operations per player; a rebuild, a pass over the board.
+    if (this.pending.size > 4 + (this.board.rankedPlayers() >> 3)) this.invalidate();
   }
 
-  /** With `rejoining`, groups wait for the player's `join` (or `settle`) to be ranked again. */
-  leave(slot: number, rejoining = false): void {
-    this.teams.leave(slot, rejoining);
-    this.countries.leave(slot, rejoining);
+  /** The board was loaded or re-ranked: rebuild on the next read. */
+  invalidate(): void {
+    this.stale = true;
+    this.pending.clear();
   }
 
-  /** A changed player did not come back on the board: rank its groups again. */
-  settle(): void {
-    this.teams.settle();
-    this.countries.settle();
-  }
-
-  /** A player left the game for good (its slot may be reused). */
+  /** A player left the game for good: its slot may be reused, so what was noted of it is replayed now. */
   forget(slot: number): void {
     this.trending?.forget(slot);
+    if (this.pending.has(slot)) this.catchUp();
   }
 
-  rebuild(boardOrder: ArrayLike<number>): void {
-    this.teams.rebuild(boardOrder);
-    this.countries.rebuild(boardOrder);
-    this.mvps.rebuild();
+  /** Brings teams, countries and MVPs up to date with the board. */
+  private catchUp(): void {
+    if (this.stale) {
+      const order = this.board.boardOrder();
+      this.teams.rebuild(order);
+      this.countries.rebuild(order);
+      this.stale = false;
+      return;
+    }
+    if (this.pending.size === 0) return;
+    this.pending.replay((slot, wasOnBoard) => {
+      this.teams.take(slot, wasOnBoard);
+      this.countries.take(slot, wasOnBoard);
+      this.pending.moved();
+      const onBoard = this.board.onBoard(slot);
+      this.teams.put(slot, onBoard);
+      this.countries.put(slot, onBoard);
+    });
+    this.teams.settle();
+    this.countries.settle();
   }
 
   /** Trending on with these windows, or off (undefined). */
@@ -193,6 +220,7 @@ export class DerivedBoards implements DerivedView {
   }
 
   get rankedTeams(): number {
+    this.catchUp();
     return this.teams.size;
   }
 
@@ -205,12 +233,14 @@ export class DerivedBoards implements DerivedView {
   }
 
   teamsPage(offset: number, limit: number): TeamStanding[] {
+    this.catchUp();
     const entries: TeamStanding[] = [];
     this.teams.page(offset, limit, this.board.ties(), (team, rank) => entries.push(this.teamStanding(team, rank)));
     return entries;
   }
 
   team(name: string, limit: number): TeamDetail | undefined {
+    this.catchUp();
     const team = this.teams.idOf(name);
     const members = team === 0 ? undefined : this.teams.memberIndex(team);
     if (members === undefined) return undefined;
@@ -229,10 +259,12 @@ export class DerivedBoards implements DerivedView {
   }
 
   get rankedMvps(): number {
+    this.catchUp();
     return this.mvps.size;
   }
 
   mvpsPage(offset: number, limit: number): MvpEntry[] {
+    this.catchUp();
     const entries: MvpEntry[] = [];
     this.mvps.page(offset, limit, (team, mvp, rank) => {
       const teamScore = this.teams.sum(team);
@@ -250,10 +282,12 @@ export class DerivedBoards implements DerivedView {
   }
 
   get rankedCountries(): number {
+    this.catchUp();
     return this.countries.size;
   }
 
   countriesPage(offset: number, limit: number): CountryStanding[] {
+    this.catchUp();
     const entries: CountryStanding[] = [];
     this.countries.page(offset, limit, this.board.ties(), (country, rank) =>
       entries.push({
@@ -268,11 +302,13 @@ export class DerivedBoards implements DerivedView {
   }
 
   rankedPlayersIn(country: string): number {
+    this.catchUp();
     const id = this.countries.idOf(country);
     return id === 0 ? 0 : this.countries.count(id);
   }
 
   countryPage(country: string, offset: number, limit: number): CountryEntry[] {
+    this.catchUp();
     const id = this.countries.idOf(country);
     const members = id === 0 ? undefined : this.countries.memberIndex(id);
     if (members === undefined) return [];
@@ -292,6 +328,7 @@ export class DerivedBoards implements DerivedView {
   }
 
   countryRank(player: string): number | undefined {
+    this.catchUp();
     const slot = this.board.find(player);
     if (slot === -1 || !this.board.onBoard(slot)) return undefined;
     const country = this.board.countryOf(slot);
@@ -324,6 +361,7 @@ export class DerivedBoards implements DerivedView {
   }
 
   groupParts(kind: "teams" | "countries"): GroupPart[] {
+    this.catchUp();
     const groups = kind === "teams" ? this.teams : this.countries;
     const parts: GroupPart[] = [];
     groups.forEach((group) => {
@@ -341,6 +379,7 @@ export class DerivedBoards implements DerivedView {
   }
 
   teamMembers(team: string, limit: number): Placed[] {
+    this.catchUp();
     const id = this.teams.idOf(team);
     const members = id === 0 ? undefined : this.teams.memberIndex(id);
     const placed: Placed[] = [];
@@ -349,6 +388,7 @@ export class DerivedBoards implements DerivedView {
   }
 
   countAheadIn(country: string, entry: Placed, better: boolean): number {
+    this.catchUp();
     const id = this.countries.idOf(country);
     const members = id === 0 ? undefined : this.countries.memberIndex(id);
     return members === undefined ? 0 : this.board.aheadIn(members, entry, better);

@@ -1,6 +1,5 @@
 import { codePointCompare } from "./board-order";
 import { DistinctValues } from "./distinct-values";
-import { ExpiryQueue } from "./expiry-queue";
 import { RankedIndex } from "./ranked-index";
 import type { TieMode } from "./rules";
 
@@ -15,10 +14,11 @@ export interface PlayerAccess {
   onBoard(slot: number): boolean;
 }
 
-/** Told when a group's standing is about to change and once it has (the MVP board listens). */
+/** Told when a group's standing is about to change and once it has, or that all were rebuilt (the MVP board listens). */
 export interface GroupListener {
   detach(group: number): void;
   attach(group: number): void;
+  rebuild(): void;
 }
 
 /**
@@ -36,20 +36,23 @@ export class GroupBoard {
   private counts = new Uint32Array(16);
   /** Each group's newest member ts, as last computed: the index's tie-break reads this. */
   private newest = new Float64Array(16);
+  /**
+   * Each group's newest member ts as members come and go, and how many members
+   * hold it; when the last of them leaves (0 with members left), the newest is
+   * below it and found again by a walk over the members (once, when settling).
+   * Two numbers per group instead of a heap entry per member.
+   */
+  private latest = new Float64Array(16).fill(Number.NEGATIVE_INFINITY);
+  private atLatest = new Uint32Array(16);
   private members: (RankedIndex | undefined)[] = [];
-  /** Per group, a max-heap of member times (stored negated), stale entries skipped lazily. */
-  private recent: (ExpiryQueue | undefined)[] = [];
   private readonly index = new RankedIndex((a, b) => this.groupTieBreak(a, b));
   /** The distinct sums of groups in the index, for dense ranks (groups are few: kept whatever the tie mode). */
   private readonly sumValues = new DistinctValues(() => 0);
-  /** The player leaving its group right now: still on the board, no longer a member. */
-  private leaving = -1;
-  /**
-   * Groups out of the index while a player changes (left, about to join
-   * again): put back once, by the join, instead of twice.
-   */
+  /** Groups out of the index while players change (left, about to join again): put back once, by `settle`. */
   private readonly open: number[] = [];
   private isOpen = new Uint8Array(16);
+  /** Whether so many groups are open that `settle` ranks them all afresh (they were not taken out one by one). */
+  private bulk = false;
 
   /** `ascending`: the board's order, read (never cached) so a rebuild after a change of order sees it. */
   constructor(
@@ -97,66 +100,91 @@ export class GroupBoard {
     return this.newest[group];
   }
 
-  /**
-   * A player came onto the board, or back after a change. Puts every group it
-   * changed back in the index, unless `later` (a batch settles once at its end).
-   */
-  join(slot: number, later = false): void {
-    const group = this.groupOf(slot);
-    if (group !== 0) {
-      this.openGroup(group);
-      this.sums[group] += this.players.score(slot);
-      this.counts[group]++;
-      this.membersOf(group).insert(slot, this.players.keyOf(slot));
-      this.recentOf(group).push(-this.players.time(slot), slot);
-    }
-    if (!later) this.settle();
-  }
+  /** The group `take` found the last player in (0 for none), and the player's place in its members. */
+  private takenFrom = 0;
+  private takenAt = 0;
 
   /**
-   * A player is about to leave the board or change (its state still the old
-   * one). With `rejoining`, its group stays out of the index until the
-   * player's `join` (or `settle`, if it does not come back on the board).
+   * A player changes or leaves the board (`players` reading its standing as
+   * its group holds it): its group leaves the index until `settle`, and loses
+   * the player's score; the player stays among its members until `put`.
    */
-  leave(slot: number, rejoining = false): void {
-    const group = this.groupOf(slot);
+  take(slot: number, wasOnBoard: boolean): void {
+    const group = wasOnBoard ? this.groupOf(slot) : 0;
+    this.takenFrom = group;
     if (group === 0) return;
     this.openGroup(group);
     this.sums[group] -= this.players.score(slot);
     this.counts[group]--;
-    this.members[group]?.remove(slot, this.players.keyOf(slot));
+    if (this.players.time(slot) === this.latest[group]) this.atLatest[group]--;
     // An empty group's sum restarts at an exact 0 (no rounding left over from floats).
-    if (this.counts[group] === 0) this.sums[group] = 0;
-    if (rejoining) return;
-    this.leaving = slot;
-    this.settle();
-    this.leaving = -1;
+    if (this.counts[group] === 0) {
+      this.sums[group] = 0;
+      this.latest[group] = Number.NEGATIVE_INFINITY;
+    }
+    this.takenAt = (this.members[group] as RankedIndex).positionOf(slot, this.players.keyOf(slot));
+  }
+
+  /**
+   * The player `take` took (`players` now reading its new standing) joins
+   * its group if on the board: moved within its members when it stays in the
+   * same group, which leaves them in place when its order among them holds.
+   */
+  put(slot: number, onBoard: boolean): void {
+    const from = this.takenFrom;
+    const group = onBoard ? this.groupOf(slot) : 0;
+    this.takenFrom = 0;
+    if (group !== 0) {
+      this.openGroup(group);
+      this.sums[group] += this.players.score(slot);
+      this.counts[group]++;
+      this.noteLatest(group, this.players.time(slot));
+    }
+    if (from !== 0 && from === group) {
+      (this.members[group] as RankedIndex).replaceAt(this.takenAt, slot, this.players.keyOf(slot));
+      return;
+    }
+    if (from !== 0) this.members[from]?.removeAt(this.takenAt);
+    if (group !== 0) this.membersOf(group).insert(slot, this.players.keyOf(slot));
   }
 
   /** Puts the groups a change took out back in the index. */
   settle(): void {
+    const bulk = this.bulk;
     for (const group of this.open) {
       this.isOpen[group] = 0;
-      this.attach(group);
+      if (bulk) this.newest[group] = this.newestMemberTime(group);
+      else this.attach(group);
+    }
+    if (bulk) {
+      this.reindex();
+      for (const group of this.open) if (this.counts[group] > 0) this.listener?.attach(group);
     }
     this.open.length = 0;
+    this.bulk = false;
   }
 
   private openGroup(group: number): void {
     if (this.isOpen[group] === 1) return;
-    this.detach(group);
     this.isOpen[group] = 1;
     this.open.push(group);
+    // Past an eighth of the groups, ranking them all afresh costs less than moving each out and back.
+    if (!this.bulk && this.open.length > 8 + ((this.index.size + this.open.length) >> 3)) this.bulk = true;
+    if (this.counts[group] === 0) return;
+    this.listener?.detach(group);
+    if (!this.bulk) {
+      this.index.remove(group, this.groupKey(group));
+      this.sumValues.remove(this.groupKey(group));
+    }
   }
 
-  /**
-   * Every group rebuilt from the board's players in board order (after a load
-   * or a change of rules). The listener is not told: it rebuilds after this.
-   */
+  /** Every group rebuilt from the board's players in board order (after a load or a change of rules). */
   rebuild(boardOrder: ArrayLike<number>): void {
     this.sums.fill(0);
     this.counts.fill(0);
     this.newest.fill(Number.NEGATIVE_INFINITY);
+    this.latest.fill(Number.NEGATIVE_INFINITY);
+    this.atLatest.fill(0);
     const lists: number[][] = this.names.map(() => []);
     for (let i = 0; i < boardOrder.length; i++) {
       const slot = boardOrder[i];
@@ -164,23 +192,27 @@ export class GroupBoard {
       if (group === 0) continue;
       this.sums[group] += this.players.score(slot);
       this.counts[group]++;
-      this.newest[group] = Math.max(this.newest[group], this.players.time(slot));
+      this.noteLatest(group, this.players.time(slot));
       lists[group].push(slot);
     }
-    const present: number[] = [];
     for (let g = 1; g < this.names.length; g++) {
       const list = lists[g];
       this.members[g] = undefined;
-      this.recent[g] = undefined;
       if (list.length === 0) continue;
       this.membersOf(g).build(
         list,
         list.map((slot) => this.players.keyOf(slot)),
       );
-      const recent = this.recentOf(g);
-      for (const slot of list) recent.push(-this.players.time(slot), slot);
-      present.push(g);
+      this.newest[g] = this.latest[g];
     }
+    this.reindex();
+    this.listener?.rebuild();
+  }
+
+  /** Ranks every group with members afresh. */
+  private reindex(): void {
+    const present: number[] = [];
+    for (let g = 1; g < this.names.length; g++) if (this.counts[g] > 0) present.push(g);
     present.sort((a, b) => this.groupKey(a) - this.groupKey(b) || this.groupTieBreak(a, b));
     this.index.build(
       present,
@@ -239,13 +271,6 @@ export class GroupBoard {
     return codePointCompare(this.names[a], this.names[b]);
   }
 
-  private detach(group: number): void {
-    if (this.counts[group] === 0) return;
-    this.listener?.detach(group);
-    this.index.remove(group, this.groupKey(group));
-    this.sumValues.remove(this.groupKey(group));
-  }
-
   private attach(group: number): void {
     if (this.counts[group] === 0) {
       this.newest[group] = Number.NEGATIVE_INFINITY;
@@ -257,49 +282,32 @@ export class GroupBoard {
     this.listener?.attach(group);
   }
 
-  /** The newest ts among a group's members, dropping heap entries that no longer hold. */
+  /** The newest ts among a group's members: walked over when the last member holding the one known left. */
   private newestMemberTime(group: number): number {
-    const recent = this.recentOf(group);
-    // Every member's current time is in the heap (pushed when it joined), so this ends on a member.
-    while (recent.size > 0) {
-      const slot = recent.peekSlot();
-      const time = -recent.peekTime();
-      const member =
-        slot !== this.leaving &&
-        this.players.onBoard(slot) &&
-        this.groupOf(slot) === group &&
-        this.players.time(slot) === time;
-      if (member) {
-        if (recent.size > 2 * this.counts[group] + 16) this.compactRecent(group);
-        return time;
-      }
-      recent.pop();
+    if (this.atLatest[group] === 0) {
+      this.latest[group] = Number.NEGATIVE_INFINITY;
+      this.members[group]?.forRange(0, this.counts[group], (slot) => this.noteLatest(group, this.players.time(slot)));
     }
-    return Number.NEGATIVE_INFINITY;
+    return this.latest[group];
   }
 
-  private compactRecent(group: number): void {
-    const recent = this.recentOf(group);
-    recent.clear();
-    this.members[group]?.forRange(0, this.counts[group], (slot) => recent.push(-this.players.time(slot), slot));
+  private noteLatest(group: number, time: number): void {
+    if (time > this.latest[group]) {
+      this.latest[group] = time;
+      this.atLatest[group] = 1;
+    } else if (time === this.latest[group]) this.atLatest[group]++;
   }
+
+  /** Members' order among equal keys, shared by every group's index. */
+  private readonly memberOrder = (a: number, b: number): number => this.players.tieBreak(a, b);
 
   private membersOf(group: number): RankedIndex {
     let members = this.members[group];
     if (members === undefined) {
-      members = new RankedIndex((a, b) => this.players.tieBreak(a, b));
+      members = new RankedIndex(this.memberOrder);
       this.members[group] = members;
     }
     return members;
-  }
-
-  private recentOf(group: number): ExpiryQueue {
-    let recent = this.recent[group];
-    if (recent === undefined) {
-      recent = new ExpiryQueue(4);
-      this.recent[group] = recent;
-    }
-    return recent;
   }
 
   private grow(): void {
@@ -312,6 +320,8 @@ export class GroupBoard {
     this.sums = grown(this.sums, (n) => new Float64Array(n));
     this.counts = grown(this.counts, (n) => new Uint32Array(n));
     this.newest = grown(this.newest, (n) => new Float64Array(n));
+    this.latest = grown(this.latest, (n) => new Float64Array(n).fill(Number.NEGATIVE_INFINITY));
+    this.atLatest = grown(this.atLatest, (n) => new Uint32Array(n));
     const isOpen = new Uint8Array(size);
     isOpen.set(this.isOpen);
     this.isOpen = isOpen;

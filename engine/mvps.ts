@@ -40,24 +40,33 @@ export class MvpBoard implements GroupListener {
   }
 
   attach(team: number): void {
+    if (this.choose(team)) this.index.insert(team, this.keys[team]);
+  }
+
+  /** Every team's MVP chosen afresh, and the index built once from them sorted. */
+  rebuild(): void {
+    this.mvps.fill(-1);
+    const teams: number[] = [];
+    this.teams.forEach((team) => {
+      if (this.choose(team)) teams.push(team);
+    });
+    teams.sort((a, b) => this.keys[a] - this.keys[b] || this.mvpOrder(a, b));
+    this.index.build(
+      teams,
+      teams.map((team) => this.keys[team]),
+    );
+  }
+
+  /** Sets the team's MVP and key; false when it has none (no positive score). */
+  private choose(team: number): boolean {
     const sum = this.teams.sum(team);
     const members = this.teams.memberIndex(team);
-    if (!(sum > 0) || members === undefined) return;
+    if (!(sum > 0) || members === undefined) return false;
     if (team >= this.mvps.length) this.grow(team);
     const mvp = this.largest(members);
     this.mvps[team] = mvp;
     this.keys[team] = -(this.players.score(mvp) / sum);
-    this.index.insert(team, this.keys[team]);
-  }
-
-  rebuild(): void {
-    this.index.build([], []);
-    this.mvps.fill(-1);
-    const teams: number[] = [];
-    this.teams.forEach((team) => {
-      teams.push(team);
-    });
-    for (const team of teams) this.attach(team);
+    return true;
   }
 
   /** Teams in MVP order from 0-based `offset`. */

@@ -21,8 +21,8 @@ export class PlayerTable {
   subscores: Float64Array | undefined;
   /** 1 while the slot's player is on the board (inside the window). */
   ranked = new Uint8Array(0);
-  /** Team per slot; allocated with the first team seen, so teamless boards pay nothing. */
-  private teams: Uint32Array | undefined;
+  /** Team per slot; allocated with the first team seen, so teamless boards pay nothing; 16 bits until a team id needs more. */
+  private teams: Uint16Array | Uint32Array | undefined;
   /** Country per slot; allocated with the first country set. */
   private countries: Uint8Array | undefined;
 
@@ -66,8 +66,10 @@ export class PlayerTable {
     this.times[slot] = state.ts;
     if (this.subscores !== undefined) this.subscores[slot] = state.subscore ?? 0;
     if (state.team !== undefined) {
-      this.teams ??= new Uint32Array(this.scores.length);
-      this.teams[slot] = this.teamNames.idOf(state.team, true);
+      const team = this.teamNames.idOf(state.team, true);
+      this.teams ??= new Uint16Array(this.scores.length);
+      if (team > 0xffff && this.teams instanceof Uint16Array) this.teams = Uint32Array.from(this.teams);
+      this.teams[slot] = team;
     } else if (this.teams !== undefined) {
       this.teams[slot] = 0;
     }
@@ -143,7 +145,10 @@ export class PlayerTable {
   /** Makes every column as long as the ids' capacity, keeping what the slots hold. */
   private grow(): void {
     const capacity = this.ids.capacity;
-    const grow = <T extends Float64Array | Uint32Array | Uint8Array>(old: T, make: (n: number) => T): T => {
+    const grow = <T extends Float64Array | Uint32Array | Uint16Array | Uint8Array>(
+      old: T,
+      make: (n: number) => T,
+    ): T => {
       const next = make(capacity);
       next.set(old.subarray(0, Math.min(old.length, capacity)));
       return next;
@@ -151,7 +156,9 @@ export class PlayerTable {
     this.scores = grow(this.scores, (n) => new Float64Array(n));
     this.times = grow(this.times, (n) => new Float64Array(n));
     if (this.subscores !== undefined) this.subscores = grow(this.subscores, (n) => new Float64Array(n));
-    if (this.teams !== undefined) this.teams = grow(this.teams, (n) => new Uint32Array(n));
+    const teams = this.teams;
+    if (teams instanceof Uint16Array) this.teams = grow(teams, (n) => new Uint16Array(n));
+    else if (teams !== undefined) this.teams = grow(teams, (n) => new Uint32Array(n));
     if (this.countries !== undefined) this.countries = grow(this.countries, (n) => new Uint8Array(n));
     this.ranked = grow(this.ranked, (n) => new Uint8Array(n));
   }

@@ -22,8 +22,9 @@ export type TieBreak = (a: number, b: number) => number;
 export class RankedIndex {
   private keys: Float64Array[] = [];
   private slots: Uint32Array[] = [];
-  private sizes = new Int32Array(16);
-  private lastKeys = new Float64Array(16);
+  // Small to start with: a board keeps many small indexes (a team's, a country's), and the directory doubles as it needs.
+  private sizes = new Int32Array(2);
+  private lastKeys = new Float64Array(2);
   private blockCount = 0;
   /** Fenwick tree over `sizes`, 1-based. */
   private tree = new Int32Array(1);
@@ -40,9 +41,10 @@ export class RankedIndex {
     this.keys = [];
     this.slots = [];
     const blocks = Math.ceil(slots.length / BULK_FILL);
-    this.sizes = new Int32Array(Math.max(16, blocks * 2));
+    this.sizes = new Int32Array(Math.max(2, blocks * 2));
     this.lastKeys = new Float64Array(this.sizes.length);
-    const capacity = blocks === 1 ? blockCapacity(slots.length + 1) : BLOCK;
+    // A lone block holds its entries and room for one more, not a power of two: many teams are built this way.
+    const capacity = blocks === 1 ? Math.min(BLOCK, Math.max(FIRST_BLOCK, slots.length + 1)) : BLOCK;
     for (let b = 0; b < blocks; b++) {
       const start = b * BULK_FILL;
       const end = Math.min(start + BULK_FILL, slots.length);
@@ -84,10 +86,47 @@ export class RankedIndex {
   /** Removes `slot`, which must be in the index with `key`. */
   remove(slot: number, key: number): void {
     const b = this.blockFor(slot, key);
+    this.removeFrom(b, this.indexInBlock(this.keys[b], this.slots[b], this.sizes[b], slot, key));
+  }
+
+  /** Removes the entry at 0-based `position`. */
+  removeAt(position: number): void {
+    const b = this.find(position);
+    this.removeFrom(b, this.foundOffset);
+  }
+
+  /**
+   * Gives the entry at 0-based `position`, `slot`, a new `key` (its tie-break
+   * may have changed too): in place when it still goes between its
+   * neighbours, which a small change of score usually does.
+   */
+  replaceAt(position: number, slot: number, key: number): void {
+    const b = this.find(position);
+    const at = this.foundOffset;
     const keys = this.keys[b];
     const slots = this.slots[b];
     const size = this.sizes[b];
-    const at = this.indexInBlock(keys, slots, size, slot, key);
+    const afterPrevious =
+      at > 0
+        ? this.after(key, slot, keys[at - 1], slots[at - 1])
+        : b === 0 || this.after(key, slot, this.lastKeys[b - 1], this.slots[b - 1][this.sizes[b - 1] - 1]);
+    const beforeNext =
+      at + 1 < size
+        ? this.after(keys[at + 1], slots[at + 1], key, slot)
+        : b + 1 === this.blockCount || this.after(this.keys[b + 1][0], this.slots[b + 1][0], key, slot);
+    if (afterPrevious && beforeNext) {
+      keys[at] = key;
+      if (at === size - 1) this.lastKeys[b] = key;
+      return;
+    }
+    this.removeFrom(b, at);
+    this.insert(slot, key);
+  }
+
+  private removeFrom(b: number, at: number): void {
+    const keys = this.keys[b];
+    const slots = this.slots[b];
+    const size = this.sizes[b];
     keys.copyWithin(at, at + 1, size);
     slots.copyWithin(at, at + 1, size);
     this.sizes[b] = size - 1;

@@ -44,7 +44,7 @@ const TOP_CACHE = 100;
 export class Ranking {
   /** Every known player; `ranked` marks those inside the window, i.e. in `index`. */
   private players: PlayerTable;
-  /** Teams, countries, MVPs and trending, told of every player joining or leaving the board. */
+  /** Teams, countries, MVPs and trending, told of every player before it changes. */
   private readonly boards: DerivedBoards;
   /** Reports per player this second and each player's gain allowance, for the bounds. */
   private readonly ledger: BoundsLedger;
@@ -152,12 +152,11 @@ export class Ranking {
     for (const state of states) {
       const slot = this.players.slotFor(state.player);
       slots?.set(state.player, slot);
-      if (this.players.ranked[slot] === 1) this.unrank(slot, true);
+      if (this.players.ranked[slot] === 1) this.unrank(slot);
+      else this.boards.note(slot);
       this.players.write(slot, state);
-      this.place(slot, now, true);
+      this.place(slot, now);
     }
-    // Every group the batch changed goes back in its index once.
-    this.boards.settle();
     if (states.length > 0) this.topCache = undefined;
     this.compactExpiry();
     if (recording) this.boards.record(plan.gains, now, slots);
@@ -173,10 +172,8 @@ export class Ranking {
   setCountry(player: string, country: string | undefined): boolean {
     const slot = this.players.ids.find(player);
     if (slot === -1) return false;
-    const onBoard = this.players.ranked[slot] === 1;
-    if (onBoard) this.boards.countries.leave(slot);
+    this.boards.note(slot);
     this.players.writeCountry(slot, country);
-    if (onBoard) this.boards.countries.join(slot);
     this.topCache = undefined;
     return true;
   }
@@ -214,8 +211,9 @@ export class Ranking {
   beginLoad(expectedPlayers = 0): void {
     this.players = new PlayerTable(this.hashKey, expectedPlayers, this.boards.teams, this.boards.countries);
     this.players.keepSubscores(this.current.tiebreak !== undefined);
-    // Slots are handed out afresh: what trending counted by slot no longer holds.
+    // Slots are handed out afresh: what trending counted or the derived boards noted by slot no longer holds.
     this.boards.clearTrending();
+    this.boards.invalidate();
     this.expiry.clear();
     this.index.build([], []);
   }
@@ -359,9 +357,9 @@ export class Ranking {
     return this.ranks.rankAt(this.index, slot, this.keyOf(slot), position);
   }
 
-  /** Takes a slot off the index (before its state changes, `rejoining` then, or it leaves the board). */
-  private unrank(slot: number, rejoining = false): void {
-    this.boards.leave(slot, rejoining);
+  /** Takes a slot off the index (before its state changes, or it leaves the board). */
+  private unrank(slot: number): void {
+    this.boards.note(slot);
     this.ranks.leave(slot, this.keyOf(slot));
     this.index.remove(slot, this.keyOf(slot));
   }
@@ -385,21 +383,22 @@ export class Ranking {
       ties: () => this.current.ties,
       sameValue: (a, b) => this.ties.sameValue(a, b),
       entryOf: (slot, rank) => this.players.entryOf(slot, rank),
+      tieBreakWith: (a, subA, timeA, b, subB, timeB) => this.ties.tieBreakWith(a, subA, timeA, b, subB, timeB),
+      boardOrder: () => this.index.toArray(),
+      rankedPlayers: () => this.index.size,
     };
   }
 
-  /** Puts `slot` on the board if its ts is inside the window; with `later`, its groups wait for a settle. */
-  private place(slot: number, now: number, later = false): void {
+  /** Puts `slot` (noted to the derived boards) on the board if its ts is inside the window. */
+  private place(slot: number, now: number): void {
     const ts = this.players.times[slot];
     if (ts < this.cutoff(now)) {
       this.players.ranked[slot] = 0;
-      if (!later) this.boards.settle();
       return;
     }
     this.index.insert(slot, this.keyOf(slot));
     this.ranks.join(slot, this.keyOf(slot));
     this.players.ranked[slot] = 1;
-    this.boards.join(slot, later);
     if (this.current.window > 0) this.expiry.push(ts, slot);
   }
 
@@ -420,7 +419,7 @@ export class Ranking {
     sortSlotsByKey(slots, keys, (a, b) => this.ties.tieBreak(a, b));
     this.index.build(slots, keys);
     this.ranks.reset(this.current.ties, this.current.tiebreak, slots, this.keyOf);
-    this.boards.rebuild(slots);
+    this.boards.invalidate();
     this.expiry.clear();
     if (this.current.window > 0) for (const slot of slots) this.expiry.push(this.players.times[slot], slot);
   }

@@ -34,6 +34,14 @@ export class SlotOrder {
     return players.ids.compare(a, b);
   }
 
+  /** `tieBreak` for two slots as if they held these subscores (0 without a tiebreak) and times. */
+  tieBreakWith(a: number, subA: number, timeA: number, b: number, subB: number, timeB: number): number {
+    const bySubscore = this.bySubscore(subA, subB);
+    if (bySubscore !== 0) return bySubscore;
+    if (timeA !== timeB) return timeA < timeB ? -1 : 1;
+    return this.players().ids.compare(a, b);
+  }
+
   /** Whether two slots hold the same value: their score, and subscore under a tiebreak. */
   sameValue(a: number, b: number): boolean {
     const { scores, subscores } = this.players();

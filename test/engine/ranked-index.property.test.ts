@@ -54,6 +54,46 @@ describe("RankedIndex against a sorted array", () => {
     );
   });
 
+  it("moves an entry to a new key at its position (in place when it still fits) and removes by position", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 2500 }),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: -3, max: 3 }), fc.boolean()), { maxLength: 3000 }),
+        (initial, moves) => {
+          // Keys move by a little, so many moves keep their place and some cross a neighbour or a block's end.
+          const key = Array.from({ length: initial }, (_, i) => ((i * 7919) % 4001) % 97);
+          const order = (a: number, b: number) => key[a] - key[b] || a - b;
+          const index = new RankedIndex((a, b) => a - b);
+          const present = new Set(Array.from({ length: initial }, (_, i) => i));
+          const slots = [...present].sort(order);
+          index.build(
+            slots,
+            slots.map((s) => key[s]),
+          );
+          for (const [pick, delta, drop] of moves) {
+            if (present.size === 0) break;
+            const slot = [...present][pick % present.size];
+            const position = index.positionOf(slot, key[slot]);
+            if (drop && present.size > 1) {
+              index.removeAt(position);
+              present.delete(slot);
+            } else {
+              key[slot] += delta;
+              index.replaceAt(position, slot, key[slot]);
+            }
+          }
+          const want = [...present].sort(order);
+          expect([...index.toArray()]).toEqual(want);
+          for (let p = 0; p < want.length; p += 31) expect(index.positionOf(want[p], key[want[p]])).toBe(p);
+          for (const threshold of [0, 40, 97]) {
+            expect(index.countLess(threshold)).toBe(want.filter((s) => key[s] < threshold).length);
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it("is empty-safe", () => {
     const index = new RankedIndex((a, b) => a - b);
     expect(index.countLess(5)).toBe(0);

@@ -96,15 +96,27 @@ async function measureDerived(ctx: BenchContext, rate: Rate): Promise<BenchResul
   );
   const plain = await build(false);
   const derived = await build(true);
-  const batchRate = (board: Ranking, withTeams: boolean) => {
+  // The derived boards are built on their first read: the heap a game that reads them holds.
+  const unread = await heapNow();
+  derived.board.derived.teamsPage(0, 10);
+  derived.board.derived.countriesPage(0, 10);
+  derived.board.derived.mvpsPage(0, 10);
+  const builtBytes = derived.bytes + ((await heapNow()) - unread) / n;
+  const batchRate = (board: Ranking, withTeams: boolean, read = false) => {
     let round = 0;
     return rate(() => {
       const batch = batches[round++ % 64];
       board.apply(board.plan(withTeams ? batch : batch.map(({ team: _team, ...r }) => r)), NOW);
+      // As live views of the teams and countries boards would, after every batch.
+      if (read) {
+        board.derived.teamsPage(0, 10);
+        board.derived.countriesPage(0, 10);
+      }
     }, 400);
   };
   const plainRate = batchRate(plain.board, false);
   const derivedRate = batchRate(derived.board, true);
+  const derivedReadRate = batchRate(derived.board, true, true);
   // Every player active in the trending windows, with two reports in the short one.
   const beforeTrending = await heapNow();
   for (let i = 0; i < n; i += BATCH) {
@@ -127,7 +139,19 @@ async function measureDerived(ctx: BenchContext, rate: Rate): Promise<BenchResul
         unit: "ms",
         baseline: "the same batch, plain board",
         baselineValue: ms(plainRate),
-        note: "goal: at most 2x (ratio >= 0.5)",
+        note: "goal: at most 2x (ratio >= 0.5); teams, countries and MVPs catch up on their next read",
+      },
+      true,
+    ),
+    compared(
+      {
+        suite: "engine",
+        name: "the same, the teams and countries boards read after every batch",
+        n,
+        value: ms(derivedReadRate),
+        unit: "ms",
+        baseline: "the same batch, plain board",
+        baselineValue: ms(plainRate),
       },
       true,
     ),
@@ -142,13 +166,13 @@ async function measureDerived(ctx: BenchContext, rate: Rate): Promise<BenchResul
     compared(
       {
         suite: "engine",
-        name: "heap per player with a team and a country (trending on)",
+        name: "heap per player with a team and a country (trending on), teams, countries and MVPs read",
         n,
-        value: derived.bytes,
+        value: builtBytes,
         unit: "B",
         baseline: "plain board",
         baselineValue: plain.bytes,
-        note: "goal: at most 100 B",
+        note: `goal: at most 100 B; ${derived.bytes.toFixed(0)} B before the derived boards' first read`,
       },
       true,
     ),

@@ -4,7 +4,8 @@
 // OpenSkill placements/s against the same placements rated by ELO; a player's
 // stats read at 10^6 players against the in-memory standing read; SQLite
 // bytes per stats row.
-import { newStats, type StoredStats } from "../../objects/storage/stats";
+import type { StatsEntry } from "../../objects/storage/report-deltas";
+import { newStats } from "../../objects/storage/stats";
 import { DevServer } from "../../test/support/dev-server";
 import { settledHeap, tableBytes } from "../measure";
 import { type BenchContext, type BenchResult, compared, percentile } from "../report";
@@ -28,29 +29,47 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
 }
 
 /**
- * The heap the stats' pending rows take at their limit (100,000, when a write
- * flushes first), in Node: rows as the object holds them, each player's
+ * The heap the stats held for a flush take at their limit (150,000 in
+ * weight, when a write flushes first), in Node, as the object holds them:
+ * report deltas (weight 1), or whole rows (weight 2), each player's
  * counters (half of them with two) in their own object.
  */
 async function pendingMemory(ctx: BenchContext): Promise<BenchResult> {
-  const rows = 100_000;
-  ctx.progress(`heap of ${rows.toLocaleString("en-US")} pending stats rows (Node)`);
-  const before = await settledHeap();
-  const pending = new Map<string, StoredStats>();
-  for (let i = 0; i < rows; i++) {
-    const row = { ...newStats(1_700_000_000_000 + i), played: i % 50, wins: i % 20, reports: i, best: i * 3 };
+  const limit = 150_000;
+  ctx.progress(`heap of stats held for a flush at their limit of ${limit.toLocaleString("en-US")} (Node)`);
+  const heapOf = async (count: number, entry: (i: number) => StatsEntry) => {
+    const before = await settledHeap();
+    const pending = new Map<string, StatsEntry>();
+    for (let i = 0; i < count; i++) pending.set(`m:${String(i).padStart(12, "0")}`, entry(i));
+    const bytes = (await settledHeap()) - before;
+    if (pending.size !== count) throw new Error("pending rows lost");
+    return bytes;
+  };
+  const at = 1_700_000_000_000;
+  const deltas = await heapOf(limit, (i) => ({
+    delta: true,
+    reports: 1 + (i % 3),
+    attempts: 1 + (i % 3),
+    epoch: 0,
+    peak: i * 3,
+    desc: true,
+    first: at + i,
+    last: at + i + 5,
+  }));
+  const whole = await heapOf(limit / 2, (i) => {
+    const row = { ...newStats(at + i), played: i % 50, wins: i % 20, reports: i, best: i * 3 };
     if (i % 2 === 0) row.counters = { kills: i % 30, matches: i % 50 };
-    pending.set(`m:${String(i).padStart(12, "0")}`, row);
-  }
-  const bytes = (await settledHeap()) - before;
-  if (pending.size !== rows) throw new Error("pending rows lost");
+    return row;
+  });
   return {
     suite: "results",
-    name: "stats rows pending a flush, at their limit, heap (Node)",
-    n: rows,
-    value: bytes / 2 ** 20,
+    name: "stats held for a flush, at their limit, heap (Node)",
+    n: limit,
+    value: Math.max(deltas, whole) / 2 ** 20,
     unit: "MB",
-    note: `${(bytes / rows).toFixed(0)} B/row; with a 10^6-player board (56 MB) inside the object's 128 MB`,
+    note:
+      `${limit.toLocaleString("en-US")} report deltas ${(deltas / 2 ** 20).toFixed(1)} MB (${(deltas / limit).toFixed(0)} B each), ` +
+      `${(limit / 2).toLocaleString("en-US")} whole rows ${(whole / 2 ** 20).toFixed(1)} MB; beside a 10^6-player board (56 MB) in the object's 128 MB`,
   };
 }
 

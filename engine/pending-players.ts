@@ -135,13 +135,19 @@ export class PendingPlayers {
 
   clear(): void {
     this.rows.clear();
+    // A large log (up to an eighth of the board) gives its memory back; a batch's worth is kept for the next.
+    if (this.slots.length > 1024) this.resize(16);
   }
 
   private grow(): void {
-    const size = this.slots.length * 2;
+    this.resize(this.slots.length * 2);
+  }
+
+  /** Makes room for `size` rows, keeping the first ones that fit. */
+  private resize(size: number): void {
     const grown = <T extends Float64Array | Uint32Array | Uint8Array>(old: T, make: (n: number) => T): T => {
       const next = make(size);
-      next.set(old);
+      next.set(old.subarray(0, Math.min(size, old.length)));
       return next;
     };
     this.slots = grown(this.slots, (n) => new Uint32Array(n));

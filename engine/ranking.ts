@@ -152,8 +152,8 @@ export class Ranking {
     for (const state of states) {
       const slot = this.players.slotFor(state.player);
       slots?.set(state.player, slot);
+      this.noteChange(slot, state.team);
       if (this.players.ranked[slot] === 1) this.unrank(slot);
-      else this.boards.note(slot);
       this.players.write(slot, state);
       this.place(slot, now);
     }
@@ -237,6 +237,7 @@ export class Ranking {
   remove(player: string): boolean {
     const slot = this.players.ids.find(player);
     if (slot === -1) return false;
+    this.noteChange(slot);
     if (this.players.ranked[slot] === 1) this.unrank(slot);
     this.players.ranked[slot] = 0;
     this.boards.forget(slot);
@@ -255,6 +256,7 @@ export class Ranking {
       const ts = this.expiry.peekTime();
       this.expiry.pop();
       if (this.players.ranked[slot] === 1 && this.players.times[slot] === ts) {
+        this.noteChange(slot);
         this.unrank(slot);
         this.players.ranked[slot] = 0;
         expired++;
@@ -359,9 +361,14 @@ export class Ranking {
 
   /** Takes a slot off the index (before its state changes, or it leaves the board). */
   private unrank(slot: number): void {
-    this.boards.note(slot);
     this.ranks.leave(slot, this.keyOf(slot));
     this.index.remove(slot, this.keyOf(slot));
+  }
+
+  /** Tells the derived boards of a change to come, unless the player is in no group before it or after (`team`: its next). */
+  private noteChange(slot: number, team?: string): void {
+    if (team !== undefined || this.players.teamOf(slot) !== 0 || this.players.countryOf(slot) !== 0)
+      this.boards.note(slot);
   }
 
   /** What the derived boards read of this one. */

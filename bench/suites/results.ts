@@ -29,13 +29,13 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
 }
 
 /**
- * The heap the stats held for a flush take at their limit (150,000 in
+ * The heap the stats held for a flush take at their limit (125,000 in
  * weight, when a write flushes first), in Node, as the object holds them:
  * report deltas (weight 1), or whole rows (weight 2), each player's
  * counters (half of them with two) in their own object.
  */
 async function pendingMemory(ctx: BenchContext): Promise<BenchResult> {
-  const limit = 150_000;
+  const limit = 125_000;
   ctx.progress(`heap of stats held for a flush at their limit of ${limit.toLocaleString("en-US")} (Node)`);
   const heapOf = async (count: number, entry: (i: number) => StatsEntry) => {
     const before = await settledHeap();
@@ -189,10 +189,10 @@ async function statsReads(server: DevServer, ctx: BenchContext): Promise<BenchRe
 
 /**
  * The stats table's share of the object's SQLite file, per row in it (the
- * last flush period's rows, up to 150,000, may still wait in the log).
+ * last flush period's rows, up to 125,000, may still wait in the log).
  */
 function statsRowBytes(stateDir: string, players: number): BenchResult {
-  const inTable = (found: number) => found <= players && found >= players - 150_000 && found > 0;
+  const inTable = (found: number) => found <= players && found >= players - 125_000 && found > 0;
   const measured = tableBytes(stateDir, (path) => !path.endsWith("metadata.sqlite"), "stats", players, inTable);
   if (measured === undefined) throw new Error(`no object in ${stateDir} has about ${players} stats rows`);
   const { whole, without, rows } = measured;

@@ -95,7 +95,8 @@ export async function runTournament(demo: AdminDemo): Promise<boolean> {
       if (refused) counts.refusals++;
     };
     for (const entrant of entrants.get(arena.game) ?? []) {
-      if (entrant.joinAt > now || model.joined(entrant.player)) continue;
+      // Nor a join in the quiet time before a reset: the server may already have opened the next tournament.
+      if (!writable || entrant.joinAt > now || model.joined(entrant.player)) continue;
       if (entrant.eager && writable) await send(withBystander(model, { player: entrant.player, score: 1, ts: now }));
       await join(demo, arena, model, entrant.player);
       counts.joins++;

@@ -189,11 +189,22 @@ describe("the embeddable board in Chromium", () => {
     const page = await open(`/embed/${game}`, { reducedMotion: "reduce" });
     await page.locator("#board tbody tr[data-key]").nth(4).waitFor();
     const slides = await recordSlides(page);
+    // The highlight is read the moment p0's row takes it: read later, a loaded machine can find it over.
+    await page.evaluate(() => {
+      const observer = new MutationObserver(() => {
+        const row = document.querySelector('#board tr[data-key="p0"]');
+        if (row === null || !row.classList.contains("moved-up")) return;
+        observer.disconnect();
+        (window as { highlight?: string }).highlight = getComputedStyle(row).animationName;
+      });
+      const board = document.querySelector("#board") as Element;
+      observer.observe(board, { subtree: true, childList: true, attributes: true, attributeFilter: ["class"] });
+    });
     await report(game, [{ player: "p0", score: 100 }]);
     const moved = page.locator('#board tr[data-key="p0"]');
     await page.locator("#board tbody tr[data-key]").first().and(moved).waitFor();
-    expect(await moved.getAttribute("class")).toContain("moved-up");
-    expect(await moved.evaluate((row) => getComputedStyle(row).animationName)).toBe("hold");
+    const highlight = await page.waitForFunction(() => (window as { highlight?: string }).highlight);
+    expect(await highlight.jsonValue()).toBe("hold");
     expect(await slides()).toEqual([]);
     const transforms = await page.evaluate(() =>
       document

@@ -2,9 +2,9 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import type { ScoreReport } from "../../protocol/reports";
-import { ADMIN_KEY, type DevServer, INGEST_KEY } from "./dev-server";
+import { ADMIN_KEY, DevServer, INGEST_KEY } from "./dev-server";
 
 // Debian's Chromium, never a downloaded browser; no background traffic.
 export const CHROMIUM = "/usr/bin/chromium";
@@ -38,6 +38,37 @@ export async function launchChromium(): Promise<Browser> {
 export async function readmeShot(page: Page, name: string, fullPage = false): Promise<void> {
   const shot = await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage });
   if (README_SHOTS) writeFileSync(join(root, "docs", `${name}.png`), shot);
+}
+
+/**
+ * A browser test file's dev server and Chromium: both started before its tests
+ * (the file's own `beforeAll`, registered after this call, finds them up) and
+ * closed after them, with the seeding calls and pages opened on the server.
+ */
+export function browserSuite(server = new DevServer()) {
+  let launched: Browser | undefined;
+  beforeAll(async () => {
+    await server.start();
+    launched = await launchChromium();
+  }, 120_000);
+  afterAll(async () => {
+    await launched?.close();
+    await server.dispose();
+  });
+
+  function browser(): Browser {
+    if (!launched) throw new Error("Chromium is launched in beforeAll: call browser() from a hook or a test");
+    return launched;
+  }
+
+  /** A new page (with `options`, a viewport say) at `path` on the dev server. */
+  async function openPage(path: string, options?: Parameters<Browser["newPage"]>[0]): Promise<Page> {
+    const page = await browser().newPage(options);
+    await page.goto(`${server.url}${path}`);
+    return page;
+  }
+
+  return { server, browser, openPage, ...seeding(server) };
 }
 
 /** The HTTP calls a browser test seeds its games with, against one dev server. */

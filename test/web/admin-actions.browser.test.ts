@@ -1,25 +1,11 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectAccessible, launchChromium, readmeShot, seeding } from "../support/browser";
+import { describe, expect, it } from "vitest";
+import { browserSuite, expectAccessible, readmeShot } from "../support/browser";
 import { consoleDriver } from "../support/console";
-import { DevServer } from "../support/dev-server";
 
 // The console's players, seasons and audit log in Chromium against
 // `wrangler dev`; every destructive action it takes lands in the audit log.
-const server = new DevServer();
-const { report, configure } = seeding(server);
-let browser: Browser;
-const { signedIn, api, confirmDialog } = consoleDriver(server, () => browser);
-
-beforeAll(async () => {
-  await server.start();
-  browser = await launchChromium();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server.dispose();
-});
+const { server, browser, report, configure } = browserSuite();
+const { signedIn, api, confirmDialog } = consoleDriver(server, browser);
 
 describe("players", () => {
   it("looks a player up, mints a token with a play link that plays, and removes the player", async () => {
@@ -55,7 +41,7 @@ describe("players", () => {
     expect((await api(`/v1/games/${game}/players/ana`)).status).toBe(404);
 
     // The link plays: the token posts cem's own score.
-    const play = await browser.newPage();
+    const play = await browser().newPage();
     await play.goto(href);
     await play.locator("#play-score").fill("25");
     await play.locator("#play-submit").click();

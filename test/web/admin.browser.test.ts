@@ -1,28 +1,15 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import pageHeaders from "../../protocol/security-headers.json";
-import { expectAccessible, launchChromium, readmeShot, seeding } from "../support/browser";
+import { browserSuite, expectAccessible, readmeShot } from "../support/browser";
 import { consoleDriver } from "../support/console";
-import { ADMIN_KEY, DevServer, INGEST_KEY } from "../support/dev-server";
+import { ADMIN_KEY, INGEST_KEY } from "../support/dev-server";
 
 // The console (/admin) in Chromium against `wrangler dev`: sign-in and
 // where the admin key goes (and never goes), the games, and the config form
 // generated from the zod schema. admin-actions.browser.test.ts: players,
 // seasons and the audit log.
-const server = new DevServer();
-const { report, configure } = seeding(server);
-let browser: Browser;
-const { consolePage, signIn, signedIn, api, audit, confirmDialog } = consoleDriver(server, () => browser);
-
-beforeAll(async () => {
-  await server.start();
-  browser = await launchChromium();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server.dispose();
-});
+const { server, browser, report, configure } = browserSuite();
+const { consolePage, signIn, signedIn, api, audit, confirmDialog } = consoleDriver(server, browser);
 
 describe("sign-in", () => {
   it("is a page of its own under the pages' security headers, with no inline script", async () => {

@@ -1,14 +1,11 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectAccessible, launchChromium, seeding } from "../support/browser";
-import { DevServer } from "../support/dev-server";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { browserSuite, expectAccessible } from "../support/browser";
 
 // The game page's cohort picker: a game with cohorts offers "All players"
 // and each cohort opened; a cohort's live board ranks its players within it,
 // with their rank on the whole board beside.
-const server = new DevServer();
-const { report, configure } = seeding(server);
-let browser: Browser;
+const { openPage, report, configure } = browserSuite();
 
 /** p1..p7 arrive in order: cohort 1 holds p1-p3, cohort 2 p4-p6, cohort 3 p7. */
 const SCORES = [10, 50, 30, 40, 20, 60, 5];
@@ -20,22 +17,11 @@ async function cohortGame(game: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  await server.start();
-  browser = await launchChromium();
   await Promise.all(["co-pick", "co-link", "co-grow"].map(cohortGame));
   await report("co-plain", arrivals);
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server.dispose();
-});
-
-async function open(path: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-  await page.goto(`${server.url}${path}`);
-  return page;
-}
+const open = (path: string): Promise<Page> => openPage(path, { viewport: { width: 1280, height: 1000 } });
 
 const picker = (page: Page) => page.getByLabel("Cohort", { exact: true });
 const optionTexts = (page: Page) => picker(page).locator("option").allTextContents();

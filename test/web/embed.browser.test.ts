@@ -1,24 +1,20 @@
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ARTIFACTS, expectAccessible, launchChromium, readmeShot, seeding } from "../support/browser";
-import { DevServer, freePort, INGEST_KEY } from "../support/dev-server";
+import { ARTIFACTS, browserSuite, expectAccessible, readmeShot } from "../support/browser";
+import { freePort, INGEST_KEY } from "../support/dev-server";
 
-const server = new DevServer();
-const { report, configure } = seeding(server);
+const { server, browser, openPage, report, configure } = browserSuite();
 const policy = JSON.parse(
   readFileSync(join(import.meta.dirname, "..", "..", "protocol", "security-headers.json"), "utf8"),
 ) as Record<string, string>;
-let browser: Browser;
 // Another origin (another port) that frames the dev server's pages, as a stream site or blog would.
 let host: Server;
 let hostUrl = "";
 
 beforeAll(async () => {
-  await server.start();
-  browser = await launchChromium();
   const port = await freePort();
   host = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://host");
@@ -38,19 +34,14 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
   await new Promise((resolve) => host?.close(resolve));
-  await server.dispose();
 });
 
-async function open(path: string, options: { width?: number; height?: number; reducedMotion?: "reduce" } = {}) {
-  const page = await browser.newPage({
+const open = (path: string, options: { width?: number; height?: number; reducedMotion?: "reduce" } = {}) =>
+  openPage(path, {
     viewport: { width: options.width ?? 400, height: options.height ?? 600 },
     reducedMotion: options.reducedMotion ?? "no-preference",
   });
-  await page.goto(`${server.url}${path}`);
-  return page;
-}
 
 const rowKeys = (page: Page) =>
   page.locator("#board tbody tr[data-key]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-key")));
@@ -134,7 +125,7 @@ describe("the embeddable board in Chromium", () => {
     const docs = await fetch(`${server.url}/v1/docs`);
     expect(docs.headers.get("x-frame-options")).toBe("DENY");
 
-    const page = await browser.newPage({ viewport: { width: 860, height: 640 } });
+    const page = await browser().newPage({ viewport: { width: 860, height: 640 } });
     const refused: string[] = [];
     page.on("console", (message) => {
       if (message.text().includes("frame-ancestors")) refused.push(message.text());
@@ -307,7 +298,7 @@ describe("the embeddable board in Chromium", () => {
     expect(csp).not.toContain("unsafe-inline");
     const html = await res.text();
     expect([...html.matchAll(/<script\b[^>]*>/g)].every(([tag]) => / src="\/[^"]+"/.test(tag))).toBe(true);
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     const violations: string[] = [];
     page.on("console", (message) => {
       if (/Content Security Policy/i.test(message.text())) violations.push(message.text());

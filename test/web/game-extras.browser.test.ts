@@ -1,14 +1,11 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectAccessible, launchChromium, seeding } from "../support/browser";
-import { DevServer } from "../support/dev-server";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { browserSuite, expectAccessible } from "../support/browser";
 
 // What entries carry beyond a score, on the game page: a report's meta as
 // columns, tiers as badges, the standing's top share, the tiebreak's
 // subscore, and a friends board of named players.
-const server = new DevServer();
-const { report, configure } = seeding(server);
-let browser: Browser;
+const { server, openPage, report, configure } = browserSuite();
 
 const RACE = "gx-race";
 const PLAIN = "gx-plain";
@@ -24,8 +21,6 @@ const racers = Array.from({ length: 20 }, (_, i) => ({
 }));
 
 beforeAll(async () => {
-  await server.start();
-  browser = await launchChromium();
   await configure(RACE, {
     tiebreak: { order: "desc" },
     tiers: [{ name: "gold", top: 0.1 }, { name: "silver", rank: 10 }, { name: "bronze" }],
@@ -48,16 +43,7 @@ beforeAll(async () => {
   await configure(SOON, { open: { from: Date.now() + 10 * 60_000 } });
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server.dispose();
-});
-
-async function open(path: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-  await page.goto(`${server.url}${path}`);
-  return page;
-}
+const open = (path: string): Promise<Page> => openPage(path, { viewport: { width: 1280, height: 1000 } });
 
 const headings = (page: Page) => page.locator("#board thead th").allTextContents();
 const cellOf = (page: Page, player: string, heading: string) =>

@@ -1,15 +1,13 @@
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ARTIFACTS, expectAccessible, launchChromium, readmeShot, seeding } from "../support/browser";
-import { DevServer, INGEST_KEY } from "../support/dev-server";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ARTIFACTS, browserSuite, expectAccessible, readmeShot } from "../support/browser";
+import { INGEST_KEY } from "../support/dev-server";
 
 // The game page as a new user meets it: a realistic scores game (30 players
 // in teams and countries, with display names and history), a rated 1v1 game
 // with nothing else, wins and points games, an unknown game, and 360 px.
-const server = new DevServer();
-const { report, configure } = seeding(server);
-let browser: Browser;
+const { server, openPage, report, configure } = browserSuite();
 
 const ARENA = "gp-arena";
 const NAMES = ["Ada Lovelace", "Bo Lindqvist", "Cy Okafor", "Dana Ruiz", "Emre Kaya", "Fumiko Sato"];
@@ -37,8 +35,6 @@ async function post(game: string, path: string, body: object): Promise<void> {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
-  await server.start();
-  browser = await launchChromium();
   await configure(ARENA, { snapshotEvery: 1 });
   await report(ARENA, arenaPlayers);
   // A few snapshots with p00 leading, then a new leader in the last one (0 s at rank 1 so far).
@@ -73,16 +69,8 @@ beforeAll(async () => {
   ]);
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server.dispose();
-});
-
-async function open(path: string, width = 1280, height = 1000): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width, height } });
-  await page.goto(`${server.url}${path}`);
-  return page;
-}
+const open = (path: string, width = 1280, height = 1000): Promise<Page> =>
+  openPage(path, { viewport: { width, height } });
 
 const visibleTabs = (page: Page) => page.locator('[role="tab"]:visible').allTextContents();
 const valueHeader = (page: Page) => page.locator("#board thead th").nth(3).textContent();

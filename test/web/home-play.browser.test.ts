@@ -1,31 +1,17 @@
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ARTIFACTS, expectAccessible, launchChromium, readmeShot, seeding } from "../support/browser";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { ARTIFACTS, browserSuite, expectAccessible, readmeShot } from "../support/browser";
 import { DevServer, INGEST_KEY } from "../support/dev-server";
 
 // Games here have relays: the game's object holds one spectator's socket
 // itself and relays of two hold the rest (README, "Audiences beyond one
 // object"); pages must not tell the difference.
-const server = new DevServer("wrangler.toml", undefined, { vars: { LIVE_RELAY_AFTER: "1", LIVE_RELAY_SOCKETS: "2" } });
-const { report, configure } = seeding(server);
-let browser: Browser;
+const { server, browser, openPage, report, configure } = browserSuite(
+  new DevServer("wrangler.toml", undefined, { vars: { LIVE_RELAY_AFTER: "1", LIVE_RELAY_SOCKETS: "2" } }),
+);
 
-beforeAll(async () => {
-  await server.start();
-  browser = await launchChromium();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server.dispose();
-});
-
-async function open(path: string, width = 1280): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width, height: 900 } });
-  await page.goto(`${server.url}${path}`);
-  return page;
-}
+const open = (path: string, width = 1280): Promise<Page> => openPage(path, { viewport: { width, height: 900 } });
 
 const post = (path: string, body: object) =>
   fetch(`${server.url}${path}`, {
@@ -54,7 +40,7 @@ describe("flags", () => {
     expect(await type("/flags/fr.svg")).toMatch(/^image\/svg\+xml/);
     expect(await type("/flags/arab.svg")).not.toMatch(/svg/);
 
-    const missing = await browser.newPage();
+    const missing = await browser().newPage();
     await missing.route("**/flags/tr.svg", (route) => route.fulfill({ status: 404, body: "" }));
     await missing.goto(`${server.url}/games/hp-flags`);
     const chip = missing.locator('#board tr[data-player="ada"] th.player .flag-code');

@@ -1,31 +1,18 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ARTIFACTS, expectAccessible, launchChromium, seeding } from "../support/browser";
-import { ADMIN_KEY, DevServer, INGEST_KEY } from "../support/dev-server";
+import { ARTIFACTS, browserSuite, expectAccessible } from "../support/browser";
+import { ADMIN_KEY, INGEST_KEY } from "../support/dev-server";
 
-const server = new DevServer();
-const { report, configure } = seeding(server);
-let browser: Browser;
+const { server, browser, openPage, report, configure } = browserSuite();
 const metrics: Record<string, number> = {};
 
-beforeAll(async () => {
-  await server.start();
-  browser = await launchChromium();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server.dispose();
+afterAll(() => {
   writeFileSync(join(ARTIFACTS, "metrics.json"), `${JSON.stringify(metrics, null, 2)}\n`);
 });
 
-async function open(path: string, width = 1024): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width, height: 900 } });
-  await page.goto(`${server.url}${path}`);
-  return page;
-}
+const open = (path: string, width = 1024): Promise<Page> => openPage(path, { viewport: { width, height: 900 } });
 
 const boardPlayers = (page: Page) =>
   page.locator("#board tbody tr[data-player]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-player")));
@@ -353,7 +340,7 @@ describe("web client in Chromium", () => {
       "/v1/docs": ".swagger-ui .info",
     };
     for (const [path, selector] of Object.entries(ready)) {
-      const page = await browser.newPage();
+      const page = await browser().newPage();
       page.on("console", (message) => {
         if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(`${path}: ${message.text()}`);
       });
@@ -372,7 +359,7 @@ describe("web client in Chromium", () => {
   });
 
   it("has no serious or critical axe violation on the API reference and the not-found page", async () => {
-    const docs = await browser.newPage();
+    const docs = await browser().newPage();
     await docs.goto(`${server.url}/v1/docs`);
     await docs.locator(".swagger-ui .opblock-tag").first().waitFor();
     await expectAccessible(docs, "api-docs");
@@ -381,7 +368,7 @@ describe("web client in Chromium", () => {
     await docs.locator(".body-param__example").waitFor();
     await expectAccessible(docs, "api-docs-operation");
     await docs.close();
-    const missing = await browser.newPage();
+    const missing = await browser().newPage();
     await missing.goto(`${server.url}/no/such/page`);
     await missing.locator("h1").waitFor();
     await expectAccessible(missing, "not-found");
@@ -514,7 +501,7 @@ describe("web client in Chromium", () => {
 
     const violations: string[] = [];
     const requests: { url: string; authorization?: string }[] = [];
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     // A step that hangs fails on its own line, well inside the test's minute.
     page.setDefaultTimeout(15_000);
     page.on("console", (message) => {

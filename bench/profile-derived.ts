@@ -7,45 +7,17 @@
 //   npx tsx bench/profile-derived.ts [--read]   (--read: a team page read after every batch)
 //   node --expose-gc --import tsx bench/profile-derived.ts --heap   (bytes per player, before and after a first read)
 import { Session } from "node:inspector/promises";
-import { Ranking } from "../engine/ranking";
-import type { Report } from "../engine/rules";
-import { DEFAULT_TREND } from "../engine/trending";
+import type { Ranking } from "../engine/ranking";
 import { type CallFrame, type CpuProfile, inclusive } from "./cpu-profile";
-import { memberName } from "./redis";
+import { derivedBatches, derivedBoard, heapNow, initialStates, NOW } from "./engine-workload";
 
 const N = 100_000;
 const TEAMS = 1000;
-const BATCH = 1000;
-const NOW = 2_000_000_000_000;
-const COUNTRIES = ["TR", "DE", "US", "BR", "JP", "KR", "FR", "IN", "GB", "ES"];
 const PROFILE_MS = 4000;
 const readAfterEach = process.argv.includes("--read");
 
-/** The engine suite's sequence (bench/suites/engine.ts). */
-function scrambled(i: number, n: number): number {
-  return Math.abs(Math.imul(i + 1, 2654435761) ^ Math.imul(i, 40503)) % n;
-}
-
-function build(derived: boolean): Ranking {
-  const board = new Ranking({ aggregate: "sum", order: "desc", ties: "first", window: 0 }, undefined, {
-    trend: derived ? DEFAULT_TREND : undefined,
-  });
-  board.beginLoad(N);
-  for (let i = 0; i < N; i++) {
-    const state = { player: memberName(i), score: scrambled(i, N), ts: 1_700_000_000_000 + i };
-    board.put(derived ? { ...state, team: `team-${i % TEAMS}` } : state);
-  }
-  if (derived) for (let i = 0; i < N; i++) board.putCountry(memberName(i), COUNTRIES[i % COUNTRIES.length]);
-  board.finishLoad(NOW);
-  return board;
-}
-
-const batches: Report[][] = Array.from({ length: 64 }, (_, b) =>
-  Array.from({ length: BATCH }, (_, k) => {
-    const i = scrambled(b * BATCH + k, N);
-    return { player: memberName(i), score: 1 + (k % 7), ts: NOW - 1000, team: `team-${i % TEAMS}` };
-  }),
-);
+const build = (derived: boolean): Ranking => derivedBoard(initialStates(N), TEAMS, derived);
+const batches = derivedBatches(N, TEAMS);
 
 function msPerBatch(board: Ranking, withTeams: boolean, ms: number): number {
   let round = 0;
@@ -56,16 +28,6 @@ function msPerBatch(board: Ranking, withTeams: boolean, ms: number): number {
     if (readAfterEach && withTeams) board.derived.teamsPage(0, 10);
   }
   return (performance.now() - start) / round;
-}
-
-/** Heap plus array buffers once garbage is gone (as the engine suite measures). */
-async function heapNow(): Promise<number> {
-  for (let i = 0; i < 3; i++) {
-    (globalThis as { gc?: () => void }).gc?.();
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const m = process.memoryUsage();
-  return m.heapUsed + m.arrayBuffers;
 }
 
 if (process.argv.includes("--heap")) {

@@ -3,13 +3,11 @@
 // operations, in the same run.
 import { Ranking } from "../../engine/ranking";
 import type { PlayerState } from "../../engine/rules";
-import { DEFAULT_TREND } from "../../engine/trending";
 import { collidingNames } from "../../test/support/colliding-names";
+import { BATCH, derivedBatches, derivedBoard, heapNow, initialStates, NOW, scrambled } from "../engine-workload";
 import { memberName, redisAvailable, runRedis } from "../redis";
 import { type BenchContext, type BenchResult, compared } from "../report";
 
-const NOW = 2_000_000_000_000;
-const BATCH = 1000;
 /** Timed rounds per figure, of which the best counts (both for Podium and for Redis); one when quick. */
 const ROUNDS = 3;
 
@@ -75,25 +73,14 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
 async function measureDerived(ctx: BenchContext, rate: Rate): Promise<BenchResult[]> {
   const n = ctx.quick ? 20_000 : 100_000;
   const teams = ctx.quick ? 200 : 1000;
-  const countries = ["TR", "DE", "US", "BR", "JP", "KR", "FR", "IN", "GB", "ES"];
   ctx.progress(`derived boards at ${n.toLocaleString("en-US")} players, ${teams} teams`);
-  const rules = { aggregate: "sum", order: "desc", ties: "first", window: 0 } as const;
   const states = initialStates(n);
   const build = async (derived: boolean) => {
     const before = await heapNow();
-    const board = new Ranking(rules, undefined, derived ? { trend: DEFAULT_TREND } : {});
-    board.beginLoad(n);
-    for (const [i, state] of states.entries()) board.put(derived ? { ...state, team: `team-${i % teams}` } : state);
-    if (derived) for (let i = 0; i < n; i++) board.putCountry(memberName(i), countries[i % countries.length]);
-    board.finishLoad(NOW);
+    const board = derivedBoard(states, teams, derived);
     return { board, bytes: ((await heapNow()) - before) / n };
   };
-  const batches = Array.from({ length: 64 }, (_, b) =>
-    Array.from({ length: BATCH }, (_, k) => {
-      const i = scrambled(b * BATCH + k, n);
-      return { player: memberName(i), score: 1 + (k % 7), ts: NOW - 1000, team: `team-${i % teams}` };
-    }),
-  );
+  const batches = derivedBatches(n, teams);
   const plain = await build(false);
   const derived = await build(true);
   // The derived boards are built on their first read: the heap a game that reads them holds.
@@ -266,29 +253,6 @@ const rater =
     round(roundMs / 2);
     return Math.max(...Array.from({ length: rounds }, () => round(roundMs)));
   };
-
-/** A deterministic pseudo-random sequence, the same for every contender. */
-function scrambled(i: number, n: number): number {
-  return Math.abs(Math.imul(i + 1, 2654435761) ^ Math.imul(i, 40503)) % n;
-}
-
-function initialStates(n: number): PlayerState[] {
-  return Array.from({ length: n }, (_, i) => ({
-    player: memberName(i),
-    score: scrambled(i, n),
-    ts: 1_700_000_000_000 + i,
-  }));
-}
-
-/** Heap plus array buffers once garbage is gone: V8 frees buffers' memory after a GC, asynchronously. */
-async function heapNow(): Promise<number> {
-  for (let i = 0; i < 3; i++) {
-    (globalThis as { gc?: () => void }).gc?.();
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const m = process.memoryUsage();
-  return m.heapUsed + m.arrayBuffers;
-}
 
 async function measurePodium(n: number, ctx: BenchContext, rate: Rate, rounds: number): Promise<Measures> {
   const states = initialStates(n);

@@ -19,27 +19,23 @@ const swagger = dirname(require.resolve("swagger-ui-dist/package.json"));
 const flagIcons = join(dirname(require.resolve("flag-icons/package.json")), "flags", "4x3");
 
 await mkdir(join(out, "docs"), { recursive: true });
-await build({
-  entryPoints: [join(web, "src", "main.ts")],
-  outfile: join(out, "app.js"),
-  bundle: true,
-  minify: true,
-  format: "esm",
-  target: "es2022",
-  sourcemap: true,
-  logLevel: "warning",
-});
-// The console is a page of its own with its own script: the public pages never load it.
-await build({
-  entryPoints: [join(web, "src", "admin", "main.ts")],
-  outfile: join(out, "admin.js"),
-  bundle: true,
-  minify: true,
-  format: "esm",
-  target: "es2022",
-  sourcemap: true,
-  logLevel: "warning",
-});
+const bundles = [
+  { entry: join(web, "src", "main.ts"), outfile: join(out, "app.js") },
+  // The console is a page of its own with its own script: the public pages never load it.
+  { entry: join(web, "src", "admin", "main.ts"), outfile: join(out, "admin.js") },
+];
+for (const { entry, outfile } of bundles) {
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    minify: true,
+    format: "esm",
+    target: "es2022",
+    sourcemap: true,
+    logLevel: "warning",
+  });
+}
 // The config form is generated from the zod schema, turned into JSON Schema here so the page needs no zod.
 const schemaDir = await mkdtemp(join(tmpdir(), "podium-config-schema-"));
 await build({

@@ -13,10 +13,12 @@ export interface WriteBehindStore<V> {
   remove(keys: string[]): void;
   /**
    * For a table whose writes may be increments: `value` folded into what is
-   * held before it (undefined: nothing held; null: removed). Without it a
-   * value replaces what was held. `write` then receives folded values.
+   * held before it (undefined: nothing held; null: removed), over `under`:
+   * what is held flushing beneath a pending row (undefined: the table's row
+   * alone). Without it a value replaces what was held. `write` then receives
+   * folded values.
    */
-  fold?(key: string, before: V | null | undefined, value: V): V;
+  fold?(key: string, before: V | null | undefined, value: V, under: V | null | undefined): V;
 }
 
 /** A row's key in memory for tables keyed by epoch and player (epochs are digits: the first colon ends one). */
@@ -80,7 +82,12 @@ export class WriteBehind<V> {
   /** Rows written to the table since this object started: what a write past the limit pays against. */
   private flushedRows = 0;
 
-  /** Replays the log; `exists`: whether the object's tables were ever created. */
+  /**
+   * Replays the log; `exists`: whether the object's tables were ever created.
+   * A flush cut short resumes where it stopped: the rows it had yet to write
+   * go back to flushing, under the same mark, so a new flush never marks
+   * over log rows the old one half wrote.
+   */
   constructor(
     private readonly sql: SqlStorage,
     private readonly store: WriteBehindStore<V>,
@@ -97,14 +104,20 @@ export class WriteBehind<V> {
         continue;
       }
       const entry = JSON.parse(body) as LogEntry;
-      const flushed = (key: string) => mark !== undefined && id <= mark.through && key >= mark.from;
+      // Ids ascend: every row of the flush cut short replays before any logged after it.
+      const cutShort = mark !== undefined && id <= mark.through;
+      const flushed = (key: string) => cutShort && key >= (mark as FlushMark).from;
       for (const tuple of entry.rows ?? []) {
         const [key, value] = store.fromTuple(tuple);
-        if (!flushed(key)) this.hold(key, value);
+        if (!flushed(key)) this.hold(key, value, cutShort);
       }
-      for (const key of entry.removed ?? []) if (!flushed(key)) this.hold(key, null);
-      this.logged += entry.rows?.length ?? 0;
+      for (const key of entry.removed ?? []) if (!flushed(key)) this.hold(key, null, cutShort);
+      if (!cutShort) this.logged += entry.rows?.length ?? 0;
       this.lastLogId = id;
+    }
+    if (mark !== undefined) {
+      this.flushingThrough = mark.through;
+      this.flushOrder = [...this.flushing.keys()].sort();
     }
   }
 
@@ -210,13 +223,16 @@ export class WriteBehind<V> {
     return this.pendingWeight >= this.limits.flushAt;
   }
 
-  /** Holds a row as pending, its weight in place of the one it replaces. */
-  private hold(key: string, value: V | null): void {
-    const before = this.pending.get(key);
-    if (before !== undefined) this.pendingWeight -= this.weight(before);
-    const held = value === null || this.store.fold === undefined ? value : this.store.fold(key, before, value);
-    this.pending.set(key, held);
-    this.pendingWeight += this.weight(held);
+  /** Holds a row as pending (or, replaying a flush cut short, as flushing), its weight in place of the one it replaces. */
+  private hold(key: string, value: V | null, flushing = false): void {
+    const rows = flushing ? this.flushing : this.pending;
+    const before = rows.get(key);
+    const under = flushing ? undefined : this.flushing.get(key);
+    const held = value === null || this.store.fold === undefined ? value : this.store.fold(key, before, value, under);
+    rows.set(key, held);
+    const weight = this.weight(held) - (before === undefined ? 0 : this.weight(before));
+    if (flushing) this.flushingWeight += weight;
+    else this.pendingWeight += weight;
   }
 
   private weight(value: V | null): number {

@@ -20,6 +20,11 @@ const rows = (n: number, played: number) =>
 const count = (state: DurableObjectState, table: string) =>
   state.storage.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM ${table}`).one().n;
 
+/** Flushes until the log is empty: a flush resumed after a restart ends before the rows logged after it. */
+function drain(state: DurableObjectState, stats: StatsTable): void {
+  while (state.storage.transactionSync(() => stats.flushStep()) || count(state, "stats_log") > 0);
+}
+
 describe("StatsTable: rows logged per batch, flushed to the table in the background", () => {
   it("survives a restart in the middle of a flush, and counts nothing twice", async () => {
     const stub = env.BOARD.getByName(uniqueGame("stats"));
@@ -47,7 +52,7 @@ describe("StatsTable: rows logged per batch, flushed to the table in the backgro
         restarted.countReports([{ player: "p00007", reports: 1, peak: 4, first: 8000, last: 8000 }], true, 1),
       );
       state.storage.transactionSync(() => restarted.write(new Map([["p04999", { ...newStats(1), played: 2 }]])));
-      while (state.storage.transactionSync(() => restarted.flushStep()));
+      drain(state, restarted);
       expect(count(state, "stats")).toBe(5000);
       expect(count(state, "stats_log")).toBe(0);
 
@@ -64,6 +69,29 @@ describe("StatsTable: rows logged per batch, flushed to the table in the backgro
       });
       expect(again.get("p04999")?.played).toBe(2);
       expect(again.get("p00000")?.played).toBe(1);
+    });
+  });
+
+  it("resumes a flush cut short after a restart, so a second restart in it counts nothing twice", async () => {
+    const stub = env.BOARD.getByName(uniqueGame("stats"));
+    await runInDurableObject(stub, (_, state) => {
+      const tx = <T>(work: () => T) => state.storage.transactionSync(work);
+      const stats = open(state);
+      const reports = ["a", "q", "z"].map((player) => ({ player, reports: 1, peak: 1, first: 1, last: 1 }));
+      tx(() => stats.countReports(reports, true, 0));
+      tx(() => stats.write(rows(4000, 1)));
+      // 2000 rows a step, the highest keys first: z, q and the highest p's are written; a and the rest are not.
+      expect(tx(() => stats.flushStep())).toBe(true);
+      const restarted = open(state);
+      // Rows logged after the cut, above all of them: a new flush over everything would write these first,
+      // and its mark would claim q's log row, written by the first flush, was not.
+      const above = new Map(Array.from({ length: 3000 }, (_, i) => [`y${String(i).padStart(4, "0")}`, newStats(1)]));
+      tx(() => restarted.write(above));
+      tx(() => restarted.flushStep());
+      const again = open(state);
+      drain(state, again);
+      for (const player of ["a", "q", "z"]) expect(open(state).get(player)?.reports).toBe(1);
+      expect(count(state, "stats")).toBe(3 + 4000 + 3000);
     });
   });
 

@@ -11,7 +11,7 @@ import {
   refused,
 } from "../../protocol/errors";
 import type { CompetitorsTable, JoinRow } from "../storage/competitors";
-import { attemptsIn, type StatsTable, type StoredStats } from "../storage/stats";
+import type { StatsTable } from "../storage/stats";
 
 /** A player's part in the open season: its join (see JoinRow) and its accepted reports. */
 export interface Competitor extends JoinRow {
@@ -28,8 +28,6 @@ export const gated = ({ open, join, maxAttempts }: GateRules): boolean => open !
 export interface Passage {
   /** The batch's players' joins, as read for the check (empty on a game without joins or places held). */
   joins: Map<string, JoinRow>;
-  /** The batch's players' stats, as read to count attempts: the batch's stats start from them. */
-  stats?: Map<string, StoredStats>;
 }
 
 /**
@@ -74,12 +72,10 @@ export class Gates {
     }
     const { maxAttempts } = rules;
     if (!attempt || maxAttempts === null) return accepted(passage);
-    const stats = this.stats.many(players);
-    passage.stats = stats;
-    const season = this.competitors.season;
+    const counted = this.stats.attempts(players, this.competitors.season);
     const used = new Map<string, number>();
     const over = named(items, playersOf, positions, (player) => {
-      const attempts = (used.get(player) ?? attemptsIn(stats.get(player), season)) + 1;
+      const attempts = (used.get(player) ?? counted.get(player) ?? 0) + 1;
       used.set(player, attempts);
       return attempts > maxAttempts ? `attempt ${attempts} of at most ${maxAttempts} this season` : undefined;
     });
@@ -94,7 +90,7 @@ export class Gates {
   /** A player's join and attempts this season, or undefined when it has neither. */
   competitor(player: string): Competitor | undefined {
     const join = this.competitors.many([player]).get(player);
-    const attempts = attemptsIn(this.stats.get(player), this.competitors.season);
+    const attempts = this.stats.attempts([player], this.competitors.season).get(player) ?? 0;
     if (join === undefined && attempts === 0) return undefined;
     return { joinedAt: join?.joinedAt ?? null, pending: join?.pending ?? false, attempts };
   }

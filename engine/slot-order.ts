@@ -1,6 +1,6 @@
 import { type Placed, subscoreOrder } from "./board-order";
 import type { PlayerTable } from "./player-table";
-import type { RankedIndex } from "./ranked-index";
+import type { SlotCounts } from "./ranked-index";
 import type { Order } from "./rules";
 
 /**
@@ -53,7 +53,7 @@ export class SlotOrder {
    * with `key` (its score's) or a smaller one; `better`: only those with a
    * better value (score, then subscore), which shared ties rank ahead.
    */
-  countAhead(index: RankedIndex, key: number, entry: Placed, better: boolean): number {
+  countAhead(index: SlotCounts, key: number, entry: Placed, better: boolean): number {
     const players = this.players();
     const subscores = players.subscores;
     if (better && subscores === undefined) return index.countAhead(key);
@@ -67,7 +67,7 @@ export class SlotOrder {
   }
 
   /** The 1-based rank under shared ties of `slot`, in `index` with `key`: one past those with a better value. */
-  sharedRank(index: RankedIndex, slot: number, key: number): number {
+  sharedRank(index: SlotCounts, slot: number, key: number): number {
     const subscores = this.players().subscores;
     if (subscores === undefined) return index.countLess(key) + 1;
     const subscore = subscores[slot];

@@ -1,3 +1,4 @@
+import { addToTree, type BlockTree, blockAt, entriesBefore, fillTree, found } from "./block-tree";
 import type { TieBreak } from "./ranked-index";
 
 const BLOCK = 512;
@@ -26,7 +27,7 @@ export class MemberIndex {
   private sizes: number[] = [];
   private lastKeys: number[] = [];
   /** Fenwick tree over `sizes`, 1-based. */
-  private tree: number[] = [0];
+  private tree: BlockTree = new Int32Array(1);
   private count = 0;
 
   constructor(
@@ -73,7 +74,7 @@ export class MemberIndex {
     if (at === size) this.lastKeys[b] = key;
     this.count++;
     if (size + 1 === BLOCK) this.split(b);
-    else this.addToTree(b, 1);
+    else addToTree(this.tree, b, 1);
   }
 
   /** Removes `slot`, which must be in the index with `key`. */
@@ -84,8 +85,8 @@ export class MemberIndex {
 
   /** Removes the entry at 0-based `position`. */
   removeAt(position: number): void {
-    const b = this.find(position);
-    this.removeFrom(b, this.foundOffset);
+    const b = blockAt(this.tree, position);
+    this.removeFrom(b, found.offset);
   }
 
   /**
@@ -95,8 +96,8 @@ export class MemberIndex {
    * or leaves and comes back in when it goes into another block.
    */
   replaceAt(position: number, slot: number, key: number): void {
-    const b = this.find(position);
-    const at = this.foundOffset;
+    const b = blockAt(this.tree, position);
+    const at = found.offset;
     const block = this.blocks[b];
     const size = this.sizes[b];
     const left =
@@ -189,26 +190,26 @@ export class MemberIndex {
     if (at === size - 1 && size > 1) this.lastKeys[b] = this.keyOf(block[size - 2]);
     this.count--;
     if (size - 1 < MERGE_BELOW && this.blocks.length > 1) this.mergeAround(b);
-    else this.addToTree(b, -1);
+    else addToTree(this.tree, b, -1);
   }
 
   /** 0-based position of `slot`, which must be in the index with `key`. */
   positionOf(slot: number, key: number): number {
     const b = this.blockFor(slot, key);
-    return this.prefix(b) + this.indexInBlock(this.blocks[b], this.sizes[b], slot, key);
+    return entriesBefore(this.tree, b) + this.indexInBlock(this.blocks[b], this.sizes[b], slot, key);
   }
 
   /** The slot at 0-based `position` (0 <= position < size). */
   at(position: number): number {
-    const b = this.find(position);
-    return this.blocks[b][this.foundOffset];
+    const b = blockAt(this.tree, position);
+    return this.blocks[b][found.offset];
   }
 
   /** Visits up to `limit` slots from `position` on, in order. */
   forRange(position: number, limit: number, visit: (slot: number, position: number) => void): void {
     if (position >= this.count || limit <= 0) return;
-    let b = this.find(position);
-    let offset = this.foundOffset;
+    let b = blockAt(this.tree, position);
+    let offset = found.offset;
     for (let p = position, end = Math.min(this.count, position + limit); p < end; p++) {
       while (offset >= this.sizes[b]) {
         b++;
@@ -238,7 +239,7 @@ export class MemberIndex {
       if (k < key || (orEqual && k === key)) l = mid + 1;
       else h = mid;
     }
-    return this.prefix(lo) + l;
+    return entriesBefore(this.tree, lo) + l;
   }
 
   /** As RankedIndex.countAhead: smaller keys, then those with `key` that `goesFirst` says go first. */
@@ -342,46 +343,6 @@ export class MemberIndex {
   }
 
   private rebuildTree(): void {
-    const n = this.blocks.length;
-    const tree = new Array<number>(n + 1).fill(0);
-    for (let i = 1; i <= n; i++) {
-      tree[i] += this.sizes[i - 1];
-      const parent = i + (i & -i);
-      if (parent <= n) tree[parent] += tree[i];
-    }
-    this.tree = tree;
-  }
-
-  private addToTree(b: number, delta: number): void {
-    const tree = this.tree;
-    for (let i = b + 1; i < tree.length; i += i & -i) tree[i] += delta;
-  }
-
-  /** Number of entries in blocks before block `b`. */
-  private prefix(b: number): number {
-    let sum = 0;
-    for (let i = b; i > 0; i -= i & -i) sum += this.tree[i];
-    return sum;
-  }
-
-  /** Offset within the block last returned by `find`. */
-  private foundOffset = 0;
-
-  /** The block holding 0-based `position` (its offset left in `foundOffset`). */
-  private find(position: number): number {
-    const tree = this.tree;
-    let b = 0;
-    let remaining = position;
-    let step = 1;
-    while (step * 2 < tree.length) step *= 2;
-    for (; step > 0; step >>= 1) {
-      const next = b + step;
-      if (next < tree.length && tree[next] <= remaining) {
-        b = next;
-        remaining -= tree[next];
-      }
-    }
-    this.foundOffset = remaining;
-    return b;
+    this.tree = fillTree(new Int32Array(this.blocks.length + 1), this.sizes, this.blocks.length);
   }
 }

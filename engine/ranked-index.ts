@@ -1,3 +1,5 @@
+import { addToTree, type BlockTree, blockAt, entriesBefore, fillTree, found } from "./block-tree";
+
 /**
  * An order-statistic sequence of (key, slot) pairs: sorted blocks holding the
  * keys inline (a Float64Array beside a Uint32Array of slots), a dense array of
@@ -33,7 +35,7 @@ export class RankedIndex {
   private lastKeys = new Float64Array(2);
   private blockCount = 0;
   /** Fenwick tree over `sizes`, 1-based. */
-  private tree = new Int32Array(1);
+  private tree: BlockTree = new Int32Array(1);
   private count = 0;
 
   constructor(private readonly tieBreak: TieBreak) {}
@@ -86,7 +88,7 @@ export class RankedIndex {
     if (at === size) this.lastKeys[b] = key;
     this.count++;
     if (size + 1 === BLOCK) this.split(b);
-    else this.addToTree(b, 1);
+    else addToTree(this.tree, b, 1);
   }
 
   /** Removes `slot`, which must be in the index with `key`. */
@@ -97,8 +99,8 @@ export class RankedIndex {
 
   /** Removes the entry at 0-based `position`. */
   removeAt(position: number): void {
-    const b = this.find(position);
-    this.removeFrom(b, this.foundOffset);
+    const b = blockAt(this.tree, position);
+    this.removeFrom(b, found.offset);
   }
 
   /**
@@ -107,8 +109,8 @@ export class RankedIndex {
    * neighbours, which a small change of score usually does.
    */
   replaceAt(position: number, slot: number, key: number): void {
-    const b = this.find(position);
-    const at = this.foundOffset;
+    const b = blockAt(this.tree, position);
+    const at = found.offset;
     const keys = this.keys[b];
     const slots = this.slots[b];
     const size = this.sizes[b];
@@ -139,26 +141,26 @@ export class RankedIndex {
     if (size > 1) this.lastKeys[b] = keys[size - 2];
     this.count--;
     if (size - 1 < MERGE_BELOW && this.blockCount > 1) this.mergeAround(b);
-    else this.addToTree(b, -1);
+    else addToTree(this.tree, b, -1);
   }
 
   /** 0-based position of `slot`, which must be in the index with `key`. */
   positionOf(slot: number, key: number): number {
     const b = this.blockFor(slot, key);
-    return this.prefix(b) + this.indexInBlock(this.keys[b], this.slots[b], this.sizes[b], slot, key);
+    return entriesBefore(this.tree, b) + this.indexInBlock(this.keys[b], this.slots[b], this.sizes[b], slot, key);
   }
 
   /** The slot at 0-based `position` (0 <= position < size). */
   at(position: number): number {
-    const b = this.find(position);
-    return this.slots[b][this.foundOffset];
+    const b = blockAt(this.tree, position);
+    return this.slots[b][found.offset];
   }
 
   /** Visits up to `limit` slots from `position` on, in order. */
   forRange(position: number, limit: number, visit: (slot: number, position: number) => void): void {
     if (position >= this.count || limit <= 0) return;
-    let b = this.find(position);
-    let offset = this.foundOffset;
+    let b = blockAt(this.tree, position);
+    let offset = found.offset;
     for (let p = position, end = Math.min(this.count, position + limit); p < end; p++) {
       while (offset >= this.sizes[b]) {
         b++;
@@ -187,7 +189,7 @@ export class RankedIndex {
       if (keys[mid] < key || (orEqual && keys[mid] === key)) l = mid + 1;
       else h = mid;
     }
-    return this.prefix(lo) + l;
+    return entriesBefore(this.tree, lo) + l;
   }
 
   /**
@@ -337,47 +339,7 @@ export class RankedIndex {
   }
 
   private rebuildTree(): void {
-    const n = this.blockCount;
-    const tree = new Int32Array(n + 1);
-    for (let i = 1; i <= n; i++) {
-      tree[i] += this.sizes[i - 1];
-      const parent = i + (i & -i);
-      if (parent <= n) tree[parent] += tree[i];
-    }
-    this.tree = tree;
-  }
-
-  private addToTree(b: number, delta: number): void {
-    const tree = this.tree;
-    for (let i = b + 1; i < tree.length; i += i & -i) tree[i] += delta;
-  }
-
-  /** Number of entries in blocks before block `b`. */
-  private prefix(b: number): number {
-    let sum = 0;
-    for (let i = b; i > 0; i -= i & -i) sum += this.tree[i];
-    return sum;
-  }
-
-  /** Offset within the block last returned by `find`. */
-  private foundOffset = 0;
-
-  /** The block holding 0-based `position` (its offset left in `foundOffset`). */
-  private find(position: number): number {
-    const tree = this.tree;
-    let b = 0;
-    let remaining = position;
-    let step = 1;
-    while (step * 2 < tree.length) step *= 2;
-    for (; step > 0; step >>= 1) {
-      const next = b + step;
-      if (next < tree.length && tree[next] <= remaining) {
-        b = next;
-        remaining -= tree[next];
-      }
-    }
-    this.foundOffset = remaining;
-    return b;
+    this.tree = fillTree(new Int32Array(this.blockCount + 1), this.sizes, this.blockCount);
   }
 }
 

@@ -80,18 +80,45 @@ describe("StatsTable: rows logged per batch, flushed to the table in the backgro
       const reports = ["a", "q", "z"].map((player) => ({ player, reports: 1, peak: 1, first: 1, last: 1 }));
       tx(() => stats.countReports(reports, true, 0));
       tx(() => stats.write(rows(4000, 1)));
-      // 2000 rows a step, the highest keys first: z, q and the highest p's are written; a and the rest are not.
+      // 2000 rows a step, the lowest keys first: a and the lowest p's are written; q, z and the rest are not.
       expect(tx(() => stats.flushStep())).toBe(true);
       const restarted = open(state);
-      // Rows logged after the cut, above all of them: a new flush over everything would write these first,
-      // and its mark would claim q's log row, written by the first flush, was not.
-      const above = new Map(Array.from({ length: 3000 }, (_, i) => [`y${String(i).padStart(4, "0")}`, newStats(1)]));
-      tx(() => restarted.write(above));
+      // Rows logged after the cut, below all of them: a new flush over everything would write these first,
+      // and its mark would claim a's log row, written by the first flush, was not.
+      const below = new Map(Array.from({ length: 3000 }, (_, i) => [`A${String(i).padStart(4, "0")}`, newStats(1)]));
+      tx(() => restarted.write(below));
       tx(() => restarted.flushStep());
       const again = open(state);
       drain(state, again);
       for (const player of ["a", "q", "z"]) expect(open(state).get(player)?.reports).toBe(1);
       expect(count(state, "stats")).toBe(3 + 4000 + 3000);
+    });
+  });
+
+  it("resumes a flush cut short under a mark from before flushes ran in ascending order, counting nothing twice", async () => {
+    const stub = env.BOARD.getByName(uniqueGame("stats"));
+    await runInDurableObject(stub, (_, state) => {
+      const tx = <T>(work: () => T) => state.storage.transactionSync(work);
+      const reports = ["a", "q", "z"].map((player) => ({ player, reports: 1, peak: 1, first: 1, last: 1 }));
+      tx(() => open(state).countReports(reports, true, 0));
+      // As the old code left it: the flush went down from the highest key, wrote z and q, and marked from q up.
+      tx(() => {
+        for (const player of ["q", "z"]) {
+          state.storage.sql.exec(
+            "INSERT INTO stats (player, reports, best, first_seen, last_seen, attempts, attempts_epoch) VALUES (?, 1, 1, 1, 1, 1, 0)",
+            player,
+          );
+        }
+        state.storage.sql.exec(
+          "INSERT INTO stats_log (id, body) VALUES (0, ?)",
+          JSON.stringify({ through: 1, from: "q" }),
+        );
+      });
+      const restarted = open(state);
+      tx(() => restarted.countReports(reports, true, 0));
+      drain(state, restarted);
+      for (const player of ["a", "q", "z"]) expect(open(state).get(player)?.reports).toBe(2);
+      expect(count(state, "stats")).toBe(3);
     });
   });
 
@@ -102,17 +129,17 @@ describe("StatsTable: rows logged per batch, flushed to the table in the backgro
       state.storage.transactionSync(() => stats.write(rows(3000, 1)));
       expect(state.storage.transactionSync(() => stats.flushStep())).toBe(true);
       // Mid-flush: a newer row for a player still to be flushed, and removals on both sides of the cut.
-      state.storage.transactionSync(() => stats.write(new Map([["p00001", { ...newStats(1), played: 7 }]])));
+      state.storage.transactionSync(() => stats.write(new Map([["p02999", { ...newStats(1), played: 7 }]])));
       const flushed = state.storage.sql.exec<{ player: string }>("SELECT player FROM stats LIMIT 1").one().player;
       state.storage.transactionSync(() => {
         stats.delete(flushed);
-        stats.delete("p00002");
+        stats.delete("p02998");
       });
       while (state.storage.transactionSync(() => stats.flushStep()));
       for (const table of [stats, open(state)]) {
-        expect(table.get("p00001")?.played).toBe(7);
+        expect(table.get("p02999")?.played).toBe(7);
         expect(table.get(flushed)).toBeUndefined();
-        expect(table.get("p00002")).toBeUndefined();
+        expect(table.get("p02998")).toBeUndefined();
         expect(table.get("p00003")?.played).toBe(1);
       }
       // Entries logged after the flush began (the newer row, both removals) outlive it; a restart replays them.

@@ -1,5 +1,6 @@
+import { type Plan, planBatch } from "./batch-plan";
 import type { Placed } from "./board-order";
-import { type Bounds, BoundsLedger, type BoundsOutcome } from "./bounds";
+import { type Bounds, BoundsLedger } from "./bounds";
 import { type BoardAccess, DerivedBoards, type DerivedView } from "./derived";
 import { ExpiryQueue } from "./expiry-queue";
 import { GainAllowance } from "./gain-allowance";
@@ -7,23 +8,10 @@ import { type HashKey, randomHashKey } from "./player-ids";
 import { PlayerTable } from "./player-table";
 import { sortSlotsByKey } from "./radix-sort";
 import { RankedIndex } from "./ranked-index";
-import { aggregate, DEFAULT_RULES, type PlayerState, type RankedEntry, type RankingRules, type Report } from "./rules";
+import { DEFAULT_RULES, type PlayerState, type RankedEntry, type RankingRules, type Report } from "./rules";
 import { SlotOrder } from "./slot-order";
 import { TieRanks } from "./tie-ranks";
 import type { Gain, TrendRules } from "./trending";
-
-/**
- * What `plan` found a batch would do: each changed player's new state, each
- * report's gain (when trending), and what the bounds made of it.
- */
-export interface Plan extends BoundsOutcome {
-  states: PlayerState[];
-  gains: Gain[];
-  /** Each changed player's best score within the batch, in the board's order (a later report may lower it). */
-  peaks: Map<string, number>;
-  /** The sum of the reports' positive gains, in the board's order (what feeds a prize pool). */
-  rise: number;
-}
 
 export interface RankingOptions {
   /** Trending windows; undefined leaves trending off. */
@@ -95,41 +83,21 @@ export class Ranking {
   }
 
   /**
-   * The new states of the players `reports` change, one per player, in the
-   * order they first changed, and (when trending) every report's gain: how much
-   * it improved its player's score in the board's order (a `sum` report itself;
-   * 0 for a first report under `last`, `max`, `min`, or one that changed
-   * nothing). Does not modify the board: persist, then `apply`.
-   * Throws ScoreOverflowError when a sum would leave the safe-integer range.
+   * What `reports` would do to the board (see `planBatch`); does not modify
+   * it: persist, then `apply`. Throws ScoreOverflowError when a sum would
+   * leave the safe-integer range.
    */
   plan(reports: readonly Report[], bounds?: Bounds, now = Date.now()): Plan {
-    const pending = new Map<string, PlayerState>();
-    const peaks = new Map<string, number>();
-    const gains: Gain[] = [];
-    let rise = 0;
-    const rule = this.current.aggregate;
-    const trending = this.boards.trendingOn;
-    const sign = this.ascending ? -1 : 1;
-    // Without bounds there is nothing to check, and no checker to call.
-    const checks = bounds === undefined ? undefined : this.ledger.batch(bounds, rule, this.ascending, now);
-    for (const [index, report] of reports.entries()) {
-      const current = pending.get(report.player) ?? this.state(report.player);
-      const next = aggregate(rule, current, report, this.current.tiebreak);
-      checks?.check(index, report, current, next);
-      if (next !== undefined) {
-        pending.set(report.player, next);
-        const peak = peaks.get(report.player);
-        if (peak === undefined || (this.ascending ? next.score < peak : next.score > peak))
-          peaks.set(report.player, next.score);
-      }
-      const before = current?.score ?? (rule === "sum" ? 0 : undefined);
-      const gain = next === undefined || before === undefined ? 0 : sign * (next.score - before);
-      if (gain > 0) rise += gain;
-      if (trending) gains.push({ player: report.player, ts: report.ts, gain: gain === 0 ? 0 : gain });
-    }
-    const plan: Plan = { states: [...pending.values()], gains, peaks, rise, violations: [] };
-    checks?.finish(plan);
-    return plan;
+    const { aggregate, tiebreak } = this.current;
+    return planBatch(reports, {
+      aggregate,
+      tiebreak,
+      ascending: this.ascending,
+      trending: this.boards.trendingOn,
+      state: (player) => this.state(player),
+      // Without bounds there is nothing to check, and no checker to call.
+      checks: bounds === undefined ? undefined : this.ledger.batch(bounds, aggregate, this.ascending, now),
+    });
   }
 
   /** Whether the board knows the player (on the board or outside the window). */

@@ -1,4 +1,5 @@
-import type { Plan, Ranking } from "../engine/ranking";
+import type { Plan } from "../engine/batch-plan";
+import type { Ranking } from "../engine/ranking";
 import { type Report, ScoreOverflowError } from "../engine/rules";
 import type { GameConfig } from "../protocol/config";
 import {
@@ -14,7 +15,6 @@ import {
 } from "../protocol/errors";
 import type { ScoreReport } from "../protocol/reports";
 import type { ProfileTable, StoredProfile } from "./storage/profiles";
-import type { ReportCount } from "./storage/stats";
 
 /** Fresh reports as the board takes them (each with its ts), and the profile changes and meta they carry. */
 export interface ReportBatch {
@@ -104,22 +104,6 @@ export function overLimits(
     return tooManyTeams(board.derived.knownTeams, maxTeams, newTeams.size);
   }
   return undefined;
-}
-
-/** A batch of reports as each player's share of it, for its stats. */
-export function reportCounts(reports: readonly Report[], peaks: ReadonlyMap<string, number>): ReportCount[] {
-  const counts = new Map<string, ReportCount>();
-  for (const { player, ts } of reports) {
-    const count = counts.get(player);
-    if (count === undefined) {
-      counts.set(player, { player, reports: 1, peak: peaks.get(player) ?? null, first: ts, last: ts });
-    } else {
-      count.reports++;
-      count.first = Math.min(count.first, ts);
-      count.last = Math.max(count.last, ts);
-    }
-  }
-  return [...counts.values()];
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Plan } from "../engine/ranking";
+import type { Plan } from "../engine/batch-plan";
 import type { PlayerState } from "../engine/rules";
 import type { Gain } from "../engine/trending";
 import type { GameConfig } from "../protocol/config";
@@ -112,7 +112,7 @@ export function planResults(
       if (context.trending) gains.push({ player, ts, gain: gain === 0 ? 0 : gain });
     }
   }
-  return { states: [...states.values()], gains, peaks: new Map(), rise, violations: [], stats: rows };
+  return { states: [...states.values()], gains, tallies: [], rise, violations: [], stats: rows };
 }
 
 /** A player's stats as the API shows them: OpenSkill's mu and sigma only on a game rated by it. */

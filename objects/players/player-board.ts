@@ -1,4 +1,5 @@
-import type { Plan, Ranking } from "../../engine/ranking";
+import type { Plan } from "../../engine/batch-plan";
+import type { Ranking } from "../../engine/ranking";
 import type { GameConfig } from "../../protocol/config";
 import {
   type ApiError,
@@ -18,7 +19,7 @@ import { planEvents } from "../events";
 import type { ArchivedReport } from "../history/writer";
 import type { Maintenance } from "../maintenance";
 import { BoardReads } from "../reads";
-import { joinCountries, overLimits, planReports, readReports, reportCounts, straySubscores } from "../reports";
+import { joinCountries, overLimits, planReports, readReports, straySubscores } from "../reports";
 import { planResults } from "../results";
 
 import type { GameRecord } from "../storage/game-record";
@@ -128,8 +129,7 @@ export class PlayerBoard {
       if (plan.charged !== undefined) tables.gainSpent.write(plan.charged.record);
       if (config.archive) host.keepForArchive(batch.reports);
       for (const [player, change] of batch.profiles) tables.profiles.set(player, change);
-      const counts = reportCounts(batch.reports, plan.peaks);
-      tables.stats.countReports(counts, config.order === "desc", tables.competitors.season);
+      tables.stats.countReports(plan.tallies, config.order === "desc", tables.competitors.season);
     });
     joinCountries(this.current, tables.profiles, newcomers, batch.profiles);
     if (states.length > 0 || batch.profiles.size > 0) host.changed(now);

@@ -1,3 +1,4 @@
+import type { ReportTally } from "../../engine/batch-plan";
 import {
   addDelta,
   addDeltasSql,
@@ -28,16 +29,6 @@ export interface StoredStats {
   /** Accepted reports in the season of `attemptsEpoch` (see CompetitorsTable's epoch): what maxAttempts counts. */
   attempts: number;
   attemptsEpoch: number;
-}
-
-/** One player's share of a batch of score reports. */
-export interface ReportCount {
-  player: string;
-  reports: number;
-  /** The best score the batch gave the player, in the board's order; null when it changed nothing. */
-  peak: number | null;
-  first: number;
-  last: number;
 }
 
 type Row = {
@@ -197,7 +188,7 @@ export class StatsTable {
    * Adds a batch of reports to their players' counts, and to their attempts
    * in the season of `epoch`; call as the batch transaction's last write.
    */
-  countReports(counts: readonly ReportCount[], higherIsBetter: boolean, epoch: number): void {
+  countReports(counts: readonly ReportTally[], higherIsBetter: boolean, epoch: number): void {
     if (counts.length === 0) return;
     const changed = new Map<string, StatsEntry>();
     for (const { player, reports, peak, first, last } of counts) {

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Ranking } from "../../engine/ranking";
+import { aggregate, type PlayerState } from "../../engine/rules";
 import { NaiveRanking } from "./naive-ranking";
 import { operationArbitrary, type Pools, type Run, reportArbitrary, rulesArbitrary, step } from "./operations";
 
@@ -55,6 +56,60 @@ describe("Ranking against a naive sorted-array model", () => {
         }
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it("plan's states and tallies agree with folding the batch one report at a time", () => {
+    fc.assert(
+      fc.property(
+        rulesArb,
+        fc.array(reportArb, { maxLength: 30 }),
+        fc.array(reportArb, { maxLength: 30 }),
+        (rules, seed, raw) => {
+          const board = new Ranking(rules);
+          const stamp = (list: typeof raw) => list.map(({ age, ...r }) => ({ ...r, ts: 1_000_000 - age }));
+          try {
+            board.apply(board.plan(stamp(seed)), 1_000_000);
+          } catch {}
+          const reports = stamp(raw);
+          let plan: ReturnType<Ranking["plan"]>;
+          try {
+            plan = board.plan(reports);
+          } catch {
+            return;
+          }
+          // The model: per player, the states each report leads to, found by a scan of the batch so far.
+          const order: string[] = [];
+          const changedOrder: string[] = [];
+          const states = new Map<string, PlayerState | undefined>();
+          const tallies = new Map<string, { reports: number; peak: number | null; first: number; last: number }>();
+          const better = (a: number, b: number) => (rules.order === "asc" ? a < b : a > b);
+          for (const report of reports) {
+            if (!order.includes(report.player)) {
+              order.push(report.player);
+              states.set(report.player, board.state(report.player));
+              tallies.set(report.player, { reports: 0, peak: null, first: report.ts, last: report.ts });
+            }
+            const tally = tallies.get(report.player) as {
+              reports: number;
+              peak: number | null;
+              first: number;
+              last: number;
+            };
+            tally.reports += 1;
+            tally.first = Math.min(tally.first, report.ts);
+            tally.last = Math.max(tally.last, report.ts);
+            const next = aggregate(rules.aggregate, states.get(report.player), report, rules.tiebreak);
+            if (next === undefined) continue;
+            states.set(report.player, next);
+            if (!changedOrder.includes(report.player)) changedOrder.push(report.player);
+            if (tally.peak === null || better(next.score, tally.peak)) tally.peak = next.score;
+          }
+          expect(plan.tallies).toEqual(order.map((player) => ({ player, ...tallies.get(player) })));
+          expect(plan.states).toEqual(changedOrder.map((player) => states.get(player)));
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 

@@ -23,10 +23,19 @@ export interface Plan extends BoundsOutcome {
   tallies: ReportTally[];
   /** The sum of the reports' positive gains, in the board's order (what feeds a prize pool). */
   rise: number;
+  /** Each state's player's slot when planned (-1: new), so applying need not look players up again. */
+  found?: FoundSlots;
+}
+
+/** Slots found while planning; they hold while the board's table keeps `stamp` (see PlayerTable.stamp). */
+export interface FoundSlots {
+  stamp: object;
+  slots: number[];
 }
 
 /** A player during a plan: the state the batch has reached so far, and the player's tally. */
 interface Planned {
+  slot: number;
   state: PlayerState | undefined;
   changed: boolean;
   tally: ReportTally;
@@ -38,8 +47,12 @@ export interface PlanContext {
   tiebreak?: Order;
   ascending: boolean;
   trending: boolean;
-  /** A player's state on the board; undefined when unknown. */
-  state(player: string): PlayerState | undefined;
+  /** A player's slot on the board; -1 when unknown. */
+  find(player: string): number;
+  /** The state of the player at a slot `find` gave. */
+  stateAt(slot: number, player: string): PlayerState;
+  /** The board's table's stamp (see FoundSlots). */
+  stamp: object;
   /** The bounds' checks of this batch; undefined when the game has none. */
   checks?: BatchBounds;
 }
@@ -65,7 +78,8 @@ export function planBatch(reports: readonly Report[], board: PlanContext): Plan 
     let entry = seen.get(report.player);
     if (entry === undefined) {
       const tally = { player: report.player, reports: 0, peak: null, first: report.ts, last: report.ts };
-      entry = { state: board.state(report.player), changed: false, tally };
+      const slot = board.find(report.player);
+      entry = { slot, state: slot === -1 ? undefined : board.stateAt(slot, report.player), changed: false, tally };
       seen.set(report.player, entry);
       tallies.push(tally);
     }
@@ -91,7 +105,8 @@ export function planBatch(reports: readonly Report[], board: PlanContext): Plan 
     if (trending) gains.push({ player: report.player, ts: report.ts, gain: gain === 0 ? 0 : gain });
   }
   const states = changed.map((entry) => entry.state as PlayerState);
-  const plan: Plan = { states, gains, tallies, rise, violations: [] };
+  const found = { stamp: board.stamp, slots: changed.map((entry) => entry.slot) };
+  const plan: Plan = { states, gains, tallies, rise, violations: [], found };
   checks?.finish(plan);
   return plan;
 }

@@ -26,6 +26,9 @@ export class PlayerTable {
   /** Country per slot; allocated with the first country set. */
   private countries: Uint8Array | undefined;
 
+  /** Replaced whenever a slot is freed: a slot found under one stamp stays its player's while the stamp does. */
+  stamp: object = {};
+
   /** `expected`: how many players a load is about to put, so the table is sized once. */
   constructor(
     hashKey: HashKey,
@@ -51,6 +54,7 @@ export class PlayerTable {
 
   /** Frees a player's slot for another. */
   release(slot: number): void {
+    this.stamp = {};
     if (this.countries !== undefined) this.countries[slot] = 0;
     this.ids.release(slot);
   }

@@ -94,7 +94,9 @@ export class Ranking {
       tiebreak,
       ascending: this.ascending,
       trending: this.boards.trendingOn,
-      state: (player) => this.state(player),
+      find: (player) => this.players.ids.find(player),
+      stateAt: (slot, player) => this.players.stateOf(slot, player),
+      stamp: this.players.stamp,
       // Without bounds there is nothing to check, and no checker to call.
       checks: bounds === undefined ? undefined : this.ledger.batch(bounds, aggregate, this.ascending, now),
     });
@@ -117,8 +119,12 @@ export class Ranking {
     const states = "states" in plan ? plan.states : plan;
     const recording = "gains" in plan && plan.gains.length > 0;
     const slots = recording ? new Map<string, number>() : undefined;
-    for (const state of states) {
-      const slot = this.players.slotFor(state.player);
+    // Slots the plan found, unless a slot was freed since (another player may hold it now).
+    const found = "found" in plan && plan.found?.stamp === this.players.stamp ? plan.found.slots : undefined;
+    for (let i = 0; i < states.length; i++) {
+      const state = states[i];
+      const known = found === undefined ? -1 : found[i];
+      const slot = known === -1 ? this.players.slotFor(state.player) : known;
       slots?.set(state.player, slot);
       this.noteChange(slot, state.team);
       if (this.players.ranked[slot] === 1) this.unrank(slot);

@@ -113,6 +113,30 @@ describe("Ranking against a naive sorted-array model", () => {
     );
   });
 
+  it("applies a plan after a removal freed a slot another player took since, each state to its own player", () => {
+    const board = new Ranking({ aggregate: "max", order: "desc", ties: "first", window: 0 });
+    board.apply(
+      board.plan([
+        { player: "x", score: 1, ts: 1 },
+        { player: "z", score: 2, ts: 1 },
+      ]),
+      10,
+    );
+    const planned = board.plan([
+      { player: "x", score: 5, ts: 2 },
+      { player: "z", score: 6, ts: 2 },
+    ]);
+    board.remove("x");
+    // y takes the slot x freed.
+    board.apply(board.plan([{ player: "y", score: 3, ts: 3 }]), 10);
+    board.apply(planned, 10);
+    expect(board.page(0, 10).map(({ player, score }) => [player, score])).toEqual([
+      ["z", 6],
+      ["x", 5],
+      ["y", 3],
+    ]);
+  });
+
   it("plan does not modify the board", () => {
     fc.assert(
       fc.property(rulesArb, fc.array(reportArb, { maxLength: 20 }), (rules, raw) => {

@@ -190,11 +190,13 @@ export class StatsTable {
    */
   countReports(counts: readonly ReportTally[], higherIsBetter: boolean, epoch: number): void {
     if (counts.length === 0) return;
-    const changed = new Map<string, StatsEntry>();
-    for (const { player, reports, peak, first, last } of counts) {
-      changed.set(player, { delta: true, reports, attempts: reports, epoch, peak, desc: higherIsBetter, first, last });
-    }
-    this.rows.write(changed);
+    // One tally per player already: no map to build.
+    this.rows.write(
+      counts.map(({ player, reports, peak, first, last }): [string, StatsEntry] => [
+        player,
+        { delta: true, reports, attempts: reports, epoch, peak, desc: higherIsBetter, first, last },
+      ]),
+    );
   }
 
   /**

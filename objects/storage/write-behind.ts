@@ -146,11 +146,13 @@ export class WriteBehind<V> {
   }
 
   /**
-   * Logs whole rows and removals (null); call inside the batch's
-   * transaction, as its last write: memory follows once the log row is written.
+   * Logs whole rows and removals (null), at most one per key (a map, or
+   * entries of distinct keys); call inside the batch's transaction, as its
+   * last write: memory follows once the log row is written.
    */
-  write(rows: ReadonlyMap<string, V | null>): void {
-    if (rows.size === 0) return;
+  write(rows: ReadonlyMap<string, V | null> | readonly (readonly [string, V | null])[]): void {
+    const count = "size" in rows ? rows.size : rows.length;
+    if (count === 0) return;
     const tuples: unknown[][] = [];
     const removed: string[] = [];
     for (const [key, value] of rows) {
@@ -163,10 +165,10 @@ export class WriteBehind<V> {
     this.lastLogId++;
     this.sql.exec(`INSERT INTO ${this.store.log} (id, body) VALUES (?, ?)`, this.lastLogId, JSON.stringify(entry));
     for (const [key, value] of rows) this.hold(key, value);
-    this.logged += rows.size;
+    this.logged += count;
     // Past the limit a write pays for its own rows, a step or two, never for the whole flush (0.5-1 s at 10^5 rows).
     if (this.pendingWeight + this.flushingWeight > this.limits.pendingLimit) {
-      const owed = this.flushedRows + rows.size;
+      const owed = this.flushedRows + count;
       while (this.flushedRows < owed && this.flushStep());
     }
   }

@@ -1,4 +1,4 @@
-// Where the engine's derived path spends a batch (issue 28): the engine
+// Where the engine's derived path spends a batch: the engine
 // suite's board (10^5 players, 10^3 teams, 10 countries, trending on), its
 // 1000-report batches applied for a few seconds under V8's profiler in this
 // process. Prints the time per batch with and without the derived boards, and

@@ -1,4 +1,4 @@
-// Where a 1000-report JSON batch's time goes (issue 28, before changing
+// Where a 1000-report JSON batch's time goes (profile before changing
 // anything): a game filled over the Worker, then ~10 s of batches posted one
 // after another while V8's profiler samples the Worker's isolate (the Worker
 // and the game's object share it under `wrangler dev`). Prints self time per

@@ -66,7 +66,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
 }
 
 /**
- * Derived boards (issue 13): the same 1000-report batches on a board with
+ * Derived boards (teams, countries, MVPs): the same 1000-report batches on a board with
  * teams (10^3), countries and trending on, against a plain board; trending's
  * top 10 over every player active; and memory with a team and a country.
  */

@@ -83,9 +83,16 @@ const settings = {
     description:
       'Most live websocket spectators of the game at once, on its own object and its relays (README, "Audiences beyond one object")',
   }),
-  maxViews: z.number().int().min(1).max(10_000).openapi({
-    description: "Most distinct live views at once (each followed player is one); spectators sharing a view are free",
-  }),
+  maxViews: z
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .openapi({
+      description:
+        "Most distinct live views at once (each followed player is one); spectators sharing a view are free, " +
+        "and a board's plain top (board and limit only) is never refused",
+    }),
   snapshotEvery: z
     .number()
     .int()

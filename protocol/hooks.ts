@@ -50,6 +50,17 @@ export const Webhook = z.union([WebhookUrl, EventHooks]).openapi("Webhook", {
 export type Webhook = z.infer<typeof Webhook>;
 type HookSettings = z.infer<typeof EventHooks>;
 
+/**
+ * A webhook as a reader without an admin key sees it: its URL cut to the
+ * origin (`https://host/…`), since a URL may carry a secret in its path or
+ * query (a chat service's hook, a token).
+ */
+export function maskedWebhook(webhook: Webhook | null): Webhook | null {
+  if (webhook === null) return null;
+  const masked = (url: string) => `${new URL(url).origin}/…`;
+  return typeof webhook === "string" ? masked(webhook) : { ...webhook, url: masked(webhook.url) };
+}
+
 /** Where a season's close is posted: the plain URL, or the object's when it names season.closed. */
 export function seasonClosedUrl(webhook: Webhook | null): string | null {
   if (webhook === null || typeof webhook === "string") return webhook;

@@ -1,11 +1,17 @@
 import { z } from "@hono/zod-openapi";
 
+/** Unknown keys an error names, and how much of each it repeats: a request may send a megabyte of key. */
+const NAMED_KEYS = 10;
+const NAMED_KEY_LENGTH = 64;
+
 /** The known key one or two edits away from `key` (a typo), if exactly one is nearest. */
 export function nearestKey(key: string, known: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = 3;
   let tie = false;
   for (const candidate of known) {
+    // Lengths further apart than two edits can bridge: no table to fill (a long key would cost its length times each candidate's).
+    if (Math.abs(key.length - candidate.length) > bestDistance) continue;
     const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
     if (d < bestDistance) [best, bestDistance, tie] = [candidate, d, false];
     else if (d === bestDistance) tie = true;
@@ -36,10 +42,13 @@ z.config({
     if (issue.code !== "unrecognized_keys") return undefined;
     const shape = (issue.inst as { _zod?: { def?: { shape?: object } } } | undefined)?._zod?.def?.shape;
     const known = shape ? Object.keys(shape) : [];
-    const named = issue.keys.map((key) => {
+    const named = issue.keys.slice(0, NAMED_KEYS).map((key) => {
       const meant = nearestKey(key, known);
-      return meant === undefined ? `"${key}"` : `"${key}" (did you mean "${meant}"?)`;
+      const shown = key.length > NAMED_KEY_LENGTH ? `${key.slice(0, NAMED_KEY_LENGTH)}…` : key;
+      return meant === undefined ? `"${shown}"` : `"${shown}" (did you mean "${meant}"?)`;
     });
+    const more = issue.keys.length - named.length;
+    if (more > 0) named.push(`and ${more} more`);
     return `Unrecognized key${issue.keys.length > 1 ? "s" : ""}: ${named.join(", ")}`;
   },
 });

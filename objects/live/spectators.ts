@@ -26,6 +26,15 @@ export interface SpectatorsHost {
 }
 
 /**
+ * A board's top N, which no player, country, set or cohort narrows: never
+ * refused for `maxViews`. There are at most a few hundred (one per board and
+ * length), and anyone could otherwise lock every spectator out of the plain
+ * board by opening views that follow made-up players.
+ */
+const isPlainTop = (spec: ViewSpec): boolean =>
+  spec.player === undefined && spec.players === undefined && spec.country === undefined && spec.cohort === undefined;
+
+/**
  * A game's spectators. The game's object is their door: it admits each new
  * spectator (limits, views), holds the first sockets itself and places the
  * rest on relays (README, "Audiences beyond one object"). It computes every
@@ -72,7 +81,7 @@ export class Spectators {
     const views = this.held.all();
     let view = views.get(key);
     if (view === undefined) {
-      if (views.size >= maxViews) return errorResponse(tooManyViews(views.size, maxViews));
+      if (views.size >= maxViews && !isPlainTop(spec)) return errorResponse(tooManyViews(views.size, maxViews));
       await this.host.gather([...this.specs(), spec]);
       view = this.held.get(key) ?? this.held.add(spec, this.stateOf(spec));
     }

@@ -2,13 +2,14 @@
 // (ingest key) mints a player token for each player; each player then posts
 // its own score with its token, about once a second, within the game's bounds.
 // Cheaters try what the threat model stops: a score of 10^15 (422), another
-// player's score (403), a team of its own (403), another game (403), a forged
-// token (401), and a flood (422 past the per-player report rate, 429 past the
+// player's score (403), a team of its own (403), a time of its own to win ties
+// or outdate the server's corrections (403: a token's reports take the
+// server's time), another game (403), a forged token (401), and a flood (422 past the per-player report rate, 429 past the
 // token's rate limit). Every answer is checked against what it must be, every
 // board against the accepted reports, every spectator against the board, and
 // the audit log against the config changes and token mints.
 import { setTimeout as sleep } from "node:timers/promises";
-import { type AdminDemo, boardOrder, everySecond, mark } from "./harness";
+import { type AdminDemo, everySecond, mark } from "./harness";
 import { holdsTop, Spectators } from "./spectators";
 
 const BOUNDS = { min: 0, max: 100_000, maxGainPerSecond: 50, maxReportsPerSecond: 2, maxFutureSeconds: 300 };
@@ -17,13 +18,14 @@ const FLOOD = 45;
 /** Requests in flight at once, so a large run does not open thousands of sockets. */
 const PARALLEL = 64;
 
-type Attack = "inflate" | "impersonate" | "team" | "other-game" | "forged";
+type Attack = "inflate" | "impersonate" | "team" | "backdate" | "other-game" | "forged";
 /** What each answer must be; anything else is a failure of the service. */
 const EXPECTED: Record<Attack | "honest", number> = {
   honest: 200,
   inflate: 422,
   impersonate: 403,
   team: 403,
+  backdate: 403,
   "other-game": 403,
   forged: 401,
 };
@@ -33,7 +35,6 @@ interface Player {
   player: string;
   token: string;
   score: number;
-  ts: number;
   reported: boolean;
 }
 
@@ -73,7 +74,6 @@ export async function runClients(demo: AdminDemo): Promise<boolean> {
       player: `client-${String(i + 1).padStart(3, "0")}`,
       token: "",
       score: 0,
-      ts: 0,
       reported: false,
     })),
   );
@@ -99,7 +99,7 @@ export async function runClients(demo: AdminDemo): Promise<boolean> {
 
   /** One attack a second, taking turns, each by a random player of a random game. */
   const cheat = async (second: number): Promise<void> => {
-    const attacks: Attack[] = ["inflate", "impersonate", "team", "forged"];
+    const attacks: Attack[] = ["inflate", "impersonate", "team", "backdate", "forged"];
     if (games.length > 1) attacks.push("other-game");
     const attack = attacks[second % attacks.length] as Attack;
     const cheater = roster[Math.floor(Math.random() * roster.length)] as Player;
@@ -108,16 +108,16 @@ export async function runClients(demo: AdminDemo): Promise<boolean> {
     const [head, , signature] = cheater.token.split(".");
     const claims = { sub: victim.player, game: cheater.game, exp: Math.floor(Date.now() / 1000) + 600 };
     const forged = `${head}.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.${signature}`;
-    const res =
-      attack === "inflate"
-        ? await post(cheater.game, cheater.token, { player: cheater.player, score: 1e15 })
-        : attack === "impersonate"
-          ? await post(cheater.game, cheater.token, { player: victim.player, score: BOUNDS.max })
-          : attack === "team"
-            ? await post(cheater.game, cheater.token, { player: cheater.player, score: cheater.score, team: "cheats" })
-            : attack === "other-game"
-              ? await post(other, cheater.token, { player: cheater.player, score: BOUNDS.max })
-              : await post(cheater.game, forged, { player: victim.player, score: BOUNDS.max });
+    const own = { player: cheater.player, score: cheater.score };
+    const sends: Record<Attack, () => Promise<Response>> = {
+      inflate: () => post(cheater.game, cheater.token, { player: cheater.player, score: 1e15 }),
+      impersonate: () => post(cheater.game, cheater.token, { player: victim.player, score: BOUNDS.max }),
+      team: () => post(cheater.game, cheater.token, { ...own, team: "cheats" }),
+      backdate: () => post(cheater.game, cheater.token, { ...own, ts: 0 }),
+      "other-game": () => post(other, cheater.token, { player: cheater.player, score: BOUNDS.max }),
+      forged: () => post(cheater.game, forged, { player: victim.player, score: BOUNDS.max }),
+    };
+    const res = await sends[attack]();
     tally(attack, res.status);
     if (res.status !== EXPECTED[attack]) miss(`${attack} by ${cheater.player}: ${res.status}, not ${EXPECTED[attack]}`);
   };
@@ -129,17 +129,15 @@ export async function runClients(demo: AdminDemo): Promise<boolean> {
       player: "flooder",
       token: await mint(games[0] as string, "flooder"),
       score: 0,
-      ts: 0,
       reported: false,
     };
     minted.set(flooder.game, (minted.get(flooder.game) ?? 0) + 1);
     roster.push(flooder);
     const statuses = new Map<number, number>();
     for (let i = 0; i < FLOOD; i++) {
-      const ts = Date.now();
-      const res = await post(flooder.game, flooder.token, { player: "flooder", score: i + 1, ts });
+      const res = await post(flooder.game, flooder.token, { player: "flooder", score: i + 1 });
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-      if (res.status === 200) Object.assign(flooder, { score: i + 1, ts, reported: true });
+      if (res.status === 200) Object.assign(flooder, { score: i + 1, reported: true });
       else if (res.status === 429 && res.headers.get("retry-after") === null) miss("a 429 without Retry-After");
     }
     return statuses;
@@ -156,10 +154,9 @@ export async function runClients(demo: AdminDemo): Promise<boolean> {
     const playing = roster.filter(() => Math.random() < 0.5);
     await inBatches(playing, async (p) => {
       const score = p.score + Math.floor(Math.random() * (BOUNDS.maxGainPerSecond / 2));
-      const ts = Date.now();
-      const res = await post(p.game, p.token, { player: p.player, score, ts });
+      const res = await post(p.game, p.token, { player: p.player, score });
       tally("honest", res.status);
-      if (res.status === 200) Object.assign(p, { score, ts, reported: true });
+      if (res.status === 200) Object.assign(p, { score, reported: true });
       else miss(`${p.player} in ${p.game}: ${res.status} ${await res.text()}`);
     });
     sent += playing.length;
@@ -195,12 +192,18 @@ export async function runClients(demo: AdminDemo): Promise<boolean> {
   for (const game of games) {
     const res = await podium.v1.games[":game"].leaderboard.$get({ param: { game }, query: { limit: "1000" } });
     const board = await res.json();
-    // "you" is whoever plays along in the browser: on the board, not in the model.
-    const got = board.entries.filter((e) => e.player !== "you").map(({ player, score }) => ({ player, score }));
+    // "you" is whoever plays along in the browser: on the board, not in the model. The server stamps each
+    // report's time, so among equal scores the model cannot know the board's order: both sides go by name there.
+    const byScore = (a: { player: string; score: number }, b: { player: string; score: number }) =>
+      b.score - a.score || (a.player < b.player ? -1 : 1);
+    const got = board.entries
+      .filter((e) => e.player !== "you")
+      .map(({ player, score }) => ({ player, score }))
+      .sort(byScore);
     const want = roster
       .filter((p) => p.game === game && p.reported)
-      .sort(boardOrder)
-      .map(({ player, score }) => ({ player, score }));
+      .map(({ player, score }) => ({ player, score }))
+      .sort(byScore);
     const same = JSON.stringify(got) === JSON.stringify(want);
     console.log(`  ${mark(same)} ${game} board: ${got.length} players, as accepted, no cheat applied`);
     ok &&= same;

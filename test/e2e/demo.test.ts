@@ -135,10 +135,10 @@ describe.concurrent("the demo's workloads on one server", () => {
 
     it.sequential("runs the clients workload: players post with their own tokens, every cheat gets its answer, and none is applied", async () => {
       const args = [...connect(), "--workload", "clients"];
-      // One cheat a second, taking turns: five seconds give each of the five its turn.
-      const run = await demo([...args, "--games", "2", "--players", "30", "--seconds", "5", "--spectators", "1"]);
+      // One cheat a second, taking turns: six seconds give each of the six its turn.
+      const run = await demo([...args, "--games", "2", "--players", "30", "--seconds", "6", "--spectators", "1"]);
       expect(run.status, run.stdout + run.stderr).toBe(0);
-      for (const check of ["honest", "inflate", "impersonate", "team", "forged", "other-game"]) {
+      for (const check of ["honest", "inflate", "impersonate", "team", "backdate", "forged", "other-game"]) {
         expect(run.stdout).toMatch(new RegExp(`✓ ${check}: (\\d+)/\\1 answered`));
       }
       expect(run.stdout).toMatch(/✓ flood of 45: .*x 422.*x 429/);

@@ -195,6 +195,12 @@ describe("live spectators", () => {
     expect((await errorOf(res)).code).toBe("too_many_views");
     const joined = await watch(game, "?player=nobody");
     expect(joined.board?.entries.size).toBe(1);
+    // Views following made-up players cannot lock anyone out of a board's plain top.
+    for (const query of ["?limit=5", "?board=teams"]) expect((await watch(game, query)).board).toBeDefined();
+    const country = await exports.default.fetch(`http://podium.test/v1/games/${game}/live?country=TR`, {
+      headers: { upgrade: "websocket" },
+    });
+    expect(country.status).toBe(429);
   });
 
   it("saves view states when updates pause, not after every update", async () => {

@@ -101,6 +101,21 @@ describe("games", () => {
     expect((await put(game, { aggregate: "max", order: "asc" })).status).toBe(200);
   });
 
+  it("shows a webhook's whole URL to admin keys only: others see its origin", async () => {
+    const game = uniqueGame();
+    const url = "https://hooks.example.com/services/T0001/s3cr3t?key=abc";
+    expect((await put(game, { webhook: url })).status).toBe(200);
+    const webhookAs = async (key?: string) =>
+      (await (await call(`/v1/games/${game}`, { key })).json<{ config: { webhook: unknown } }>()).config.webhook;
+    expect(await webhookAs(ADMIN)).toBe(url);
+    expect(await webhookAs()).toBe("https://hooks.example.com/…");
+    expect(await webhookAs(INGEST)).toBe("https://hooks.example.com/…");
+    const hooks = { url, events: ["leader.changed"], top: 3, every: 60 };
+    expect((await put(game, { webhook: hooks })).status).toBe(200);
+    expect(await webhookAs(ADMIN)).toEqual(hooks);
+    expect(await webhookAs()).toEqual({ ...hooks, url: "https://hooks.example.com/…" });
+  });
+
   it("PUT validates the config and needs an admin key", async () => {
     const game = uniqueGame();
     for (const bad of [{ order: "up" }, { window: -1 }, { window: 1.5 }, { colour: "red" }, []]) {

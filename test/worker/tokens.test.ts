@@ -1,5 +1,6 @@
 import { sign } from "hono/jwt";
 import { describe, expect, it } from "vitest";
+import { TOKEN_MAX_BATCH } from "../../worker/routes/scores";
 import { roomInWindow } from "../support/rate-window";
 import { board, call, errorOf, INGEST, SCOPED, uniqueGame } from "../support/worker-client";
 
@@ -62,6 +63,31 @@ describe("player tokens", () => {
       }),
     ];
     for (const res of await Promise.all(forbidden)) expect(res.status).toBe(403);
+  });
+
+  it("stamps a token's reports with the server's time and takes a few a request", async () => {
+    const game = uniqueGame("tok");
+    const ana = await tokenFor(game, "ana");
+    // A client's clock could win a tie by backdating, or outdate the game server's correction by stamping ahead.
+    for (const ts of [0, Date.now() + 60_000]) {
+      const stamped = await post(game, ana, { player: "ana", score: 1000, ts });
+      expect(stamped.status).toBe(403);
+      expect((await errorOf(stamped)).message).toMatch(/take the server's time/);
+    }
+    const many = (count: number) => ({
+      scores: Array.from({ length: count }, (_, i) => ({ player: "ana", score: i, id: `r${i}` })),
+    });
+    const over = await post(game, ana, many(TOKEN_MAX_BATCH + 1));
+    expect(over.status).toBe(403);
+    expect((await errorOf(over)).message).toMatch(`at most ${TOKEN_MAX_BATCH} reports`);
+    const before = Date.now();
+    expect(await (await post(game, ana, many(TOKEN_MAX_BATCH))).json()).toEqual({
+      accepted: TOKEN_MAX_BATCH,
+      duplicates: 0,
+    });
+    const [entry] = (await board(game)).entries;
+    expect(entry).toEqual(expect.objectContaining({ player: "ana", score: TOKEN_MAX_BATCH - 1 }));
+    expect(entry.ts).toBeGreaterThanOrEqual(before);
   });
 
   it("lets a token name no team, and keeps its ids apart from the server's and other players'", async () => {

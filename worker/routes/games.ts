@@ -1,11 +1,15 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { GameInfo, GameList, Leaderboard, MAX_FRIENDS, PlayerStanding } from "../../protocol/boards";
 import { GameConfig, GameConfigPatch } from "../../protocol/config";
+import { accepted } from "../../protocol/errors";
+import { maskedWebhook } from "../../protocol/hooks";
 import { Country, GameName, GamePath, PlayerName, PlayerPath } from "../../protocol/names";
 import { queryInt, queryList } from "../../protocol/query";
 import { recordAction } from "../audit";
+import { authenticate } from "../auth";
 import { directoryPage } from "../d1/games";
-import { createRouter, errorResponses as errors, fail, limitBody, reply } from "../http";
+import { type AppEnv, createRouter, errorResponses as errors, fail, limitBody, reply } from "../http";
 import { requireAdmin, requireKey } from "./guards";
 
 const MAX_CONFIG_BYTES = 16 * 1024;
@@ -43,6 +47,9 @@ const getGame = createRoute({
   path: "/v1/games/{game}",
   tags: ["Games"],
   summary: "A game's config and size",
+  description:
+    "The config's webhook URL shows whole only with an admin key; without one, its origin (`https://host/…`), " +
+    "since a hook's path or query often carries a secret.",
   request: { params: GamePath },
   responses: {
     200: { description: "The game", content: { "application/json": { schema: GameInfo } } },
@@ -155,11 +162,20 @@ const deletePlayer = createRoute({
   },
 });
 
+/** Whether the request carries an admin key (a read open to all shows admins more). */
+async function isAdmin(c: Context<AppEnv>): Promise<boolean> {
+  const grant = await authenticate(c.req.header("authorization"), c.env);
+  return "role" in grant && grant.role === "admin";
+}
+
 export const gameRoutes = createRouter()
   .openapi(listGames, async (c) => c.json(await directoryPage(c.env.DB, c.req.valid("query")), 200))
   .openapi(getGame, async (c) => {
     const { game } = c.req.valid("param");
-    return reply(c, await c.env.BOARD.getByName(game).info());
+    const info = await c.env.BOARD.getByName(game).info();
+    if (!info.ok || info.value.config.webhook === null || (await isAdmin(c))) return reply(c, info);
+    const config = { ...info.value.config, webhook: maskedWebhook(info.value.config.webhook) };
+    return reply(c, accepted({ ...info.value, config }));
   })
   .openapi(putGame, async (c) => {
     const { game } = c.req.valid("param");

@@ -126,8 +126,9 @@ export class DirectoryPublisher {
   private async writeRow(): Promise<void> {
     // Copy the row before awaiting: other requests run while D1 answers.
     const entry = this.read();
-    if (entry === undefined) return;
     this.dirty = false;
+    // A game deleted (or not yet created) has no row to write; its next change asks again.
+    if (entry === undefined) return;
     this.lastWrite = Date.now();
     try {
       await drizzle(this.db)

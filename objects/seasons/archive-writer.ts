@@ -12,7 +12,15 @@ export class ArchiveWriter {
   constructor(private readonly db: D1Database) {}
 
   async copy(game: string, copy: PendingCopy): Promise<void> {
-    const statements = copy.parts.map(({ part, entries }) =>
+    // A game deleted without its history and started afresh numbers its seasons from 1 again: the first part
+    // clears what an earlier game of the name archived under this season, in the same batch.
+    const clear =
+      copy.parts[0]?.part === 0
+        ? ["season_standings", "season_awards"].map((table) =>
+            this.db.prepare(`DELETE FROM ${table} WHERE game = ? AND season = ?`).bind(game, copy.season),
+          )
+        : [];
+    const parts = copy.parts.map(({ part, entries }) =>
       this.db
         .prepare(
           `INSERT OR REPLACE INTO season_standings (game, season, position, rank, player, score, ts, team, name, country, meta, subscore,
@@ -24,6 +32,7 @@ export class ArchiveWriter {
         // Every part but the last holds STANDINGS_PART entries, so its first position follows from its number.
         .bind(game, copy.season, part * STANDINGS_PART, JSON.stringify(entries.map(toRow))),
     );
+    const statements = [...clear, ...parts];
     if (copy.last) {
       statements.push(
         this.db

@@ -46,7 +46,6 @@ async function seed(game: string, n: number) {
   }
 }
 
-/** Fires alarms until none is set (the copy may take several). */
 /**
  * Fires the game's alarm until the archive stops moving: the rows in D1 have
  * not changed over ten firings 20 ms apart. The runtime fires the alarm on
@@ -149,6 +148,25 @@ describe("seasons", () => {
       const inTwo = (two.find((e) => e.player === `p${k}`)?.score as number | undefined) ?? 0;
       expect(inOne + inTwo, `p${k}`).toBe(40);
     }
+  });
+
+  it("archives the seasons of a game deleted and started afresh without the old game's standings", async () => {
+    const game = uniqueGame("season");
+    const prizes = { poolShare: 0, poolSeed: 90, split: [{ from: 1, to: 3, share: 1 }] };
+    expect((await call(`/v1/games/${game}`, { method: "PUT", key: ADMIN, json: { prizes } })).status).toBe(200);
+    await seed(game, 3);
+    await close(game);
+    await drainAlarms(game);
+    expect((await archived(game, 1)).entries).toHaveLength(3);
+    expect(await d1Count("season_awards", game)).toBe(3);
+    // Deleted without its history: the new game's first season is season 1 again.
+    expect((await call(`/v1/games/${game}`, { method: "DELETE", key: ADMIN })).status).toBe(204);
+    await postScores(game, { player: "z", score: 1 });
+    await close(game);
+    await drainAlarms(game);
+    expect((await archived(game, 1)).entries.map((e) => e.player)).toEqual(["z"]);
+    expect(await d1Count("season_standings", game)).toBe(1);
+    expect(await d1Count("season_awards", game)).toBe(0);
   });
 
   it("finishes a close after a kill at each step: before the copy, and in the middle of it", async () => {
@@ -305,6 +323,11 @@ describe("seasons", () => {
     await drainAlarms(game);
     expect(await json(`/v1/games/${game}/seasons/1/players/c`)).toMatchObject({ rank: 2, award: 16, complete: true });
     expect(await json(`/v1/games/${game}/seasons/1/players/d`)).toMatchObject({ rank: 4, award: 0 });
+    console.log(
+      "DBG",
+      JSON.stringify((await (await call(`/v1/games/${game}`)).json<{ config: unknown }>()).config),
+      JSON.stringify(await (await call(`/v1/games/${game}/prizes`)).json()),
+    );
     expect(await d1Count("season_awards", game)).toBe(3);
   });
 

@@ -52,7 +52,7 @@ export function straySubscores(
 ): ApiError | undefined {
   if (tiebreak !== null) return undefined;
   const stray = sent.flatMap((r, i) =>
-    r.subscore === undefined ? [] : [{ path: `scores.${i}.subscore`, message: "needs a tiebreak" }],
+    r.subscore === undefined ? [] : [{ path: `scores[${i}].subscore`, message: "needs a tiebreak" }],
   );
   if (stray.length === 0) return undefined;
   return invalidRequest("subscore needs a tiebreak: set the game's tiebreak (while its board is empty) first", stray);

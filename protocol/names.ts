@@ -18,7 +18,15 @@ export const GameName = z
 /** Path parameters of every route under /v1/games/{game}. */
 export const GamePath = z.object({ game: GameName });
 
-const printableName = (what: string) => z.string().overwrite(normalizeName).regex(NAME_PATTERN, nameRule(what));
+/**
+ * The pattern as the OpenAPI document gives it: the generator writes a regex
+ * with flags as `/…/u` text, which no client can compile. The source alone
+ * is the pattern (JSON Schema patterns are Unicode-aware).
+ */
+const documented = (pattern: RegExp) => ({ pattern: pattern.source });
+
+const printableName = (what: string) =>
+  z.string().overwrite(normalizeName).regex(NAME_PATTERN, nameRule(what)).openapi(documented(NAME_PATTERN));
 
 export const PlayerName = printableName("a player").openapi({
   example: "p1",
@@ -35,7 +43,11 @@ export const DisplayName = z
     DISPLAY_NAME_PATTERN,
     "a name is 1-64 printable characters with at least one visible, no control or bidi override characters",
   )
-  .openapi({ example: "Ada L.", description: "1-64 characters of printable Unicode, shown beside the player" });
+  .openapi({
+    ...documented(DISPLAY_NAME_PATTERN),
+    example: "Ada L.",
+    description: "1-64 characters of printable Unicode, shown beside the player",
+  });
 
 export const Country = z
   .string()

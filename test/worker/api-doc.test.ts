@@ -36,6 +36,29 @@ describe("docs/api.md", () => {
 });
 
 describe("/v1/openapi.json", () => {
+  it("gives name patterns a client can compile, that take the names the service takes", async () => {
+    const text = await (await call("/v1/openapi.json")).text();
+    const patterns = [...text.matchAll(/"pattern":("(?:[^"\\]|\\.)*")/g)].map(([, json]) => JSON.parse(json) as string);
+    expect(patterns.length).toBeGreaterThan(5);
+    for (const pattern of patterns) {
+      expect(() => new RegExp(pattern, "u"), pattern).not.toThrow();
+      // A regex written out whole (`/…/u`) compiles too, but matches nothing a client sends.
+      expect(pattern).not.toMatch(/\/[a-z]*$/);
+    }
+    const doc = JSON.parse(text) as {
+      components: { schemas: Record<string, { properties: Record<string, { pattern?: string }> }> };
+    };
+    const { player, team, name } = doc.components.schemas.ScoreReport.properties;
+    for (const field of [player, team, name]) {
+      const pattern = new RegExp(field.pattern ?? "", "u");
+      expect(
+        ["p1", "Ada L.", "ünal"].every((ok) => pattern.test(ok)),
+        field.pattern,
+      ).toBe(true);
+      expect(pattern.test(""), field.pattern).toBe(false);
+    }
+  });
+
   it("documents the webhook's two forms: a URL, or {url, events, top, every}", async () => {
     type Schema = { $ref?: string; anyOf?: Schema[]; type?: string; properties?: Record<string, Schema> };
     const doc = await (await call("/v1/openapi.json")).json<{ components: { schemas: Record<string, Schema> } }>();

@@ -113,7 +113,12 @@ describe("tiebreak and subscores", () => {
     const game = uniqueGame("tiebreak");
     const res = await postScores(game, { scores: [{ player: "a", score: 1, subscore: 2 }] });
     expect(res.status).toBe(400);
-    expect(await errorOf(res)).toMatchObject({ code: "invalid_request", message: expect.stringMatching(/tiebreak/) });
+    expect(await errorOf(res)).toMatchObject({
+      code: "invalid_request",
+      message: expect.stringMatching(/tiebreak/),
+      // Named as every other report field is named.
+      details: [{ path: "scores[0].subscore", message: "needs a tiebreak" }],
+    });
     await postScores(game, { player: "a", score: 1 });
     expect((await board(game)).total).toBe(1);
     const locked = await configure(game, { tiebreak: { order: "desc" } });

@@ -130,16 +130,16 @@ const deleteGame = createRoute({
   summary: "Delete a game",
   description:
     "Deletes the board, the game's object storage, its directory row and its spectators' sockets; with " +
-    "`history=true` also its history in D1. A later report starts a fresh game with the default config.",
+    "`history=true` also its history in D1 (snapshots, archived reports, closed seasons' standings and awards). " +
+    "A later report starts a fresh game with the default config.",
   security: [{ bearer: [] }],
   middleware: [requireKey, requireAdmin] as const,
   request: {
     params: GamePath,
     query: z.object({
-      history: z
-        .enum(["true", "false"])
-        .default("false")
-        .openapi({ description: "true: also delete the game's snapshots and archived reports in D1" }),
+      history: z.enum(["true", "false"]).default("false").openapi({
+        description: "true: also delete the game's snapshots, archived reports and closed seasons in D1",
+      }),
     }),
   },
   responses: {

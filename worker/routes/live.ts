@@ -19,8 +19,8 @@ const watchGame = createRoute({
     "entries are that board's, keyed by `player`, `team` (teams, mvps) or `country`. " +
     "The first message is a `snapshot` (top `limit`, plus the followed " +
     "`player` and `around` neighbours each side, the named `players` wherever they stand, or the top of " +
-    "`cohort`, ranked within it with `globalRank`; 404 for a cohort not opened this season); then `update` messages carry only entries whose rank, score " +
-    "or presence changed (leavers as `{player, rank: null}`), at most one per `liveEvery` ms, with `seq` " +
+    "`cohort`, ranked within it with `globalRank`; 404 for a cohort not opened this season); then `update` messages carry only entries that changed: " +
+    "their rank, score, presence, `ts`, `meta` or any other field (leavers as `{player, rank: null}`), at most one per `liveEvery` ms, with `seq` " +
     "increasing by one per message. Send `ping` to get `pong`; anything else closes the socket (1008). " +
     "On a `seq` gap, reconnect for a fresh snapshot. Requests per client IP are rate-limited (429).",
   middleware: [limitUpgrades] as const,

@@ -76,7 +76,7 @@ const settings = {
   liveEvery: z
     .number()
     .int()
-    .min(50)
+    .min(100)
     .max(60_000)
     .openapi({ description: "Least time between two live updates of the game, in ms" }),
   maxSpectators: z.number().int().min(1).max(1_000_000).openapi({

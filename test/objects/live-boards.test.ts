@@ -23,7 +23,7 @@ async function converges(spectator: Spectator, path: string) {
 describe("live boards beyond players", () => {
   it("streams teams, MVPs and countries, keyed by team or country, converging on their APIs", async () => {
     const game = uniqueGame("boards");
-    await configure(game, { aggregate: "sum", liveEvery: 50 });
+    await configure(game, { aggregate: "sum", liveEvery: 100 });
     await postScores(game, { player: "a", score: 1, team: "red", country: "TR" });
     const [teams, mvps, countries] = [
       await watch(game, "?board=teams&limit=2"),
@@ -54,7 +54,7 @@ describe("live boards beyond players", () => {
 
   it("streams one country's players with their rank in the country and on the board", async () => {
     const game = uniqueGame("boards");
-    await configure(game, { liveEvery: 50 });
+    await configure(game, { liveEvery: 100 });
     await postScores(game, {
       scores: [
         { player: "a", score: 9, country: "TR" },
@@ -86,7 +86,7 @@ describe("live boards beyond players", () => {
 
   it("updates trending views at most once a second", async () => {
     const game = uniqueGame("boards");
-    await configure(game, { aggregate: "sum", liveEvery: 50, trend: { short: 10, long: 60, minReports: 1 } });
+    await configure(game, { aggregate: "sum", liveEvery: 100, trend: { short: 10, long: 60, minReports: 1 } });
     await postScores(game, { player: "seed", score: 1 });
     const spectator = await watch(game, "?board=trending");
     const started = Date.now();

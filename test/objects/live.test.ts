@@ -51,7 +51,7 @@ describe("live spectators", () => {
         fc.constantFrom("first", "shared"),
         async (batches, ties) => {
           const game = uniqueGame("live");
-          await configure(game, { liveEvery: 50, ties });
+          await configure(game, { liveEvery: 100, ties });
           await postScores(game, { player: "seed", score: 15 });
           const [plain, follower] = [await watch(game, "?limit=5"), await watch(game, "?limit=3&player=seed&around=1")];
           for (const scores of batches) {
@@ -205,7 +205,7 @@ describe("live spectators", () => {
 
   it("saves view states when updates pause, not after every update", async () => {
     const game = uniqueGame("live");
-    await configure(game, { liveEvery: 50 });
+    await configure(game, { liveEvery: 100 });
     await postScores(game, { player: "a", score: 1 });
     const spectator = await watch(game);
     const savedSeq = () =>

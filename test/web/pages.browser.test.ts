@@ -390,7 +390,7 @@ describe("web client in Chromium", () => {
 
     beforeAll(async () => {
       // A short window of two minutes: the trending test still finds these reports however slowly the tabs before it run.
-      await configure(game, { aggregate: "sum", liveEvery: 50, trend: { short: 120, long: 600, minReports: 1 } });
+      await configure(game, { aggregate: "sum", liveEvery: 100, trend: { short: 120, long: 600, minReports: 1 } });
       await report(game, [
         { player: "ada", score: 50, team: "red", country: "TR", name: "Ada L." },
         { player: "bo", score: 30, team: "red", country: "DE" },

@@ -148,7 +148,7 @@ describe("one player across games", () => {
 
 describe("a live friends view", () => {
   it("shows the set wherever its players stand, and follows their ranks", async () => {
-    const game = await tenPlayers({ liveEvery: 50 });
+    const game = await tenPlayers({ liveEvery: 100 });
     const spectator = await watch(game, "?players=p8,p1,nobody");
     expect(spectator.ranked).toEqual([
       { rank: 2, player: "p1", score: 90 },

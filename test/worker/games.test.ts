@@ -118,7 +118,7 @@ describe("games", () => {
 
   it("PUT validates the config and needs an admin key", async () => {
     const game = uniqueGame();
-    for (const bad of [{ order: "up" }, { window: -1 }, { window: 1.5 }, { colour: "red" }, []]) {
+    for (const bad of [{ order: "up" }, { window: -1 }, { window: 1.5 }, { liveEvery: 99 }, { colour: "red" }, []]) {
       const res = await put(game, bad);
       expect(res.status).toBe(400);
       await errorOf(res);

@@ -143,7 +143,7 @@ describe("report meta", () => {
 
   it("live views carry meta and send a change of meta alone", async () => {
     const game = uniqueGame("meta-live");
-    await configure(game, { liveEvery: 50 });
+    await configure(game, { liveEvery: 100 });
     await send(game, [{ player: "a", score: 5, ts: 1000, meta: { v: 1 } }]);
     const spectator = await watch(game, "?limit=5");
     await until(() => spectator.entries.length === 1, 3000);

@@ -38,7 +38,7 @@ async function converge(queries: readonly string[]) {
       [twin, 1],
     ] as const) {
       expect(
-        (await call(`/v1/games/${g}`, { method: "PUT", key: ADMIN, json: { shards, liveEvery: 50, tiers: TIERS } }))
+        (await call(`/v1/games/${g}`, { method: "PUT", key: ADMIN, json: { shards, liveEvery: 100, tiers: TIERS } }))
           .status,
       ).toBe(200);
       expect((await postScores(g, { player: "seed", score: 0, ts: 999, team: "red", country: "FR" })).status).toBe(200);

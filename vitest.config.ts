@@ -12,8 +12,17 @@ const LIVE_TESTS = [
   "test/worker/meta.test.ts",
 ];
 
+/** The optional per-ingest-key limit, bound only for its own tests (every other test writes with one key). */
+const INGEST_LIMIT_TESTS = ["test/worker/ingest-limit.test.ts"];
+
 /** A project of tests that run inside workerd, with the test keys and, for some, other bindings. */
-function workers(name: string, include: string[], exclude: string[], bindings: Record<string, string> = {}) {
+function workers(
+  name: string,
+  include: string[],
+  exclude: string[],
+  bindings: Record<string, string> = {},
+  ratelimits: Record<string, { namespace_id: string; simple: { limit: number; period: 10 | 60 } }> = {},
+) {
   return {
     extends: true as const,
     plugins: [
@@ -28,6 +37,7 @@ function workers(name: string, include: string[], exclude: string[], bindings: R
             PLAYER_TOKEN_SECRET: "player-token-test-secret",
             ...bindings,
           },
+          ratelimits,
         },
       })),
     ],
@@ -48,7 +58,20 @@ export default defineConfig({
   test: {
     projects: [
       // Relays' own tests need relayed games: they run in the project below only.
-      workers("workers", ["test/worker/**/*.test.ts", "test/objects/**/*.test.ts"], ["test/objects/relay/**"]),
+      workers(
+        "workers",
+        ["test/worker/**/*.test.ts", "test/objects/**/*.test.ts"],
+        ["test/objects/relay/**", ...INGEST_LIMIT_TESTS],
+      ),
+      workers(
+        "workers-ingest-limit",
+        INGEST_LIMIT_TESTS,
+        [],
+        {},
+        {
+          INGEST_LIMIT: { namespace_id: "1003", simple: { limit: 5, period: 60 } },
+        },
+      ),
       // The live tests again, on games whose spectators beyond the first go to relays of two sockets each.
       workers("workers-relayed", LIVE_TESTS, [], { LIVE_RELAY_AFTER: "1", LIVE_RELAY_SOCKETS: "2" }),
       {

@@ -9,12 +9,15 @@ interface Caller {
 
 const HOUR_MS = 3_600_000;
 
-/** The first 12 hex digits of the SHA-256 of the request's bearer key: names a key without revealing it. */
-async function fingerprint(c: Caller): Promise<string> {
-  const key = c.req.header("authorization")?.match(/^Bearer\s+(\S+)\s*$/i)?.[1] ?? "";
+/** The first 12 hex digits of the key's SHA-256: names a key without revealing it. */
+export async function keyFingerprint(key: string): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key)));
   return [...digest.slice(0, 6)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
+
+/** The fingerprint of the request's bearer key. */
+const fingerprint = (c: Caller): Promise<string> =>
+  keyFingerprint(c.req.header("authorization")?.match(/^Bearer\s+(\S+)\s*$/i)?.[1] ?? "");
 
 /**
  * Keeps an admin action in D1's audit log, once it has succeeded. A failed

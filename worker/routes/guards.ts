@@ -1,14 +1,22 @@
 import { createMiddleware } from "hono/factory";
 import { errorResponse, rateLimited } from "../../protocol/errors";
+import { keyFingerprint } from "../audit";
 import { authenticate, type Grant, mayActAs, mayAdminister, mayIngest } from "../auth";
 import { addressKey } from "../client-address";
 import { type AppEnv, fail } from "../http";
 
 type KeyedEnv = AppEnv & { Variables: { grant: Grant } };
 
+/** Bindings an operator may add to wrangler.toml; absent by default. */
+interface OptionalLimits {
+  /** Requests per ingest key (README, "Threat model"). */
+  INGEST_LIMIT?: RateLimit;
+}
+
 /**
  * 401 unless the request carries a valid key or player token; the grant is
- * left in `c.var.grant`. A player token is also held to its rate limit.
+ * left in `c.var.grant`. A player token is also held to its rate limit, and
+ * an ingest key to its own when the operator bound one.
  */
 export const requireKey = createMiddleware<KeyedEnv>(async (c, next) => {
   const grant = await authenticate(c.req.header("authorization"), c.env);
@@ -17,9 +25,27 @@ export const requireKey = createMiddleware<KeyedEnv>(async (c, next) => {
     const { success } = await c.env.TOKEN_LIMIT.limit({ key: `${grant.game}\n${grant.player}` });
     if (!success) return errorResponse(rateLimited("with this player token"), { "Retry-After": "10" });
   }
+  if (grant.role === "ingest" && (await overIngestLimit(c.env, bearerOf(c.req.header("authorization"))))) {
+    return errorResponse(rateLimited("with this ingest key"), { "Retry-After": INGEST_RETRY_AFTER });
+  }
   c.set("grant", grant);
   await next();
 });
+
+const bearerOf = (authorization: string | undefined): string => authorization?.match(/^Bearer\s+(\S+)\s*$/i)?.[1] ?? "";
+
+/** Seconds a client past the ingest limit is told to wait: the longest period the binding counts in. */
+export const INGEST_RETRY_AFTER = "60";
+
+/**
+ * Whether the operator bound INGEST_LIMIT and this ingest key is past it;
+ * counted by the key's fingerprint, so the key itself never leaves the Worker.
+ */
+export async function overIngestLimit(env: Env, key: string): Promise<boolean> {
+  const limit = (env as OptionalLimits).INGEST_LIMIT;
+  if (limit === undefined) return false;
+  return !(await limit.limit({ key: await keyFingerprint(key) })).success;
+}
 
 const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
 

@@ -6,6 +6,7 @@ import {
   invalidLineProtocol,
   invalidRequest,
   payloadTooLarge,
+  rateLimited,
   unsupportedMediaType,
 } from "../../protocol/errors";
 import { GAME_PATTERN } from "../../protocol/patterns";
@@ -13,6 +14,7 @@ import { grantOf, influxKey } from "../auth";
 import { type AppEnv, createRouter, errorResponses as errors, limitBody } from "../http";
 import { applyLines } from "../ingest/apply-lines";
 import { INFLUX_V1_PRECISIONS, PRECISIONS, parseLineProtocol, type TimeUnit } from "../ingest/line-protocol";
+import { INGEST_RETRY_AFTER, overIngestLimit } from "./guards";
 import { MAX_LINE_PROTOCOL_BYTES } from "./write";
 
 /**
@@ -91,6 +93,11 @@ async function write(
 ): Promise<never> {
   const grant = await grantOf(key, c.env);
   if ("status" in grant) return influxErrorResponse(grant) as never;
+  if (grant.role === "ingest" && (await overIngestLimit(c.env, key ?? ""))) {
+    const limited = influxErrorResponse(rateLimited("with this ingest key"));
+    limited.headers.set("Retry-After", INGEST_RETRY_AFTER);
+    return limited as never;
+  }
   const text = await bodyText(c.req.raw, MAX_LINE_PROTOCOL_BYTES);
   if (typeof text !== "string") return influxErrorResponse(text) as never;
   const defaultGame = database !== undefined && GAME_PATTERN.test(database) ? database : undefined;

@@ -5,8 +5,13 @@
 // Every load also runs against bench/empty-worker, which reads the body and
 // answers with no work: wrangler dev's own cost per request on this machine
 // (its proxy, the runtime and the load generator share the same cores), so
-// each figure comes with the ceiling the local harness allows.
+// each figure comes with the ceiling the local harness allows. The optional
+// per-ingest-key limit (INGEST_LIMIT) runs again on the single reports and
+// the one game's batches, against the same loads without it.
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { DevServer, INGEST_KEY } from "../../test/support/dev-server";
+import { root } from "../../test/support/migrated-state";
 import { type BenchContext, type BenchResult, compared, percentile } from "../report";
 
 export interface Load {
@@ -36,6 +41,10 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
   const loads = ingestLoads();
   const podium = await measureAll(ctx, new DevServer(), "podium", loads, seconds);
   const ceiling = await measureAll(ctx, new DevServer(EMPTY_WORKER), "empty Worker", loads, seconds);
+  return [...ceilingRows(loads, podium, ceiling), ...(await ingestLimitRows(ctx, loads, podium, seconds))];
+}
+
+function ceilingRows(loads: Load[], podium: Measured[], ceiling: Measured[]): BenchResult[] {
   return loads.flatMap((load, i) => {
     const row = (measure: string, unit: string, pick: (m: Measured) => number, lowerIsBetter: boolean) =>
       compared(
@@ -57,6 +66,60 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
       row("server CPU per request", "ms", (m) => m.cpuMsPerRequest, true),
     ];
   });
+}
+
+/** wrangler.toml with INGEST_LIMIT bound, high enough that no request is refused: what counting costs. */
+const LIMITED_CONFIG = "wrangler.bench-ingest-limit.toml";
+
+async function ingestLimitRows(
+  ctx: BenchContext,
+  loads: Load[],
+  without: Measured[],
+  seconds: number,
+): Promise<BenchResult[]> {
+  const picked = loads.flatMap((load, i) =>
+    load.name.startsWith("single") || load.name.endsWith("one game") ? [{ load, without: without[i] }] : [],
+  );
+  const path = join(root, LIMITED_CONFIG);
+  writeFileSync(
+    path,
+    `${readFileSync(join(root, "wrangler.toml"), "utf8")}
+[[ratelimits]]
+name = "INGEST_LIMIT"
+namespace_id = "1003"
+simple = { limit = 1000000, period = 60 }
+`,
+  );
+  try {
+    const limited = await measureAll(
+      ctx,
+      new DevServer(LIMITED_CONFIG),
+      "podium with INGEST_LIMIT",
+      picked.map((p) => p.load),
+      seconds,
+    );
+    return picked.flatMap(({ load, without }, i) => {
+      const row = (measure: string, unit: string, pick: (m: Measured) => number, lowerIsBetter: boolean) =>
+        compared(
+          {
+            suite: "ingest",
+            name: `${load.name}, INGEST_LIMIT bound: ${measure}`,
+            n: load.n,
+            value: pick(limited[i]),
+            unit,
+            baseline: "the same load without INGEST_LIMIT",
+            baselineValue: pick(without),
+          },
+          lowerIsBetter,
+        );
+      return [
+        row("throughput", "reports/s", (m) => m.reportsPerSecond, false),
+        row("ack p99", "ms", (m) => m.p99, true),
+      ];
+    });
+  } finally {
+    rmSync(path, { force: true });
+  }
 }
 
 function ingestLoads(): Load[] {

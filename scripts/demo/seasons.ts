@@ -138,6 +138,12 @@ export async function runSeasons(demo: AdminDemo): Promise<boolean> {
   for (const game of games) {
     ok = (await check(demo, game, seasons.get(game) as SeasonModel[], webhooks.deliveries)) && ok;
   }
+  // The hook's URL may carry a secret: without an admin key the config shows its origin only.
+  const shown = await (await demo.podium.v1.games[":game"].$get({ param: { game: games[0] as string } })).json();
+  const masked = `${new URL(webhooks.url).origin}/…`;
+  const maskedOk = "config" in shown && shown.config.webhook === masked;
+  console.log(`  ${mark(maskedOk)} ${games[0]} config without an admin key shows the webhook as ${masked}`);
+  ok &&= maskedOk;
   spectators.close();
   webhooks.close();
   return ok;

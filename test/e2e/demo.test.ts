@@ -130,6 +130,9 @@ describe.concurrent("the demo's workloads on one server", () => {
       for (const check of ["standings", "awards", "webhook: signed"]) {
         expect(run.stdout).toMatch(new RegExp(`✓ seasons-1 season 1 ${check}`));
       }
+      expect(run.stdout).toMatch(
+        /✓ seasons-1 config without an admin key shows the webhook as http:\/\/127\.0\.0\.1:\d+\/…/,
+      );
       expect(run.stdout).toContain("demo: all boards match");
     });
 

@@ -71,7 +71,9 @@ async function converge(queries: readonly string[]) {
       expect(sharded.gap, query).toBe(false);
       expect(sharded.entries.length, query).toBeGreaterThan(0);
     }
+    // Closed before the file ends: work a socket starts (a relay's, an object's flush) must not outlive the test.
     for (const socket of sockets) socket.socket.close();
+    await until(() => sockets.every((socket) => socket.closed !== undefined));
   }
 }
 

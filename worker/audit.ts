@@ -1,4 +1,5 @@
 import type { AuditAction } from "../protocol/audit-actions";
+import { bearerOf } from "./auth";
 import { addMint, insertAction } from "./d1/audit";
 
 /** What the log needs of a request's context: the database, and the key it came with. */
@@ -16,8 +17,7 @@ export async function keyFingerprint(key: string): Promise<string> {
 }
 
 /** The fingerprint of the request's bearer key. */
-const fingerprint = (c: Caller): Promise<string> =>
-  keyFingerprint(c.req.header("authorization")?.match(/^Bearer\s+(\S+)\s*$/i)?.[1] ?? "");
+const fingerprint = (c: Caller): Promise<string> => keyFingerprint(bearerOf(c.req.header("authorization")) ?? "");
 
 /**
  * Keeps an admin action in D1's audit log, once it has succeeded. A failed

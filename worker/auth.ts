@@ -79,12 +79,16 @@ function digest(key: string): Promise<ArrayBuffer> {
   return crypto.subtle.digest("SHA-256", encoder.encode(key));
 }
 
+/** The key or token of a `Bearer` authorization header, if it has one. */
+export const bearerOf = (authorization: string | undefined): string | undefined =>
+  authorization?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
+
 /** The grant of the bearer key or player token in `authorization`, or a 401 error. */
 export function authenticate(
   authorization: string | undefined,
   env: { INGEST_KEYS?: string; ADMIN_KEYS?: string; PLAYER_TOKEN_SECRET?: string },
 ): Promise<Grant | ApiError> {
-  const bearer = authorization?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
+  const bearer = bearerOf(authorization);
   if (bearer !== undefined && JWT_SHAPE.test(bearer)) return playerGrant(bearer, env.PLAYER_TOKEN_SECRET);
   return grantOf(bearer, env);
 }

@@ -1,7 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import { errorResponse, rateLimited } from "../../protocol/errors";
 import { keyFingerprint } from "../audit";
-import { authenticate, type Grant, mayActAs, mayAdminister, mayIngest } from "../auth";
+import { authenticate, bearerOf, type Grant, mayActAs, mayAdminister, mayIngest } from "../auth";
 import { addressKey } from "../client-address";
 import { type AppEnv, fail } from "../http";
 
@@ -25,14 +25,12 @@ export const requireKey = createMiddleware<KeyedEnv>(async (c, next) => {
     const { success } = await c.env.TOKEN_LIMIT.limit({ key: `${grant.game}\n${grant.player}` });
     if (!success) return errorResponse(rateLimited("with this player token"), { "Retry-After": "10" });
   }
-  if (grant.role === "ingest" && (await overIngestLimit(c.env, bearerOf(c.req.header("authorization"))))) {
+  if (grant.role === "ingest" && (await overIngestLimit(c.env, bearerOf(c.req.header("authorization")) ?? ""))) {
     return errorResponse(rateLimited("with this ingest key"), { "Retry-After": INGEST_RETRY_AFTER });
   }
   c.set("grant", grant);
   await next();
 });
-
-const bearerOf = (authorization: string | undefined): string => authorization?.match(/^Bearer\s+(\S+)\s*$/i)?.[1] ?? "";
 
 /** Seconds a client past the ingest limit is told to wait: the longest period the binding counts in. */
 export const INGEST_RETRY_AFTER = "60";

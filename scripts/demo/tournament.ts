@@ -77,6 +77,11 @@ export async function runTournament(demo: AdminDemo): Promise<boolean> {
   const roster = Array.from({ length: demo.players }, (_, i) => `player-${String(i + 1).padStart(3, "0")}`);
   const spectators = new Spectators(demo, () => ({ limit: 10 }));
   const cohortFeeds = games.map((game) => new LiveFeed(demo.url, game, { cohort: 1, limit: RULES.cohortSize }));
+  const cohortOpened = games.map(() => false);
+  const cohortsOf = async (game: string) => {
+    const body = await (await podium.v1.games[":game"].$get({ param: { game } })).json();
+    return "cohorts" in body ? (body.cohorts ?? 0) : 0;
+  };
   let tournament = 1;
   let entrants = new Map<string, Entrant[]>();
   let fresh = true;
@@ -132,7 +137,7 @@ export async function runTournament(demo: AdminDemo): Promise<boolean> {
     fresh = true;
   };
 
-  const tick = async (second: number) => {
+  const tick = async () => {
     if (Date.now() >= boundary && boundary <= runEnd) {
       progress(`tournament ${tournament} closed, opening the next…`);
       await nextTournament();
@@ -142,10 +147,11 @@ export async function runTournament(demo: AdminDemo): Promise<boolean> {
       fresh = false;
     }
     await Promise.all(arenas.map(play));
-    // Opened once the first joins have opened cohort 1, as the spectators are once the games exist.
-    if (second === 0) {
-      for (const feed of cohortFeeds)
-        await feed.open().catch(() => sender.failure(`the cohort 1 view of ${feed.game} failed`));
+    // Opened once the game's first joins have opened cohort 1: a run that starts in a reset's quiet time has none at first.
+    for (const [g, feed] of cohortFeeds.entries()) {
+      if (cohortOpened[g] || (await cohortsOf(feed.game)) < 1) continue;
+      cohortOpened[g] = true;
+      await feed.open().catch(() => sender.failure(`the cohort 1 view of ${feed.game} failed`));
     }
   };
   await everySecond(Math.ceil((runEnd - started) / 1000), {

@@ -69,7 +69,7 @@ export default defineConfig({
         [],
         {},
         {
-          INGEST_LIMIT: { namespace_id: "1003", simple: { limit: 5, period: 60 } },
+          INGEST_LIMIT: { namespace_id: "1003", simple: { limit: 5, period: 10 } },
         },
       ),
       // The live tests again, on games whose spectators beyond the first go to relays of two sockets each.

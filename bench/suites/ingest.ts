@@ -44,28 +44,38 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
   return [...ceilingRows(loads, podium, ceiling), ...(await ingestLimitRows(ctx, loads, podium, seconds))];
 }
 
+/** A measure as a row of one load: `value` against `baseline`'s measure of the same load. */
+type Measure = [measure: string, unit: string, pick: (m: Measured) => number, lowerIsBetter: boolean];
+
+const THROUGHPUT: Measure = ["throughput", "reports/s", (m) => m.reportsPerSecond, false];
+const P99: Measure = ["ack p99", "ms", (m) => m.p99, true];
+
+function rows(name: string, load: Load, value: Measured, baseline: string, against: Measured, measures: Measure[]) {
+  return measures.map(([measure, unit, pick, lowerIsBetter]) =>
+    compared(
+      {
+        suite: "ingest",
+        name: `${name}: ${measure}`,
+        n: load.n,
+        value: pick(value),
+        unit,
+        baseline,
+        baselineValue: pick(against),
+      },
+      lowerIsBetter,
+    ),
+  );
+}
+
 function ceilingRows(loads: Load[], podium: Measured[], ceiling: Measured[]): BenchResult[] {
-  return loads.flatMap((load, i) => {
-    const row = (measure: string, unit: string, pick: (m: Measured) => number, lowerIsBetter: boolean) =>
-      compared(
-        {
-          suite: "ingest",
-          name: `${load.name}: ${measure}`,
-          n: load.n,
-          value: pick(podium[i]),
-          unit,
-          baseline: CEILING,
-          baselineValue: pick(ceiling[i]),
-        },
-        lowerIsBetter,
-      );
-    return [
-      row("throughput", "reports/s", (m) => m.reportsPerSecond, false),
-      row("ack p50", "ms", (m) => m.p50, true),
-      row("ack p99", "ms", (m) => m.p99, true),
-      row("server CPU per request", "ms", (m) => m.cpuMsPerRequest, true),
-    ];
-  });
+  return loads.flatMap((load, i) =>
+    rows(load.name, load, podium[i], CEILING, ceiling[i], [
+      THROUGHPUT,
+      ["ack p50", "ms", (m) => m.p50, true],
+      P99,
+      ["server CPU per request", "ms", (m) => m.cpuMsPerRequest, true],
+    ]),
+  );
 }
 
 /** wrangler.toml with INGEST_LIMIT bound, high enough that no request is refused: what counting costs. */
@@ -98,25 +108,12 @@ simple = { limit = 1000000, period = 60 }
       picked.map((p) => p.load),
       seconds,
     );
-    return picked.flatMap(({ load, without }, i) => {
-      const row = (measure: string, unit: string, pick: (m: Measured) => number, lowerIsBetter: boolean) =>
-        compared(
-          {
-            suite: "ingest",
-            name: `${load.name}, INGEST_LIMIT bound: ${measure}`,
-            n: load.n,
-            value: pick(limited[i]),
-            unit,
-            baseline: "the same load without INGEST_LIMIT",
-            baselineValue: pick(without),
-          },
-          lowerIsBetter,
-        );
-      return [
-        row("throughput", "reports/s", (m) => m.reportsPerSecond, false),
-        row("ack p99", "ms", (m) => m.p99, true),
-      ];
-    });
+    return picked.flatMap(({ load, without }, i) =>
+      rows(`${load.name}, INGEST_LIMIT bound`, load, limited[i], "the same load without INGEST_LIMIT", without, [
+        THROUGHPUT,
+        P99,
+      ]),
+    );
   } finally {
     rmSync(path, { force: true });
   }

@@ -21,8 +21,16 @@ import { lastPaidPosition, MICROS, poolGrowth, splitPool } from "./prizes";
 import { SeasonBook, STANDINGS_PART } from "./season-book";
 import type { Delivery } from "./webhook";
 
-/** Parts of standings (STANDINGS_PART players each) per D1 batch when a season is copied. */
+/** Parts of standings (STANDINGS_PART players each) in a season's first D1 batch; later ones follow `copyParts`. */
 const COPY_PARTS = 4;
+const COPY_MAX_PARTS = 8;
+/**
+ * What one D1 batch of a copy should take. D1's writes can run beside the
+ * object's own (under wrangler dev they share its thread), and a request
+ * arriving meanwhile waits the whole batch: measured at 10^6 players, the
+ * worst writes during a close each overlapped a 2000-player batch of 140 ms.
+ */
+const COPY_TARGET_MS = 40;
 const COPY_RETRY_MS = 1000;
 const COPY_RETRY_MAX_MS = 5 * 60 * 1000;
 /** Between two batches of a copy, the object is left to requests at least this long... */
@@ -109,6 +117,8 @@ export class SeasonWorkflow {
   /** While D1 refuses a season's copy: when to try again (kept in memory; a restart tries at once). */
   private copyRetryAt = 0;
   private copyFailures = 0;
+  /** Parts per D1 batch, sized by how long the last batch took a part (see `copyParts`). */
+  private copyPartsNext = COPY_PARTS;
 
   constructor(
     private readonly host: SeasonHost,
@@ -182,7 +192,7 @@ export class SeasonWorkflow {
     }
     // A sharded close stages its merged standings a few parts a firing, before they are copied.
     if (across.active && (await across.stage())) this.parts.clock.arm(Date.now() + COPY_PAUSE_MS);
-    const copy = book.pendingCopy(COPY_PARTS);
+    const copy = book.pendingCopy(this.copyPartsNext);
     if (copy !== undefined) {
       const started = Date.now();
       try {
@@ -198,6 +208,7 @@ export class SeasonWorkflow {
       this.copyFailures = 0;
       const took = Date.now() - started;
       this.copyRetryAt = Date.now() + Math.max(COPY_PAUSE_MS, COPY_PACE * took);
+      this.copyPartsNext = copyParts(this.copyPartsNext, took, copy.parts.length);
       book.copied(copy);
     }
     this.arm(Date.now());
@@ -381,4 +392,16 @@ export class SeasonWorkflow {
     }
     return splitPool(pool, ranges, top);
   }
+}
+
+/**
+ * Parts for the next D1 batch of a copy, after one of `parts` parts took
+ * `took` ms: as many as fit COPY_TARGET_MS at that pace (at least one), at
+ * most twice the current number, so that one fast batch does not make the
+ * next one long.
+ */
+export function copyParts(current: number, took: number, parts: number): number {
+  if (parts === 0) return current;
+  const fit = Math.floor(COPY_TARGET_MS / Math.max(took / parts, 1));
+  return Math.max(1, Math.min(fit, 2 * current, COPY_MAX_PARTS));
 }

@@ -143,9 +143,9 @@ describe("SeasonWorkflow", () => {
 
       // Its post waits for the archive (the hook outbox sends it in its turn).
       expect(seasons.seasonClosed(1)).toEqual({ state: "archiving" });
-      // The alarm copies 4 parts per firing; then the season's post is due.
+      // The alarm copies 4 parts at its first firing, then more while D1 keeps up; then the season's post is due.
       for (let firing = 0; firing < 5 && world.copies.at(-1)?.last !== true; firing++) await seasons.alarm(CLOSE_AT);
-      expect(world.copies.map((c) => c.parts.length)).toEqual([4, 4, 2]);
+      expect(world.copies.map((c) => c.parts.length)).toEqual([4, 6]);
       expect(copiedEntries(world.copies)).toEqual(standings);
       expect(world.outbox()).toEqual([]);
       expect((await seasons.summary(1))?.complete).toBe(true);
@@ -194,7 +194,7 @@ describe("SeasonWorkflow", () => {
 
   it("paces the copy: after each D1 batch the object is left to requests twice as long as the batch took", async () => {
     await runInDurableObject(stub(), async (_, state) => {
-      const world = seeded(state, 5_000);
+      const world = seeded(state, 10_000);
       const seasons = world.workflow();
       seasons.close(CLOSE_AT);
       while (seasons.step());
@@ -208,6 +208,23 @@ describe("SeasonWorkflow", () => {
         expect(wait).toBeLessThanOrEqual(d1Ms === 0 ? 25 : 2 * d1Ms + 60);
       }
       expect(world.copies).toHaveLength(2);
+    });
+  });
+
+  it("sizes each D1 batch by how long the last took a part: one part while D1 is slow, growing to 8 while it keeps up", async () => {
+    await runInDurableObject(stub(), async (_, state) => {
+      const world = seeded(state, 10_000);
+      const seasons = world.workflow();
+      seasons.close(CLOSE_AT);
+      while (seasons.step());
+      // 200 ms for 4 parts is 50 ms a part, past the 40 ms a batch should take: one part a batch.
+      world.d1Ms = 200;
+      for (let firing = 0; firing < 2; firing++) await seasons.alarm(CLOSE_AT);
+      world.d1Ms = 0;
+      for (let firing = 0; firing < 8 && world.copies.at(-1)?.last !== true; firing++) await seasons.alarm(CLOSE_AT);
+      // Back to fast, each batch at most doubles the last.
+      expect(world.copies.map((c) => c.parts.length)).toEqual([4, 1, 1, 2, 4, 8]);
+      expect(copiedEntries(world.copies).map((e) => e.rank)).toEqual(Array.from({ length: 10_000 }, (_, i) => i + 1));
     });
   });
 

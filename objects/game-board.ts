@@ -52,7 +52,7 @@ import { ShardLink } from "./shards/shard-link";
 import type { ShardSet } from "./shards/shard-set";
 import type { ShardSummary } from "./shards/summary";
 import { GameRecord } from "./storage/game-record";
-import { GameTables } from "./storage/tables";
+import { GameTables, resetOnRollback } from "./storage/tables";
 import { TieredBoards, TieredSource } from "./tiered";
 
 /** What the object rebuilds from its storage at each start (and after a deletion). */
@@ -369,7 +369,7 @@ export class GameBoard extends DurableObject<Env> {
   /** Builds the in-memory state from storage: at construction, and after a deletion. */
   private async restore(): Promise<void> {
     const now = Date.now();
-    const tables = new GameTables(this.ctx.storage);
+    const tables = new GameTables(this.ctx.storage, resetOnRollback(this.ctx));
     const { meta, log, stats, gainSpent, schema } = tables;
     this.record = new GameRecord(meta, schema);
     const clock = new AlarmClock(this.ctx, tables.schema.exists);

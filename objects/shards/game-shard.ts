@@ -28,7 +28,7 @@ import { type Applied, PlayerBoard } from "../players/player-board";
 import { TRENDING_KEPT } from "../reads";
 import { statsOf } from "../results";
 import { GameRecord } from "../storage/game-record";
-import { GameTables } from "../storage/tables";
+import { GameTables, resetOnRollback } from "../storage/tables";
 import { type ShardClose, ShardSeasons } from "./shard-seasons";
 import { SummaryNotice } from "./summary";
 
@@ -350,7 +350,7 @@ export class GameShard extends DurableObject<Env> {
 
   private async restore(): Promise<void> {
     const now = Date.now();
-    this.tables = new GameTables(this.ctx.storage);
+    this.tables = new GameTables(this.ctx.storage, resetOnRollback(this.ctx));
     const { meta, schema, gainSpent } = this.tables;
     this.record = new GameRecord(meta, schema);
     this.placement = meta.read<Placement>("placement");

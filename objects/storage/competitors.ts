@@ -70,7 +70,8 @@ export class CompetitorsTable {
       schema.exists,
     );
     if (this.rows.holdsAny((key) => epochOfKey(key) < this.epoch)) this.epochs.markStale();
-    if (schema.exists) while (transaction(() => this.rows.flushStep()));
+    // Everything, not only the flush a restart resumes: the places joins hold are counted from the table.
+    if (schema.exists) while (transaction(() => this.rows.flushStep()) || this.rows.holding);
     this.waiting = schema.exists ? this.count("epoch = ? AND pending = 1") : 0;
   }
 

@@ -29,7 +29,15 @@ export class GameTables {
   readonly cohorts: CohortPlaces;
   readonly competitors: CompetitorsTable;
 
-  constructor(private readonly storage: DurableObjectStorage) {
+  /**
+   * `rolledBack`: told when a transaction throws, its writes undone. Memory
+   * may already hold what they wrote (rows written behind, a retired board),
+   * so a game's object resets itself on it (see `resetOnRollback`).
+   */
+  constructor(
+    private readonly storage: DurableObjectStorage,
+    private readonly rolledBack: (error: unknown) => void = () => {},
+  ) {
     const sql = storage.sql;
     this.schema = new ObjectSchema(sql, (work) => this.transaction(work));
     this.meta = new MetaTable(sql, this.schema);
@@ -107,6 +115,25 @@ export class GameTables {
   }
 
   transaction<T>(work: () => T): T {
-    return this.storage.transactionSync(work);
+    try {
+      return this.storage.transactionSync(work);
+    } catch (error) {
+      this.rolledBack(error);
+      throw error;
+    }
   }
+}
+
+/**
+ * What an object does when one of its transactions throws: writes are
+ * validated before their transaction, so only storage failing (full, or a
+ * bug) gets here, and the in-memory state may no longer match storage.
+ * The object resets (the failed request is answered with an error) and the
+ * next request rebuilds it from storage, which holds every acknowledged write.
+ */
+export function resetOnRollback(ctx: DurableObjectState): (error: unknown) => void {
+  return (error) => {
+    console.error("a transaction rolled back: resetting the object to rebuild it from storage", error);
+    ctx.abort(`a transaction rolled back: ${error instanceof Error ? error.message : String(error)}`);
+  };
 }

@@ -173,6 +173,11 @@ export class WriteBehind<V> {
     }
   }
 
+  /** Whether any row is held in memory or logged ahead of the table (a flush would write or drop something). */
+  get holding(): boolean {
+    return this.pending.size > 0 || this.flushing.size > 0 || this.logged > 0;
+  }
+
   /** Whether flush steps are waiting to run. */
   get flushDue(): boolean {
     return (

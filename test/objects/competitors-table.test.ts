@@ -56,4 +56,21 @@ describe("CompetitorsTable: joins logged per write, flushed in the background", 
       expect(open(state).many(["p7"]).size).toBe(0);
     });
   });
+
+  it("counts the places joins hold after a restart that resumes a flush cut short, joins logged after it included", async () => {
+    const stub = env.BOARD.getByName(uniqueGame("competitors"));
+    await runInDurableObject(stub, (_, state) => {
+      const table = open(state);
+      state.storage.transactionSync(() => {
+        for (let i = 0; i < 2001; i++) table.join(`p${String(i).padStart(4, "0")}`, 10, true);
+      });
+      // One flush step of 2000 rows, then a kill before the next: the mark holds how far it got.
+      state.storage.transactionSync(() => table.flushStep());
+      state.storage.transactionSync(() => table.join("late", 11, true));
+      expect(table.pending).toBe(2002);
+      const restarted = open(state);
+      expect(restarted.pending).toBe(2002);
+      expect([count(state, "competitors_log"), count(state, "competitors")]).toEqual([0, 2002]);
+    });
+  });
 });

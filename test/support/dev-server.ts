@@ -53,9 +53,11 @@ export class DevServer {
       try {
         return await this.launch(this.port);
       } catch (error) {
-        // Another process on the machine took the port between our check and wrangler's bind.
-        if (restart || tries === 3 || !this.output.includes("Address already in use")) throw error;
-        this.port = undefined;
+        if (tries === 3 || !this.output.includes("Address already in use")) throw error;
+        // A restart keeps its port, which the killed server's last process may not have let go of yet (seen on a
+        // loaded machine); otherwise another process took the port between our check and wrangler's bind.
+        if (restart) await new Promise((r) => setTimeout(r, 2000));
+        else this.port = undefined;
       }
     }
   }

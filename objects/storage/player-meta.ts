@@ -12,9 +12,17 @@ export interface MetaSource {
 /**
  * Meta rows weigh their JSON plus what a row costs in memory besides (bytes,
  * roughly): flushed from 4 MB pending (20,000 rows of 100 B meta, 3,600 of
- * 1 KB), at most 8 MB in memory, a replay of at most 100,000 logged.
+ * 1 KB), at most 8 MB in memory, a replay of at most 100,000 logged. A step
+ * writes at most 900 KB of it: the step's parameter escapes each meta's JSON
+ * again, at worst doubling it, and must stay under the platform's 2 MB.
  */
-const LIMITS: WriteBehindLimits = { flushAt: 4_000_000, pendingLimit: 8_000_000, loggedLimit: 100_000, step: 2000 };
+const LIMITS: WriteBehindLimits = {
+  flushAt: 4_000_000,
+  pendingLimit: 8_000_000,
+  loggedLimit: 100_000,
+  step: 2000,
+  stepWeight: 900_000,
+};
 const ROW_BYTES = 100;
 
 /**

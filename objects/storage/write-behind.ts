@@ -36,6 +36,11 @@ export interface WriteBehindLimits {
   loggedLimit: number;
   /** Rows written to the table per flush step (one transaction, a few ms). */
   step: number;
+  /**
+   * What a step's rows may weigh at most: they go to SQLite as one JSON
+   * parameter, and the platform refuses a value over 2 MB.
+   */
+  stepWeight?: number;
 }
 
 /** A log entry: rows as tuples, and removed keys. */
@@ -205,12 +210,14 @@ export class WriteBehind<V> {
     const tuples: unknown[][] = [];
     const removed: string[] = [];
     const written: string[] = [];
-    while (written.length < this.limits.step && this.flushOrder.length > 0) {
+    const { step, stepWeight = Number.POSITIVE_INFINITY } = this.limits;
+    for (let weight = 0; written.length < step && weight < stepWeight && this.flushOrder.length > 0; ) {
       const key = this.flushOrder.pop() as string;
       const value = this.flushing.get(key);
       if (value === undefined) continue;
       if (value === null) removed.push(key);
       else tuples.push(this.store.toTuple(key, value));
+      weight += this.weight(value);
       written.push(key);
     }
     if (tuples.length > 0) this.store.write(tuples);

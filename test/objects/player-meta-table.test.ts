@@ -13,8 +13,8 @@ function open(state: DurableObjectState) {
   return new PlayerMetaTable(state.storage.sql, schema, new MetaTable(state.storage.sql, schema));
 }
 
-/** Meta of about 400 bytes: 12,000 players' weigh past the 4 MB that starts a flush. */
-const PAD = "x".repeat(380);
+/** Meta of about 300 bytes: 12,000 players' weigh past the 4 MB that starts a flush, 2000 of them fit a step. */
+const PAD = "x".repeat(280);
 const metas = (n: number, run: number) =>
   new Map<string, string | null>(
     Array.from({ length: n }, (_, i) => [
@@ -73,6 +73,35 @@ describe("PlayerMetaTable: meta logged per batch, flushed to the table in the ba
       expect(count(state, "meta_log")).toBe(0);
       expect(count(state, "player_meta")).toBe(12_000 - 2);
       expected(open(state));
+    });
+  }, 60_000);
+
+  it("writes fewer rows a step when their meta is large: a step's parameter stays far under the platform's 2 MB", async () => {
+    const stub = env.BOARD.getByName(uniqueGame("meta-table"));
+    await runInDurableObject(stub, (_, state) => {
+      const table = open(state);
+      // About the largest meta a report may carry (1 KB of JSON), most of it escaped quotes: escaped again, each doubles.
+      const quotes = JSON.stringify({ q: '"'.repeat(505) });
+      const fat = new Map<string, string | null>(
+        Array.from({ length: 4000 }, (_, i) => [`p${String(i).padStart(5, "0")}`, quotes]),
+      );
+      state.storage.transactionSync(() => table.write(fat));
+      const sizes: number[] = [];
+      let parameter = 0;
+      const exec = state.storage.sql.exec.bind(state.storage.sql);
+      state.storage.sql.exec = ((query: string, ...bindings: unknown[]) => {
+        if (query.includes("INSERT OR REPLACE INTO player_meta"))
+          parameter = Math.max(parameter, String(bindings[0]).length);
+        return exec(query, ...bindings);
+      }) as typeof exec;
+      for (let before = 0; count(state, "meta_log") > 0; before = count(state, "player_meta")) {
+        state.storage.transactionSync(() => table.flushStep());
+        sizes.push(count(state, "player_meta") - before);
+      }
+      state.storage.sql.exec = exec;
+      expect(sizes.slice(0, -1).every((rows) => rows > 400 && rows < 1000)).toBe(true);
+      expect(parameter).toBeLessThan(2_000_000);
+      expect(count(state, "player_meta")).toBe(4000);
     });
   }, 60_000);
 

@@ -24,8 +24,9 @@ interface Staging {
   part: number;
   /** Each shard's closed board entries already staged. */
   cursors: number[];
-  /** The last staged entry's score and rank (a shared rank goes on across parts). */
+  /** The last staged entry's score, subscore and rank (a shared rank goes on across parts). */
   score: number | null;
+  subscore?: number;
   rank: number;
 }
 
@@ -66,14 +67,18 @@ export class SeasonsAcross {
     return this.closing !== undefined || this.staging !== undefined;
   }
 
-  /** Closes the open season on every shard at `at` (or finishes a close begun); answers its number. */
+  /**
+   * Closes the open season on every shard at `at`; answers its number. A
+   * close cut short (a shard failed to answer, or the object died) is the
+   * close asked for again, by the alarm's retry or an admin: it is finished,
+   * and no other begins, since the season it closes is still the open one.
+   */
   close(at: number): Promise<number> {
     return this.inTurn(async () => {
+      if (this.closing !== undefined) return this.finishClose();
       while (await this.stageParts());
-      if (this.closing === undefined) {
-        const season = this.book.current().number;
-        this.tables.transaction(() => this.tables.meta.write("closingAcross", { season, at }));
-      }
+      const season = this.book.current().number;
+      this.tables.transaction(() => this.tables.meta.write("closingAcross", { season, at }));
       return this.finishClose();
     });
   }
@@ -207,9 +212,10 @@ export class SeasonsAcross {
     for (const { shard } of taken) cursors[shard]++;
     const position = sum(from.cursors);
     const shared = this.config().ties === "shared";
-    // The first entry's rank follows the last one staged when their scores are equal (shared ties).
+    // The first entry's rank follows the last one staged when they share a value (shared ties): score and subscore.
     const first = taken[0]?.entry;
-    const firstRank = shared && first !== undefined && first.score === from.score ? from.rank : position + 1;
+    const tied = first !== undefined && first.score === from.score && first.subscore === from.subscore;
+    const firstRank = shared && tied ? from.rank : position + 1;
     const entries = rankConsecutive(
       taken.map((t) => t.entry),
       position,
@@ -221,8 +227,7 @@ export class SeasonsAcross {
       ...from,
       part: from.part + 1,
       cursors,
-      score: last?.score ?? from.score,
-      rank: last?.rank ?? from.rank,
+      ...(last === undefined ? {} : { score: last.score, subscore: last.subscore, rank: last.rank }),
     };
     return { entries, next };
   }

@@ -8,6 +8,7 @@ import {
   type Outcome,
   ratingLocked,
   refused,
+  seasonStillHeld,
   tiebreakLocked,
 } from "../protocol/errors";
 
@@ -15,7 +16,9 @@ import {
  * The config after `patch`, or why the change is refused:
  * - how scores aggregate, how equal scores order (tiebreak), how the game is rated and how many shards hold it
  *   are fixed once the board has players (`players`: every player this
- *   object knows; a sharded game's shards check their own);
+ *   object knows; a sharded game's shards check their own), and the shard
+ *   count also while a closed season's board is held until its standings
+ *   are gathered (`gathering`: by the shards, or by the game's object);
  * - each shard holds at most MAX_PLAYERS_LIMIT players;
  * - a gain bound on a board where lower is better needs a max (a first
  *   report gains from the worst score allowed, which would otherwise be 0,
@@ -24,7 +27,12 @@ import {
  * - ratings that need every player of a result in one object, dense ties
  *   and cohorts are refused on a sharded game.
  */
-export function changeConfig(config: GameConfig, patch: GameConfigPatch, players: number): Outcome<GameConfig> {
+export function changeConfig(
+  config: GameConfig,
+  patch: GameConfigPatch,
+  players: number,
+  gathering?: number,
+): Outcome<GameConfig> {
   if (patch.aggregate !== undefined && patch.aggregate !== config.aggregate && players > 0) {
     return refused(aggregateLocked(players));
   }
@@ -37,6 +45,9 @@ export function changeConfig(config: GameConfig, patch: GameConfigPatch, players
   }
   if (patch.shards !== undefined && patch.shards !== config.shards && players > 0) {
     return refused(notEmpty(players, "shards"));
+  }
+  if (patch.shards !== undefined && patch.shards !== config.shards && gathering !== undefined) {
+    return refused(seasonStillHeld(gathering));
   }
   // Players already on the board arrived before cohorts: none would have a place.
   if (patch.cohorts && config.cohorts === null && players > 0) return refused(notEmpty(players, "cohorts"));

@@ -175,12 +175,12 @@ export class GameBoard extends DurableObject<Env> {
 
   async configure(game: string, patch: GameConfigPatch): Promise<Outcome<GameConfig>> {
     const now = Date.now();
-    const changed = changeConfig(this.record.config, patch, this.players.board.knownPlayers);
+    const { tables, seasons } = this.restored;
+    const changed = changeConfig(this.record.config, patch, this.players.board.knownPlayers, seasons.gathering);
     if (!changed.ok) return changed;
     const config = changed.value;
     const placed = await this.restored.link.place(game, this.record.config, config);
     if (!placed.ok) return placed;
-    const { tables, seasons } = this.restored;
     const rescheduled = tables.transaction(() => {
       this.players.create(game, now);
       this.record.recordConfig(config, now);

@@ -120,7 +120,7 @@ const settings = {
     .openapi({
       description:
         "Objects the game's players spread over (1: one object). Every read stays exact. Changes only while " +
-        "the board is empty",
+        "the board is empty and no closed season's board is still held for its archive (409 not_empty)",
     }),
   maxTeams: z
     .number()

@@ -300,6 +300,13 @@ export const notEmpty = (players: number, what: string): ApiError => ({
   message: `${what} can only change while the board is empty; it has ${players} players`,
 });
 
+/** A new shard count while a closed season's board is still held (by the shards, or the game's object) for its archive. */
+export const seasonStillHeld = (season: number): ApiError => ({
+  status: 409,
+  code: "not_empty",
+  message: `shards can only change while the board is empty; closed season ${season}'s board is still held while its standings are gathered for the archive: try again shortly`,
+});
+
 export const needsOneShard = (what: string): ApiError => ({
   status: 409,
   code: "needs_one_shard",

@@ -119,6 +119,9 @@ export class SeasonWorkflow {
   private copyFailures = 0;
   /** Parts per D1 batch, sized by how long the last batch took a part (see `copyParts`). */
   private copyPartsNext = COPY_PARTS;
+  /** While a shard fails to answer a sharded close or its staging: when to try again (in memory, as copyRetryAt). */
+  private acrossRetryAt = 0;
+  private acrossFailures = 0;
 
   constructor(
     private readonly host: SeasonHost,
@@ -148,7 +151,7 @@ export class SeasonWorkflow {
     const { book, tables, across } = this.parts;
     if (across.active) {
       // A sharded close goes on where its records say, on the alarm.
-      if (across.busy) this.parts.clock.arm(now + 1);
+      if (across.gathering !== undefined) this.parts.clock.arm(now + 1);
       this.arm(now);
       return;
     }
@@ -171,7 +174,7 @@ export class SeasonWorkflow {
   arm(now: number): void {
     const { book, clock } = this.parts;
     const { endsAt } = book.current();
-    if (endsAt !== null) clock.arm(endsAt);
+    if (endsAt !== null) clock.arm(Math.max(endsAt, this.acrossRetryAt));
     if (book.copyPending) clock.arm(Math.max(now + 1, this.copyRetryAt));
   }
 
@@ -184,14 +187,11 @@ export class SeasonWorkflow {
     const game = this.host.game();
     if (game === undefined) return;
     const { book, archive, across } = this.parts;
-    const { endsAt } = book.current();
-    if (endsAt !== null && endsAt <= firedFor) {
-      const at = Math.max(Date.now(), endsAt);
-      if (across.active) await across.close(at);
-      else this.close(at);
+    if (across.active) await this.alarmAcross(game, firedFor);
+    else {
+      const { endsAt } = book.current();
+      if (endsAt !== null && endsAt <= firedFor) this.close(Math.max(Date.now(), endsAt));
     }
-    // A sharded close stages its merged standings a few parts a firing, before they are copied.
-    if (across.active && (await across.stage())) this.parts.clock.arm(Date.now() + COPY_PAUSE_MS);
     const copy = book.pendingCopy(this.copyPartsNext);
     if (copy !== undefined) {
       const started = Date.now();
@@ -212,6 +212,30 @@ export class SeasonWorkflow {
       book.copied(copy);
     }
     this.arm(Date.now());
+  }
+
+  /**
+   * A sharded game's part of a firing: the close at the boundary, then a few
+   * parts of its staging. A shard that fails to answer leaves the records
+   * where they were, and both are tried again after a backoff, not at the
+   * boundary already past (which would fire the alarm again at once).
+   */
+  private async alarmAcross(game: string, firedFor: number): Promise<void> {
+    const { book, across, clock } = this.parts;
+    if (firedFor < this.acrossRetryAt) return;
+    try {
+      const { endsAt } = book.current();
+      if (endsAt !== null && endsAt <= firedFor) await across.close(Math.max(Date.now(), endsAt));
+      // Its merged standings are staged a few parts a firing, before they are copied.
+      if (await across.stage()) clock.arm(Date.now() + COPY_PAUSE_MS);
+      this.acrossFailures = 0;
+      this.acrossRetryAt = 0;
+    } catch (error) {
+      this.acrossFailures++;
+      this.acrossRetryAt = Date.now() + backoffMs(this.acrossFailures, COPY_RETRY_MS, COPY_RETRY_MAX_MS);
+      console.error(`seasons of ${game}: closing across the shards failed, retrying`, error);
+      clock.arm(this.acrossRetryAt);
+    }
   }
 
   /**
@@ -279,6 +303,18 @@ export class SeasonWorkflow {
     return this.parts.book.current();
   }
 
+  /**
+   * A closed season whose standings are still being gathered: from the
+   * shards, which hold its board until then, or from this object's retained
+   * rows (staged, then released). Undefined when none is.
+   */
+  get gathering(): number | undefined {
+    const { across, book, tables } = this.parts;
+    if (this.host.game() === undefined) return undefined;
+    if (across.active) return across.gathering;
+    return book.staging()?.season ?? (tables.retaining ? book.current().number - 1 : undefined);
+  }
+
   /** Every season, newest first, the open one first with its live player count and leader. */
   async list(): Promise<SeasonSummary[]> {
     const { players, leader } = await this.host.standing();
@@ -292,10 +328,14 @@ export class SeasonWorkflow {
 
   /** Closes the open season now, as its boundary would; answers the closed season. */
   async closeNow(): Promise<SeasonSummary> {
-    const { across, book } = this.parts;
-    const season = across.active ? await across.close(Date.now()) : this.close(Date.now());
-    if (across.active) this.parts.clock.arm(Date.now() + 1);
-    return book.closed(season) as SeasonSummary;
+    const { across, book, clock } = this.parts;
+    if (!across.active) return book.closed(this.close(Date.now())) as SeasonSummary;
+    try {
+      return book.closed(await across.close(Date.now())) as SeasonSummary;
+    } finally {
+      // The alarm stages the standings, or goes on with a close a shard failed to answer.
+      clock.arm(Date.now() + 1);
+    }
   }
 
   /**

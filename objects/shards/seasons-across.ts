@@ -62,9 +62,9 @@ export class SeasonsAcross {
     return this.shards() !== undefined;
   }
 
-  /** Whether a close or its staging is under way (the alarm goes on with it). */
-  get busy(): boolean {
-    return this.closing !== undefined || this.staging !== undefined;
+  /** The season whose close or staging is under way (the alarm goes on with it): its shards still hold its closed boards. */
+  get gathering(): number | undefined {
+    return (this.closing ?? this.staging)?.season;
   }
 
   /**

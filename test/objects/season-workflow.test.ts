@@ -1,12 +1,14 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { boardOrder } from "../../engine/board-order";
 import { GainAllowance } from "../../engine/gain-allowance";
 import type { Ranking } from "../../engine/ranking";
 import { BoardLoader } from "../../objects/board-loader";
 import { type PendingCopy, SeasonBook, STANDINGS_PART } from "../../objects/seasons/season-book";
 import { type SeasonHost, SeasonWorkflow } from "../../objects/seasons/season-workflow";
 import { SeasonsAcross } from "../../objects/shards/seasons-across";
+import type { ShardSet } from "../../objects/shards/shard-set";
 import { GameTables } from "../../objects/storage/tables";
 import type { LeaderboardEntry } from "../../protocol/boards";
 import { DEFAULT_CONFIG, type GameConfig } from "../../protocol/config";
@@ -41,8 +43,8 @@ class World {
     this.board = loader.open(CONFIG, CLOSE_AT);
   }
 
-  /** A workflow as the object builds one at each start: a new book over the same storage. */
-  workflow(game: string | undefined = "g"): SeasonWorkflow {
+  /** A workflow as the object builds one at each start: a new book over the same storage (and for a sharded game, `shards`). */
+  workflow(game: string | undefined = "g", shards: () => ShardSet | undefined = () => undefined): SeasonWorkflow {
     const host: SeasonHost = {
       game: () => game,
       config: () => CONFIG,
@@ -75,13 +77,7 @@ class World {
           this.copies.push(copy);
         },
       },
-      // A game on one object: its seasons are its own.
-      across: new SeasonsAcross(
-        this.tables,
-        book,
-        () => undefined,
-        () => CONFIG,
-      ),
+      across: new SeasonsAcross(this.tables, book, shards, () => CONFIG),
     });
   }
 
@@ -136,7 +132,10 @@ describe("SeasonWorkflow", () => {
       expect(seasons.step()).toBe(true);
       expect(world.staging()).toBe(4);
       expect(world.outbox()).toHaveLength(4);
+      // Until its rows are released, the closed board is held (a new shard count waits for it).
+      expect(seasons.gathering).toBe(1);
       while (seasons.step());
+      expect(seasons.gathering).toBeUndefined();
       expect(world.staging()).toBe(null);
       expect(world.outbox()).toHaveLength(5_000 / STANDINGS_PART);
       expect(world.tables.log.retainedBoard).toBeUndefined();
@@ -259,6 +258,65 @@ describe("SeasonWorkflow", () => {
       await seasons.alarm(CLOSE_AT);
       expect(world.armed).toEqual([]);
       expect(world.copies).toEqual([]);
+    });
+  });
+
+  it("tries a sharded close a shard failed to answer again after a growing backoff, never at once, and never throws", async () => {
+    await runInDurableObject(stub(), async (_, state) => {
+      const world = seeded(state, 0);
+      // Two shards holding a player each; the second fails to answer its first two closes.
+      let failures = 2;
+      const asked: number[] = [];
+      const shard = (player: string, fails: boolean) => ({
+        closeSeason: async (season: number) => {
+          asked.push(season);
+          if (fails && failures-- > 0) throw new Error("the shard did not answer");
+          return { season, players: 1, poolMicros: 0 };
+        },
+        seasonStandings: async (_season: number, from: number) =>
+          from === 0 ? [{ player, score: 1, ts: 1, rank: 0 }] : [],
+        releaseSeason: async () => {},
+      });
+      const stubs = [shard("a", false), shard("b", true)];
+      const set = {
+        count: 2,
+        order: boardOrder(false, undefined),
+        ask: <T>(count: number, call: (stub: unknown, i: number) => Promise<T>) =>
+          Promise.all(stubs.slice(0, count).map((s, i) => call(s, i))),
+      };
+      const seasons = world.workflow("g", () => set as unknown as ShardSet);
+      world.tables.transaction(() => seasons.reconfigure(CONFIG, { ...CONFIG, season: { every: "hour" } }, CREATED));
+      const boundary = seasons.current().endsAt as number;
+
+      const waits: number[] = [];
+      let firedFor = boundary;
+      for (let failure = 0; failure < 2; failure++) {
+        world.armed.length = 0;
+        const before = Date.now();
+        await seasons.alarm(firedFor);
+        expect(seasons.current().number).toBe(1);
+        // Never the boundary already past, which would fire again at once.
+        firedFor = Math.min(...world.armed);
+        waits.push(firedFor - before);
+      }
+      expect(waits[0]).toBeGreaterThanOrEqual(750 - 5);
+      expect(waits[0]).toBeLessThanOrEqual(1250 + 5);
+      expect(waits[1]).toBeGreaterThanOrEqual(1500 - 5);
+      expect(waits[1]).toBeLessThanOrEqual(2500 + 5);
+      // A firing for something due sooner (a history sample) leaves the shards alone until the retry is due.
+      const askedBefore = asked.length;
+      await seasons.alarm(firedFor - 100);
+      expect(asked).toHaveLength(askedBefore);
+
+      await seasons.alarm(firedFor);
+      expect(seasons.current().number).toBe(2);
+      expect((await seasons.summary(1))?.players).toBe(2);
+      for (let firing = 0; firing < 3 && world.copies.at(-1)?.last !== true; firing++) await seasons.alarm(firedFor);
+      expect(seasons.gathering).toBeUndefined();
+      expect(copiedEntries(world.copies).map((e) => [e.player, e.rank])).toEqual([
+        ["a", 1],
+        ["b", 2],
+      ]);
     });
   });
 });

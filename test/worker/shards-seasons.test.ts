@@ -1,7 +1,7 @@
 import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { ADMIN, call, postScores, uniqueGame } from "../support/worker-client";
+import { ADMIN, call, errorOf, postScores, uniqueGame } from "../support/worker-client";
 
 // A sharded game's seasons answer as its twin's on one object: the pool fed
 // by every shard, the close on every shard at once, the awards from the merged
@@ -131,5 +131,28 @@ describe("a sharded game's seasons", () => {
         ) as Record<string, unknown>,
       );
     expect(await closed(game)).toEqual(await closed(twin));
+  }, 60_000);
+
+  it("refuses a new shard count while the shards still hold a closed season's board, and takes it once archived", async () => {
+    const game = uniqueGame("season-shards");
+    expect((await call(`/v1/games/${game}`, { method: "PUT", key: ADMIN, json: { shards: 2 } })).status).toBe(200);
+    // 10 parts of standings: staged 4 a firing, 20 ms apart at the least, so the change below comes mid-way.
+    for (let batch = 0; batch < 5; batch++) {
+      const scores = Array.from({ length: 1000 }, (_, i) => ({ player: `p${batch}-${i}`, score: i, ts: 1000 + i }));
+      expect((await postScores(game, { scores })).status).toBe(200);
+    }
+    await json(`/v1/games/${game}/seasons/close`, { method: "POST", key: ADMIN });
+    expect((await json(`/v1/games/${game}/leaderboard`)).total).toBe(0);
+    const refused = await call(`/v1/games/${game}`, { method: "PUT", key: ADMIN, json: { shards: 1 } });
+    expect(refused.status).toBe(409);
+    const error = await errorOf(refused);
+    expect(error.code).toBe("not_empty");
+    expect(error.message).toContain("closed season 1's board is still held");
+    await archived(game);
+    const standings = (await json(`/v1/games/${game}/seasons/1/leaderboard?limit=1000&offset=4000`)).entries as {
+      rank: number;
+    }[];
+    expect(standings.map((e) => e.rank)).toEqual(Array.from({ length: 1000 }, (_, i) => 4001 + i));
+    expect((await call(`/v1/games/${game}`, { method: "PUT", key: ADMIN, json: { shards: 1 } })).status).toBe(200);
   }, 60_000);
 });

@@ -25,7 +25,8 @@ import {
   statsNotFound,
   teamNotFound,
 } from "../protocol/errors";
-import type { Profile, ProfileBody, ScoreReport } from "../protocol/reports";
+import { type PackedReports, unpackReports } from "../protocol/packed-reports";
+import type { Profile, ProfileBody } from "../protocol/reports";
 import type { MatchResult, PlayerEvent, PlayerStats } from "../protocol/results";
 import type { AwardEntry, PrizeProjection, SeasonSummary } from "../protocol/seasons";
 import { AlarmClock } from "./alarm/alarm-clock";
@@ -147,8 +148,8 @@ export class GameBoard extends DurableObject<Env> {
   }
 
   /** Reports for this object's board; a sharded game's go to its shards (the Worker routes them again). */
-  async applyReports(game: string, reports: ScoreReport[]): Promise<Outcome<Applied>> {
-    return this.unsharded(() => this.players.applyReports(game, reports));
+  async applyReports(game: string, packed: PackedReports): Promise<Outcome<Applied>> {
+    return this.unsharded(() => this.players.applyReports(game, unpackReports(packed)));
   }
 
   /** A shard's board changed (each tells at most once per liveEvery): directory row, history and live views follow. */

@@ -9,6 +9,7 @@ import {
   refused,
   shardsChanged,
 } from "../protocol/errors";
+import { packReports } from "../protocol/packed-reports";
 import type { Accepted, ScoreReport } from "../protocol/reports";
 import { groupsOf, type MatchResult, type PlayerEvent } from "../protocol/results";
 import { shardName, shardOf } from "../protocol/shards";
@@ -61,9 +62,9 @@ export interface BatchKind<T> {
 export const REPORTS: BatchKind<ScoreReport> = {
   what: "reports",
   playersOf: (r) => [r.player],
-  board: async (env, game, items) => await env.BOARD.getByName(game).applyReports(game, items),
+  board: async (env, game, items) => await env.BOARD.getByName(game).applyReports(game, packReports(items)),
   shard: async (env, game, placement, items) =>
-    await env.SHARD.getByName(shardName(game, placement.index)).applyReports(game, placement, items),
+    await env.SHARD.getByName(shardName(game, placement.index)).applyReports(game, placement, packReports(items)),
   check: async (env, game, placement, items) =>
     await env.SHARD.getByName(shardName(game, placement.index)).checkReports(game, placement, items),
 };

@@ -1,4 +1,5 @@
 import type { GameBoard } from "../../objects/game-board";
+import { packReports } from "../../protocol/packed-reports";
 
 export { GameBoard } from "../../objects/game-board";
 
@@ -108,7 +109,7 @@ export default {
           if (!derived) return report;
           return { ...report, team: `team-${slot % 1000}`, ...(i < players ? { country: COUNTRIES[slot % 10] } : {}) };
         });
-        const outcome = await board.applyReports(game, reports);
+        const outcome = await board.applyReports(game, packReports(reports));
         if (!outcome.ok) return Response.json(outcome.error, { status: 500 });
       }
       return Response.json({ applied: batches * 1000 });

@@ -14,6 +14,7 @@ import {
   shardsChanged,
   statsNotFound,
 } from "../../protocol/errors";
+import { type PackedReports, unpackReports } from "../../protocol/packed-reports";
 import type { Profile, ProfileBody, ScoreReport } from "../../protocol/reports";
 import { groupsOf, type MatchResult, type PlayerEvent, type PlayerStats } from "../../protocol/results";
 import { shardOf } from "../../protocol/shards";
@@ -102,7 +103,8 @@ export class GameShard extends DurableObject<Env> {
     return accepted(null);
   }
 
-  async applyReports(game: string, placement: Placement, reports: ScoreReport[]): Promise<Outcome<Applied>> {
+  async applyReports(game: string, placement: Placement, packed: PackedReports): Promise<Outcome<Applied>> {
+    const reports = unpackReports(packed);
     const misplaced = this.misplaced(game, placement, reports, (r) => [r.player]) ?? this.unchecked(placement);
     return misplaced ?? this.players.applyReports(game, reports);
   }

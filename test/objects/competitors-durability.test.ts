@@ -1,6 +1,7 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { packReports } from "../../protocol/packed-reports";
 import { shardName } from "../../protocol/shards";
 import { ADMIN, call, errorOf, INGEST, postScores, uniqueGame } from "../support/worker-client";
 
@@ -71,10 +72,13 @@ describe("a game without gates", () => {
         return exec.call(sql, query, ...bindings);
       }) as typeof sql.exec;
       try {
-        const applied = await board.applyReports(game, [
-          { player: "a", score: 2 },
-          { player: "b", score: 3, id: "x" },
-        ]);
+        const applied = await board.applyReports(
+          game,
+          packReports([
+            { player: "a", score: 2 },
+            { player: "b", score: 3, id: "x" },
+          ]),
+        );
         expect(applied.ok).toBe(true);
       } finally {
         sql.exec = exec;

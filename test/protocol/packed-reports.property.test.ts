@@ -1,0 +1,55 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { packReports, unpackReports } from "../../protocol/packed-reports";
+import { ScoreReport } from "../../protocol/reports";
+
+// What the Worker validated is what the object gets: a batch packed, copied as
+// the RPC copies it (structured clone) and unpacked equals the batch, field for
+// field, whichever optional fields each report has.
+const name = fc.oneof(
+  fc.constantFrom("p1", "é", "😀 x", "a\u00a0b", "m:000000000001"),
+  fc.string({ minLength: 1, maxLength: 12 }),
+);
+const report = fc.record(
+  {
+    player: name,
+    score: fc.oneof(fc.integer({ min: -1e9, max: 1e9 }), fc.double({ min: -1e6, max: 1e6, noNaN: true })),
+    subscore: fc.integer({ min: -1000, max: 1000 }),
+    ts: fc.integer({ min: 0, max: 4_000_000_000_000 }),
+    id: fc.constantFrom("r1", "r-2", "x"),
+    team: name,
+    name,
+    country: fc.constantFrom("TR", "DE", "US"),
+    meta: fc.dictionary(fc.string({ maxLength: 5 }), fc.oneof(fc.integer(), fc.string(), fc.constant(null)), {
+      maxKeys: 3,
+    }),
+  },
+  { requiredKeys: ["player", "score"] },
+);
+const batch = fc
+  .array(report, { minLength: 1, maxLength: 40 })
+  .map((reports) => reports.flatMap((r) => ScoreReport.safeParse(r).data ?? []));
+
+describe("reports packed for the RPC", () => {
+  it("unpack to the reports packed, after the RPC's copy", () => {
+    fc.assert(
+      fc.property(batch, (reports) => {
+        const copied = structuredClone(packReports(reports));
+        expect(unpackReports(copied)).toEqual(reports);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("carry other fields only for the reports that have them", () => {
+    const packed = packReports([
+      { player: "a", score: 1, ts: 5 },
+      { player: "b", score: 2, team: "red" },
+      { player: "c", score: 3 },
+    ]);
+    expect(packed.players).toBe("a\nb\nc");
+    expect([...packed.ts]).toEqual([5, Number.NaN, Number.NaN]);
+    expect(packed.extras).toEqual([[1, { team: "red" }]]);
+    expect(unpackReports(packReports([]))).toEqual([]);
+  });
+});

@@ -72,7 +72,12 @@ export class Gates {
     }
     const { maxAttempts } = rules;
     if (!attempt || maxAttempts === null) return accepted(passage);
-    const counted = this.stats.attempts(players, this.competitors.season);
+    const season = this.competitors.season;
+    // Only players whose bound, with this batch, could pass maxAttempts need their attempts read.
+    const sent = new Map<string, number>();
+    for (const item of items) for (const player of playersOf(item)) sent.set(player, (sent.get(player) ?? 0) + 1);
+    const near = players.filter((p) => this.stats.attemptBound(p, season) + (sent.get(p) ?? 0) > maxAttempts);
+    const counted = this.stats.attempts(near, season);
     const used = new Map<string, number>();
     const over = named(items, playersOf, positions, (player) => {
       const attempts = (used.get(player) ?? counted.get(player) ?? 0) + 1;

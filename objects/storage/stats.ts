@@ -1,4 +1,5 @@
 import type { ReportTally } from "../../engine/batch-plan";
+import { CountBounds } from "../../engine/count-bounds";
 import {
   addDelta,
   addDeltasSql,
@@ -87,6 +88,8 @@ const WHOLE_WEIGHT = 2;
  */
 export class StatsTable {
   private readonly rows: WriteBehind<StatsEntry>;
+  /** Upper bounds of attempts in the season of `epoch`, built at the first gated batch (see `attemptBound`). */
+  private attemptBounds: { epoch: number; counts: CountBounds } | undefined;
 
   constructor(
     private readonly sql: SqlStorage,
@@ -185,11 +188,47 @@ export class StatsTable {
   }
 
   /**
+   * At least `player`'s attempts in the season of `epoch`, from memory: a
+   * batch reads attempts only of players this bound leaves near maxAttempts.
+   * The bounds are built at the first ask of an object's life from the
+   * table and the rows held (one scan of the table), then every
+   * batch counted adds to them; a new season starts them empty, as all its
+   * attempts are counted from then on. A removed player's bound stays: a bound
+   * only ever errs high, and then costs a read.
+   */
+  attemptBound(player: string, epoch: number): number {
+    return this.boundsOf(epoch).bound(player);
+  }
+
+  private boundsOf(epoch: number): CountBounds {
+    const built = this.attemptBounds;
+    if (built !== undefined && built.epoch === epoch) return built.counts;
+    const counts = new CountBounds();
+    this.attemptBounds = { epoch, counts };
+    if (built !== undefined && built.epoch < epoch) return counts;
+    if (this.schema.exists) {
+      const rows = this.sql
+        .exec("SELECT player, attempts FROM stats WHERE attempts_epoch = ? AND attempts > 0", epoch)
+        .raw();
+      for (const [player, attempts] of rows) counts.add(player as string, attempts as number);
+    }
+    for (const [player, entry] of this.rows.heldRows()) {
+      const held = over(entry, NO_ATTEMPTS);
+      if (held.epoch === epoch) counts.add(player, held.attempts);
+    }
+    return counts;
+  }
+
+  /**
    * Adds a batch of reports to their players' counts, and to their attempts
    * in the season of `epoch`; call as the batch transaction's last write.
    */
   countReports(counts: readonly ReportTally[], higherIsBetter: boolean, epoch: number): void {
     if (counts.length === 0) return;
+    if (this.attemptBounds !== undefined && this.attemptBounds.epoch <= epoch) {
+      const bounds = this.boundsOf(epoch);
+      for (const { player, reports } of counts) bounds.add(player, reports);
+    }
     // One tally per player already: no map to build.
     this.rows.write(
       counts.map(({ player, reports, peak, first, last }): [string, StatsEntry] => [

@@ -142,6 +142,13 @@ export class WriteBehind<V> {
     return [this.pending.get(key), this.flushing.get(key)];
   }
 
+  /** Every row held in memory, pending and flushing (a key can come twice), removals left out. */
+  *heldRows(): IterableIterator<[key: string, value: V]> {
+    for (const rows of [this.pending, this.flushing]) {
+      for (const [key, value] of rows) if (value !== null) yield [key, value];
+    }
+  }
+
   /** Whether any row held in memory (not removed) passes `test`. */
   holdsAny(test: (key: string) => boolean): boolean {
     for (const rows of [this.pending, this.flushing]) {

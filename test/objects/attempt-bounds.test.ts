@@ -1,0 +1,85 @@
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { packReports } from "../../protocol/packed-reports";
+import type { ScoreReport } from "../../protocol/reports";
+import { ADMIN, call, errorOf, postScores, uniqueGame } from "../support/worker-client";
+
+// maxAttempts reads a player's attempts only when their bound in memory (see
+// StatsTable.attemptBound) leaves the batch near the limit: what the object
+// reads is watched by wrapping its SQL, and what it refuses is the contract's.
+const READ = "SELECT player, attempts, attempts_epoch FROM stats";
+const SCAN = "SELECT player, attempts FROM stats WHERE attempts_epoch";
+
+/** Applies `reports` inside the game's object, answering whether they applied and the statements it ran. */
+async function applied(game: string, reports: ScoreReport[]): Promise<{ ok: boolean; statements: string[] }> {
+  return await runInDurableObject(env.BOARD.getByName(game), async (board, state) => {
+    const sql = state.storage.sql;
+    const exec = sql.exec;
+    const statements: string[] = [];
+    sql.exec = ((query: string, ...bindings: unknown[]) => {
+      statements.push(query);
+      return exec.call(sql, query, ...bindings);
+    }) as typeof sql.exec;
+    try {
+      return { ok: (await board.applyReports(game, packReports(reports))).ok, statements };
+    } finally {
+      sql.exec = exec;
+    }
+  });
+}
+const reads = (statements: string[], what: string) => statements.filter((q) => q.includes(what)).length;
+
+describe("attempts bounded in memory", () => {
+  it("reads no attempts far from the limit, reads them near it, and refuses as exactly after a restart and a close", async () => {
+    const game = uniqueGame("attempt-bounds");
+    await call(`/v1/games/${game}`, { method: "PUT", key: ADMIN, json: { maxAttempts: 3 } });
+    const players = Array.from({ length: 200 }, (_, i) => `p${i}`);
+    expect((await postScores(game, { scores: players.map((player) => ({ player, score: 1 })) })).status).toBe(200);
+
+    // Every player at 1 attempt sends 1 more: the bounds (built once) leave room, so no player's row is read.
+    const second = await applied(
+      game,
+      players.map((player) => ({ player, score: 2 })),
+    );
+    expect(second.ok).toBe(true);
+    expect(reads(second.statements, READ)).toBe(0);
+    expect(reads(second.statements, SCAN)).toBe(0);
+
+    // At 2 of 3, two more pass the limit: that player is read, and refused with the exact count.
+    const over = await postScores(game, {
+      scores: [
+        { player: "p0", score: 3 },
+        { player: "p0", score: 4 },
+      ],
+    });
+    expect((await errorOf(over)).details).toEqual([
+      { index: 1, player: "p0", reason: "attempt 4 of at most 3 this season" },
+    ]);
+
+    // A restart builds the bounds again from the table (one scan), and refuses the same.
+    await evictDurableObject(env.BOARD.getByName(game));
+    const again = await applied(game, [
+      { player: "p0", score: 3 },
+      { player: "p0", score: 4 },
+    ]);
+    expect(again.ok).toBe(false);
+    expect(reads(again.statements, SCAN)).toBe(1);
+    expect(reads(again.statements, READ)).toBe(1);
+    const last = await applied(game, [{ player: "p0", score: 3 }]);
+    expect(last.ok).toBe(true);
+    expect(reads(last.statements, SCAN)).toBe(0);
+    expect((await postScores(game, { player: "p0", score: 9 })).status).toBe(409);
+
+    // A new season gives every attempt back: its bounds start empty, with no scan.
+    expect((await call(`/v1/games/${game}/seasons/close`, { method: "POST", key: ADMIN })).status).toBe(200);
+    const fresh = await applied(game, [
+      { player: "p0", score: 1 },
+      { player: "p0", score: 2 },
+      { player: "p0", score: 3 },
+    ]);
+    expect(fresh.ok).toBe(true);
+    expect(reads(fresh.statements, SCAN) + reads(fresh.statements, READ)).toBe(0);
+    expect((await postScores(game, { player: "p0", score: 9 })).status).toBe(409);
+  });
+});

@@ -151,7 +151,7 @@ export class SeasonWorkflow {
     const { book, tables, across } = this.parts;
     if (across.active) {
       // A sharded close goes on where its records say, on the alarm.
-      if (across.gathering !== undefined) this.parts.clock.arm(now + 1);
+      if (across.busy) this.parts.clock.arm(now + 1);
       this.arm(now);
       return;
     }
@@ -175,6 +175,8 @@ export class SeasonWorkflow {
     const { book, clock } = this.parts;
     const { endsAt } = book.current();
     if (endsAt !== null) clock.arm(Math.max(endsAt, this.acrossRetryAt));
+    // A sharded close or staging a shard failed to answer: every firing forgets the time, so each asks again.
+    if (this.acrossRetryAt > 0) clock.arm(Math.max(now + 1, this.acrossRetryAt));
     if (book.copyPending) clock.arm(Math.max(now + 1, this.copyRetryAt));
   }
 
@@ -225,7 +227,8 @@ export class SeasonWorkflow {
     if (firedFor < this.acrossRetryAt) return;
     try {
       const { endsAt } = book.current();
-      if (endsAt !== null && endsAt <= firedFor) await across.close(Math.max(Date.now(), endsAt));
+      const { number } = book.current();
+      if (endsAt !== null && endsAt <= firedFor) await across.close(Math.max(Date.now(), endsAt), number);
       // Its merged standings are staged a few parts a firing, before they are copied.
       if (await across.stage()) clock.arm(Date.now() + COPY_PAUSE_MS);
       this.acrossFailures = 0;
@@ -331,7 +334,10 @@ export class SeasonWorkflow {
     const { across, book, clock } = this.parts;
     if (!across.active) return book.closed(this.close(Date.now())) as SeasonSummary;
     try {
-      return book.closed(await across.close(Date.now())) as SeasonSummary;
+      const season = await across.close(Date.now(), book.current().number);
+      this.acrossFailures = 0;
+      this.acrossRetryAt = 0;
+      return book.closed(season) as SeasonSummary;
     } finally {
       // The alarm stages the standings, or goes on with a close a shard failed to answer.
       clock.arm(Date.now() + 1);

@@ -67,17 +67,24 @@ export class SeasonsAcross {
     return (this.closing ?? this.staging)?.season;
   }
 
+  /** Whether the alarm has work here: a close or staging under way, or a release to ask again. */
+  get busy(): boolean {
+    return this.gathering !== undefined || this.releasing !== undefined;
+  }
+
   /**
-   * Closes the open season on every shard at `at`; answers its number. A
-   * close cut short (a shard failed to answer, or the object died) is the
-   * close asked for again, by the alarm's retry or an admin: it is finished,
-   * and no other begins, since the season it closes is still the open one.
+   * Closes `season`, the open season when asked, on every shard at `at`;
+   * answers the season closed. A close cut short (a shard failed to answer,
+   * or the object died) is the close asked for again, by the alarm's retry or
+   * an admin: it is finished, and no other begins, since the season it closes
+   * is still the open one. A close that waited its turn behind another of the
+   * same season (the boundary's and an admin's) finds it closed: nothing more.
    */
-  close(at: number): Promise<number> {
+  close(at: number, season: number): Promise<number> {
     return this.inTurn(async () => {
       if (this.closing !== undefined) return this.finishClose();
+      if (this.book.current().number !== season) return season;
       while (await this.stageParts());
-      const season = this.book.current().number;
       this.tables.transaction(() => this.tables.meta.write("closingAcross", { season, at }));
       return this.finishClose();
     });
@@ -100,6 +107,8 @@ export class SeasonsAcross {
   private async stageParts(): Promise<boolean> {
     if (this.closing !== undefined) await this.finishClose();
     const shards = this.shards();
+    const releasing = this.releasing;
+    if (releasing !== undefined && shards !== undefined) await this.release(shards, releasing);
     let staging = this.staging;
     for (let i = 0; i < STAGE_PARTS && staging !== undefined && shards !== undefined; i++) {
       const { entries, next } = await this.merged(shards, staging, STANDINGS_PART);
@@ -108,11 +117,18 @@ export class SeasonsAcross {
       this.tables.transaction(() => {
         this.book.stage(season, part, entries, done);
         this.tables.meta.write("stagingAcross", done ? null : next);
+        if (done) this.tables.meta.write("releasingAcross", season);
       });
-      if (done) await shards.ask(shards.count, (stub) => stub.releaseSeason(season));
+      if (done) await this.release(shards, season);
       staging = done ? undefined : next;
     }
     return staging !== undefined;
+  }
+
+  /** The shards let the staged season's closed boards go; recorded first, so a failed release is asked again. */
+  private async release(shards: ShardSet, season: number): Promise<void> {
+    await shards.ask(shards.count, (stub) => stub.releaseSeason(season));
+    this.tables.transaction(() => this.tables.meta.write("releasingAcross", null));
   }
 
   /** The open season's pool, in micros: the object's (seed, carry) and every shard's share of the gains. */
@@ -140,6 +156,11 @@ export class SeasonsAcross {
 
   private get closing(): Closing | undefined {
     return this.tables.meta.read<Closing | null>("closingAcross") ?? undefined;
+  }
+
+  /** A staged season whose closed boards the shards have not all let go of yet. */
+  private get releasing(): number | undefined {
+    return this.tables.meta.read<number | null>("releasingAcross") ?? undefined;
   }
 
   private get staging(): Staging | undefined {

@@ -82,9 +82,18 @@ describe("SeasonsAcross", () => {
     const b = new FakeShard([entry("b", 9)]);
     b.failNextClose = true;
     const { seasons, closed } = across({ ...DEFAULT_CONFIG, shards: 2 }, [a, b]);
-    await expect(seasons.close(1000)).rejects.toThrow("did not answer");
+    await expect(seasons.close(1000, 1)).rejects.toThrow("did not answer");
     // The alarm fires again (or an admin closes now): the same close goes on.
-    expect(await seasons.close(2000)).toBe(1);
+    expect(await seasons.close(2000, 1)).toBe(1);
+    expect(closed.map((c) => c.season)).toEqual([1]);
+  });
+
+  it("closes a season once when the boundary and an admin ask for it at the same time", async () => {
+    const a = new FakeShard([entry("a", 10)]);
+    const b = new FakeShard([entry("b", 9)]);
+    const { seasons, closed } = across({ ...DEFAULT_CONFIG, shards: 2 }, [a, b]);
+    // The second waits its turn while the first awaits the shards, then finds season 1 closed.
+    expect(await Promise.all([seasons.close(1000, 1), seasons.close(1001, 1)])).toEqual([1, 1]);
     expect(closed.map((c) => c.season)).toEqual([1]);
   });
 
@@ -99,7 +108,7 @@ describe("SeasonsAcross", () => {
     const a = new FakeShard([entry("a", 10, 9)]);
     const b = new FakeShard([entry("b", 10, 5), entry("c", 10, 1)]);
     const { seasons, closed, staged } = across(config, [a, b]);
-    await seasons.close(1000);
+    await seasons.close(1000, 1);
     while (await seasons.stage());
     expect(closed[0].awards).toEqual([{ rank: 1, player: "a", amount: 100 }]);
     expect(staged.map((e) => [e.player, e.rank])).toEqual([

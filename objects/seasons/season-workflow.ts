@@ -17,30 +17,11 @@ import { SeasonsAcross } from "../shards/seasons-across";
 import type { ShardSet } from "../shards/shard-set";
 import type { GameTables } from "../storage/tables";
 import type { ArchiveWriter } from "./archive-writer";
+import { COPY_PACE, COPY_PARTS, COPY_PAUSE_MS, COPY_RETRY_MAX_MS, COPY_RETRY_MS, copyParts } from "./copy-pace";
 import { lastPaidPosition, MICROS, poolGrowth, splitPool } from "./prizes";
 import { SeasonBook, STANDINGS_PART } from "./season-book";
 import type { Delivery } from "./webhook";
 
-/** Parts of standings (STANDINGS_PART players each) in a season's first D1 batch; later ones follow `copyParts`. */
-const COPY_PARTS = 4;
-const COPY_MAX_PARTS = 8;
-/**
- * What one D1 batch of a copy should take. D1's writes can run beside the
- * object's own (under wrangler dev they share its thread), and a request
- * arriving meanwhile waits the whole batch: measured at 10^6 players, the
- * worst writes during a close each overlapped a 2000-player batch of 140 ms.
- */
-const COPY_TARGET_MS = 40;
-const COPY_RETRY_MS = 1000;
-const COPY_RETRY_MAX_MS = 5 * 60 * 1000;
-/** Between two batches of a copy, the object is left to requests at least this long... */
-const COPY_PAUSE_MS = 20;
-/**
- * ...and for this many times as long as the last batch took: D1's writes
- * slow the object's own (measured at 10^6 players: the longest write 4x
- * longer while a close copied back to back), so a slower copy yields more.
- */
-const COPY_PACE = 2;
 /** Parts of standings written to the outbox per background step. */
 const STAGE_PARTS = 4;
 
@@ -438,16 +419,4 @@ export class SeasonWorkflow {
     }
     return splitPool(pool, ranges, top);
   }
-}
-
-/**
- * Parts for the next D1 batch of a copy, after one of `parts` parts took
- * `took` ms: as many as fit COPY_TARGET_MS at that pace (at least one), at
- * most twice the current number, so that one fast batch does not make the
- * next one long.
- */
-export function copyParts(current: number, took: number, parts: number): number {
-  if (parts === 0) return current;
-  const fit = Math.floor(COPY_TARGET_MS / Math.max(took / parts, 1));
-  return Math.max(1, Math.min(fit, 2 * current, COPY_MAX_PARTS));
 }

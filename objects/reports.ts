@@ -13,7 +13,7 @@ import {
   scoreOutOfRange,
   tooManyTeams,
 } from "../protocol/errors";
-import type { ScoreReport } from "../protocol/reports";
+import type { SentReport } from "../protocol/packed-reports";
 import type { ProfileTable, StoredProfile } from "./storage/profiles";
 
 /** Fresh reports as the board takes them (each with its ts), and the profile changes and meta they carry. */
@@ -26,15 +26,15 @@ export interface ReportBatch {
 }
 
 /** The board's side of fresh reports: a missing ts is the server's `now`; names and countries go to profiles, meta as JSON. */
-export function readReports(sent: readonly ScoreReport[], now: number): ReportBatch {
+export function readReports(sent: readonly SentReport[], now: number): ReportBatch {
   const batch: ReportBatch = { reports: [], profiles: new Map(), metas: [] };
-  for (const [index, { player, score, subscore, ts, id, team, name, country, meta }] of sent.entries()) {
+  for (const [index, { player, score, subscore, ts, id, team, name, country, metaJson }] of sent.entries()) {
     const report: Report & { id?: string } = { player, score, ts: ts ?? now };
     if (subscore !== undefined) report.subscore = subscore;
     if (team !== undefined) report.team = team;
     if (id !== undefined) report.id = id;
     batch.reports.push(report);
-    if (meta !== undefined) batch.metas[index] = JSON.stringify(meta);
+    if (metaJson !== undefined) batch.metas[index] = metaJson;
     if (name !== undefined || country !== undefined) {
       const change = { ...batch.profiles.get(player) };
       if (name !== undefined) change.name = name;
@@ -47,7 +47,7 @@ export function readReports(sent: readonly ScoreReport[], now: number): ReportBa
 
 /** Why reports are refused for carrying a subscore on a game without a tiebreak (which would ignore it); undefined when none does. */
 export function straySubscores(
-  sent: readonly ScoreReport[],
+  sent: readonly SentReport[],
   { tiebreak }: Pick<GameConfig, "tiebreak">,
 ): ApiError | undefined {
   if (tiebreak !== null) return undefined;

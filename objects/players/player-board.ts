@@ -10,6 +10,7 @@ import {
   ratedGame,
   refused,
 } from "../../protocol/errors";
+import type { SentReport } from "../../protocol/packed-reports";
 import type { Accepted, Profile, ProfileBody, ScoreReport } from "../../protocol/reports";
 import { groupsOf, type MatchResult, type PlayerEvent } from "../../protocol/results";
 import { type BoardLoader, rulesOf } from "../board-loader";
@@ -101,7 +102,7 @@ export class PlayerBoard {
     return this.current;
   }
 
-  applyReports(game: string, reports: ScoreReport[]): Outcome<Applied> {
+  applyReports(game: string, reports: SentReport[]): Outcome<Applied> {
     const now = Date.now();
     const { config } = this.record;
     const { tables, host } = this;

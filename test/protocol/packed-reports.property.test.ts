@@ -31,11 +31,15 @@ const batch = fc
   .map((reports) => reports.flatMap((r) => ScoreReport.safeParse(r).data ?? []));
 
 describe("reports packed for the RPC", () => {
-  it("unpack to the reports packed, after the RPC's copy", () => {
+  it("unpack to the reports packed, after the RPC's copy, meta as its JSON", () => {
     fc.assert(
       fc.property(batch, (reports) => {
         const copied = structuredClone(packReports(reports));
-        expect(unpackReports(copied)).toEqual(reports);
+        // Meta arrives as the JSON text the object stores.
+        const sent = reports.map(({ meta, ...report }) =>
+          meta === undefined ? report : { ...report, metaJson: JSON.stringify(meta) },
+        );
+        expect(unpackReports(copied)).toEqual(sent);
       }),
       { numRuns: 300 },
     );
@@ -50,6 +54,8 @@ describe("reports packed for the RPC", () => {
     expect(packed.players).toBe("a\nb\nc");
     expect([...packed.ts]).toEqual([5, Number.NaN, Number.NaN]);
     expect(packed.extras).toEqual([[1, { team: "red" }]]);
+    expect(packed.metas).toEqual([]);
+    expect(packReports([{ player: "a", score: 1, meta: { level: 3 } }]).metas).toEqual([[0, '{"level":3}']]);
     expect(unpackReports(packReports([]))).toEqual([]);
   });
 });

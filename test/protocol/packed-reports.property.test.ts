@@ -45,16 +45,19 @@ describe("reports packed for the RPC", () => {
     );
   });
 
-  it("carry other fields only for the reports that have them", () => {
+  it("carry subscores and teams as columns, other fields only for the reports that have them", () => {
     const packed = packReports([
       { player: "a", score: 1, ts: 5 },
-      { player: "b", score: 2, team: "red" },
+      { player: "b", score: 2, team: "red", id: "r1" },
       { player: "c", score: 3 },
     ]);
     expect(packed.players).toBe("a\nb\nc");
     expect([...packed.ts]).toEqual([5, Number.NaN, Number.NaN]);
-    expect(packed.extras).toEqual([[1, { team: "red" }]]);
+    expect(packed.teams).toBe("\nred\n");
+    expect(packed.subscores).toBeUndefined();
+    expect(packed.extras).toEqual([[1, { id: "r1" }]]);
     expect(packed.metas).toEqual([]);
+    expect([...(packReports([{ player: "a", score: 1, subscore: -0 }]).subscores ?? [])]).toEqual([-0]);
     expect(packReports([{ player: "a", score: 1, meta: { level: 3 } }]).metas).toEqual([[0, '{"level":3}']]);
     expect(unpackReports(packReports([]))).toEqual([]);
   });

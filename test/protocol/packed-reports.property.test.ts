@@ -55,7 +55,9 @@ describe("reports packed for the RPC", () => {
     expect([...packed.ts]).toEqual([5, Number.NaN, Number.NaN]);
     expect(packed.teams).toBe("\nred\n");
     expect(packed.subscores).toBeUndefined();
-    expect(packed.extras).toEqual([[1, { id: "r1" }]]);
+    expect(packed.ids).toBe("\nr1\n");
+    expect(packReports([{ player: "a", score: 1, country: "TR" }]).extras).toEqual([[0, { country: "TR" }]]);
+    expect(packed.extras).toEqual([]);
     expect(packed.metas).toEqual([]);
     expect([...(packReports([{ player: "a", score: 1, subscore: -0 }]).subscores ?? [])]).toEqual([-0]);
     expect(packReports([{ player: "a", score: 1, meta: { level: 3 } }]).metas).toEqual([[0, '{"level":3}']]);

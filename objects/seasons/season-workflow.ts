@@ -207,8 +207,7 @@ export class SeasonWorkflow {
     const { book, across, clock } = this.parts;
     if (firedFor < this.acrossRetryAt) return;
     try {
-      const { endsAt } = book.current();
-      const { number } = book.current();
+      const { endsAt, number } = book.current();
       if (endsAt !== null && endsAt <= firedFor) await across.close(Math.max(Date.now(), endsAt), number);
       // Its merged standings are staged a few parts a firing, before they are copied.
       if (await across.stage()) clock.arm(Date.now() + COPY_PAUSE_MS);

@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { packReports } from "../../protocol/packed-reports";
 import type { ScoreReport } from "../../protocol/reports";
+import { watchingSql } from "../support/sql-watch";
 import { ADMIN, call, errorOf, postScores, uniqueGame } from "../support/worker-client";
 
 // maxAttempts reads a player's attempts only when their bound in memory (see
@@ -14,18 +15,10 @@ const SCAN = "SELECT player, attempts FROM stats WHERE attempts_epoch";
 /** Applies `reports` inside the game's object, answering whether they applied and the statements it ran. */
 async function applied(game: string, reports: ScoreReport[]): Promise<{ ok: boolean; statements: string[] }> {
   return await runInDurableObject(env.BOARD.getByName(game), async (board, state) => {
-    const sql = state.storage.sql;
-    const exec = sql.exec;
-    const statements: string[] = [];
-    sql.exec = ((query: string, ...bindings: unknown[]) => {
-      statements.push(query);
-      return exec.call(sql, query, ...bindings);
-    }) as typeof sql.exec;
-    try {
-      return { ok: (await board.applyReports(game, packReports(reports))).ok, statements };
-    } finally {
-      sql.exec = exec;
-    }
+    const { value, statements } = await watchingSql(state.storage.sql, () =>
+      board.applyReports(game, packReports(reports)),
+    );
+    return { ok: value.ok, statements: statements.map((s) => s.query) };
   });
 }
 const reads = (statements: string[], what: string) => statements.filter((q) => q.includes(what)).length;

@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { packReports } from "../../protocol/packed-reports";
 import { shardName } from "../../protocol/shards";
+import { watchingSql } from "../support/sql-watch";
 import { ADMIN, call, errorOf, INGEST, postScores, uniqueGame } from "../support/worker-client";
 
 const join = (game: string, player: string) =>
@@ -63,29 +64,19 @@ describe("a game without gates", () => {
     const game = uniqueGame("ungated");
     await postScores(game, { player: "a", score: 1 });
     const stub = env.BOARD.getByName(game);
-    const statements = await runInDurableObject(stub, async (board, state) => {
-      const sql = state.storage.sql;
-      const exec = sql.exec;
-      const seen: string[] = [];
-      sql.exec = ((query: string, ...bindings: unknown[]) => {
-        seen.push(query);
-        return exec.call(sql, query, ...bindings);
-      }) as typeof sql.exec;
-      try {
-        const applied = await board.applyReports(
+    const { value: applied, statements } = await runInDurableObject(stub, (board, state) =>
+      watchingSql(state.storage.sql, () =>
+        board.applyReports(
           game,
           packReports([
             { player: "a", score: 2 },
             { player: "b", score: 3, id: "x" },
           ]),
-        );
-        expect(applied.ok).toBe(true);
-      } finally {
-        sql.exec = exec;
-      }
-      return seen;
-    });
+        ),
+      ),
+    );
+    expect(applied.ok).toBe(true);
     expect(statements.length).toBeGreaterThan(0);
-    expect(statements.filter((q) => q.includes("competitors"))).toEqual([]);
+    expect(statements.filter((s) => s.query.includes("competitors"))).toEqual([]);
   });
 });

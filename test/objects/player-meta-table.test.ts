@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { MetaTable } from "../../objects/storage/meta";
 import { PlayerMetaTable } from "../../objects/storage/player-meta";
 import { ObjectSchema } from "../../objects/storage/schema";
+import { watchingSql } from "../support/sql-watch";
 import { uniqueGame } from "../support/worker-client";
 
 /** A PlayerMetaTable over a fresh object's SQLite, as the GameBoard builds one at each (re)start. */
@@ -78,7 +79,7 @@ describe("PlayerMetaTable: meta logged per batch, flushed to the table in the ba
 
   it("writes fewer rows a step when their meta is large: a step's parameter stays far under the platform's 2 MB", async () => {
     const stub = env.BOARD.getByName(uniqueGame("meta-table"));
-    await runInDurableObject(stub, (_, state) => {
+    await runInDurableObject(stub, async (_, state) => {
       const table = open(state);
       // About the largest meta a report may carry (1 KB of JSON), most of it escaped quotes: escaped again, each doubles.
       const quotes = JSON.stringify({ q: '"'.repeat(505) });
@@ -87,18 +88,18 @@ describe("PlayerMetaTable: meta logged per batch, flushed to the table in the ba
       );
       state.storage.transactionSync(() => table.write(fat));
       const sizes: number[] = [];
-      let parameter = 0;
-      const exec = state.storage.sql.exec.bind(state.storage.sql);
-      state.storage.sql.exec = ((query: string, ...bindings: unknown[]) => {
-        if (query.includes("INSERT OR REPLACE INTO player_meta"))
-          parameter = Math.max(parameter, String(bindings[0]).length);
-        return exec(query, ...bindings);
-      }) as typeof exec;
-      for (let before = 0; count(state, "meta_log") > 0; before = count(state, "player_meta")) {
-        state.storage.transactionSync(() => table.flushStep());
-        sizes.push(count(state, "player_meta") - before);
-      }
-      state.storage.sql.exec = exec;
+      const { statements } = await watchingSql(state.storage.sql, () => {
+        for (let before = 0; count(state, "meta_log") > 0; before = count(state, "player_meta")) {
+          state.storage.transactionSync(() => table.flushStep());
+          sizes.push(count(state, "player_meta") - before);
+        }
+      });
+      const parameter = Math.max(
+        0,
+        ...statements
+          .filter((s) => s.query.includes("INSERT OR REPLACE INTO player_meta"))
+          .map((s) => String(s.bindings[0]).length),
+      );
       expect(sizes.slice(0, -1).every((rows) => rows > 400 && rows < 1000)).toBe(true);
       expect(parameter).toBeLessThan(2_000_000);
       expect(count(state, "player_meta")).toBe(4000);

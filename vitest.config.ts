@@ -44,6 +44,11 @@ function workers(
     test: {
       name,
       include,
+      // One workerd for all of a worker's files (starting one per file cost ~10 s each). Files share its
+      // storage: each writes games of its own names, and asserts nothing about the others'.
+      isolate: false,
+      // Property tests and kills run long on a loaded 2-core machine: a hang still fails.
+      testTimeout: 30_000,
       // The line-protocol parser is pure: its tests run in Node with the engine's.
       exclude: ["test/worker/ingest/**", ...exclude],
       setupFiles: ["./test/support/apply-migrations.ts"],
@@ -56,6 +61,9 @@ function workers(
 // Node, faster; the browser and end-to-end tests drive a real `wrangler dev`.
 export default defineConfig({
   test: {
+    // Most files wait on workerd, wrangler or a browser more than they compute: two at a time
+    // (vitest's default is one on a 2-core machine).
+    maxWorkers: 2,
     projects: [
       // Relays' own tests need relayed games: they run in the project below only.
       workers(
@@ -78,6 +86,8 @@ export default defineConfig({
         test: {
           name: "node",
           environment: "node",
+          // Property tests run long on a loaded 2-core machine: a hang still fails.
+          testTimeout: 30_000,
           include: [
             "test/*.test.ts",
             "test/protocol/**/*.test.ts",

@@ -327,11 +327,6 @@ describe("seasons", () => {
     await drainAlarms(game);
     expect(await json(`/v1/games/${game}/seasons/1/players/c`)).toMatchObject({ rank: 2, award: 16, complete: true });
     expect(await json(`/v1/games/${game}/seasons/1/players/d`)).toMatchObject({ rank: 4, award: 0 });
-    console.log(
-      "DBG",
-      JSON.stringify((await (await call(`/v1/games/${game}`)).json<{ config: unknown }>()).config),
-      JSON.stringify(await (await call(`/v1/games/${game}/prizes`)).json()),
-    );
     expect(await d1Count("season_awards", game)).toBe(3);
   });
 

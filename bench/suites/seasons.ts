@@ -18,7 +18,7 @@ const QUIET_MS = 30_000;
 
 export async function run(ctx: BenchContext): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
-  for (const players of ctx.quick ? [100_000] : [100_000, 1_000_000]) {
+  for (const players of ctx.quick ? [20_000] : [100_000, 1_000_000]) {
     const server = new DevServer("bench/storage-worker/wrangler.toml");
     await server.start();
     try {

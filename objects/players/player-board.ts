@@ -107,7 +107,7 @@ export class PlayerBoard {
     const { config } = this.record;
     const { tables, host } = this;
     const { items, positions, newIds } = tables.ids.partition(reports, (r) => r.id);
-    const passage = this.gates.check(config, items, (r) => [r.player], true, positions, now);
+    const passage = this.checked((gates) => gates.check(config, items, (r) => [r.player], true, positions, now));
     if (!passage.ok) return passage;
     if (config.rating !== "none") return refused(ratedGame(config.rating));
     const stray = straySubscores(reports, config);
@@ -138,10 +138,22 @@ export class PlayerBoard {
     return accepted({ fresh: positions, sent: reports.length });
   }
 
+  /**
+   * The gates' check, then background steps it may have made due whether it
+   * refused or not: it begins the attempts bounds' build (see StatsTable.attemptBound).
+   */
+  private checked<R>(check: (gates: Gates) => R): R {
+    const outcome = check(this.gates);
+    this.maintenance.scheduleIfDue();
+    return outcome;
+  }
+
   /** The gates' refusal of reports, applying nothing (a sharded batch's parts are checked first, see worker/shards.ts). */
   checkReports(reports: ScoreReport[]): ApiError | undefined {
     const { items, positions } = this.tables.ids.partition(reports, (r) => r.id);
-    const passage = this.gates.check(this.record.config, items, (r) => [r.player], true, positions, Date.now());
+    const passage = this.checked((gates) =>
+      gates.check(this.record.config, items, (r) => [r.player], true, positions, Date.now()),
+    );
     return passage.ok ? undefined : passage.error;
   }
 
@@ -149,7 +161,7 @@ export class PlayerBoard {
   checkResults(results: MatchResult[], holds: (player: string) => boolean): ApiError | undefined {
     const { items, positions } = this.tables.ids.partition(results, resultId);
     const own = (result: MatchResult) => groupsOf(result).flat().filter(holds);
-    const passage = this.gates.check(this.record.config, items, own, false, positions, Date.now());
+    const passage = this.checked((gates) => gates.check(this.record.config, items, own, false, positions, Date.now()));
     return passage.ok ? undefined : passage.error;
   }
 
@@ -168,7 +180,7 @@ export class PlayerBoard {
     const fresh = items.map((result) => ({ groups: groupsOf(result), ts: result.ts ?? now }));
     const own = ({ groups }: (typeof fresh)[number]) =>
       holds === undefined ? groups.flat() : groups.flat().filter(holds);
-    const passage = this.gates.check(config, fresh, own, false, positions, now);
+    const passage = this.checked((gates) => gates.check(config, fresh, own, false, positions, now));
     if (!passage.ok) return passage;
     const plan = planResults(fresh, {
       config,

@@ -80,6 +80,24 @@ const LIMITS: WriteBehindLimits = { flushAt: 50_000, pendingLimit: 125_000, logg
 const WHOLE_WEIGHT = 2;
 
 /**
+ * Stats rows one background step of the attempts bounds' build reads at
+ * most: a row costs about 1.8 µs (at 10^6 rows the whole scan took 1.7-1.9 s
+ * in one batch before it was split), so a step stays near 20 ms.
+ */
+const BOUNDS_SCAN_STEP = 10_000;
+
+/**
+ * Upper bounds of attempts in the season of `epoch`; `scannedTo`: while the
+ * table is still being read into them, the last player read ("" before the
+ * first), else null.
+ */
+interface AttemptBounds {
+  epoch: number;
+  counts: CountBounds;
+  scannedTo: string | null;
+}
+
+/**
  * Every player's stats in the object's SQLite, written behind (see
  * `WriteBehind`): a batch's changes are one `stats_log` row, flushed to
  * `stats` in the background. Results and events change whole rows; score
@@ -89,12 +107,13 @@ const WHOLE_WEIGHT = 2;
 export class StatsTable {
   private readonly rows: WriteBehind<StatsEntry>;
   /** Upper bounds of attempts in the season of `epoch`, built at the first gated batch (see `attemptBound`). */
-  private attemptBounds: { epoch: number; counts: CountBounds } | undefined;
+  private attemptBounds: AttemptBounds | undefined;
 
   constructor(
     private readonly sql: SqlStorage,
     private readonly schema: ObjectSchema,
     limits = LIMITS,
+    private readonly boundsScanStep = BOUNDS_SCAN_STEP,
   ) {
     this.rows = new WriteBehind<StatsEntry>(
       sql,
@@ -190,33 +209,49 @@ export class StatsTable {
   /**
    * At least `player`'s attempts in the season of `epoch`, from memory: a
    * batch reads attempts only of players this bound leaves near maxAttempts.
-   * The bounds are built at the first ask of an object's life from the
-   * table and the rows held (one scan of the table), then every
-   * batch counted adds to them; a new season starts them empty, as all its
-   * attempts are counted from then on. A removed player's bound stays: a bound
-   * only ever errs high, and then costs a read.
+   * The bounds start at the first ask of an object's life from the rows
+   * held, and background steps read the table into them (see `flushStep`);
+   * until the last step every bound is infinite, so every player is read.
+   * Every batch counted adds to them; a new season starts them empty and
+   * whole, as all its attempts are counted from then on. A bound only ever
+   * errs high (a removed player's stays; a row flushed after the build began
+   * counts twice), and then costs a read.
    */
   attemptBound(player: string, epoch: number): number {
-    return this.boundsOf(epoch).bound(player);
+    const bounds = this.boundsOf(epoch);
+    return bounds.scannedTo === null ? bounds.counts.bound(player) : Number.POSITIVE_INFINITY;
   }
 
-  private boundsOf(epoch: number): CountBounds {
+  private boundsOf(epoch: number): AttemptBounds {
     const built = this.attemptBounds;
-    if (built !== undefined && built.epoch === epoch) return built.counts;
-    const counts = new CountBounds();
-    this.attemptBounds = { epoch, counts };
-    if (built !== undefined && built.epoch < epoch) return counts;
-    if (this.schema.exists) {
-      const rows = this.sql
-        .exec("SELECT player, attempts FROM stats WHERE attempts_epoch = ? AND attempts > 0", epoch)
-        .raw();
-      for (const [player, attempts] of rows) counts.add(player as string, attempts as number);
-    }
+    if (built !== undefined && built.epoch === epoch) return built;
+    const bounds: AttemptBounds = { epoch, counts: new CountBounds(), scannedTo: null };
+    this.attemptBounds = bounds;
+    if (built !== undefined && built.epoch < epoch) return bounds;
     for (const [player, entry] of this.rows.heldRows()) {
       const held = over(entry, NO_ATTEMPTS);
-      if (held.epoch === epoch) counts.add(player, held.attempts);
+      if (held.epoch === epoch) bounds.counts.add(player, held.attempts);
     }
-    return counts;
+    if (this.schema.exists) bounds.scannedTo = "";
+    return bounds;
+  }
+
+  /** Reads the next players of the table into the attempts bounds being built; true while more remain. */
+  private scanBoundsStep(bounds: AttemptBounds, from: string): boolean {
+    const rows = [
+      ...this.sql
+        .exec(
+          `SELECT player, attempts FROM stats WHERE player > ? AND attempts_epoch = ? AND attempts > 0
+           ORDER BY player LIMIT ?`,
+          from,
+          bounds.epoch,
+          this.boundsScanStep,
+        )
+        .raw(),
+    ];
+    for (const [player, attempts] of rows) bounds.counts.add(player as string, attempts as number);
+    bounds.scannedTo = rows.length < this.boundsScanStep ? null : (rows[rows.length - 1][0] as string);
+    return bounds.scannedTo !== null;
   }
 
   /**
@@ -226,7 +261,7 @@ export class StatsTable {
   countReports(counts: readonly ReportTally[], higherIsBetter: boolean, epoch: number): void {
     if (counts.length === 0) return;
     if (this.attemptBounds !== undefined && this.attemptBounds.epoch <= epoch) {
-      const bounds = this.boundsOf(epoch);
+      const { counts: bounds } = this.boundsOf(epoch);
       for (const { player, reports } of counts) bounds.add(player, reports);
     }
     // One tally per player already: no map to build.
@@ -250,13 +285,19 @@ export class StatsTable {
     if (this.schema.exists) this.rows.write(new Map([[player, null]]));
   }
 
-  /** Whether flush steps are waiting to run. */
+  /** Whether background steps are waiting to run: the attempts bounds' build, or a flush. */
   get flushDue(): boolean {
-    return this.rows.flushDue;
+    return this.attemptBounds?.scannedTo != null || this.rows.flushDue;
   }
 
-  /** One flush step in the caller's transaction (see `WriteBehind.flushStep`); true while more remains. */
+  /**
+   * One background step in the caller's transaction: of the attempts bounds'
+   * build while one is under way, else of a flush (see `WriteBehind.flushStep`).
+   * True while more remains.
+   */
   flushStep(): boolean {
+    const bounds = this.attemptBounds;
+    if (bounds?.scannedTo != null) return this.scanBoundsStep(bounds, bounds.scannedTo) || this.rows.flushDue;
     return this.rows.flushStep();
   }
 

@@ -6,8 +6,10 @@ import { ObjectSchema } from "../../objects/storage/schema";
 import { newStats, StatsTable, type StoredStats } from "../../objects/storage/stats";
 import { uniqueGame } from "../support/worker-client";
 
-// Small steps and limits, so a flush takes several steps and a restart can fall between any two.
+// Small steps and limits, so a flush (and the attempts bounds' build) takes several steps and a restart can fall
+// between any two.
 const LIMITS = { flushAt: 4, pendingLimit: 12, loggedLimit: 24, step: 2 };
+const BOUNDS_SCAN_STEP = 2;
 const PLAYERS = ["a", "b", "c", "d", "e", "f"];
 
 type Op =
@@ -52,6 +54,11 @@ function countInto(model: Map<string, StoredStats>, o: Extract<Op, { kind: "repo
   }
 }
 
+const attemptsIn = (model: Map<string, StoredStats>, player: string, epoch: number): number => {
+  const row = model.get(player);
+  return row !== undefined && row.attemptsEpoch === epoch ? row.attempts : 0;
+};
+
 describe("StatsTable: reports kept as deltas read back exactly as whole rows would", () => {
   it("any mix of reports, results, removals, flush steps and restarts (a restart mid-flush included), attempts read alone alike", async () => {
     const stub = env.BOARD.getByName(uniqueGame("stats-deltas"));
@@ -65,7 +72,7 @@ describe("StatsTable: reports kept as deltas read back exactly as whole rows wou
             state.storage.sql.exec("DELETE FROM stats");
             state.storage.sql.exec("DELETE FROM stats_log");
           });
-          let table = new StatsTable(state.storage.sql, schema, LIMITS);
+          let table = new StatsTable(state.storage.sql, schema, LIMITS, BOUNDS_SCAN_STEP);
           const model = new Map<string, StoredStats>();
           let epoch = 0;
           for (const o of ops) {
@@ -86,23 +93,27 @@ describe("StatsTable: reports kept as deltas read back exactly as whole rows wou
             } else if (o.kind === "flushStep") {
               tx(() => table.flushStep());
             } else {
-              table = new StatsTable(state.storage.sql, schema, LIMITS);
+              table = new StatsTable(state.storage.sql, schema, LIMITS, BOUNDS_SCAN_STEP);
             }
             expect(Object.fromEntries(table.many(PLAYERS))).toEqual(Object.fromEntries(model));
             // The gate's narrow read of attempts agrees with the whole rows, in this season and the one before.
             for (const season of [epoch, epoch - 1]) {
-              const attempts = PLAYERS.map((p) => {
-                const row = model.get(p);
-                return row !== undefined && row.attemptsEpoch === season ? row.attempts : 0;
-              });
+              const attempts = PLAYERS.map((p) => attemptsIn(model, p, season));
               expect([...table.attempts(PLAYERS, season).values()]).toEqual(attempts);
             }
+            // The bounds in memory, built or being built, never fall below a player's attempts.
+            for (const p of PLAYERS)
+              expect(table.attemptBound(p, epoch)).toBeGreaterThanOrEqual(attemptsIn(model, p, epoch));
           }
-          // Flushed to the end and read from the table alone, the rows are the same.
+          // Flushed to the end and read from the table alone, the rows are the same; the bounds' build has ended.
           while (tx(() => table.flushStep()));
-          expect(Object.fromEntries(new StatsTable(state.storage.sql, schema, LIMITS).many(PLAYERS))).toEqual(
-            Object.fromEntries(model),
-          );
+          for (const p of PLAYERS) {
+            expect(table.attemptBound(p, epoch)).toBeGreaterThanOrEqual(attemptsIn(model, p, epoch));
+            expect(table.attemptBound(p, epoch)).toBeLessThan(Number.POSITIVE_INFINITY);
+          }
+          expect(
+            Object.fromEntries(new StatsTable(state.storage.sql, schema, LIMITS, BOUNDS_SCAN_STEP).many(PLAYERS)),
+          ).toEqual(Object.fromEntries(model));
         }),
         // Two restarts inside one flush are rare among random ops: 150 runs found one in about five runs of the suite.
         { numRuns: 2000 },

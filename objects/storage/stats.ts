@@ -106,7 +106,7 @@ interface AttemptBounds {
  */
 export class StatsTable {
   private readonly rows: WriteBehind<StatsEntry>;
-  /** Upper bounds of attempts in the season of `epoch`, built at the first gated batch (see `attemptBound`). */
+  /** Upper bounds of attempts, begun at the first gated batch and read from the table in steps (see `attemptBound`). */
   private attemptBounds: AttemptBounds | undefined;
 
   constructor(

@@ -17,6 +17,7 @@ interface Env {
  * size is 2, else free-for-alls of `size` players) through applyResults.
  * GET /stats?game=g&player=p and GET /standing?game=g&player=p read one player.
  * POST /close?game=g closes the season; GET /season?game=g&season=n reads one.
+ * POST /gate?game=g turns maxAttempts on.
  */
 const COUNTRIES = ["TR", "DE", "US", "BR", "JP", "KR", "FR", "IN", "GB", "ES"];
 
@@ -48,6 +49,11 @@ export default {
       return Response.json({ applied: batches * (1000 / size) });
     }
     if (request.method === "POST" && path === "/close") return Response.json(await board.closeSeason());
+    // POST /gate: maxAttempts on (high enough that nothing is refused), for batches after a fill.
+    if (request.method === "POST" && path === "/gate") {
+      const outcome = await board.configure(game, { maxAttempts: 1_000_000 });
+      return Response.json(outcome, { status: outcome.ok ? 200 : 500 });
+    }
     if (path === "/season") return Response.json(await board.season(Number(query.get("season") ?? 1)));
     if (path === "/stats") return Response.json(await board.playerStats(query.get("player") ?? ""));
     if (path === "/standing") return Response.json(await board.standing(query.get("player") ?? "", 0));

@@ -313,11 +313,11 @@ export class StatsTable {
    */
   private fold(
     player: string,
-    before: StatsEntry | null | undefined,
+    before: StatsEntry | null,
     entry: StatsEntry,
     under: StatsEntry | null | undefined,
   ): StatsEntry {
-    if (!isDelta(entry) || before === undefined) return entry;
+    if (!isDelta(entry)) return entry;
     if (before === null) return addDelta(undefined, entry, newStats);
     if (!isDelta(before)) return addDelta(before, entry, newStats);
     return (

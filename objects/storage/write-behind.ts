@@ -13,12 +13,13 @@ export interface WriteBehindStore<V> {
   remove(keys: string[]): void;
   /**
    * For a table whose writes may be increments: `value` folded into what is
-   * held before it (undefined: nothing held; null: removed), over `under`:
-   * what is held flushing beneath a pending row (undefined: the table's row
-   * alone). Without it a value replaces what was held. `write` then receives
-   * folded values.
+   * held before it (null: removed), over `under`: what is held flushing
+   * beneath a pending row (undefined: the table's row alone). Without it a
+   * value replaces what was held. A value with nothing held before it is
+   * held as it is: reads lay it over what lies beneath. `write` then
+   * receives folded values.
    */
-  fold?(key: string, before: V | null | undefined, value: V, under: V | null | undefined): V;
+  fold?(key: string, before: V | null, value: V, under: V | null | undefined): V;
 }
 
 /** A row's key in memory for tables keyed by epoch and player (epochs are digits: the first colon ends one). */
@@ -256,8 +257,10 @@ export class WriteBehind<V> {
   private hold(key: string, value: V | null, flushing = false): void {
     const rows = flushing ? this.flushing : this.pending;
     const before = rows.get(key);
-    const under = flushing ? undefined : this.flushing.get(key);
-    const held = value === null || this.store.fold === undefined ? value : this.store.fold(key, before, value, under);
+    const held =
+      value === null || before === undefined || this.store.fold === undefined
+        ? value
+        : this.store.fold(key, before, value, flushing ? undefined : this.flushing.get(key));
     rows.set(key, held);
     const weight = this.weight(held) - (before === undefined ? 0 : this.weight(before));
     if (flushing) this.flushingWeight += weight;

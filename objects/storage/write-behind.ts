@@ -219,7 +219,8 @@ export class WriteBehind<V> {
     const removed: string[] = [];
     const written: string[] = [];
     const { step, stepWeight = Number.POSITIVE_INFINITY } = this.limits;
-    for (let weight = 0; written.length < step && weight < stepWeight && this.flushOrder.length > 0; ) {
+    let weight = 0;
+    while (written.length < step && weight < stepWeight && this.flushOrder.length > 0) {
       const key = this.flushOrder.pop() as string;
       const value = this.flushing.get(key);
       if (value === undefined) continue;
@@ -231,10 +232,8 @@ export class WriteBehind<V> {
     if (tuples.length > 0) this.store.write(tuples);
     if (removed.length > 0) this.store.remove(removed);
     // Only once the rows are in the table: a failed step leaves them to be read from memory.
-    for (const key of written) {
-      this.flushingWeight -= this.weight(this.flushing.get(key) ?? null);
-      this.flushing.delete(key);
-    }
+    for (const key of written) this.flushing.delete(key);
+    this.flushingWeight -= weight;
     this.flushedRows += written.length;
     if (this.flushing.size > 0) {
       const last = written[written.length - 1] ?? "";

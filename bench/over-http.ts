@@ -22,6 +22,13 @@ export async function configure(server: DevServer, game: string, config: Record<
   if (res.status !== 200) throw new Error(`configure ${game}: ${res.status} ${await res.text()}`);
 }
 
+/** A POST to `server` (such as the storage bench worker's routes) that must answer 200. */
+export async function postOk(server: DevServer, path: string): Promise<Response> {
+  const res = await fetch(`${server.url}${path}`, { method: "POST" });
+  if (res.status !== 200) throw new Error(`${path}: ${res.status} ${(await res.text()).slice(0, 300)}`);
+  return res;
+}
+
 /** Sends players `p0`..`p<players-1>` once each in batches, IN_FLIGHT at a time; every answer must be a 200. */
 export async function fill(server: DevServer, game: string, players: number, ctx: BenchContext): Promise<Fill> {
   const batches = players / BATCH;

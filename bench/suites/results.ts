@@ -8,6 +8,7 @@ import type { StatsEntry } from "../../objects/storage/report-deltas";
 import { newStats } from "../../objects/storage/stats";
 import { DevServer } from "../../test/support/dev-server";
 import { settledHeap, tableBytes } from "../measure";
+import { postOk } from "../over-http";
 import { type BenchContext, type BenchResult, compared, percentile } from "../report";
 
 const PER_REQUEST = 20; // batches of 1000 players' worth per request
@@ -73,18 +74,13 @@ async function pendingMemory(ctx: BenchContext): Promise<BenchResult> {
   };
 }
 
-async function post(server: DevServer, path: string): Promise<void> {
-  const res = await fetch(`${server.url}${path}`, { method: "POST" });
-  if (res.status !== 200) throw new Error(`${path}: ${res.status} ${(await res.text()).slice(0, 300)}`);
-}
-
 /** Seconds to send `batches` batches in requests of PER_REQUEST, after `warm` untimed ones. */
 async function timed(server: DevServer, path: (from: number, batches: number) => string, batches: number, warm = 0) {
   for (let from = 0; from < warm; from += PER_REQUEST)
-    await post(server, path(from, Math.min(PER_REQUEST, warm - from)));
+    await postOk(server, path(from, Math.min(PER_REQUEST, warm - from)));
   const started = performance.now();
   for (let from = warm; from < warm + batches; from += PER_REQUEST) {
-    await post(server, path(from, Math.min(PER_REQUEST, warm + batches - from)));
+    await postOk(server, path(from, Math.min(PER_REQUEST, warm + batches - from)));
   }
   return (performance.now() - started) / 1000;
 }
@@ -153,7 +149,7 @@ async function statsReads(server: DevServer, ctx: BenchContext): Promise<BenchRe
   const batches = players / 1000;
   ctx.progress(`filling ${players.toLocaleString("en-US")} players (each has a stats row)`);
   for (let from = 0; from < batches; from += PER_REQUEST) {
-    await post(server, `/fill?game=stats&from=${from}&batches=${PER_REQUEST}&players=${players}`);
+    await postOk(server, `/fill?game=stats&from=${from}&batches=${PER_REQUEST}&players=${players}`);
     if ((from / PER_REQUEST) % 10 === 9) ctx.progress(`${(from + PER_REQUEST) * 1000} players`);
   }
   const latencies = async (path: string) => {

@@ -5,6 +5,7 @@
 import { join } from "node:path";
 import { DevServer } from "../../test/support/dev-server";
 import { tableBytes } from "../measure";
+import { postOk } from "../over-http";
 import { type BenchContext, type BenchResult, compared, percentile } from "../report";
 
 const PER_REQUEST = 20;
@@ -32,18 +33,12 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
   return results;
 }
 
-async function post(server: DevServer, path: string): Promise<Response> {
-  const res = await fetch(`${server.url}${path}`, { method: "POST" });
-  if (res.status !== 200) throw new Error(`${path}: ${res.status} ${(await res.text()).slice(0, 300)}`);
-  return res;
-}
-
 /** A writer sending 1-batch requests back to back until `stop`; answers each request's latency. */
 async function writer(server: DevServer, game: string, players: number, from: number, stop: () => boolean) {
   const latencies: number[] = [];
   for (let b = from; !stop(); b++) {
     const t = performance.now();
-    await post(server, `/fill?game=${game}&from=${b}&batches=1&players=${players}`);
+    await postOk(server, `/fill?game=${game}&from=${b}&batches=1&players=${players}`);
     latencies.push(performance.now() - t);
   }
   return latencies;
@@ -53,7 +48,7 @@ async function close(server: DevServer, players: number, ctx: BenchContext): Pro
   const game = `season-${players}`;
   ctx.progress(`filling ${players.toLocaleString("en-US")} players`);
   for (let from = 0; from < players / 1000; from += PER_REQUEST) {
-    await post(server, `/fill?game=${game}&from=${from}&batches=${PER_REQUEST}&players=${players}`);
+    await postOk(server, `/fill?game=${game}&from=${from}&batches=${PER_REQUEST}&players=${players}`);
   }
   // The baseline: the same writer with no close.
   let until = performance.now() + (ctx.quick ? 3000 : QUIET_MS);
@@ -64,7 +59,7 @@ async function close(server: DevServer, players: number, ctx: BenchContext): Pro
   const writing = writer(server, game, players, players / 1000 + 10_000, () => !closing);
   await new Promise((r) => setTimeout(r, 500));
   const started = performance.now();
-  await post(server, `/close?game=${game}`);
+  await postOk(server, `/close?game=${game}`);
   const closed = performance.now() - started;
   let complete = false;
   while (!complete) {

@@ -6,6 +6,7 @@ import { Ranking } from "../../engine/ranking";
 import type { PlayerState } from "../../engine/rules";
 import { DevServer } from "../../test/support/dev-server";
 import { settledHeap } from "../measure";
+import { postOk } from "../over-http";
 import { type BenchContext, type BenchResult, compared, percentile } from "../report";
 
 const PER_REQUEST = 20; // batches of 1000 per /fill request
@@ -112,18 +113,17 @@ async function firstGatedBatch(
   ctx: BenchContext,
 ): Promise<BenchResult> {
   ctx.progress("maxAttempts on, a hard kill, then the first gated batches after the restart");
-  const post = async (path: string): Promise<number> => {
+  const timed = async (path: string): Promise<number> => {
     const started = performance.now();
-    const res = await fetch(`${server.url}${path}`, { method: "POST" });
-    if (res.status !== 200) throw new Error(`${path}: ${res.status} ${(await res.text()).slice(0, 300)}`);
+    await postOk(server, path);
     return performance.now() - started;
   };
-  await post(`/gate?game=${game}`);
+  await postOk(server, `/gate?game=${game}`);
   await server.stop("SIGKILL");
   await server.start();
   await fetch(`${server.url}/read?game=${game}`);
   // Batches past the fill's last move players already on the board.
-  const batch = (k: number) => post(`/fill?game=${game}&from=${players / 1000 + k}&batches=1&players=${players}`);
+  const batch = (k: number) => timed(`/fill?game=${game}&from=${players / 1000 + k}&batches=1&players=${players}`);
   const first = await batch(0);
   // The steps read 10,000 rows each (about 20 ms) between requests.
   await new Promise((r) => setTimeout(r, (players / 10_000) * 40 + 1000));

@@ -16,7 +16,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
   // snapshot is one D1 transaction, ~260/s on this machine's local D1, so 100
   // games would take ~55 min; query latency depends on the game's own day.
   const games = ctx.quick ? 3 : 12;
-  const perGame = ctx.quick ? 400 : 8640; // a day at one snapshot per 10 s
+  const perGame = ctx.quick ? 150 : 8640; // a day at one snapshot per 10 s
   const writer = new DevServer("bench/history-writer/wrangler.toml");
   ctx.progress(`writing ${games} games x ${perGame} snapshots x ${TOP} entries`);
   await writer.start();

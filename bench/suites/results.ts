@@ -145,7 +145,7 @@ async function openskillPlacements(server: DevServer, ctx: BenchContext): Promis
 
 async function statsReads(server: DevServer, ctx: BenchContext): Promise<BenchResult> {
   const players = ctx.quick ? 100_000 : 1_000_000;
-  const reads = ctx.quick ? 200 : 2000;
+  const reads = ctx.quick ? 50 : 2000;
   const batches = players / 1000;
   ctx.progress(`filling ${players.toLocaleString("en-US")} players (each has a stats row)`);
   for (let from = 0; from < batches; from += PER_REQUEST) {

@@ -14,11 +14,10 @@ import { settledHeap } from "../measure";
 import { configure, type Fill, fill, latencies } from "../over-http";
 import { type BenchContext, type BenchResult, compared } from "../report";
 
-const READS = 200;
-
 export async function run(ctx: BenchContext): Promise<BenchResult[]> {
   const big = ctx.quick ? { players: 40_000, shards: 4 } : { players: 10_000_000, shards: 16 };
   const mid = ctx.quick ? 40_000 : 1_000_000;
+  const readCount = ctx.quick ? 50 : 200;
   const results: BenchResult[] = [];
   const server = new DevServer();
   await server.start();
@@ -90,9 +89,9 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
       ["a page of 15 at the middle", (g, n) => `/v1/games/${g}/leaderboard?limit=15&offset=${Math.floor(n / 2)}`],
     ];
     for (const [name, path] of reads) {
-      ctx.progress(`${READS} reads: ${name}`);
-      const sharded = await latencies(server, () => path(game, big.players), READS);
-      const base = await latencies(server, () => path("write-1", mid), READS);
+      ctx.progress(`${readCount} reads: ${name}`);
+      const sharded = await latencies(server, () => path(game, big.players), readCount);
+      const base = await latencies(server, () => path("write-1", mid), readCount);
       results.push(
         row(`${name} p50, ${big.shards} shards`, big.players, sharded.p50, "ms", [`one object, ${mid}`, base.p50]),
         row(`${name} p99, ${big.shards} shards`, big.players, sharded.p99, "ms", [`one object, ${mid}`, base.p99]),

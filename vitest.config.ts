@@ -106,6 +106,9 @@ export default defineConfig({
           include: ["test/web/**/*.browser.test.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          // A page on a loaded machine can take longer than vitest's 1 s to show what a poll waits for
+          // (vitest's own browser mode waits 5 s). A poll that must be fast says its own timeout.
+          expect: { poll: { timeout: 5000 } },
         },
       },
       {
@@ -116,6 +119,7 @@ export default defineConfig({
           include: ["test/e2e/**/*.test.ts"],
           testTimeout: 180_000,
           hookTimeout: 120_000,
+          expect: { poll: { timeout: 5000 } },
           // Its files mostly wait on their own servers (ports from each worker's range):
           // two at a time, in a group of their own after the others.
           sequence: { groupOrder: 1 },

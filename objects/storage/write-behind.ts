@@ -77,8 +77,15 @@ const MARK_ID = 0;
 export class WriteBehind<V> {
   /** Rows logged since the current flush began; null: removed. */
   private pending = new Map<string, V | null>();
-  /** Rows of the flush in progress, not yet in the table; logged at or before `flushingThrough`. */
+  /**
+   * Rows of the flush in progress, logged at or before `flushingThrough`.
+   * Those already written stay until the flush ends (see `flushedTo`):
+   * deleting each from the map, and the map shrinking, cost 3% of workerd's
+   * CPU in a 10^6 fill.
+   */
   private flushing = new Map<string, V | null>();
+  /** The last key the flush in progress wrote: rows of `flushing` up to it, in the flush's order, are in the table. */
+  private flushedTo: string | undefined;
   /** What pending rows, and rows flushing, weigh (see `WriteBehindStore.weigh`). */
   private pendingWeight = 0;
   private flushingWeight = 0;
@@ -135,26 +142,35 @@ export class WriteBehind<V> {
   /** The row held in memory for `key`: a value, null when removed, undefined when the table has the answer. */
   held(key: string): V | null | undefined {
     const row = this.pending.get(key);
-    return row !== undefined ? row : this.flushing.get(key);
+    return row !== undefined ? row : this.flushingRow(key);
   }
 
   /** The row pending for `key`, and the one flushing under it (see `held`). */
   layers(key: string): [pending: V | null | undefined, flushing: V | null | undefined] {
-    return [this.pending.get(key), this.flushing.get(key)];
+    return [this.pending.get(key), this.flushingRow(key)];
+  }
+
+  /** The row of the flush in progress for `key` not yet in the table. */
+  private flushingRow(key: string): V | null | undefined {
+    const row = this.flushing.get(key);
+    return row === undefined || this.written(key) ? undefined : row;
+  }
+
+  /** Whether the flush in progress has written `key`'s row to the table. */
+  private written(key: string): boolean {
+    const to = this.flushedTo;
+    return to !== undefined && (this.flushingDown ? key >= to : key <= to);
   }
 
   /** Every row held in memory, pending and flushing (a key can come twice), removals left out. */
   *heldRows(): IterableIterator<[key: string, value: V]> {
-    for (const rows of [this.pending, this.flushing]) {
-      for (const [key, value] of rows) if (value !== null) yield [key, value];
-    }
+    for (const [key, value] of this.pending) if (value !== null) yield [key, value];
+    for (const [key, value] of this.flushing) if (value !== null && !this.written(key)) yield [key, value];
   }
 
   /** Whether any row held in memory (not removed) passes `test`. */
   holdsAny(test: (key: string) => boolean): boolean {
-    for (const rows of [this.pending, this.flushing]) {
-      for (const [key, value] of rows) if (value !== null && test(key)) return true;
-    }
+    for (const [key] of this.heldRows()) if (test(key)) return true;
     return false;
   }
 
@@ -188,13 +204,13 @@ export class WriteBehind<V> {
 
   /** Whether any row is held in memory or logged ahead of the table (a flush would write or drop something). */
   get holding(): boolean {
-    return this.pending.size > 0 || this.flushing.size > 0 || this.logged > 0;
+    return this.pending.size > 0 || this.flushOrder.length > 0 || this.logged > 0;
   }
 
   /** Whether flush steps are waiting to run. */
   get flushDue(): boolean {
     return (
-      this.flushing.size > 0 || this.pendingWeight >= this.limits.flushAt || this.logged >= this.limits.loggedLimit
+      this.flushOrder.length > 0 || this.pendingWeight >= this.limits.flushAt || this.logged >= this.limits.loggedLimit
     );
   }
 
@@ -204,13 +220,14 @@ export class WriteBehind<V> {
    * last row is written, drops the log it covered. True while more remains.
    */
   flushStep(): boolean {
-    if (this.flushing.size === 0) {
+    if (this.flushOrder.length === 0) {
       if (this.pending.size === 0 && this.logged === 0) return false;
       this.flushing = this.pending;
       this.flushingWeight = this.pendingWeight;
       this.pending = new Map();
       this.pendingWeight = 0;
       this.flushingDown = false;
+      this.flushedTo = undefined;
       this.flushOrder = this.order(this.flushing.keys());
       this.flushingThrough = this.lastLogId;
       this.logged = 0;
@@ -232,10 +249,10 @@ export class WriteBehind<V> {
     if (tuples.length > 0) this.store.write(tuples);
     if (removed.length > 0) this.store.remove(removed);
     // Only once the rows are in the table: a failed step leaves them to be read from memory.
-    for (const key of written) this.flushing.delete(key);
+    if (written.length > 0) this.flushedTo = written[written.length - 1];
     this.flushingWeight -= weight;
     this.flushedRows += written.length;
-    if (this.flushing.size > 0) {
+    if (this.flushOrder.length > 0) {
       const last = written[written.length - 1] ?? "";
       const through = this.flushingThrough;
       const mark: FlushMark = this.flushingDown ? { through, from: last } : { through, to: last };
@@ -247,8 +264,9 @@ export class WriteBehind<V> {
         );
       return true;
     }
-    this.flushOrder = [];
     this.sql.exec(`DELETE FROM ${this.store.log} WHERE id <= ?`, this.flushingThrough);
+    this.flushing = new Map();
+    this.flushedTo = undefined;
     return this.pendingWeight >= this.limits.flushAt;
   }
 
@@ -259,7 +277,7 @@ export class WriteBehind<V> {
     const held =
       value === null || before === undefined || this.store.fold === undefined
         ? value
-        : this.store.fold(key, before, value, flushing ? undefined : this.flushing.get(key));
+        : this.store.fold(key, before, value, flushing ? undefined : this.flushingRow(key));
     rows.set(key, held);
     const weight = this.weight(held) - (before === undefined ? 0 : this.weight(before));
     if (flushing) this.flushingWeight += weight;

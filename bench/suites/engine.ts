@@ -3,6 +3,7 @@
 // operations, in the same run.
 import { Ranking } from "../../engine/ranking";
 import type { PlayerState } from "../../engine/rules";
+import { sortStrings } from "../../engine/string-sort";
 import { collidingNames } from "../../test/support/colliding-names";
 import { BATCH, derivedBatches, derivedBoard, heapNow, initialStates, NOW, scrambled } from "../engine-workload";
 import { memberName, redisAvailable, runRedis } from "../redis";
@@ -61,8 +62,55 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
     row("heap per player", podium.bytesPerPlayer, "B", true, redis?.bytesPerMember);
   }
   results.push(measureFlooding(ctx, rounds));
+  results.push(measureKeySort(ctx));
   results.push(...(await measureDerived(ctx, rate)));
   return results;
+}
+
+/**
+ * A flush's sort of the keys it writes (objects/storage/write-behind.ts):
+ * 40,000 players' names drawn from 10^5 in random order, as a flush of stats
+ * at 10^5 players sorts them, against `Array.prototype.sort` on the same keys.
+ */
+function measureKeySort(ctx: BenchContext): BenchResult {
+  const keys = 40_000;
+  ctx.progress(`sorting a flush's ${keys.toLocaleString("en-US")} keys`);
+  // Keys as a flush holds them: flat strings, looked up in a Map (which internalizes them).
+  const held = new Map<string, number>();
+  while (held.size < keys) held.set(memberName(Math.floor(Math.random() * 100_000)), held.size);
+  const names = [...held.keys()];
+  const medianMs = (sort: (keys: string[]) => unknown) => {
+    const times: number[] = [];
+    // The first rounds warm the function up; every round sorts the keys in a new random order.
+    for (let round = 0; round < (ctx.quick ? 9 : 31); round++) {
+      const copy = shuffled(names);
+      const start = performance.now();
+      sort(copy);
+      if (round >= 2) times.push(performance.now() - start);
+    }
+    return times.sort((a, b) => a - b)[times.length >> 1];
+  };
+  return compared(
+    {
+      suite: "engine",
+      name: "sort a flush's keys (multikey quicksort)",
+      n: keys,
+      value: medianMs(sortStrings),
+      unit: "ms",
+      baseline: "Array.prototype.sort",
+      baselineValue: medianMs((copy) => copy.sort()),
+    },
+    true,
+  );
+}
+
+function shuffled<T>(items: readonly T[]): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j], copy[i]];
+  }
+  return copy;
 }
 
 /**

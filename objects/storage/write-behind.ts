@@ -1,3 +1,5 @@
+import { sortStrings } from "../../engine/string-sort";
+
 /** How a write-behind table keeps its rows: its log table, its rows as JSON tuples, and the table they end in. */
 export interface WriteBehindStore<V> {
   /** The log table: `(id INTEGER PRIMARY KEY, body TEXT NOT NULL)`. */
@@ -290,7 +292,7 @@ export class WriteBehind<V> {
    * full: a third more pages, measured at 10^6 rows); descending to resume an old mark.
    */
   private order(keys: Iterable<string>): string[] {
-    const sorted = [...keys].sort();
+    const sorted = sortStrings([...keys]);
     return this.flushingDown ? sorted : sorted.reverse();
   }
 

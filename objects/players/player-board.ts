@@ -256,14 +256,16 @@ export class PlayerBoard {
     return { player, ...profile };
   }
 
+  /** Removes a player from the board with its profile and stats; also one off the board that left only those. */
   removePlayer(player: string): Outcome<null> {
-    if (this.current.state(player) === undefined) return refused(playerNotFound(player));
+    const onBoard = this.current.state(player) !== undefined;
+    if (!onBoard && !this.tables.holdsPlayer(player)) return refused(playerNotFound(player));
     const now = Date.now();
     this.tables.transaction(() => {
-      this.tables.removePlayer(player);
+      this.tables.removePlayer(player, onBoard);
       this.record.recordUpdate(now);
     });
-    this.current.remove(player);
+    if (onBoard) this.current.remove(player);
     this.host.changed(now);
     return accepted(null);
   }

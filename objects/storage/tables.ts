@@ -56,9 +56,17 @@ export class GameTables {
     return this.storage.sql;
   }
 
-  /** Forgets a player: a removal in the log, its profile, its stats, its meta and its cohort. Call inside a transaction. */
-  removePlayer(player: string): void {
-    this.log.appendRemoval(player);
+  /** Whether the game holds a profile or stats of `player` (who may be off the board: an earlier season's, or never scored). */
+  holdsPlayer(player: string): boolean {
+    return this.profiles.get(player) !== undefined || this.stats.get(player) !== undefined;
+  }
+
+  /**
+   * Forgets a player: a removal in the log (when on the board), its profile,
+   * its stats, its meta and its cohort. Call inside a transaction.
+   */
+  removePlayer(player: string, onBoard: boolean): void {
+    if (onBoard) this.log.appendRemoval(player);
     this.profiles.delete(player);
     this.stats.delete(player);
     this.playerMeta.delete(player);

@@ -302,4 +302,28 @@ describe("leaderboard and players", () => {
     const noGame = await call(`/v1/games/${uniqueGame()}/players/a`, { method: "DELETE", key: ADMIN });
     expect((await errorOf(noGame)).code).toBe("game_not_found");
   });
+
+  it("DELETE removes the profile and stats of a player off the board: one of a closed season, one with only a profile", async () => {
+    const game = uniqueGame();
+    await seed(game, [
+      ["old", 5],
+      ["kept", 3],
+    ]);
+    expect((await call(`/v1/games/${game}/seasons/close`, { method: "POST", key: ADMIN })).status).toBe(200);
+    expect((await call(`/v1/games/${game}/players/old`)).status).toBe(404);
+    expect((await call(`/v1/games/${game}/players/old/stats`)).status).toBe(200);
+    expect((await call(`/v1/games/${game}/players/old`, { method: "DELETE", key: ADMIN })).status).toBe(204);
+    expect((await call(`/v1/games/${game}/players/old/stats`)).status).toBe(404);
+    expect((await call(`/v1/games/${game}/players/kept/stats`)).status).toBe(200);
+
+    const profile = `/v1/games/${game}/players/fan/profile`;
+    expect((await call(profile, { method: "PUT", key: INGEST, json: { name: "Fan" } })).status).toBe(200);
+    expect((await call(`/v1/games/${game}/players/fan`, { method: "DELETE", key: ADMIN })).status).toBe(204);
+    const again = await call(`/v1/games/${game}/players/fan`, { method: "DELETE", key: ADMIN });
+    expect((await errorOf(again)).code).toBe("player_not_found");
+    // Its first score after the removal carries no name: the profile went with it.
+    await seed(game, [["fan", 9]]);
+    expect((await board(game)).entries).toEqual([expect.not.objectContaining({ name: "Fan" })]);
+    expect((await board(game)).entries.map((e) => e.player)).toEqual(["fan"]);
+  });
 });

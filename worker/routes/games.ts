@@ -153,6 +153,10 @@ const deletePlayer = createRoute({
   path: "/v1/games/{game}/players/{player}",
   tags: ["Players"],
   summary: "Remove a player",
+  description:
+    "Removes the player from the board with its profile, stats, meta and cohort. A player off the board " +
+    "(of a closed season, or one that only has a profile or stats) has those removed. 404 when the game " +
+    "holds nothing of the player.",
   security: [{ bearer: [] }],
   middleware: [requireKey, requireAdmin] as const,
   request: { params: PlayerPath },

@@ -79,7 +79,7 @@ export const FriendsBody = z
     players: z
       .array(PlayerName)
       .min(1)
-      .max(MAX_FRIENDS, `at most ${MAX_FRIENDS} players in one read`)
+      .refine((players) => new Set(players).size <= MAX_FRIENDS, `at most ${MAX_FRIENDS} players in one read`)
       .openapi({ description: `At most ${MAX_FRIENDS}; repeats count once` }),
   })
   .openapi("FriendsBody");

@@ -40,6 +40,7 @@ export const queryList = <T extends z.ZodType<string, string>>(item: T, max: num
   z
     .string()
     .transform((list) => list.split(","))
-    .pipe(z.array(item).min(1).max(max, `at most ${max} ${what} in one read`))
+    .pipe(z.array(item).min(1))
     .transform((names) => [...new Set(names)])
-    .openapi({ type: "string", description: `Comma-separated, at most ${max}` });
+    .refine((names) => names.length <= max, `at most ${max} ${what} in one read`)
+    .openapi({ type: "string", description: `Comma-separated, at most ${max} (repeats count once)` });

@@ -56,6 +56,14 @@ describe("friends: some players' entries", () => {
     expect(JSON.stringify(await errorOf(get))).toContain("at most 100 players");
     const post = await call(`/v1/games/${game}/leaderboard/players`, { method: "POST", json: { players: many } });
     expect(post.status).toBe(400);
+    // Repeats count once: 100 names and one of them again is a read of 100.
+    const repeated = [...many.slice(0, 100), "x0"];
+    expect((await call(`/v1/games/${game}/leaderboard?players=${repeated.join(",")}`)).status).toBe(200);
+    const postRepeated = await call(`/v1/games/${game}/leaderboard/players`, {
+      method: "POST",
+      json: { players: repeated },
+    });
+    expect(postRepeated.status).toBe(200);
     expect((await call(`/v1/games/${game}/leaderboard?players=a,,b`)).status).toBe(400);
     expect((await call(`/v1/games/${game}/leaderboard?players=p1&country=FR`)).status).toBe(400);
     expect((await call(`/v1/games/${uniqueGame("none")}/leaderboard?players=p1`)).status).toBe(404);

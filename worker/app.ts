@@ -65,7 +65,8 @@ app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   scheme: "bearer",
   description:
     "An ingest key (scores) or an admin key (everything), from INGEST_KEYS / ADMIN_KEYS; or a player token " +
-    "(POST /v1/games/{game}/tokens), which posts its own player's scores and sets its own profile",
+    "(POST /v1/games/{game}/tokens), which posts its own player's scores, sets its own profile and joins it " +
+    "to the open season",
 });
 
 app.doc31("/v1/openapi.json", {

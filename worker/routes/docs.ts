@@ -24,5 +24,5 @@ const DOCS_PAGE = `<!doctype html>
 </body>
 </html>`;
 
-/** The page carries the same security headers as the web client's pages (web/security-headers.json). */
+/** The page carries the same security headers as the web client's pages (protocol/security-headers.json). */
 export const docsRoutes = new Hono<AppEnv>().get("/v1/docs", (c) => c.html(DOCS_PAGE, 200, pageHeaders));

@@ -51,7 +51,7 @@ const writeV1 = createRoute({
     }),
     body,
   },
-  responses: { 204: { description: "All lines applied" }, ...errors(400, 401, 403, 409, 413, 415, 422) },
+  responses: { 204: { description: "All lines applied" }, ...errors(400, 401, 403, 409, 413, 415, 422, 429) },
 });
 
 const writeV2 = createRoute({
@@ -70,7 +70,7 @@ const writeV2 = createRoute({
     }),
     body,
   },
-  responses: { 204: { description: "All lines applied" }, ...errors(400, 401, 403, 409, 413, 415, 422) },
+  responses: { 204: { description: "All lines applied" }, ...errors(400, 401, 403, 409, 413, 415, 422, 429) },
 });
 
 export const influxRoutes = createRouter(influxErrorResponse)

@@ -26,7 +26,7 @@ const postResults = createRoute({
   },
   responses: {
     200: { description: "Accepted", content: { "application/json": { schema: Accepted } } },
-    ...errors(400, 401, 403, 409, 413, 415),
+    ...errors(400, 401, 403, 409, 413, 415, 429),
   },
 });
 
@@ -47,7 +47,7 @@ const postEvents = createRoute({
   },
   responses: {
     200: { description: "Accepted", content: { "application/json": { schema: Accepted } } },
-    ...errors(400, 401, 403, 413, 415),
+    ...errors(400, 401, 403, 413, 415, 429),
   },
 });
 

@@ -25,15 +25,16 @@ const mintToken = createRoute({
   tags: ["Players"],
   summary: "Mint a player token",
   description:
-    "Ingest key. A token lets a game client post this game's scores for its own player, and set that " +
-    "player's profile, and nothing else (403); a bad or expired token is a 401. Send it as " +
+    "Ingest key. A token lets a game client post this game's scores for its own player, set that " +
+    "player's profile and join it to the open season, and nothing else (403); a bad or expired token is a 401. " +
+    "Send it as " +
     "`Authorization: Bearer <token>`.",
   security: [{ bearer: [] }],
   middleware: [requireKey, requireIngestForPathGame, limitBody(4096)] as const,
   request: { params: GamePath, body: { required: true, content: { "application/json": { schema: TokenRequest } } } },
   responses: {
     200: { description: "The token", content: { "application/json": { schema: Token } } },
-    ...errors(400, 401, 403, 413, 415),
+    ...errors(400, 401, 403, 413, 415, 429),
   },
 });
 

@@ -25,11 +25,15 @@ const postLines = createRoute({
     query: z.object({
       precision: z.enum(PRECISIONS).default("ns").openapi({ description: "Unit of the line timestamps" }),
     }),
-    body: { required: true, content: { "text/plain": { schema: z.string() } } },
+    body: {
+      required: true,
+      description: "Line protocol as text/plain (also taken as application/octet-stream, or with no Content-Type)",
+      content: { "text/plain": { schema: z.string() }, "application/octet-stream": { schema: z.string() } },
+    },
   },
   responses: {
     204: { description: "All lines applied" },
-    ...errors(400, 401, 403, 409, 413, 415, 422),
+    ...errors(400, 401, 403, 409, 413, 415, 422, 429),
   },
 });
 

@@ -11,4 +11,5 @@ export const API_TAGS = [
   { name: "History", description: "Sampled history from D1: leaders, time at first, gaps, a player's ranks" },
   { name: "Seasons", description: "Closed seasons, their standings, awards and the prize pool" },
   { name: "Audit", description: "Who changed what, for admin keys" },
+  { name: "Reference", description: "This document, and its rendering" },
 ] as const;

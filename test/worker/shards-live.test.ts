@@ -62,7 +62,13 @@ async function converge(queries: readonly string[]) {
     }
     // Compared field by field, whatever order each side wrote its fields in.
     const text = (entries: object[]) => JSON.stringify(entries.map((e) => Object.entries(e).sort()));
-    const same = () => queries.every((_, q) => text(sockets[2 * q].entries) === text(sockets[2 * q + 1].entries));
+    // Totals too: a view's entries can settle an update before its total does.
+    const same = () =>
+      queries.every(
+        (_, q) =>
+          text(sockets[2 * q].entries) === text(sockets[2 * q + 1].entries) &&
+          sockets[2 * q].board?.total === sockets[2 * q + 1].board?.total,
+      );
     await until(same, 3000);
     for (const [q, query] of queries.entries()) {
       const [sharded, one] = [sockets[2 * q], sockets[2 * q + 1]];

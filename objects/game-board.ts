@@ -41,7 +41,6 @@ import { HistorySampler } from "./history/sampler";
 import { HistoryWriter } from "./history/writer";
 import { EventHooks } from "./hooks/event-hooks";
 import { Spectators } from "./live/spectators";
-import { viewSpecOf } from "./live/views";
 import { Maintenance } from "./maintenance";
 import { type Applied, PlayerBoard } from "./players/player-board";
 import type { BoardReads } from "./reads";
@@ -117,7 +116,7 @@ export class GameBoard extends DurableObject<Env> {
   /** Live spectators: the Worker forwards validated websocket upgrades here. */
   override async fetch(request: Request): Promise<Response> {
     if (this.record.game === undefined) return errorResponse(gameNotFound());
-    return await this.spectators.admit(viewSpecOf(new URL(request.url).searchParams));
+    return await this.spectators.admit(request);
   }
 
   /** A relay of this game's spectators tells how many sockets it holds. */

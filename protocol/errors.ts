@@ -385,6 +385,12 @@ export const tooManySpectators = (connected: number, most: number): ApiError => 
   message: `this game already has ${connected} spectators (the limit is ${most})`,
 });
 
+export const tooManySockets = (most: number): ApiError => ({
+  status: 429,
+  code: "too_many_sockets",
+  message: `this address already holds ${most} live sockets on this game; close one first`,
+});
+
 /** Every relay with room filled while a spectator was being placed (a burst of joins): trying again finds room or a full game. */
 export const spectatorsMoving = (): ApiError => ({
   status: 429,

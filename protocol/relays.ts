@@ -45,5 +45,16 @@ export const relayName = (game: string, relay: number): string => `${game}#relay
  * door".
  */
 export const RELAY_HEADER = "podium-relay";
+/** The Worker tells the door and relays the spectator's address key (absent for loopback clients). */
+export const ADDRESS_HEADER = "podium-address";
 export const RELAYS_HEADER = "podium-relays";
 export const DOOR_HEADER = "podium-door";
+
+/**
+ * Live sockets one client address (an IPv4 address, an IPv6 /64) may hold on
+ * one object, the game's or a relay's: without it one address could take
+ * every spectator slot of a game, the plain top included. High enough for
+ * many viewers behind one NAT; past it on the game's object, a spectator
+ * goes to a relay when the game has them.
+ */
+export const SOCKETS_PER_ADDRESS = 100;

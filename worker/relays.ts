@@ -1,5 +1,5 @@
 import { errorResponse, spectatorsMoving } from "../protocol/errors";
-import { DOOR_HEADER, RELAY_HEADER, RELAYS_HEADER, relayName } from "../protocol/relays";
+import { ADDRESS_HEADER, DOOR_HEADER, RELAY_HEADER, RELAYS_HEADER, relayName } from "../protocol/relays";
 
 /**
  * Games this isolate has seen place spectators on relays: how many relays
@@ -22,11 +22,25 @@ const VIEWS_KEPT = 1000;
 /** Hops between the door and relays before giving up (a relay filled between the door's choice and the join). */
 const HOPS = 4;
 
-/** Opens a spectator's socket on the game's object or one of its relays (README, "Audiences beyond one object"). */
-export async function openSocket(env: Env, game: string, url: URL, request: Request): Promise<Response> {
-  const door = () => env.BOARD.getByName(game).fetch(new Request(url, request));
+/**
+ * Opens a spectator's socket on the game's object or one of its relays
+ * (README, "Audiences beyond one object"); `address`: the client's address
+ * key, which each holds to its share of sockets.
+ */
+export async function openSocket(
+  env: Env,
+  game: string,
+  url: URL,
+  request: Request,
+  address: string | undefined,
+): Promise<Response> {
+  // Internal headers are the Worker's to set: whatever a client sent under their names goes.
+  const forwarded = new Headers(request.headers);
+  for (const name of [ADDRESS_HEADER, RELAY_HEADER]) forwarded.delete(name);
+  if (address !== undefined) forwarded.set(ADDRESS_HEADER, address);
+  const door = () => env.BOARD.getByName(game).fetch(new Request(url, { headers: forwarded }));
   const relay = (index: number) => {
-    const headers = new Headers(request.headers);
+    const headers = new Headers(forwarded);
     headers.set(RELAY_HEADER, String(index));
     return env.RELAY.getByName(relayName(game, index)).fetch(new Request(url, { headers }));
   };

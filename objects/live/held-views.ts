@@ -9,6 +9,9 @@ const SAVE_AT_LEAST_EVERY_MS = 5000;
 export const LIVE_VIEWS_TABLE =
   "CREATE TABLE IF NOT EXISTS live_views (view TEXT PRIMARY KEY, seq INTEGER NOT NULL, total INTEGER NOT NULL, entries TEXT NOT NULL) WITHOUT ROWID";
 
+/** A socket's tag naming its client's address (tags are at most 256 characters; an address key is far shorter). */
+const addressTag = (address: string): string => `address:${address}`;
+
 export interface HeldView {
   spec: ViewSpec;
   sockets: Set<WebSocket>;
@@ -70,10 +73,15 @@ export class HeldViews {
     return view;
   }
 
-  /** Accepts a new socket on `view` and sends it the view's snapshot. */
-  hold(view: HeldView): Response {
+  /** Sockets held for a client address (see `hold`), hibernating ones included. */
+  heldFrom(address: string): number {
+    return this.ctx.getWebSockets(addressTag(address)).length;
+  }
+
+  /** Accepts a new socket on `view`, tagged with its client's address when known, and sends it the view's snapshot. */
+  hold(view: HeldView, address: string | undefined): Response {
     const { 0: client, 1: server } = new WebSocketPair();
-    this.ctx.acceptWebSocket(server);
+    this.ctx.acceptWebSocket(server, address === undefined ? [] : [addressTag(address)]);
     server.serializeAttachment(view.spec);
     view.sockets.add(server);
     this.sockets++;

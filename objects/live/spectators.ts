@@ -1,10 +1,26 @@
 import type { Ranking } from "../../engine/ranking";
-import { cohortNotFound, errorResponse, tooManySpectators, tooManyViews } from "../../protocol/errors";
+import { cohortNotFound, errorResponse, tooManySockets, tooManySpectators, tooManyViews } from "../../protocol/errors";
 import type { UpdateMessage } from "../../protocol/live";
-import { RELAY_HEADER, RELAYS_HEADER, type RelayLimits, relayLimits } from "../../protocol/relays";
+import {
+  ADDRESS_HEADER,
+  RELAY_HEADER,
+  RELAYS_HEADER,
+  type RelayLimits,
+  relayLimits,
+  SOCKETS_PER_ADDRESS,
+} from "../../protocol/relays";
 import { type HeldView, HeldViews } from "./held-views";
 import { RelayFanout } from "./relay-fanout";
-import { boardOf, diffEntries, type ViewSource, type ViewSpec, viewKey, viewTotal, visibleEntries } from "./views";
+import {
+  boardOf,
+  diffEntries,
+  type ViewSource,
+  type ViewSpec,
+  viewKey,
+  viewSpecOf,
+  viewTotal,
+  visibleEntries,
+} from "./views";
 
 export interface LiveSettings {
   /** Least time between two updates of one game (ms). */
@@ -64,11 +80,14 @@ export class Spectators {
   }
 
   /**
-   * Admits a new spectator: a 101 with its socket held here, a 307 naming the
-   * relay that now carries its view (the Worker takes the upgrade there), or
+   * Admits a new spectator (the Worker's validated upgrade, with its client's
+   * address key): a 101 with its socket held here, a 307 naming the relay
+   * that now carries its view (the Worker takes the upgrade there), or
    * 429/404 before any upgrade.
    */
-  async admit(spec: ViewSpec): Promise<Response> {
+  async admit(request: Request): Promise<Response> {
+    const spec = viewSpecOf(new URL(request.url).searchParams);
+    const address = request.headers.get(ADDRESS_HEADER) ?? undefined;
     const { maxSpectators, maxViews } = this.host.settings();
     // Counts told before a crash or deploy may stand for sockets that are gone: asked afresh before refusing.
     if (this.connected >= maxSpectators) await this.fanout.recount();
@@ -87,11 +106,14 @@ export class Spectators {
     }
     this.scheduleExpiry();
     this.scheduleTrendTick();
-    if (this.held.connected < Math.min(this.limits.after, maxSpectators)) {
-      const response = this.held.hold(view);
+    // An address past its share here goes to a relay when the game places spectators on them.
+    const crowded = address !== undefined && this.held.heldFrom(address) >= SOCKETS_PER_ADDRESS;
+    if (this.held.connected < Math.min(this.limits.after, maxSpectators) && !crowded) {
+      const response = this.held.hold(view, address);
       this.host.counted();
       return response;
     }
+    if (crowded && this.limits.after >= maxSpectators) return errorResponse(tooManySockets(SOCKETS_PER_ADDRESS));
     const place = () => this.fanout.place(key, spec, () => view.state, maxSpectators);
     const relay = (await place()) ?? (await this.fanout.recount().then(place));
     this.held.release(key);

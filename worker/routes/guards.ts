@@ -47,15 +47,21 @@ export async function overIngestLimit(env: Env, key: string): Promise<boolean> {
 
 const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
 
+/** The client's address key (see `addressKey`); undefined for loopback clients (local runs) and without the header. */
+export function clientAddress(c: { req: { header(name: string): string | undefined } }): string | undefined {
+  const ip = c.req.header("cf-connecting-ip");
+  return ip === undefined || LOOPBACK.test(ip) ? undefined : addressKey(ip);
+}
+
 /**
  * 429 when the client address (an IPv6 /64) has opened too many live
  * sockets; loopback clients (local runs) are exempt. Cloudflare sets
  * cf-connecting-ip on every request; only a test harness calls without it.
  */
 export const limitUpgrades = createMiddleware<AppEnv>(async (c, next) => {
-  const ip = c.req.header("cf-connecting-ip");
-  if (ip !== undefined && !LOOPBACK.test(ip)) {
-    const { success } = await c.env.UPGRADE_LIMIT.limit({ key: addressKey(ip) });
+  const address = clientAddress(c);
+  if (address !== undefined) {
+    const { success } = await c.env.UPGRADE_LIMIT.limit({ key: address });
     if (!success) return errorResponse(rateLimited("from this address"), { "Retry-After": "60" });
   }
   await next();

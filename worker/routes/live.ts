@@ -7,7 +7,7 @@ import { Country, GamePath, PlayerName } from "../../protocol/names";
 import { queryInt, queryList } from "../../protocol/query";
 import { createRouter, errorResponses as errors, fail } from "../http";
 import { openSocket } from "../relays";
-import { limitUpgrades } from "./guards";
+import { clientAddress, limitUpgrades } from "./guards";
 
 const watchGame = createRoute({
   method: "get",
@@ -22,7 +22,8 @@ const watchGame = createRoute({
     "`cohort`, ranked within it with `globalRank`; 404 for a cohort not opened this season); then `update` messages carry only entries that changed: " +
     "their rank, score, presence, `ts`, `meta` or any other field (leavers as `{player, rank: null}`), at most one per `liveEvery` ms, with `seq` " +
     "increasing by one per message. Send `ping` to get `pong`; anything else closes the socket (1008). " +
-    "On a `seq` gap, reconnect for a fresh snapshot. Requests per client IP are rate-limited (429).",
+    "On a `seq` gap, reconnect for a fresh snapshot. Requests per client IP are rate-limited (429), and one client IP holds at most " +
+    "100 open sockets on the game's object and on each relay (429 too_many_sockets).",
   middleware: [limitUpgrades] as const,
   request: {
     params: GamePath,
@@ -84,5 +85,5 @@ export const liveRoutes = createRouter().openapi(watchGame, async (c) => {
   for (const name of players ?? []) query.append("players", name);
   url.search = query.toString();
   // The game's object admits the spectator; its socket is held there or on a relay.
-  return (await openSocket(c.env, game, url, c.req.raw)) as never;
+  return (await openSocket(c.env, game, url, c.req.raw, clientAddress(c))) as never;
 });

@@ -1,4 +1,4 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, gte } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { LeaderboardEntry } from "../../protocol/boards";
 import { seasonStandings } from "../../protocol/d1-schema";
@@ -34,7 +34,12 @@ function entry({ subscore, team, name, country, meta, cohort, cohortRank, ...res
   };
 }
 
-/** A page of a closed season's final standings, in board order. */
+/**
+ * A page of a closed season's final standings, in board order. Positions
+ * run 0, 1, 2... down the board, so a page starts at its offset by key: an
+ * SQL OFFSET would step over every row before it (10^6 at the bottom of a
+ * large season, on the database every game shares).
+ */
 export async function standingsPage(
   d1: D1Database,
   game: string,
@@ -44,10 +49,11 @@ export async function standingsPage(
   const rows = await drizzle(d1)
     .select(columns)
     .from(seasonStandings)
-    .where(and(eq(seasonStandings.game, game), eq(seasonStandings.season, season)))
+    .where(
+      and(eq(seasonStandings.game, game), eq(seasonStandings.season, season), gte(seasonStandings.position, offset)),
+    )
     .orderBy(asc(seasonStandings.position))
-    .limit(limit)
-    .offset(offset);
+    .limit(limit);
   return rows.map(entry);
 }
 

@@ -157,7 +157,8 @@ export async function grantOf(
 
 /** A 403 error unless `grant` may write scores to every game in `games`. */
 export function mayIngest(grant: Grant, games: Iterable<string>): ApiError | undefined {
-  if (grant.role === "player") return tokenForbidden("a player token may only post its own scores and profile");
+  if (grant.role === "player")
+    return tokenForbidden("a player token may only post its own scores, set its profile and join");
   if (grant.role === "admin" || grant.games === undefined) return undefined;
   const scope = grant.games;
   for (const game of games) {

@@ -61,6 +61,8 @@ describe("player tokens", () => {
         headers: { "content-type": "text/plain" },
         body: `scores,game=${game},player=ana value=1`,
       }),
+      // Refused before the body is parsed: lines that would not parse are still a 403, not a 400.
+      call("/v1/write", { method: "POST", key: token, headers: { "content-type": "text/plain" }, body: "not lines" }),
     ];
     for (const res of await Promise.all(forbidden)) expect(res.status).toBe(403);
   });

@@ -67,6 +67,13 @@ export const limitUpgrades = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
+/** 403 for a player token, before the body is read: for routes only keys may use (their bodies run to MiB). */
+export const refuseTokens = createMiddleware<KeyedEnv>(async (c, next) => {
+  const refused = c.var.grant.role === "player" ? mayIngest(c.var.grant, []) : undefined;
+  if (refused) return fail(c, refused);
+  await next();
+});
+
 /** 403 unless the key is an admin key. */
 export const requireAdmin = createMiddleware<KeyedEnv>(async (c, next) => {
   const refused = mayAdminister(c.var.grant);

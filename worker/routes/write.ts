@@ -3,7 +3,7 @@ import { invalidLineProtocol, unsupportedMediaType } from "../../protocol/errors
 import { createRouter, errorResponses as errors, fail, limitBody } from "../http";
 import { applyLines } from "../ingest/apply-lines";
 import { PRECISIONS, parseLineProtocol } from "../ingest/line-protocol";
-import { requireKey } from "./guards";
+import { refuseTokens, requireKey } from "./guards";
 
 export const MAX_LINE_PROTOCOL_BYTES = 5 * 1024 * 1024;
 
@@ -20,7 +20,7 @@ const postLines = createRoute({
     "that error with `details` listing every game with `applied` true or false (and, for bounds, the refused " +
     "`lines` by number), so a client resends only what failed.",
   security: [{ bearer: [] }],
-  middleware: [requireKey, limitBody(MAX_LINE_PROTOCOL_BYTES)] as const,
+  middleware: [requireKey, refuseTokens, limitBody(MAX_LINE_PROTOCOL_BYTES)] as const,
   request: {
     query: z.object({
       precision: z.enum(PRECISIONS).default("ns").openapi({ description: "Unit of the line timestamps" }),

@@ -21,8 +21,9 @@ const Draw = z.strictObject({
 const Placements = z.strictObject({
   ...common,
   placements: z
-    .array(z.array(PlayerName).min(1))
+    .array(z.array(PlayerName).min(1).max(MAX_PLACEMENTS))
     .min(1)
+    .max(MAX_PLACEMENTS)
     .openapi({
       description: "Finishing order of 2-64 players; an inner list finished tied",
       example: [["a"], ["b", "c"], ["d"]],

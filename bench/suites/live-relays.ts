@@ -53,9 +53,9 @@ interface Phase {
 }
 
 export async function relayRows(ctx: BenchContext): Promise<BenchResult[]> {
-  // Quick runs keep the shape at a smaller scale: the game holds 100, four relays 100 each.
+  // Quick runs keep the shape at a smaller scale: the game holds 100, four relays 25 each.
   const own = ctx.quick ? 100 : 1000;
-  const perRelay = ctx.quick ? 100 : 850;
+  const perRelay = ctx.quick ? 25 : 850;
   const large = own + 4 * perRelay;
   const seconds = ctx.quick ? 3 : 10;
   const vars = { LIVE_RELAY_AFTER: String(own), LIVE_RELAY_SOCKETS: String(perRelay) };

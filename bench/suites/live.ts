@@ -120,7 +120,7 @@ async function distinctViews(ctx: BenchContext, sockets: number, seconds: number
  */
 function objectWork(ctx: BenchContext): BenchResult[] {
   const players = ctx.quick ? 20_000 : 100_000;
-  const rounds = ctx.quick ? 10 : 60;
+  const rounds = ctx.quick ? 5 : 60;
   ctx.progress(`object work per update at ${players} players (Node)`);
   const batch = (round: number) =>
     Array.from({ length: BATCH }, (_, k) => ({

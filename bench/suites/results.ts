@@ -121,7 +121,7 @@ async function eloResults(server: DevServer, ctx: BenchContext): Promise<BenchRe
 }
 
 async function openskillPlacements(server: DevServer, ctx: BenchContext): Promise<BenchResult> {
-  const players = 100_000;
+  const players = ctx.quick ? 20_000 : 100_000;
   const batches = ctx.quick ? 20 : 100;
   const warm = players / 1000;
   const path = (rating: string) => (from: number, n: number) =>

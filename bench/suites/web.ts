@@ -27,7 +27,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
       GAME,
       Array.from({ length: PLAYERS }, (_, i) => ({ player: `p${i}`, score: i, team: `t${i % 8}`, ts: 1000 })),
     );
-    const loads = ctx.quick ? 3 : 9;
+    const loads = ctx.quick ? 2 : 9;
     ctx.progress(`web: first board, ${loads} loads of each page`);
     const game = await firstBoard(browser, `${server.url}/games/${GAME}`, loads);
     const embed = await firstBoard(browser, `${server.url}/embed/${GAME}`, loads);

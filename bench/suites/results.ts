@@ -6,12 +6,16 @@
 // bytes per stats row.
 import type { StatsEntry } from "../../objects/storage/report-deltas";
 import { newStats } from "../../objects/storage/stats";
+import { statsLimits } from "../../objects/storage/stats-limits";
 import { DevServer } from "../../test/support/dev-server";
 import { settledHeap, tableBytes } from "../measure";
 import { postOk } from "../over-http";
 import { type BenchContext, type BenchResult, compared, percentile } from "../report";
 
 const PER_REQUEST = 20; // batches of 1000 players' worth per request
+
+/** The stats game's board: the quick run's is about the smallest whose held rows flush while it fills (see statsLimits). */
+const statsPlayers = (ctx: BenchContext) => (ctx.quick ? 200_000 : 1_000_000);
 
 export async function run(ctx: BenchContext): Promise<BenchResult[]> {
   const server = new DevServer("bench/storage-worker/wrangler.toml");
@@ -22,7 +26,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
     results.push(await openskillPlacements(server, ctx));
     results.push(await statsReads(server, ctx));
     await server.stop("SIGKILL");
-    results.push(statsRowBytes(server.stateDir, ctx.quick ? 100_000 : 1_000_000));
+    results.push(statsRowBytes(server.stateDir, statsPlayers(ctx)));
   } finally {
     await server.dispose();
   }
@@ -30,13 +34,14 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
 }
 
 /**
- * The heap the stats held for a flush take at their limit (125,000 in
- * weight, when a write flushes first), in Node, as the object holds them:
+ * The heap the stats held for a flush take at a full board's limit (125,000
+ * in weight, when a write flushes first; a smaller board holds more, in the
+ * heap its board leaves), in Node, as the object holds them:
  * report deltas (weight 1), or whole rows (weight 2), each player's
  * counters (half of them with two) in their own object.
  */
 async function pendingMemory(ctx: BenchContext): Promise<BenchResult> {
-  const limit = 125_000;
+  const limit = statsLimits(1_000_000).pendingLimit;
   ctx.progress(`heap of stats held for a flush at their limit of ${limit.toLocaleString("en-US")} (Node)`);
   const heapOf = async (count: number, entry: (i: number) => StatsEntry) => {
     const before = await settledHeap();
@@ -144,7 +149,7 @@ async function openskillPlacements(server: DevServer, ctx: BenchContext): Promis
 }
 
 async function statsReads(server: DevServer, ctx: BenchContext): Promise<BenchResult> {
-  const players = ctx.quick ? 100_000 : 1_000_000;
+  const players = statsPlayers(ctx);
   const reads = ctx.quick ? 50 : 2000;
   const batches = players / 1000;
   ctx.progress(`filling ${players.toLocaleString("en-US")} players (each has a stats row)`);
@@ -185,10 +190,11 @@ async function statsReads(server: DevServer, ctx: BenchContext): Promise<BenchRe
 
 /**
  * The stats table's share of the object's SQLite file, per row in it (the
- * last flush period's rows, up to 125,000, may still wait in the log).
+ * rows held for a flush, up to its limit, may still wait in the log).
  */
 function statsRowBytes(stateDir: string, players: number): BenchResult {
-  const inTable = (found: number) => found <= players && found >= players - 125_000 && found > 0;
+  const held = statsLimits(players).pendingLimit;
+  const inTable = (found: number) => found <= players && found >= players - held && found > 0;
   const measured = tableBytes(stateDir, (path) => !path.endsWith("metadata.sqlite"), "stats", players, inTable);
   if (measured === undefined) throw new Error(`no object in ${stateDir} has about ${players} stats rows`);
   const { whole, without, rows } = measured;

@@ -300,6 +300,7 @@ export class PlayerBoard {
       alongside();
     });
     this.current.apply(plan, now);
+    tables.stats.fitTo(this.current.knownPlayers);
     maintenance.written(now, { ids: newIds.length > 0, trended: plan.gains.length > 0 });
   }
 

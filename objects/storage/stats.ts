@@ -11,6 +11,7 @@ import {
   type StatsEntry,
 } from "./report-deltas";
 import type { ObjectSchema } from "./schema";
+import { statsLimits } from "./stats-limits";
 import { WriteBehind, type WriteBehindLimits } from "./write-behind";
 
 export interface StoredStats {
@@ -70,13 +71,10 @@ export const newStats = (at: number): StoredStats => ({
 });
 
 /**
- * Stats held in memory, weighed in deltas (a whole row weighs two: 321 B of
- * heap measured with its key, a delta 233 B; at the limit about 29 MB). A
- * flush writes about one page per row it writes when the rows are sparse in
- * the table, so a longer period pays less per row: at 10^6 players, 50,000
- * rows touch a third of a page each.
+ * Stats held in memory are weighed in deltas (a whole row weighs two: 321 B
+ * of heap measured with its key, a delta 233 B), up to limits set by the
+ * board's size (see `statsLimits`).
  */
-const LIMITS: WriteBehindLimits = { flushAt: 50_000, pendingLimit: 125_000, loggedLimit: 300_000, step: 2000 };
 const WHOLE_WEIGHT = 2;
 
 /**
@@ -112,7 +110,8 @@ export class StatsTable {
   constructor(
     private readonly sql: SqlStorage,
     private readonly schema: ObjectSchema,
-    limits = LIMITS,
+    /** Limits by the board's players (until told them, those of a full board). */
+    private readonly limitsFor: (players: number) => WriteBehindLimits = statsLimits,
     private readonly boundsScanStep = BOUNDS_SCAN_STEP,
   ) {
     this.rows = new WriteBehind<StatsEntry>(
@@ -135,7 +134,7 @@ export class StatsTable {
         remove: (players) =>
           sql.exec("DELETE FROM stats WHERE player IN (SELECT value FROM json_each(?))", JSON.stringify(players)),
       },
-      limits,
+      limitsFor(Number.POSITIVE_INFINITY),
       schema.exists,
     );
   }
@@ -271,6 +270,11 @@ export class StatsTable {
         { delta: true, reports, attempts: reports, epoch, peak, desc: higherIsBetter, first, last },
       ]),
     );
+  }
+
+  /** Holds as many rows as a board of `players` leaves room for (see `statsLimits`). */
+  fitTo(players: number): void {
+    this.rows.resize(this.limitsFor(players));
   }
 
   /**

@@ -110,7 +110,7 @@ export class WriteBehind<V> {
   constructor(
     private readonly sql: SqlStorage,
     private readonly store: WriteBehindStore<V>,
-    private readonly limits: WriteBehindLimits,
+    private limits: WriteBehindLimits,
     exists: boolean,
   ) {
     if (!exists) return;
@@ -202,6 +202,11 @@ export class WriteBehind<V> {
       const owed = this.flushedRows + count;
       while (this.flushedRows < owed && this.flushStep());
     }
+  }
+
+  /** Goes by `limits` from the next write or step on; rows already held stay held. */
+  resize(limits: WriteBehindLimits): void {
+    this.limits = limits;
   }
 
   /** Whether any row is held in memory or logged ahead of the table (a flush would write or drop something). */

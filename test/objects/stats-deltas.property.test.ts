@@ -72,7 +72,7 @@ describe("StatsTable: reports kept as deltas read back exactly as whole rows wou
             state.storage.sql.exec("DELETE FROM stats");
             state.storage.sql.exec("DELETE FROM stats_log");
           });
-          let table = new StatsTable(state.storage.sql, schema, LIMITS, BOUNDS_SCAN_STEP);
+          let table = new StatsTable(state.storage.sql, schema, () => LIMITS, BOUNDS_SCAN_STEP);
           const model = new Map<string, StoredStats>();
           let epoch = 0;
           for (const o of ops) {
@@ -93,7 +93,7 @@ describe("StatsTable: reports kept as deltas read back exactly as whole rows wou
             } else if (o.kind === "flushStep") {
               tx(() => table.flushStep());
             } else {
-              table = new StatsTable(state.storage.sql, schema, LIMITS, BOUNDS_SCAN_STEP);
+              table = new StatsTable(state.storage.sql, schema, () => LIMITS, BOUNDS_SCAN_STEP);
             }
             expect(Object.fromEntries(table.many(PLAYERS))).toEqual(Object.fromEntries(model));
             // The gate's narrow read of attempts agrees with the whole rows, in this season and the one before.
@@ -112,7 +112,7 @@ describe("StatsTable: reports kept as deltas read back exactly as whole rows wou
             expect(table.attemptBound(p, epoch)).toBeLessThan(Number.POSITIVE_INFINITY);
           }
           expect(
-            Object.fromEntries(new StatsTable(state.storage.sql, schema, LIMITS, BOUNDS_SCAN_STEP).many(PLAYERS)),
+            Object.fromEntries(new StatsTable(state.storage.sql, schema, () => LIMITS, BOUNDS_SCAN_STEP).many(PLAYERS)),
           ).toEqual(Object.fromEntries(model));
         }),
         // Two restarts inside one flush are rare among random ops: 150 runs found one in about five runs of the suite.

@@ -175,6 +175,19 @@ describe("StatsTable: rows logged per batch, flushed to the table in the backgro
     });
   }, 120_000);
 
+  it("holds as many rows as its board leaves room for: 30,000 whole rows are due a flush on a full board, not on one of 10^5", async () => {
+    const stub = env.BOARD.getByName(uniqueGame("stats"));
+    await runInDurableObject(stub, (_, state) => {
+      const stats = open(state);
+      state.storage.transactionSync(() => stats.write(rows(30_000, 1)));
+      expect(stats.flushDue).toBe(true);
+      stats.fitTo(100_000);
+      expect(stats.flushDue).toBe(false);
+      stats.fitTo(1_000_000);
+      expect(stats.flushDue).toBe(true);
+    });
+  });
+
   it("flushes by itself at 25,000 pending whole rows; stats read the same before and after eviction", async () => {
     const game = uniqueGame("stats");
     for (let b = 0; b < 26; b++) {

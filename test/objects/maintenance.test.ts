@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { GainAllowance } from "../../engine/gain-allowance";
 import { BoardLoader } from "../../objects/board-loader";
 import { Maintenance } from "../../objects/maintenance";
+import { newStats } from "../../objects/storage/stats";
 import { GameTables } from "../../objects/storage/tables";
 import { DEFAULT_CONFIG } from "../../protocol/config";
 import { uniqueGame } from "../support/worker-client";
@@ -106,6 +107,36 @@ describe("Maintenance", () => {
       await until(() => !reopened.log.compactionDue);
       expect(new GameTables(state.storage).log.basePlayers).toBe(PLAYERS);
       expect(count(reopened, "log")).toBe(0);
+    });
+  });
+
+  it("takes turns between a flush and a compaction, so flushes due one after another cannot hold the compaction back", async () => {
+    await runInDurableObject(env.BOARD.getByName(uniqueGame("maintenance")), async (_, state) => {
+      const tables = logged(state);
+      const board = new BoardLoader(tables, new GainAllowance()).open(DEFAULT_CONFIG, 2_000);
+      // 30,000 whole rows weigh 60,000: past a flush's 50,000, and 15 steps of 2,000 to write.
+      const rows = new Map(
+        Array.from({ length: 30_000 }, (_, i) => [`s${i}`, { ...newStats(1_000), played: 1 }] as const),
+      );
+      tables.transaction(() => tables.stats.write(rows));
+      let flushedAtCompaction: number | undefined;
+      const maintenance = new Maintenance(tables, {
+        seasonStep: () => false,
+        states: () => {
+          flushedAtCompaction = count(tables, "stats");
+          return board.states();
+        },
+        trend: () => null,
+      });
+      expect(tables.flushDue).toBe(true);
+      maintenance.scheduleIfDue();
+      await until(() => !tables.log.compactionDue && !tables.flushDue);
+
+      // The compaction began while the flush had most of its steps to go, and both ended.
+      expect(flushedAtCompaction).toBeLessThanOrEqual(2_000);
+      expect(count(tables, "stats")).toBe(30_000);
+      expect(count(tables, "log")).toBe(0);
+      expect(new GameTables(state.storage).log.basePlayers).toBe(PLAYERS);
     });
   });
 });

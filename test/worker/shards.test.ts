@@ -113,7 +113,9 @@ describe("sharded games", () => {
   it("answers trending as one object would: each shard's hottest players, merged", async () => {
     const game = uniqueGame("shards");
     const twin = uniqueGame("shards-twin");
-    // Minute-long windows: no bucket of them turns over between the two reads.
+    // Rounds 100, 75 and 25 s ago: each stands seconds away from the edges of the windows' buckets (6 s short,
+    // 10 s long), so no report crosses an edge between the twin's write or read and the sharded game's. At 100, 60
+    // and 20 s, the middle round sat on the short window's edge, and one run counted it in the twin only.
     const trend = { short: 60, long: 120, minReports: 1 };
     expect((await put(game, { shards: 4, aggregate: "sum", trend })).status).toBe(200);
     expect((await put(twin, { aggregate: "sum", trend })).status).toBe(200);
@@ -122,7 +124,7 @@ describe("sharded games", () => {
       const scores = Array.from({ length: 200 }, (_, i) => ({
         player: `p${i}`,
         score: ((i * 37 + round * 11) % 23) - 3,
-        ts: now - 100_000 + round * 40_000 + i,
+        ts: now - [100_000, 75_000, 25_000][round] + i,
         team: i % 3 === 0 ? "red" : undefined,
       }));
       for (const g of [game, twin]) expect((await postScores(g, { scores })).status).toBe(200);

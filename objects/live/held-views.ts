@@ -1,4 +1,5 @@
 import { type AnyLiveEntry, CLOSE, PING, PONG, type SnapshotMessage } from "../../protocol/live";
+import { ADDRESS_HEADER, SOCKETS_PER_ADDRESS } from "../../protocol/relays";
 import { boardOf, type ViewSpec, type ViewState, viewKey, viewState } from "./views";
 
 /** View states are saved once updates pause this long, and at least this often while they don't. */
@@ -11,6 +12,9 @@ export const LIVE_VIEWS_TABLE =
 
 /** A socket's tag naming its client's address (tags are at most 256 characters; an address key is far shorter). */
 const addressTag = (address: string): string => `address:${address}`;
+
+/** The client address key the Worker put on an upgrade; absent for loopback clients, which no cap counts. */
+export const addressOf = (request: Request): string | undefined => request.headers.get(ADDRESS_HEADER) ?? undefined;
 
 export interface HeldView {
   spec: ViewSpec;
@@ -73,9 +77,9 @@ export class HeldViews {
     return view;
   }
 
-  /** Sockets held for a client address (see `hold`), hibernating ones included. */
-  heldFrom(address: string): number {
-    return this.ctx.getWebSockets(addressTag(address)).length;
+  /** Whether `address` already holds its SOCKETS_PER_ADDRESS here (see `hold`), hibernating sockets included. */
+  crowded(address: string | undefined): boolean {
+    return address !== undefined && this.ctx.getWebSockets(addressTag(address)).length >= SOCKETS_PER_ADDRESS;
   }
 
   /** Accepts a new socket on `view`, tagged with its client's address when known, and sends it the view's snapshot. */

@@ -1,15 +1,8 @@
 import type { Ranking } from "../../engine/ranking";
 import { cohortNotFound, errorResponse, tooManySockets, tooManySpectators, tooManyViews } from "../../protocol/errors";
 import type { UpdateMessage } from "../../protocol/live";
-import {
-  ADDRESS_HEADER,
-  RELAY_HEADER,
-  RELAYS_HEADER,
-  type RelayLimits,
-  relayLimits,
-  SOCKETS_PER_ADDRESS,
-} from "../../protocol/relays";
-import { type HeldView, HeldViews } from "./held-views";
+import { RELAY_HEADER, RELAYS_HEADER, type RelayLimits, relayLimits, SOCKETS_PER_ADDRESS } from "../../protocol/relays";
+import { addressOf, type HeldView, HeldViews } from "./held-views";
 import { RelayFanout } from "./relay-fanout";
 import {
   boardOf,
@@ -87,7 +80,7 @@ export class Spectators {
    */
   async admit(request: Request): Promise<Response> {
     const spec = viewSpecOf(new URL(request.url).searchParams);
-    const address = request.headers.get(ADDRESS_HEADER) ?? undefined;
+    const address = addressOf(request);
     const { maxSpectators, maxViews } = this.host.settings();
     // Counts told before a crash or deploy may stand for sockets that are gone: asked afresh before refusing.
     if (this.connected >= maxSpectators) await this.fanout.recount();
@@ -107,7 +100,7 @@ export class Spectators {
     this.scheduleExpiry();
     this.scheduleTrendTick();
     // An address past its share here goes to a relay when the game places spectators on them.
-    const crowded = address !== undefined && this.held.heldFrom(address) >= SOCKETS_PER_ADDRESS;
+    const crowded = this.held.crowded(address);
     if (this.held.connected < Math.min(this.limits.after, maxSpectators) && !crowded) {
       const response = this.held.hold(view, address);
       this.host.counted();

@@ -1,8 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
 import { errorResponse, tooManySockets } from "../../protocol/errors";
 import { applyLiveMessage, type UpdateMessage } from "../../protocol/live";
-import { ADDRESS_HEADER, DOOR_HEADER, RELAY_HEADER, SOCKETS_PER_ADDRESS } from "../../protocol/relays";
-import { HeldViews, LIVE_VIEWS_TABLE } from "../live/held-views";
+import { DOOR_HEADER, RELAY_HEADER, SOCKETS_PER_ADDRESS } from "../../protocol/relays";
+import { addressOf, HeldViews, LIVE_VIEWS_TABLE } from "../live/held-views";
 import { boardOf, viewKey, viewSpecOf, viewState } from "../live/views";
 import type { CarriedView, RelayedMessage } from "./messages";
 
@@ -64,10 +64,8 @@ export class LiveRelay extends DurableObject<Env> {
     if (!here || view === undefined || this.held.connected >= identity.allowance) {
       return new Response(null, { status: 307, headers: { [DOOR_HEADER]: "1" } });
     }
-    const address = request.headers.get(ADDRESS_HEADER) ?? undefined;
-    if (address !== undefined && this.held.heldFrom(address) >= SOCKETS_PER_ADDRESS) {
-      return errorResponse(tooManySockets(SOCKETS_PER_ADDRESS));
-    }
+    const address = addressOf(request);
+    if (this.held.crowded(address)) return errorResponse(tooManySockets(SOCKETS_PER_ADDRESS));
     this.unclaimed.delete(key);
     const response = this.held.hold(view, address);
     this.report();
